@@ -1,0 +1,77 @@
+//===- QCAttrs.td - Calibration statistics and schemes -----*- tablegen -*-===//
+//
+// Attributes the quantization passes communicate through: what calibration
+// observed about a value (#qc.stats) and what was chosen for a weight
+// (#qc.scheme).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QC_DIALECT_QC_IR_QCATTRS_TD
+#define QC_DIALECT_QC_IR_QCATTRS_TD
+
+include "qc/Dialect/QC/IR/QCBase.td"
+
+class QC_Attr<string name, string attrMnemonic, list<Trait> traits = []>
+    : AttrDef<QC_Dialect, name, traits> {
+  let mnemonic = attrMnemonic;
+}
+
+def QC_StatsAttr : QC_Attr<"Stats", "stats"> {
+  let summary = "Calibration statistics of one value";
+  let description = [{
+    The real range a value took while the float model ran on calibration
+    samples, and optionally a histogram of the values: `histogram[i]` counts
+    the values in the i-th of `histogram.size()` equal bins spanning
+    `[min, max]`. Attached to a value by a `qc.stats` op; consumed by
+    `qc-infer-scales`.
+
+    ```mlir
+    #qc.stats<min = -1.5, max = 4.0>
+    #qc.stats<min = 0.0, max = 6.0, histogram = [10, 0, 3, 1]>
+    ```
+  }];
+  let parameters = (ins APFloatParameter<"lowest value">:$min,
+                        APFloatParameter<"highest value">:$max,
+                        OptionalArrayRefParameter<"int64_t">:$histogram);
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+  let builders = [
+    AttrBuilder<(ins "double":$min, "double":$max,
+                     CArg<"::llvm::ArrayRef<int64_t>", "{}">:$histogram), [{
+      return $_get($_ctxt, ::llvm::APFloat(min), ::llvm::APFloat(max),
+                   histogram);
+    }]>
+  ];
+  let extraClassDeclaration = [{
+    double getMinValue() const { return getMin().convertToDouble(); }
+    double getMaxValue() const { return getMax().convertToDouble(); }
+  }];
+}
+
+def QC_SchemeAttr : QC_Attr<"Scheme", "scheme"> {
+  let summary = "The quantization scheme chosen for a weight";
+  let description = [{
+    Granularity (`per_tensor`, or `per_channel` along an axis), symmetry,
+    storage type and range, and the measured signal-to-quantization-noise
+    ratio (dB) of the choice when known. Recorded by `qc-choose-schemes` as
+    the `qc.weight_scheme` attribute of a convolution or matmul, and read by
+    `qc-infer-scales`.
+
+    ```mlir
+    #qc.scheme<per_channel = 0, symmetric, i8>
+    #qc.scheme<per_tensor, asymmetric, u8, narrow, sqnr = 38.5>
+    ```
+  }];
+  let parameters = (ins "bool":$perChannel, "int64_t":$axis,
+                        "bool":$symmetric, "unsigned":$bits,
+                        "bool":$isSigned, "bool":$narrow,
+                        OptionalParameter<"::mlir::FloatAttr">:$sqnr);
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The scheme as the quantization math takes it.
+    ::mlir::qc::QuantScheme getQuantScheme() const;
+  }];
+}
+
+#endif // QC_DIALECT_QC_IR_QCATTRS_TD

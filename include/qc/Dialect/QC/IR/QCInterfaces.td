@@ -1,0 +1,61 @@
+//===- QCInterfaces.td - How ops propagate quantization ----*- tablegen -*-===//
+//
+// Every graph op that has a quantized form states here how quantization
+// parameters flow through it, so qc-infer-scales needs no per-op switch and a
+// new op brings its own rule.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QC_DIALECT_QC_IR_QCINTERFACES_TD
+#define QC_DIALECT_QC_IR_QCINTERFACES_TD
+
+include "mlir/IR/OpBase.td"
+
+def QC_QuantPropagationInterface : OpInterface<"QuantPropagationInterface"> {
+  let cppNamespace = "::mlir::qc";
+  let description = [{
+    Implemented by the graph ops that have a quantized form. It tells the
+    scale inference how the parameters of the op's result relate to those of
+    its operands:
+
+    * `QuantRule::Free`: the result takes the parameters of its calibrated
+      range (convolution, matmul, add, ...);
+    * `QuantRule::SameAsInput`: the result has exactly the parameters of its
+      data operands, which must all agree (reshape, transpose, max pooling,
+      concat, clamp): the op moves storage integers and never rescales;
+    * `QuantRule::FixedRange`: the result range is fixed by the function
+      (sigmoid and softmax [0, 1], tanh and erf [-1, 1]) and takes the
+      conventional exact scale 2^-bits * (hi - lo).
+
+    Weights are the operands whose scheme `qc-choose-schemes` picks; a bias
+    is quantized to i32 with scale input scale x weight scale.
+  }];
+  let methods = [
+    InterfaceMethod<"How the result's parameters are determined.",
+      "::mlir::qc::QuantRule", "getQuantRule">,
+    InterfaceMethod<[{The operands holding data activations (quantized with the
+      activation scheme and, for SameAsInput ops, sharing the result's
+      parameters).}],
+      "::llvm::SmallVector<unsigned>", "getActivationOperands", (ins), [{}],
+      [{
+        ::llvm::SmallVector<unsigned> result;
+        for (unsigned i = 0, e = $_op->getNumOperands(); i < e; ++i)
+          result.push_back(i);
+        return result;
+      }]>,
+    InterfaceMethod<"The operand that is a weight, if any.",
+      "std::optional<unsigned>", "getWeightOperand", (ins), [{}],
+      [{ return std::nullopt; }]>,
+    InterfaceMethod<[{The axis of the weight operand along which per-channel
+      parameters are taken (the output channels).}],
+      "int64_t", "getWeightChannelAxis", (ins), [{}], [{ return 0; }]>,
+    InterfaceMethod<"The operand that is a bias, if any.",
+      "std::optional<unsigned>", "getBiasOperand", (ins), [{}],
+      [{ return std::nullopt; }]>,
+    InterfaceMethod<"For FixedRange ops: the real range of the result.",
+      "std::pair<double, double>", "getFixedRange", (ins), [{}],
+      [{ return {0.0, 1.0}; }]>,
+  ];
+}
+
+#endif // QC_DIALECT_QC_IR_QCINTERFACES_TD

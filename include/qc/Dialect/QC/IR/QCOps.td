@@ -1,0 +1,434 @@
+//===- QCOps.td - qc dialect operations ---------------------*- tablegen -*-===//
+//
+// The quantization ops (quantize, dequantize, requantize, constant, stats)
+// and the graph ops. Graph ops take f32 or !quant.uniform tensors; their
+// quantized semantics are stated in each description and in the dialect's.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QC_DIALECT_QC_IR_QCOPS_TD
+#define QC_DIALECT_QC_IR_QCOPS_TD
+
+include "qc/Dialect/QC/IR/QCBase.td"
+include "qc/Dialect/QC/IR/QCAttrs.td"
+include "qc/Dialect/QC/IR/QCInterfaces.td"
+include "mlir/IR/BuiltinAttributeInterfaces.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+
+class QC_Op<string mnemonic, list<Trait> traits = []>
+    : Op<QC_Dialect, mnemonic, traits>;
+
+//===----------------------------------------------------------------------===//
+// Quantization ops
+//===----------------------------------------------------------------------===//
+
+def QC_QuantizeOp : QC_Op<"quantize", [Pure, AttrSizedOperandSegments]> {
+  let summary = "Quantizes an f32 tensor (ONNX QuantizeLinear)";
+  let description = [{
+    `q = saturate(roundHalfToEven(x / scale) + zero_point)`, computed in f32
+    with ties rounded to even; saturation clamps to the storage range. `+-inf`
+    saturate; NaN gives the lowest storage value.
+
+    The parameters come from the result type, a per-tensor or per-axis
+    `!quant.uniform`:
+
+    ```mlir
+    %q = qc.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.5:128>>
+    ```
+
+    or, when they are only known at run time (ONNX graph inputs, dynamic
+    quantization), from operands: `scale` is an f32 tensor of rank 0 (or one
+    element) for per-tensor quantization, or of rank 1 with one value per
+    slice along `axis`; `zero_point` (0 when absent) has the shape of
+    `scale` and the result's integer element type. Integer element types are
+    signed unless written `ui<N>`.
+
+    ```mlir
+    %q = qc.quantize %x scale(%s : tensor<f32>) zero_point(%z : tensor<ui8>)
+        : tensor<4xf32> -> tensor<4xui8>
+    ```
+
+    Both forms have one semantics; `qc-fold-qdq` turns constant operands
+    into the typed form.
+  }];
+  let arguments = (ins QC_F32Tensor:$input, Optional<QC_F32Tensor>:$scale,
+                       Optional<QC_IntTensor>:$zero_point,
+                       OptionalAttr<I64Attr>:$axis);
+  let results = (outs QC_QuantOrIntTensor:$output);
+  let assemblyFormat = [{
+    $input (`scale` `(` $scale^ `:` type($scale) `)`)?
+    (`zero_point` `(` $zero_point^ `:` type($zero_point) `)`)?
+    attr-dict `:` type($input) `->` type($output)
+  }];
+  let hasVerifier = 1;
+}
+
+def QC_DequantizeOp : QC_Op<"dequantize", [Pure, AttrSizedOperandSegments]> {
+  let summary = "Dequantizes to an f32 tensor (ONNX DequantizeLinear)";
+  let description = [{
+    `x = f32(q - zero_point) * scale`, computed in f32. Parameters come from
+    the operand's `!quant.uniform` type or, as for `qc.quantize`, from
+    runtime `scale` and `zero_point` operands.
+
+    ```mlir
+    %x = qc.dequantize %q : tensor<4x!quant.uniform<i8:f32, 0.25>> -> tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins QC_QuantOrIntTensor:$input, Optional<QC_F32Tensor>:$scale,
+                       Optional<QC_IntTensor>:$zero_point,
+                       OptionalAttr<I64Attr>:$axis);
+  let results = (outs QC_F32Tensor:$output);
+  let assemblyFormat = [{
+    $input (`scale` `(` $scale^ `:` type($scale) `)`)?
+    (`zero_point` `(` $zero_point^ `:` type($zero_point) `)`)?
+    attr-dict `:` type($input) `->` type($output)
+  }];
+  let hasVerifier = 1;
+}
+
+def QC_RequantizeOp : QC_Op<"requantize", [Pure, SameOperandsAndResultShape]> {
+  let summary = "Changes the quantization parameters of a tensor";
+  let description = [{
+    Equivalent to `qc.quantize(qc.dequantize(x))` with the result type's
+    parameters: `q' = saturate(roundHalfToEven(f32(q - zp) * (scale /
+    scale')) + zp')`, where the ratio `scale / scale'` is computed in double
+    and rounded once to f32. Storage types may differ (u8 to i8, i32 to u8).
+
+    ```mlir
+    %r = qc.requantize %q : tensor<4x!quant.uniform<u8:f32, 0.5:128>>
+                          -> tensor<4x!quant.uniform<i8:f32, 0.25>>
+    ```
+  }];
+  let arguments = (ins QC_QuantTensor:$input);
+  let results = (outs QC_QuantTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def QC_ConstantOp : QC_Op<"constant", [ConstantLike, Pure]> {
+  let summary = "A constant tensor of quantized values";
+  let description = [{
+    A tensor of `!quant.uniform` values given by their storage integers.
+    `value` has the result's shape and an integer element type of the
+    storage width (`ui8` shows u8 storage as unsigned numbers). Weights and
+    biases become `qc.constant`s when `qc-fold-qdq` folds their quantization.
+
+    ```mlir
+    %w = qc.constant dense<[-3, 0, 127]> : tensor<3xi8>
+        -> tensor<3x!quant.uniform<i8:f32, 0.02>>
+    ```
+  }];
+  let arguments = (ins ElementsAttr:$value);
+  let results = (outs QC_QuantTensor:$output);
+  let assemblyFormat = "$value attr-dict `->` type($output)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def QC_StatsOp : QC_Op<"stats", [Pure, SameOperandsAndResultType]> {
+  let summary = "Attaches calibration statistics to a value";
+  let description = [{
+    An identity on its operand that records what calibration observed of it.
+    Because it is an op, statistics attach the same way to function
+    arguments and op results. `qc-infer-scales` consumes these ops: each
+    becomes a quantize/dequantize pair with parameters derived from the
+    statistics, or disappears when the value stays f32.
+
+    ```mlir
+    %1 = qc.stats %0 <min = -0.5, max = 3.25> : tensor<1x8xf32>
+    ```
+  }];
+  let arguments = (ins QC_F32Tensor:$input, QC_StatsAttr:$stats);
+  let results = (outs QC_F32Tensor:$output);
+  let assemblyFormat = "$input $stats attr-dict `:` type($input)";
+}
+
+//===----------------------------------------------------------------------===//
+// Graph ops
+//===----------------------------------------------------------------------===//
+
+def QC_Conv2DOp : QC_Op<"conv2d", [Pure,
+    DeclareOpInterfaceMethods<QC_QuantPropagationInterface, ["getActivationOperands",
+      "getWeightOperand", "getWeightChannelAxis", "getBiasOperand"]>]> {
+  let summary = "2-D convolution, NCHW input and OIHW weights";
+  let description = [{
+    `output[n, o, y, x] = bias[o] + sum_{c, ky, kx} input[n, g*C/G + c,
+    y*sy - pt + ky*dy, x*sx - pl + kx*dx] * weight[o, c, ky, kx]`, with `g`
+    the group of output channel `o` (`groups` G splits input and output
+    channels evenly; depthwise is G = C). Out-of-bounds input positions are
+    zero (the zero point in the quantized form). `pads` is
+    `[top, left, bottom, right]`. Output size per spatial dim:
+    `floor((in + pad_begin + pad_end - dilation * (k - 1) - 1) / stride) + 1`.
+
+    Quantized form: input and output per-tensor, weight per-tensor or
+    per-axis along axis 0 (output channels), all 8-bit; the bias is i32 with
+    zero point 0 and scale input_scale x weight_scale (per channel where the
+    weight is). `(input - zp_in) * (weight - zp_w)` products accumulate in
+    i32 with the bias, then requantize with the f32 multiplier
+    `input_scale * weight_scale / output_scale` (see the dialect
+    description).
+
+    ```mlir
+    %y = qc.conv2d %x, %w, %b {pads = array<i64: 1, 1, 1, 1>}
+        : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
+    ```
+  }];
+  let arguments = (ins QC_Tensor:$input, QC_Tensor:$weight,
+                       Optional<QC_Tensor>:$bias,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
+                       DefaultValuedAttr<I64Attr, "1">:$groups);
+  let results = (outs QC_Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QC_MatMulOp : QC_Op<"matmul", [Pure,
+    DeclareOpInterfaceMethods<QC_QuantPropagationInterface, ["getActivationOperands",
+      "getWeightOperand", "getWeightChannelAxis", "getBiasOperand"]>]> {
+  let summary = "Matrix product with ONNX MatMul broadcasting";
+  let description = [{
+    numpy `matmul` semantics: operands of rank >= 2 multiply their last two
+    dims and broadcast the leading ones; a rank-1 `lhs` is a row vector and a
+    rank-1 `rhs` a column vector, whose unit dim is then removed. An optional
+    1-D `bias` of size N is added to every row (ONNX Gemm's C for the usual
+    shape; Gemm's transposes and alpha/beta are expressed with
+    `qc.transpose` and `qc.mul`).
+
+    Quantized form: `lhs` per-tensor, `rhs` per-tensor or per-axis along its
+    last dim (N), both 8-bit; bias i32 as for `qc.conv2d`; i32 accumulation
+    and the same requantization.
+
+    ```mlir
+    %y = qc.matmul %a, %b, %bias : (tensor<2x8xf32>, tensor<8x4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+    ```
+  }];
+  let arguments = (ins QC_Tensor:$lhs, QC_Tensor:$rhs,
+                       Optional<QC_Tensor>:$bias);
+  let results = (outs QC_Tensor:$output);
+  let assemblyFormat = [{
+    $lhs `,` $rhs (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+class QC_BinaryOp<string mnemonic, string what, string formula>
+    : QC_Op<mnemonic, [Pure,
+        DeclareOpInterfaceMethods<QC_QuantPropagationInterface>]> {
+  let summary = "Elementwise " # what # " with numpy broadcasting";
+  let description = [{
+    `output = }] # formula # [{`, operands broadcast as in numpy (and ONNX).
+    Quantized operands are per-tensor; the op is computed through the float
+    domain (dequantize both operands, apply the f32 op, quantize the result).
+  }];
+  let arguments = (ins QC_Tensor:$lhs, QC_Tensor:$rhs);
+  let results = (outs QC_Tensor:$output);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QC_AddOp : QC_BinaryOp<"add", "addition", "lhs + rhs">;
+def QC_SubOp : QC_BinaryOp<"sub", "subtraction", "lhs - rhs">;
+def QC_MulOp : QC_BinaryOp<"mul", "multiplication", "lhs * rhs">;
+def QC_DivOp : QC_BinaryOp<"div", "division", "lhs / rhs">;
+
+def QC_ClampOp : QC_Op<"clamp", [Pure, SameOperandsAndResultType,
+    DeclareOpInterfaceMethods<QC_QuantPropagationInterface>]> {
+  let summary = "Clamps values to [min, max] (ReLU, ReLU6, Clip)";
+  let description = [{
+    `output = min(max(input, min), max)` with either bound optional: ReLU is
+    `{min = 0.0 : f32}`, ReLU6 adds `max = 6.0 : f32`. Bounds are real
+    values; on a quantized tensor they are rounded into the storage domain
+    (`roundHalfToEven(bound / scale) + zp`, saturated), so the op is a clamp
+    of storage integers and keeps the operand's parameters.
+
+    ```mlir
+    %r = qc.clamp %x {min = 0.0 : f32, max = 6.0 : f32} : tensor<1x4xf32>
+    ```
+  }];
+  let arguments = (ins QC_Tensor:$input, OptionalAttr<F32Attr>:$min,
+                       OptionalAttr<F32Attr>:$max);
+  let results = (outs QC_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+class QC_Pool2DOp<string mnemonic, string what> : QC_Op<mnemonic, [Pure,
+    DeclareOpInterfaceMethods<QC_QuantPropagationInterface>]> {
+  let summary = what # " pooling over the spatial dims of an NCHW tensor";
+  let results = (outs QC_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def QC_MaxPool2DOp : QC_Pool2DOp<"max_pool2d", "Max"> {
+  let description = [{
+    The maximum of each `kernel` window, with `strides`, `dilations` and
+    `pads` (`[top, left, bottom, right]`, padded positions never win); with
+    `ceil_mode` the output size rounds up. Global max pooling is the kernel
+    covering the whole input. On a quantized tensor the op compares storage
+    integers, so the result has the operand's parameters.
+
+    ```mlir
+    %y = qc.max_pool2d %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>}
+        : (tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32>
+    ```
+  }];
+  let arguments = (ins QC_Tensor:$input, DenseI64ArrayAttr:$kernel,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
+                       DefaultValuedAttr<BoolAttr, "false">:$ceil_mode);
+}
+
+def QC_AvgPool2DOp : QC_Pool2DOp<"avg_pool2d", "Average"> {
+  let description = [{
+    The mean of each `kernel` window (f32 sum divided by the count), with
+    `strides` and `pads`; the count includes padded positions only with
+    `count_include_pad`. Global average pooling is the kernel covering the
+    whole input (ONNX GlobalAveragePool imports so). Quantized operands are
+    computed through the float domain.
+
+    ```mlir
+    %y = qc.avg_pool2d %x {kernel = array<i64: 8, 8>}
+        : (tensor<1x4x8x8xf32>) -> tensor<1x4x1x1xf32>
+    ```
+  }];
+  let arguments = (ins QC_Tensor:$input, DenseI64ArrayAttr:$kernel,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+                       DefaultValuedAttr<BoolAttr, "false">:$ceil_mode,
+                       DefaultValuedAttr<BoolAttr, "false">:$count_include_pad);
+}
+
+def QC_ConcatOp : QC_Op<"concat", [Pure,
+    DeclareOpInterfaceMethods<QC_QuantPropagationInterface>]> {
+  let summary = "Concatenates tensors along an axis";
+  let description = [{
+    Operands agree on every dim but `axis` (negative counts from the back).
+    Quantized operands and the result share one element type, so the op
+    copies storage integers; `qc-infer-scales` requantizes inputs whose
+    parameters differ.
+
+    ```mlir
+    %y = qc.concat %a, %b {axis = 1} : (tensor<1x2xf32>, tensor<1x3xf32>) -> tensor<1x5xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<QC_Tensor>:$inputs, I64Attr:$axis);
+  let results = (outs QC_Tensor:$output);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def QC_ReshapeOp : QC_Op<"reshape", [Pure,
+    DeclareOpInterfaceMethods<QC_QuantPropagationInterface>]> {
+  let summary = "Changes the shape, keeping the row-major element order";
+  let description = [{
+    The result type gives the new shape; the element count and element type
+    are unchanged (per-tensor quantization only).
+
+    ```mlir
+    %y = qc.reshape %x : (tensor<1x4x2x2xf32>) -> tensor<1x16xf32>
+    ```
+  }];
+  let arguments = (ins QC_Tensor:$input);
+  let results = (outs QC_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def QC_TransposeOp : QC_Op<"transpose", [Pure,
+    DeclareOpInterfaceMethods<QC_QuantPropagationInterface>]> {
+  let summary = "Permutes the dims of a tensor";
+  let description = [{
+    `output.shape[i] = input.shape[perm[i]]`. A per-axis quantized operand
+    keeps its parameters on the moved axis.
+
+    ```mlir
+    %y = qc.transpose %x {perm = array<i64: 1, 0>} : (tensor<2x3xf32>) -> tensor<3x2xf32>
+    ```
+  }];
+  let arguments = (ins QC_Tensor:$input, DenseI64ArrayAttr:$perm);
+  let results = (outs QC_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def QC_SoftmaxOp : QC_Op<"softmax", [Pure, SameOperandsAndResultShape,
+    DeclareOpInterfaceMethods<QC_QuantPropagationInterface, ["getFixedRange"]>]> {
+  let summary = "Softmax along one axis";
+  let description = [{
+    `exp(x - max) / sum(exp(x - max))` along `axis` (ONNX opset 13 semantics;
+    negative counts from the back), in f32. Quantized operands go through the
+    float domain; the conventional quantized result is
+    `!quant.uniform<u8:f32, 0.00390625>` (1/256, zero point 0) or i8 with
+    zero point -128.
+
+    ```mlir
+    %y = qc.softmax %x {axis = 1} : (tensor<2x10xf32>) -> tensor<2x10xf32>
+    ```
+  }];
+  let arguments = (ins QC_Tensor:$input, DefaultValuedAttr<I64Attr, "-1">:$axis);
+  let results = (outs QC_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+class QC_UnaryOp<string mnemonic, string what, string fixedRange>
+    : QC_Op<mnemonic, [Pure, SameOperandsAndResultShape,
+        DeclareOpInterfaceMethods<QC_QuantPropagationInterface,
+                                  ["getFixedRange"]>]> {
+  let summary = "Elementwise " # what;
+  let description = [{
+    Applied elementwise in f32; quantized operands go through the float
+    domain. }] # fixedRange # [{
+  }];
+  let arguments = (ins QC_Tensor:$input);
+  let results = (outs QC_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def QC_SigmoidOp : QC_UnaryOp<"sigmoid", "logistic sigmoid 1 / (1 + exp(-x))",
+    "The output range is [0, 1]: quantized results conventionally use scale "
+    "1/256 with zero point 0 (u8) or -128 (i8).">;
+def QC_TanhOp : QC_UnaryOp<"tanh", "hyperbolic tangent",
+    "The output range is [-1, 1]: quantized results conventionally use scale "
+    "1/128 with zero point 128 (u8) or 0 (i8).">;
+def QC_ErfOp : QC_UnaryOp<"erf", "Gauss error function (GELU's building block)",
+    "The output range is [-1, 1].">;
+
+def QC_LayerNormOp : QC_Op<"layer_norm", [Pure,
+    DeclareOpInterfaceMethods<QC_QuantPropagationInterface,
+                              ["getActivationOperands"]>]> {
+  let summary = "Layer normalization over the trailing dims (ONNX LayerNormalization)";
+  let description = [{
+    Over the dims `[axis, rank)`: `y = (x - mean) / sqrt(var + epsilon) *
+    scale + bias`, with the biased variance, all in f32. `scale` and the
+    optional `bias` have the shape of those trailing dims. Quantized operands
+    go through the float domain.
+
+    ```mlir
+    %y = qc.layer_norm %x, %g, %b {axis = -1 : i64, epsilon = 1.0e-05 : f32}
+        : (tensor<4x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+    ```
+  }];
+  let arguments = (ins QC_Tensor:$input, QC_Tensor:$scale,
+                       Optional<QC_Tensor>:$bias,
+                       DefaultValuedAttr<I64Attr, "-1">:$axis,
+                       DefaultValuedAttr<F32Attr, "1.0e-5f">:$epsilon);
+  let results = (outs QC_Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $scale (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+#endif // QC_DIALECT_QC_IR_QCOPS_TD

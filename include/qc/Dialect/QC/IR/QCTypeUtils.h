@@ -1,0 +1,58 @@
+//===- QCTypeUtils.h - Helpers for tensors of !quant.uniform ----*- C++ -*-===//
+//
+// Small queries on the element types qc computes with, shared by the
+// dialect's verifiers, the passes and the lowerings.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QC_DIALECT_QC_IR_QCTYPEUTILS_H
+#define QC_DIALECT_QC_IR_QCTYPEUTILS_H
+
+#include "qc/Support/QuantMath.h"
+
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
+
+namespace mlir::qc {
+
+/// The quantized element type of a (tensor) type, or null.
+quant::QuantizedType getQuantElementType(Type type);
+
+/// Whether the element type of `type` is a quantized type.
+inline bool isQuantized(Type type) {
+  return static_cast<bool>(getQuantElementType(type));
+}
+
+/// The per-tensor !quant.uniform element type of `type`, or null.
+quant::UniformQuantizedType getPerTensorType(Type type);
+
+/// The per-axis !quant.uniform element type of `type`, or null.
+quant::UniformQuantizedPerAxisType getPerAxisType(Type type);
+
+/// The storage range of a quantized type (narrow ranges included).
+StorageRange getStorageRange(quant::QuantizedType type);
+
+/// Whether a quantized type stores unsigned integers.
+inline bool isUnsignedStorage(quant::QuantizedType type) {
+  return !type.isSigned();
+}
+
+/// Checks a tensor type whose element type may be quantized: it must be a
+/// !quant.uniform over f32, its zero points must lie in the storage range,
+/// and a per-axis type's axis must exist with one scale per slice.
+/// `what` names the value in messages ("operand #1", "result").
+LogicalResult verifyQuantizedTensorType(
+    llvm::function_ref<InFlightDiagnostic()> emitError, Type type,
+    llvm::StringRef what);
+
+/// The tensor type `like` with its element type replaced by `elementType`.
+RankedTensorType withElementType(Type like, Type elementType);
+
+/// The integer type a quantized tensor is stored in: iN for signed storage,
+/// uiN for unsigned (so that dense attributes print their values).
+IntegerType getStorageIntegerType(quant::QuantizedType type);
+
+} // namespace mlir::qc
+
+#endif // QC_DIALECT_QC_IR_QCTYPEUTILS_H

@@ -1,0 +1,43 @@
+//===- QCDialect.cpp - The qc dialect -------------------------------------===//
+//
+// Registers the qc ops and attributes, materializes quantized constants for
+// the folder, and verifies the dialect's discardable attributes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qc/Dialect/QC/IR/QCDialect.h"
+#include "qc/Dialect/QC/IR/QCOps.h"
+#include "qc/Dialect/QC/IR/QCTypeUtils.h"
+
+using namespace mlir;
+using namespace mlir::qc;
+
+#include "qc/Dialect/QC/IR/QCOpsDialect.cpp.inc"
+
+void QCDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "qc/Dialect/QC/IR/QCOps.cpp.inc"
+      >();
+  registerAttributes();
+}
+
+Operation *QCDialect::materializeConstant(OpBuilder &builder, Attribute value,
+                                          Type type, Location loc) {
+  auto elements = dyn_cast<ElementsAttr>(value);
+  if (!elements || !isQuantized(type))
+    return nullptr;
+  return ConstantOp::create(builder, loc, type, elements);
+}
+
+LogicalResult QCDialect::verifyOperationAttribute(Operation *op,
+                                                  NamedAttribute attr) {
+  if (attr.getName() == getWeightSchemeAttrName()) {
+    if (!isa<SchemeAttr>(attr.getValue()))
+      return op->emitOpError() << "'" << getWeightSchemeAttrName()
+                               << "' must be a #qc.scheme attribute";
+    return success();
+  }
+  return op->emitOpError() << "unknown qc attribute '"
+                           << attr.getName().getValue() << "'";
+}

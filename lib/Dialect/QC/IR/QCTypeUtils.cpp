@@ -1,0 +1,84 @@
+//===- QCTypeUtils.cpp - Helpers for tensors of !quant.uniform ------------===//
+//
+// Queries and checks of quantized element types shared across qc.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qc/Dialect/QC/IR/QCTypeUtils.h"
+
+#include "mlir/IR/TypeUtilities.h"
+
+using namespace mlir;
+using namespace mlir::qc;
+
+quant::QuantizedType mlir::qc::getQuantElementType(Type type) {
+  return dyn_cast<quant::QuantizedType>(getElementTypeOrSelf(type));
+}
+
+quant::UniformQuantizedType mlir::qc::getPerTensorType(Type type) {
+  return dyn_cast<quant::UniformQuantizedType>(getElementTypeOrSelf(type));
+}
+
+quant::UniformQuantizedPerAxisType mlir::qc::getPerAxisType(Type type) {
+  return dyn_cast<quant::UniformQuantizedPerAxisType>(
+      getElementTypeOrSelf(type));
+}
+
+StorageRange mlir::qc::getStorageRange(quant::QuantizedType type) {
+  StorageRange r;
+  r.min = type.getStorageTypeMin();
+  r.max = type.getStorageTypeMax();
+  return r;
+}
+
+RankedTensorType mlir::qc::withElementType(Type like, Type elementType) {
+  return cast<RankedTensorType>(like).clone(elementType);
+}
+
+IntegerType mlir::qc::getStorageIntegerType(quant::QuantizedType type) {
+  return IntegerType::get(type.getContext(), type.getStorageTypeIntegralWidth(),
+                          type.isSigned() ? IntegerType::Signless
+                                          : IntegerType::Unsigned);
+}
+
+LogicalResult mlir::qc::verifyQuantizedTensorType(
+    llvm::function_ref<InFlightDiagnostic()> emitError, Type type,
+    StringRef what) {
+  auto qtype = getQuantElementType(type);
+  if (!qtype)
+    return success();
+  if (!qtype.getExpressedType().isF32())
+    return emitError() << what << " must have an f32 expressed type, got "
+                       << qtype;
+  StorageRange range = getStorageRange(qtype);
+  auto checkZeroPoint = [&](int64_t zp) -> LogicalResult {
+    if (range.contains(zp))
+      return success();
+    return emitError() << what << " zero point " << zp
+                       << " is outside the storage range [" << range.min
+                       << ", " << range.max << "]";
+  };
+  if (auto perTensor = dyn_cast<quant::UniformQuantizedType>(qtype))
+    return checkZeroPoint(perTensor.getZeroPoint());
+  auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(qtype);
+  if (!perAxis)
+    return emitError() << what
+                       << " must be a !quant.uniform type (per-tensor or "
+                          "per-axis), got "
+                       << qtype;
+  for (int64_t zp : perAxis.getZeroPoints())
+    if (failed(checkZeroPoint(zp)))
+      return failure();
+  auto shaped = cast<ShapedType>(type);
+  int64_t axis = perAxis.getQuantizedDimension();
+  if (axis < 0 || axis >= shaped.getRank())
+    return emitError() << what << " quantization axis " << axis
+                       << " is out of range for rank " << shaped.getRank();
+  int64_t dim = shaped.getDimSize(axis);
+  if (!ShapedType::isDynamic(dim) &&
+      dim != static_cast<int64_t>(perAxis.getScales().size()))
+    return emitError() << what << " has " << perAxis.getScales().size()
+                       << " scales but dimension " << axis << " has size "
+                       << dim;
+  return success();
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+#===- example.sh - Set up, build and run qc on the bundled example ------===#
+#
+# Installs missing Debian packages, builds qc, and runs the furthest-reaching
+# job qc has on examples/: the bundled small CNN in MLIR, checked by the
+# dialect's verifiers and printed back.
+#
+#===----------------------------------------------------------------------===#
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${QC_BUILD_DIR:-$root/build}"
+"$root/scripts/setup.sh"
+"$root/scripts/build.sh" qopt
+"$build/bin/qopt" "$root/examples/small_cnn.mlir"

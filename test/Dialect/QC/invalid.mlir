@@ -1,0 +1,573 @@
+// RUN: qopt %s -split-input-file -verify-diagnostics
+
+// One case per verifier message of the qc dialect.
+
+func.func @quantize_shape(%x: tensor<4xf32>) {
+  // expected-error @+1 {{input and result shapes must match}}
+  %q = qc.quantize %x : tensor<4xf32> -> tensor<5x!quant.uniform<u8:f32, 0.5:128>>
+  return
+}
+
+// -----
+
+func.func @zero_point_without_scale(%x: tensor<4xf32>, %z: tensor<ui8>) {
+  // expected-error @+1 {{'zero_point' requires a 'scale' operand}}
+  %q = qc.quantize %x zero_point(%z : tensor<ui8>) : tensor<4xf32> -> tensor<4xui8>
+  return
+}
+
+// -----
+
+func.func @axis_without_scale(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'axis' is only used with a runtime 'scale'}}
+  %q = qc.quantize %x {axis = 0 : i64} : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.5:128>>
+  return
+}
+
+// -----
+
+func.func @static_needs_quant_type(%x: tensor<4xf32>) {
+  // expected-error @+1 {{the quantized side must have a !quant.uniform element type when no 'scale' operand is given}}
+  %q = qc.quantize %x : tensor<4xf32> -> tensor<4xi8>
+  return
+}
+
+// -----
+
+func.func @expressed_not_f32(%x: tensor<4xf32>) {
+  // expected-error @+1 {{must have an f32 expressed type}}
+  %q = qc.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f16, 0.5:128>>
+  return
+}
+
+// -----
+
+func.func @zero_point_out_of_range(%x: tensor<4xf32>) {
+  // expected-error @+1 {{zero point 300 is outside the storage range [0, 255]}}
+  %q = qc.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.5:300>>
+  return
+}
+
+// -----
+
+func.func @not_uniform(%x: tensor<4xf32>) {
+  // expected-error @+1 {{must be a !quant.uniform type (per-tensor or per-axis)}}
+  %q = qc.quantize %x : tensor<4xf32> -> tensor<4x!quant.any<i8:f32>>
+  return
+}
+
+// -----
+
+func.func @per_axis_axis_out_of_range(%x: tensor<4xf32>) {
+  // expected-error @+1 {{quantization axis 1 is out of range for rank 1}}
+  %q = qc.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32:1, {0.5, 0.25}>>
+  return
+}
+
+// -----
+
+func.func @per_axis_scale_count(%x: tensor<4x2xf32>) {
+  // expected-error @+1 {{has 3 scales but dimension 0 has size 4}}
+  %q = qc.quantize %x : tensor<4x2xf32> -> tensor<4x2x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0}>>
+  return
+}
+
+// -----
+
+func.func @runtime_needs_integer(%x: tensor<4xf32>, %s: tensor<f32>) {
+  // expected-error @+1 {{with a runtime 'scale' the quantized side must have an integer element type}}
+  %q = qc.quantize %x scale(%s : tensor<f32>) : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.5:128>>
+  return
+}
+
+// -----
+
+func.func @runtime_scale_rank(%x: tensor<4xf32>, %s: tensor<1x1xf32>) {
+  // expected-error @+1 {{'scale' must have rank 0 or 1, got rank 2}}
+  %q = qc.quantize %x scale(%s : tensor<1x1xf32>) : tensor<4xf32> -> tensor<4xui8>
+  return
+}
+
+// -----
+
+func.func @runtime_axis_range(%x: tensor<4xf32>, %s: tensor<4xf32>) {
+  // expected-error @+1 {{axis 2 is out of range for rank 1}}
+  %q = qc.quantize %x scale(%s : tensor<4xf32>) {axis = 2 : i64} : tensor<4xf32> -> tensor<4xui8>
+  return
+}
+
+// -----
+
+func.func @runtime_per_axis_size(%x: tensor<4x2xi8>, %s: tensor<3xf32>) {
+  // expected-error @+1 {{per-axis 'scale' must be 1-D with one value per slice: dimension 0 has size 4}}
+  %q = qc.dequantize %x scale(%s : tensor<3xf32>) {axis = 0 : i64} : tensor<4x2xi8> -> tensor<4x2xf32>
+  return
+}
+
+// -----
+
+func.func @runtime_per_tensor_one(%x: tensor<4xf32>, %s: tensor<4xf32>) {
+  // expected-error @+1 {{a per-tensor 'scale' must have one element}}
+  %q = qc.quantize %x scale(%s : tensor<4xf32>) : tensor<4xf32> -> tensor<4xui8>
+  return
+}
+
+// -----
+
+func.func @runtime_zero_point_shape(%x: tensor<4xf32>, %s: tensor<f32>, %z: tensor<1xui8>) {
+  // expected-error @+1 {{'zero_point' shape must match 'scale' shape}}
+  %q = qc.quantize %x scale(%s : tensor<f32>) zero_point(%z : tensor<1xui8>) : tensor<4xf32> -> tensor<4xui8>
+  return
+}
+
+// -----
+
+func.func @runtime_zero_point_type(%x: tensor<4xf32>, %s: tensor<f32>, %z: tensor<i8>) {
+  // expected-error @+1 {{'zero_point' element type 'i8' must match the quantized element type 'ui8'}}
+  %q = qc.quantize %x scale(%s : tensor<f32>) zero_point(%z : tensor<i8>) : tensor<4xf32> -> tensor<4xui8>
+  return
+}
+
+// -----
+
+func.func @runtime_scale_positive(%x: tensor<4xf32>) {
+  %s = arith.constant dense<-2.0> : tensor<f32>
+  // expected-error @+1 {{'scale' values must be positive and finite, got -2}}
+  %q = qc.quantize %x scale(%s : tensor<f32>) : tensor<4xf32> -> tensor<4xui8>
+  return
+}
+
+// -----
+
+func.func @constant_shape() {
+  // expected-error @+1 {{value shape must match the result shape}}
+  %c = qc.constant dense<[1, 2]> : tensor<2xi8> -> tensor<3x!quant.uniform<i8:f32, 0.5>>
+  return
+}
+
+// -----
+
+func.func @constant_width() {
+  // expected-error @+1 {{value must have an integer element type of the storage width 8, got 'i32'}}
+  %c = qc.constant dense<[1, 2]> : tensor<2xi32> -> tensor<2x!quant.uniform<i8:f32, 0.5>>
+  return
+}
+
+// -----
+
+func.func @scheme_attr_kind(%a: tensor<2x2xf32>) {
+  // expected-error @+1 {{'qc.weight_scheme' must be a #qc.scheme attribute}}
+  %0 = qc.matmul %a, %a {qc.weight_scheme = 1 : i64} : (tensor<2x2xf32>, tensor<2x2xf32>) -> tensor<2x2xf32>
+  return
+}
+
+// -----
+
+func.func @unknown_attr(%a: tensor<2x2xf32>) {
+  // expected-error @+1 {{unknown qc attribute 'qc.frobnicate'}}
+  %0 = qc.matmul %a, %a {qc.frobnicate} : (tensor<2x2xf32>, tensor<2x2xf32>) -> tensor<2x2xf32>
+  return
+}
+
+// -----
+
+func.func @stats_order(%x: tensor<4xf32>) {
+  // expected-error @+1 {{statistics min 2.000000e+00 exceeds max 1.000000e+00}}
+  %0 = qc.stats %x <min = 2.0, max = 1.0> : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @stats_finite(%x: tensor<4xf32>) {
+  // expected-error @+1 {{statistics range must be finite}}
+  %0 = qc.stats %x <min = 0x7FF0000000000000, max = 1.0> : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @stats_histogram(%x: tensor<4xf32>) {
+  // expected-error @+1 {{histogram counts must be non-negative}}
+  %0 = qc.stats %x <min = 0.0, max = 1.0, histogram = [1, -1]> : tensor<4xf32>
+  return
+}
+
+// -----
+
+// expected-error @+1 {{expected 'per_tensor' or 'per_channel'}}
+func.func @scheme_granularity() attributes {s = #qc.scheme<per_row, symmetric, i8>} { return }
+
+// -----
+
+// expected-error @+1 {{expected 'symmetric' or 'asymmetric'}}
+func.func @scheme_symmetry() attributes {s = #qc.scheme<per_tensor, lopsided, i8>} { return }
+
+// -----
+
+// expected-error @+1 {{expected an integer storage type such as i8 or ui8}}
+func.func @scheme_storage() attributes {s = #qc.scheme<per_tensor, symmetric, f32>} { return }
+
+// -----
+
+// expected-error @+1 {{expected 'narrow' or 'sqnr'}}
+func.func @scheme_key() attributes {s = #qc.scheme<per_tensor, symmetric, i8, wide>} { return }
+
+// -----
+
+// expected-error @+1 {{storage width must be between 2 and 16 bits, got 32}}
+func.func @scheme_width() attributes {s = #qc.scheme<per_tensor, symmetric, i32>} { return }
+
+// -----
+
+// expected-error @+1 {{per-channel axis must be non-negative, got -1}}
+func.func @scheme_axis() attributes {s = #qc.scheme<per_channel = -1, symmetric, i8>} { return }
+
+// -----
+
+// expected-error @+1 {{sqnr must not be NaN}}
+func.func @scheme_sqnr() attributes {s = #qc.scheme<per_tensor, symmetric, i8, sqnr = 0x7FF8000000000000>} { return }
+
+// -----
+
+func.func @mixed_types(%a: tensor<2x3xf32>, %b: tensor<2x3x!quant.uniform<u8:f32, 0.5>>) {
+  // expected-error @+1 {{operands and results must be all f32 or all quantized; operand #1 is quantized}}
+  %0 = qc.add %a, %b : (tensor<2x3xf32>, tensor<2x3x!quant.uniform<u8:f32, 0.5>>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @per_channel_activation(%a: tensor<2x3x!quant.uniform<u8:f32:1, {0.5, 0.5, 0.5}>>) {
+  // expected-error @+1 {{per-channel quantization is only supported for weights and biases; operand #0 is per-channel}}
+  %0 = qc.sigmoid %a : (tensor<2x3x!quant.uniform<u8:f32:1, {0.5, 0.5, 0.5}>>) -> tensor<2x3x!quant.uniform<u8:f32:1, {0.5, 0.5, 0.5}>>
+  return
+}
+
+// -----
+
+func.func @conv_result_shape(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{result shape [1x4x8x8] does not match the expected [1x4x6x6]}}
+  %0 = qc.conv2d %x, %w : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @conv_strides(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{'strides' must hold 2 positive values}}
+  %0 = qc.conv2d %x, %w {strides = array<i64: 0, 1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_pads(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{'pads' must hold 4 non-negative values [top, left, bottom, right]}}
+  %0 = qc.conv2d %x, %w {pads = array<i64: 1, 1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_dilations(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{'dilations' must hold 2 positive values}}
+  %0 = qc.conv2d %x, %w {dilations = array<i64: 1, -1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_window_fit(%x: tensor<1x3x2x2xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{window of size 3 (dilation 1) does not fit spatial dim 0 of size 2 with padding 0+0}}
+  %0 = qc.conv2d %x, %w : (tensor<1x3x2x2xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x1x1xf32>
+  return
+}
+
+// -----
+
+func.func @conv_input_rank(%x: tensor<3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{input must have rank 4 (NCHW), got rank 3}}
+  %0 = qc.conv2d %x, %w : (tensor<3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_weight_rank(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3xf32>) {
+  // expected-error @+1 {{weight must have rank 4 (OIHW), got rank 3}}
+  %0 = qc.conv2d %x, %w : (tensor<1x3x8x8xf32>, tensor<4x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_groups_positive(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{'groups' must be positive, got 0}}
+  %0 = qc.conv2d %x, %w {groups = 0 : i64} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_groups_divide(%x: tensor<1x4x8x8xf32>, %w: tensor<3x2x3x3xf32>) {
+  // expected-error @+1 {{input channels (4) and output channels (3) must be divisible by groups (2)}}
+  %0 = qc.conv2d %x, %w {groups = 2 : i64} : (tensor<1x4x8x8xf32>, tensor<3x2x3x3xf32>) -> tensor<1x3x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_group_channels(%x: tensor<1x4x8x8xf32>, %w: tensor<4x4x3x3xf32>) {
+  // expected-error @+1 {{weight has 4 input channels per group but the input has 4 channels in 2 groups}}
+  %0 = qc.conv2d %x, %w {groups = 2 : i64} : (tensor<1x4x8x8xf32>, tensor<4x4x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_bias(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<3xf32>) {
+  // expected-error @+1 {{bias must be 1-D with 4 elements (one per output channel)}}
+  %0 = qc.conv2d %x, %w, %b : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_storage(%x: tensor<1x1x2x2x!quant.uniform<i16:f32, 0.5>>, %w: tensor<1x1x1x1x!quant.uniform<i8:f32, 0.5>>) {
+  // expected-error @+1 {{quantized input and weight must have at most 8-bit storage}}
+  %0 = qc.conv2d %x, %w : (tensor<1x1x2x2x!quant.uniform<i16:f32, 0.5>>, tensor<1x1x1x1x!quant.uniform<i8:f32, 0.5>>) -> tensor<1x1x2x2x!quant.uniform<i8:f32, 0.5>>
+  return
+}
+
+// -----
+
+func.func @conv_weight_axis(%x: tensor<1x2x2x2x!quant.uniform<u8:f32, 0.5>>, %w: tensor<2x2x1x1x!quant.uniform<i8:f32:1, {0.5, 0.25}>>) {
+  // expected-error @+1 {{per-channel weight must be quantized along axis 0 (output channels), got axis 1}}
+  %0 = qc.conv2d %x, %w : (tensor<1x2x2x2x!quant.uniform<u8:f32, 0.5>>, tensor<2x2x1x1x!quant.uniform<i8:f32:1, {0.5, 0.25}>>) -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.5>>
+  return
+}
+
+// -----
+
+func.func @bias_storage(%a: tensor<2x2x!quant.uniform<u8:f32, 0.5>>, %b: tensor<2x2x!quant.uniform<i8:f32, 0.5>>, %c: tensor<2x!quant.uniform<i16:f32, 0.25>>) {
+  // expected-error @+1 {{quantized bias must have i32 storage}}
+  %0 = qc.matmul %a, %b, %c : (tensor<2x2x!quant.uniform<u8:f32, 0.5>>, tensor<2x2x!quant.uniform<i8:f32, 0.5>>, tensor<2x!quant.uniform<i16:f32, 0.25>>) -> tensor<2x2x!quant.uniform<u8:f32, 0.5>>
+  return
+}
+
+// -----
+
+func.func @bias_zero_point(%a: tensor<2x2x!quant.uniform<u8:f32, 0.5>>, %b: tensor<2x2x!quant.uniform<i8:f32, 0.5>>, %c: tensor<2x!quant.uniform<i32:f32, 0.25:3>>) {
+  // expected-error @+1 {{quantized bias zero point must be 0}}
+  %0 = qc.matmul %a, %b, %c : (tensor<2x2x!quant.uniform<u8:f32, 0.5>>, tensor<2x2x!quant.uniform<i8:f32, 0.5>>, tensor<2x!quant.uniform<i32:f32, 0.25:3>>) -> tensor<2x2x!quant.uniform<u8:f32, 0.5>>
+  return
+}
+
+// -----
+
+func.func @bias_granularity(%a: tensor<2x2x!quant.uniform<u8:f32, 0.5>>, %b: tensor<2x2x!quant.uniform<i8:f32, 0.5>>, %c: tensor<2x!quant.uniform<i32:f32:0, {0.25, 0.25}>>) {
+  // expected-error @+1 {{quantized bias must be per-channel exactly when the weight is}}
+  %0 = qc.matmul %a, %b, %c : (tensor<2x2x!quant.uniform<u8:f32, 0.5>>, tensor<2x2x!quant.uniform<i8:f32, 0.5>>, tensor<2x!quant.uniform<i32:f32:0, {0.25, 0.25}>>) -> tensor<2x2x!quant.uniform<u8:f32, 0.5>>
+  return
+}
+
+// -----
+
+func.func @bias_scale(%a: tensor<2x2x!quant.uniform<u8:f32, 0.5>>, %b: tensor<2x2x!quant.uniform<i8:f32:1, {0.5, 0.125}>>, %c: tensor<2x!quant.uniform<i32:f32:0, {0.25, 0.25}>>) {
+  // expected-error @+1 {{bias scale 2.500000e-01 of channel 1 must equal input scale x weight scale = 6.250000e-02}}
+  %0 = qc.matmul %a, %b, %c : (tensor<2x2x!quant.uniform<u8:f32, 0.5>>, tensor<2x2x!quant.uniform<i8:f32:1, {0.5, 0.125}>>, tensor<2x!quant.uniform<i32:f32:0, {0.25, 0.25}>>) -> tensor<2x2x!quant.uniform<u8:f32, 0.5>>
+  return
+}
+
+// -----
+
+func.func @matmul_rank(%a: tensor<f32>, %b: tensor<2xf32>) {
+  // expected-error @+1 {{operands must have rank >= 1}}
+  %0 = qc.matmul %a, %b : (tensor<f32>, tensor<2xf32>) -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @matmul_contraction(%a: tensor<2x3xf32>, %b: tensor<4x5xf32>) {
+  // expected-error @+1 {{contraction dims differ: lhs has 3 columns, rhs has 4 rows}}
+  %0 = qc.matmul %a, %b : (tensor<2x3xf32>, tensor<4x5xf32>) -> tensor<2x5xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_batch(%a: tensor<2x2x3xf32>, %b: tensor<3x3x5xf32>) {
+  // expected-error @+1 {{batch dims [2] and [3] do not broadcast}}
+  %0 = qc.matmul %a, %b : (tensor<2x2x3xf32>, tensor<3x3x5xf32>) -> tensor<2x2x5xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_bias(%a: tensor<2x3xf32>, %b: tensor<3x5xf32>, %c: tensor<2xf32>) {
+  // expected-error @+1 {{bias must be 1-D with one element per column of rhs}}
+  %0 = qc.matmul %a, %b, %c : (tensor<2x3xf32>, tensor<3x5xf32>, tensor<2xf32>) -> tensor<2x5xf32>
+  return
+}
+
+// -----
+
+func.func @binary_broadcast(%a: tensor<2x3xf32>, %b: tensor<2xf32>) {
+  // expected-error @+1 {{operand shapes [2x3] and [2] do not broadcast}}
+  %0 = qc.mul %a, %b : (tensor<2x3xf32>, tensor<2xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @clamp_nan(%a: tensor<2xf32>) {
+  // expected-error @+1 {{bounds must not be NaN}}
+  %0 = qc.clamp %a {min = 0x7FC00000 : f32} : tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @clamp_order(%a: tensor<2xf32>) {
+  // expected-error @+1 {{min 6.000000e+00 exceeds max 0.000000e+00}}
+  %0 = qc.clamp %a {min = 6.0 : f32, max = 0.0 : f32} : tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @pool_rank(%x: tensor<4x8x8xf32>) {
+  // expected-error @+1 {{input must have rank 4 (NCHW), got rank 3}}
+  %0 = qc.max_pool2d %x {kernel = array<i64: 2, 2>} : (tensor<4x8x8xf32>) -> tensor<4x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @pool_kernel(%x: tensor<1x4x8x8xf32>) {
+  // expected-error @+1 {{'kernel' must hold 2 positive values}}
+  %0 = qc.avg_pool2d %x {kernel = array<i64: 2>} : (tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @max_pool_params(%x: tensor<1x4x8x8x!quant.uniform<u8:f32, 0.5>>) {
+  // expected-error @+1 {{quantized max pooling keeps the operand's parameters}}
+  %0 = qc.max_pool2d %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x4x8x8x!quant.uniform<u8:f32, 0.5>>) -> tensor<1x4x4x4x!quant.uniform<u8:f32, 0.25>>
+  return
+}
+
+// -----
+
+func.func @concat_empty() {
+  // expected-error @+1 {{needs at least one operand}}
+  %0 = qc.concat {axis = 0 : i64} : () -> tensor<1xf32>
+  return
+}
+
+// -----
+
+func.func @concat_axis(%a: tensor<2xf32>) {
+  // expected-error @+1 {{axis 1 is out of range for rank 1}}
+  %0 = qc.concat %a, %a {axis = 1 : i64} : (tensor<2xf32>, tensor<2xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @concat_rank(%a: tensor<2xf32>, %b: tensor<1x2xf32>) {
+  // expected-error @+1 {{operands must have the same rank}}
+  %0 = qc.concat %a, %b {axis = 0 : i64} : (tensor<2xf32>, tensor<1x2xf32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @concat_dims(%a: tensor<1x2xf32>, %b: tensor<1x3xf32>) {
+  // expected-error @+1 {{operand shapes differ in dim 1, which is not the concatenation axis}}
+  %0 = qc.concat %a, %b {axis = 0 : i64} : (tensor<1x2xf32>, tensor<1x3xf32>) -> tensor<2x2xf32>
+  return
+}
+
+// -----
+
+func.func @concat_quant(%a: tensor<2x!quant.uniform<u8:f32, 0.5>>, %b: tensor<2x!quant.uniform<u8:f32, 0.25>>) {
+  // expected-error @+1 {{quantized operands and result must share one element type}}
+  %0 = qc.concat %a, %b {axis = 0 : i64} : (tensor<2x!quant.uniform<u8:f32, 0.5>>, tensor<2x!quant.uniform<u8:f32, 0.25>>) -> tensor<4x!quant.uniform<u8:f32, 0.5>>
+  return
+}
+
+// -----
+
+func.func @reshape_count(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{element count changes from 6 to 8}}
+  %0 = qc.reshape %a : (tensor<2x3xf32>) -> tensor<8xf32>
+  return
+}
+
+// -----
+
+func.func @reshape_type(%a: tensor<2x3x!quant.uniform<u8:f32, 0.5>>) {
+  // expected-error @+1 {{element type must not change}}
+  %0 = qc.reshape %a : (tensor<2x3x!quant.uniform<u8:f32, 0.5>>) -> tensor<6x!quant.uniform<u8:f32, 0.25>>
+  return
+}
+
+// -----
+
+func.func @transpose_perm_size(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'perm' must hold 2 values}}
+  %0 = qc.transpose %a {perm = array<i64: 0>} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @transpose_perm(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'perm' must be a permutation of [0, 2)}}
+  %0 = qc.transpose %a {perm = array<i64: 0, 0>} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @transpose_type(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{result element type must be 'f32'}}
+  %0 = qc.transpose %a {perm = array<i64: 1, 0>} : (tensor<2x3xf32>) -> tensor<3x2x!quant.uniform<u8:f32, 0.5>>
+  return
+}
+
+// -----
+
+func.func @softmax_axis(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{axis 2 is out of range for rank 2}}
+  %0 = qc.softmax %a {axis = 2 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @layer_norm_scale(%a: tensor<2x3xf32>, %g: tensor<2xf32>) {
+  // expected-error @+1 {{'scale' must have the normalized shape [3], got [2]}}
+  %0 = qc.layer_norm %a, %g : (tensor<2x3xf32>, tensor<2xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @layer_norm_result(%a: tensor<2x3xf32>, %g: tensor<3xf32>) {
+  // expected-error @+1 {{result shape must match the input shape}}
+  %0 = qc.layer_norm %a, %g : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @layer_norm_epsilon(%a: tensor<2x3xf32>, %g: tensor<3xf32>) {
+  // expected-error @+1 {{'epsilon' must be non-negative}}
+  %0 = qc.layer_norm %a, %g {epsilon = -1.0 : f32} : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  return
+}

@@ -1,0 +1,205 @@
+// RUN: qopt %s | qopt | FileCheck %s
+// RUN: qopt %s --mlir-print-op-generic | qopt | FileCheck %s
+
+// Every qc op in its f32 and quantized forms survives print and re-parse.
+
+!u8 = !quant.uniform<u8:f32, 0.5:128>
+!u8b = !quant.uniform<u8:f32, 0.25:3>
+!i8 = !quant.uniform<i8:f32, 0.125>
+!i8pc = !quant.uniform<i8:f32:0, {0.5, 0.25, 0.125, 1.0}>
+!i32pc = !quant.uniform<i32:f32:0, {0.25, 0.125, 0.0625, 0.5}>
+!i32 = !quant.uniform<i32:f32, 0.0625>
+
+// CHECK-LABEL: func.func @quantize_static
+func.func @quantize_static(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // CHECK: %[[Q:.*]] = qc.quantize %{{.*}} : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 5.000000e-01:128>>
+  %q = qc.quantize %x : tensor<4xf32> -> tensor<4x!u8>
+  // CHECK: %[[R:.*]] = qc.requantize %[[Q]] : tensor<4x!quant.uniform<u8:f32, 5.000000e-01:128>> -> tensor<4x!quant.uniform<i8:f32, 1.250000e-01>>
+  %r = qc.requantize %q : tensor<4x!u8> -> tensor<4x!i8>
+  // CHECK: qc.dequantize %[[R]] : tensor<4x!quant.uniform<i8:f32, 1.250000e-01>> -> tensor<4xf32>
+  %d = qc.dequantize %r : tensor<4x!i8> -> tensor<4xf32>
+  return %d : tensor<4xf32>
+}
+
+// CHECK-LABEL: func.func @quantize_per_axis
+func.func @quantize_per_axis(%x: tensor<4x2xf32>) -> tensor<4x2xf32> {
+  // CHECK: qc.quantize %{{.*}} : tensor<4x2xf32> -> tensor<4x2x!quant.uniform<i8:f32:0, {5.000000e-01,2.500000e-01,1.250000e-01,1.000000e+00}>>
+  %q = qc.quantize %x : tensor<4x2xf32> -> tensor<4x2x!i8pc>
+  %d = qc.dequantize %q : tensor<4x2x!i8pc> -> tensor<4x2xf32>
+  return %d : tensor<4x2xf32>
+}
+
+// CHECK-LABEL: func.func @quantize_runtime
+func.func @quantize_runtime(%x: tensor<2x3xf32>, %s: tensor<f32>, %z: tensor<ui8>,
+                            %sa: tensor<3xf32>, %za: tensor<3xi8>) -> (tensor<2x3xf32>, tensor<2x3xf32>) {
+  // CHECK: %[[Q:.*]] = qc.quantize %{{.*}} scale(%{{.*}} : tensor<f32>) zero_point(%{{.*}} : tensor<ui8>) : tensor<2x3xf32> -> tensor<2x3xui8>
+  %q = qc.quantize %x scale(%s : tensor<f32>) zero_point(%z : tensor<ui8>) : tensor<2x3xf32> -> tensor<2x3xui8>
+  // CHECK: qc.dequantize %[[Q]] scale(%{{.*}} : tensor<f32>) zero_point(%{{.*}} : tensor<ui8>) : tensor<2x3xui8> -> tensor<2x3xf32>
+  %d = qc.dequantize %q scale(%s : tensor<f32>) zero_point(%z : tensor<ui8>) : tensor<2x3xui8> -> tensor<2x3xf32>
+  // CHECK: qc.quantize %{{.*}} scale(%{{.*}} : tensor<3xf32>) zero_point(%{{.*}} : tensor<3xi8>) {axis = 1 : i64} : tensor<2x3xf32> -> tensor<2x3xi8>
+  %qa = qc.quantize %x scale(%sa : tensor<3xf32>) zero_point(%za : tensor<3xi8>) {axis = 1 : i64} : tensor<2x3xf32> -> tensor<2x3xi8>
+  // CHECK: qc.dequantize %{{.*}} scale(%{{.*}} : tensor<3xf32>) {axis = -1 : i64} : tensor<2x3xi8> -> tensor<2x3xf32>
+  %da = qc.dequantize %qa scale(%sa : tensor<3xf32>) {axis = -1 : i64} : tensor<2x3xi8> -> tensor<2x3xf32>
+  return %d, %da : tensor<2x3xf32>, tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @constant_and_stats
+func.func @constant_and_stats(%x: tensor<3xf32>) -> (tensor<3x!i8>, tensor<3x!u8>, tensor<3xf32>, tensor<3xf32>) {
+  // CHECK: qc.constant dense<[-3, 0, 127]> : tensor<3xi8> -> tensor<3x!quant.uniform<i8:f32, 1.250000e-01>>
+  %c = qc.constant dense<[-3, 0, 127]> : tensor<3xi8> -> tensor<3x!i8>
+  // CHECK: qc.constant dense<[0, 128, 255]> : tensor<3xui8> -> tensor<3x!quant.uniform<u8:f32, 5.000000e-01:128>>
+  %u = qc.constant dense<[0, 128, 255]> : tensor<3xui8> -> tensor<3x!u8>
+  // CHECK: qc.stats %{{.*}} <min = -5.000000e-01, max = 3.250000e+00> : tensor<3xf32>
+  %s = qc.stats %x <min = -0.5, max = 3.25> : tensor<3xf32>
+  // CHECK: qc.stats %{{.*}} <min = 0.000000e+00, max = 6.000000e+00, histogram = [10, 0, 3, 1]> : tensor<3xf32>
+  %h = qc.stats %x <min = 0.0, max = 6.0, histogram = [10, 0, 3, 1]> : tensor<3xf32>
+  return %c, %u, %s, %h : tensor<3x!i8>, tensor<3x!u8>, tensor<3xf32>, tensor<3xf32>
+}
+
+// CHECK-LABEL: func.func @conv2d_f32
+func.func @conv2d_f32(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<4xf32>,
+                      %dw: tensor<3x1x3x3xf32>) -> (tensor<1x4x8x8xf32>, tensor<1x4x3x3xf32>, tensor<1x3x4x4xf32>) {
+  // CHECK: qc.conv2d %{{.*}}, %{{.*}}, %{{.*}} {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
+  %y = qc.conv2d %x, %w, %b {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
+  // CHECK: qc.conv2d %{{.*}}, %{{.*}} {dilations = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x2x2xf32>
+  %s = qc.conv2d %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 2, 2>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x2x2xf32>
+  // CHECK: qc.conv2d %{{.*}}, %{{.*}} {groups = 3 : i64, pads = array<i64: 1, 1, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x3x8x8xf32>, tensor<3x1x3x3xf32>) -> tensor<1x3x4x4xf32>
+  %d = qc.conv2d %x, %dw {groups = 3 : i64, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 0, 0>} : (tensor<1x3x8x8xf32>, tensor<3x1x3x3xf32>) -> tensor<1x3x4x4xf32>
+  %a = qc.conv2d %x, %w {strides = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x3x3xf32>
+  return %y, %a, %d : tensor<1x4x8x8xf32>, tensor<1x4x3x3xf32>, tensor<1x3x4x4xf32>
+}
+
+// CHECK-LABEL: func.func @conv2d_quantized
+func.func @conv2d_quantized(%x: tensor<1x2x4x4x!u8>, %w: tensor<4x2x1x1x!i8pc>, %b: tensor<4x!i32pc>)
+    -> tensor<1x4x4x4x!u8b> {
+  // CHECK: qc.conv2d %{{.*}}, %{{.*}}, %{{.*}} {qc.weight_scheme = #qc.scheme<per_channel = 0, symmetric, i8, sqnr = 4.150000e+01>} : (tensor<1x2x4x4x!quant.uniform<u8:f32, 5.000000e-01:128>>, tensor<4x2x1x1x!quant.uniform<i8:f32:0, {{.*}}>>, tensor<4x!quant.uniform<i32:f32:0, {{.*}}>>) -> tensor<1x4x4x4x!quant.uniform<u8:f32, 2.500000e-01:3>>
+  %y = qc.conv2d %x, %w, %b {qc.weight_scheme = #qc.scheme<per_channel = 0, symmetric, i8, sqnr = 41.5>}
+      : (tensor<1x2x4x4x!u8>, tensor<4x2x1x1x!i8pc>, tensor<4x!i32pc>) -> tensor<1x4x4x4x!u8b>
+  return %y : tensor<1x4x4x4x!u8b>
+}
+
+// CHECK-LABEL: func.func @matmul
+func.func @matmul(%a: tensor<2x8xf32>, %b: tensor<8x4xf32>, %c: tensor<4xf32>,
+                  %ba: tensor<3x1x2x8xf32>, %bb: tensor<5x8x4xf32>, %v: tensor<8xf32>,
+                  %qa: tensor<2x8x!u8>, %qb: tensor<8x4x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125, 1.0}>>,
+                  %qc: tensor<4x!i32pc>)
+    -> (tensor<2x4xf32>, tensor<3x5x2x4xf32>, tensor<4xf32>, tensor<2xf32>, tensor<2x4x!u8b>) {
+  // CHECK: qc.matmul %{{.*}}, %{{.*}}, %{{.*}} : (tensor<2x8xf32>, tensor<8x4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  %0 = qc.matmul %a, %b, %c : (tensor<2x8xf32>, tensor<8x4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  // CHECK: qc.matmul %{{.*}}, %{{.*}} : (tensor<3x1x2x8xf32>, tensor<5x8x4xf32>) -> tensor<3x5x2x4xf32>
+  %1 = qc.matmul %ba, %bb : (tensor<3x1x2x8xf32>, tensor<5x8x4xf32>) -> tensor<3x5x2x4xf32>
+  // CHECK: qc.matmul %{{.*}}, %{{.*}} : (tensor<8xf32>, tensor<8x4xf32>) -> tensor<4xf32>
+  %2 = qc.matmul %v, %b : (tensor<8xf32>, tensor<8x4xf32>) -> tensor<4xf32>
+  // CHECK: qc.matmul %{{.*}}, %{{.*}} : (tensor<2x8xf32>, tensor<8xf32>) -> tensor<2xf32>
+  %3 = qc.matmul %a, %v : (tensor<2x8xf32>, tensor<8xf32>) -> tensor<2xf32>
+  // CHECK: qc.matmul %{{.*}}, %{{.*}}, %{{.*}} : (tensor<2x8x!quant.uniform<u8:f32, 5.000000e-01:128>>, tensor<8x4x!quant.uniform<i8:f32:1, {{.*}}>>, tensor<4x!quant.uniform<i32:f32:0, {{.*}}>>) -> tensor<2x4x!quant.uniform<u8:f32, 2.500000e-01:3>>
+  %4 = qc.matmul %qa, %qb, %qc : (tensor<2x8x!u8>, tensor<8x4x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125, 1.0}>>, tensor<4x!i32pc>) -> tensor<2x4x!u8b>
+  return %0, %1, %2, %3, %4 : tensor<2x4xf32>, tensor<3x5x2x4xf32>, tensor<4xf32>, tensor<2xf32>, tensor<2x4x!u8b>
+}
+
+// CHECK-LABEL: func.func @elementwise
+func.func @elementwise(%a: tensor<2x3xf32>, %b: tensor<3xf32>, %qa: tensor<2x3x!u8>, %qb: tensor<1x3x!u8b>)
+    -> (tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3x!u8b>, tensor<2x3x!u8>, tensor<2x3x!u8>, tensor<2x3x!u8>) {
+  // CHECK: qc.add %{{.*}}, %{{.*}} : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %0 = qc.add %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  // CHECK: qc.sub
+  %1 = qc.sub %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  // CHECK: qc.mul
+  %2 = qc.mul %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  // CHECK: qc.div
+  %3 = qc.div %b, %a : (tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  // CHECK: qc.add %{{.*}}, %{{.*}} : (tensor<2x3x!quant.uniform<u8:f32, 5.000000e-01:128>>, tensor<1x3x!quant.uniform<u8:f32, 2.500000e-01:3>>) -> tensor<2x3x!quant.uniform<u8:f32, 2.500000e-01:3>>
+  %4 = qc.add %qa, %qb : (tensor<2x3x!u8>, tensor<1x3x!u8b>) -> tensor<2x3x!u8b>
+  %5 = qc.sub %qa, %qb : (tensor<2x3x!u8>, tensor<1x3x!u8b>) -> tensor<2x3x!u8>
+  %6 = qc.mul %qa, %qb : (tensor<2x3x!u8>, tensor<1x3x!u8b>) -> tensor<2x3x!u8>
+  // CHECK: qc.div %{{.*}}, %{{.*}} : (tensor<2x3x!quant.uniform<u8:f32, 5.000000e-01:128>>, tensor<1x3x!quant.uniform<u8:f32, 2.500000e-01:3>>) -> tensor<2x3x!quant.uniform<u8:f32, 5.000000e-01:128>>
+  %7 = qc.div %qa, %qb : (tensor<2x3x!u8>, tensor<1x3x!u8b>) -> tensor<2x3x!u8>
+  return %0, %1, %2, %3, %4, %5, %6, %7 : tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3x!u8b>, tensor<2x3x!u8>, tensor<2x3x!u8>, tensor<2x3x!u8>
+}
+
+// CHECK-LABEL: func.func @clamp
+func.func @clamp(%x: tensor<4xf32>, %q: tensor<4x!u8>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4x!u8>) {
+  // CHECK: qc.clamp %{{.*}} {min = 0.000000e+00 : f32} : tensor<4xf32>
+  %relu = qc.clamp %x {min = 0.0 : f32} : tensor<4xf32>
+  // CHECK: qc.clamp %{{.*}} {max = 6.000000e+00 : f32, min = 0.000000e+00 : f32} : tensor<4xf32>
+  %relu6 = qc.clamp %x {min = 0.0 : f32, max = 6.0 : f32} : tensor<4xf32>
+  // CHECK: qc.clamp %{{.*}} {max = 2.000000e+00 : f32, min = -1.000000e+00 : f32} : tensor<4x!quant.uniform<u8:f32, 5.000000e-01:128>>
+  %clip = qc.clamp %q {min = -1.0 : f32, max = 2.0 : f32} : tensor<4x!u8>
+  return %relu, %relu6, %clip : tensor<4xf32>, tensor<4xf32>, tensor<4x!u8>
+}
+
+// CHECK-LABEL: func.func @pooling
+func.func @pooling(%x: tensor<1x4x8x8xf32>, %q: tensor<1x4x8x8x!u8>)
+    -> (tensor<1x4x4x4xf32>, tensor<1x4x1x1xf32>, tensor<1x4x4x4x!u8>, tensor<1x4x1x1x!u8b>, tensor<1x4x3x3xf32>, tensor<1x4x6x6xf32>) {
+  // CHECK: qc.max_pool2d %{{.*}} {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32>
+  %0 = qc.max_pool2d %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32>
+  // CHECK: qc.avg_pool2d %{{.*}} {kernel = array<i64: 8, 8>} : (tensor<1x4x8x8xf32>) -> tensor<1x4x1x1xf32>
+  %1 = qc.avg_pool2d %x {kernel = array<i64: 8, 8>} : (tensor<1x4x8x8xf32>) -> tensor<1x4x1x1xf32>
+  // CHECK: qc.max_pool2d %{{.*}} {kernel = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x4x8x8x!quant.uniform<u8:f32, 5.000000e-01:128>>) -> tensor<1x4x4x4x!quant.uniform<u8:f32, 5.000000e-01:128>>
+  %2 = qc.max_pool2d %q {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x4x8x8x!u8>) -> tensor<1x4x4x4x!u8>
+  // CHECK: qc.avg_pool2d %{{.*}} {kernel = array<i64: 8, 8>} : (tensor<1x4x8x8x!quant.uniform<u8:f32, 5.000000e-01:128>>) -> tensor<1x4x1x1x!quant.uniform<u8:f32, 2.500000e-01:3>>
+  %3 = qc.avg_pool2d %q {kernel = array<i64: 8, 8>} : (tensor<1x4x8x8x!u8>) -> tensor<1x4x1x1x!u8b>
+  // CHECK: qc.avg_pool2d %{{.*}} {ceil_mode = true, count_include_pad = true, kernel = array<i64: 3, 3>, strides = array<i64: 3, 3>} : (tensor<1x4x8x8xf32>) -> tensor<1x4x3x3xf32>
+  %4 = qc.avg_pool2d %x {kernel = array<i64: 3, 3>, strides = array<i64: 3, 3>, ceil_mode = true, count_include_pad = true} : (tensor<1x4x8x8xf32>) -> tensor<1x4x3x3xf32>
+  // CHECK: qc.max_pool2d %{{.*}} {dilations = array<i64: 2, 2>, kernel = array<i64: 2, 2>} : (tensor<1x4x8x8xf32>) -> tensor<1x4x6x6xf32>
+  %5 = qc.max_pool2d %x {kernel = array<i64: 2, 2>, strides = array<i64: 1, 1>, dilations = array<i64: 2, 2>} : (tensor<1x4x8x8xf32>) -> tensor<1x4x6x6xf32>
+  return %0, %1, %2, %3, %4, %5 : tensor<1x4x4x4xf32>, tensor<1x4x1x1xf32>, tensor<1x4x4x4x!u8>, tensor<1x4x1x1x!u8b>, tensor<1x4x3x3xf32>, tensor<1x4x6x6xf32>
+}
+
+// CHECK-LABEL: func.func @data_movement
+func.func @data_movement(%a: tensor<1x2xf32>, %b: tensor<1x3xf32>, %x: tensor<1x4x2x2xf32>,
+                         %qa: tensor<1x2x!u8>, %qb: tensor<1x3x!u8>, %w: tensor<4x2x!i8pc>)
+    -> (tensor<1x5xf32>, tensor<1x5x!u8>, tensor<1x16xf32>, tensor<2x2x4x1xf32>, tensor<3x1x!u8>, tensor<2x4x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125, 1.0}>>) {
+  // CHECK: qc.concat %{{.*}}, %{{.*}} {axis = 1 : i64} : (tensor<1x2xf32>, tensor<1x3xf32>) -> tensor<1x5xf32>
+  %0 = qc.concat %a, %b {axis = 1} : (tensor<1x2xf32>, tensor<1x3xf32>) -> tensor<1x5xf32>
+  // CHECK: qc.concat %{{.*}}, %{{.*}} {axis = -1 : i64} : (tensor<1x2x!quant.uniform<u8:f32, 5.000000e-01:128>>, tensor<1x3x!quant.uniform<u8:f32, 5.000000e-01:128>>) -> tensor<1x5x!quant.uniform<u8:f32, 5.000000e-01:128>>
+  %1 = qc.concat %qa, %qb {axis = -1} : (tensor<1x2x!u8>, tensor<1x3x!u8>) -> tensor<1x5x!u8>
+  // CHECK: qc.reshape %{{.*}} : (tensor<1x4x2x2xf32>) -> tensor<1x16xf32>
+  %2 = qc.reshape %x : (tensor<1x4x2x2xf32>) -> tensor<1x16xf32>
+  // CHECK: qc.transpose %{{.*}} {perm = array<i64: 2, 3, 1, 0>} : (tensor<1x4x2x2xf32>) -> tensor<2x2x4x1xf32>
+  %3 = qc.transpose %x {perm = array<i64: 2, 3, 1, 0>} : (tensor<1x4x2x2xf32>) -> tensor<2x2x4x1xf32>
+  // CHECK: qc.reshape %{{.*}} : (tensor<1x3x!quant.uniform<u8:f32, 5.000000e-01:128>>) -> tensor<3x1x!quant.uniform<u8:f32, 5.000000e-01:128>>
+  %4 = qc.reshape %qb : (tensor<1x3x!u8>) -> tensor<3x1x!u8>
+  // CHECK: qc.transpose %{{.*}} {perm = array<i64: 1, 0>} : (tensor<4x2x!quant.uniform<i8:f32:0, {{.*}}>>) -> tensor<2x4x!quant.uniform<i8:f32:1, {{.*}}>>
+  %5 = qc.transpose %w {perm = array<i64: 1, 0>} : (tensor<4x2x!i8pc>) -> tensor<2x4x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125, 1.0}>>
+  return %0, %1, %2, %3, %4, %5 : tensor<1x5xf32>, tensor<1x5x!u8>, tensor<1x16xf32>, tensor<2x2x4x1xf32>, tensor<3x1x!u8>, tensor<2x4x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125, 1.0}>>
+}
+
+// CHECK-LABEL: func.func @activations
+func.func @activations(%x: tensor<2x10xf32>, %q: tensor<2x10x!u8>)
+    -> (tensor<2x10xf32>, tensor<2x10xf32>, tensor<2x10xf32>, tensor<2x10xf32>,
+        tensor<2x10x!quant.uniform<u8:f32, 0.00390625>>, tensor<2x10x!quant.uniform<u8:f32, 0.00390625>>,
+        tensor<2x10x!quant.uniform<i8:f32, 0.0078125>>, tensor<2x10x!quant.uniform<i8:f32, 0.0078125>>) {
+  // CHECK: qc.softmax %{{.*}} {axis = 1 : i64} : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  %0 = qc.softmax %x {axis = 1} : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  // CHECK: qc.sigmoid %{{.*}} : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  %1 = qc.sigmoid %x : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  // CHECK: qc.tanh
+  %2 = qc.tanh %x : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  // CHECK: qc.erf
+  %3 = qc.erf %x : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  // CHECK: qc.softmax %{{.*}} : (tensor<2x10x!quant.uniform<u8:f32, 5.000000e-01:128>>) -> tensor<2x10x!quant.uniform<u8:f32, 3.906250e-03>>
+  %4 = qc.softmax %q : (tensor<2x10x!u8>) -> tensor<2x10x!quant.uniform<u8:f32, 0.00390625>>
+  // CHECK: qc.sigmoid %{{.*}} : (tensor<2x10x!quant.uniform<u8:f32, 5.000000e-01:128>>) -> tensor<2x10x!quant.uniform<u8:f32, 3.906250e-03>>
+  %5 = qc.sigmoid %q : (tensor<2x10x!u8>) -> tensor<2x10x!quant.uniform<u8:f32, 0.00390625>>
+  // CHECK: qc.tanh %{{.*}} : (tensor<2x10x!quant.uniform<u8:f32, 5.000000e-01:128>>) -> tensor<2x10x!quant.uniform<i8:f32, 7.812500e-03>>
+  %6 = qc.tanh %q : (tensor<2x10x!u8>) -> tensor<2x10x!quant.uniform<i8:f32, 0.0078125>>
+  // CHECK: qc.erf %{{.*}} : (tensor<2x10x!quant.uniform<u8:f32, 5.000000e-01:128>>) -> tensor<2x10x!quant.uniform<i8:f32, 7.812500e-03>>
+  %7 = qc.erf %q : (tensor<2x10x!u8>) -> tensor<2x10x!quant.uniform<i8:f32, 0.0078125>>
+  return %0, %1, %2, %3, %4, %5, %6, %7 : tensor<2x10xf32>, tensor<2x10xf32>, tensor<2x10xf32>, tensor<2x10xf32>,
+      tensor<2x10x!quant.uniform<u8:f32, 0.00390625>>, tensor<2x10x!quant.uniform<u8:f32, 0.00390625>>,
+      tensor<2x10x!quant.uniform<i8:f32, 0.0078125>>, tensor<2x10x!quant.uniform<i8:f32, 0.0078125>>
+}
+
+// CHECK-LABEL: func.func @layer_norm
+func.func @layer_norm(%x: tensor<4x16xf32>, %g: tensor<16xf32>, %b: tensor<16xf32>, %y: tensor<2x4x16xf32>,
+                      %g2: tensor<4x16xf32>, %q: tensor<4x16x!u8>, %qg: tensor<16x!i8>)
+    -> (tensor<4x16xf32>, tensor<2x4x16xf32>, tensor<4x16x!u8b>) {
+  // CHECK: qc.layer_norm %{{.*}}, %{{.*}}, %{{.*}} : (tensor<4x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  %0 = qc.layer_norm %x, %g, %b : (tensor<4x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  // CHECK: qc.layer_norm %{{.*}}, %{{.*}} {axis = 1 : i64, epsilon = 1.000000e-03 : f32} : (tensor<2x4x16xf32>, tensor<4x16xf32>) -> tensor<2x4x16xf32>
+  %1 = qc.layer_norm %y, %g2 {axis = 1, epsilon = 1.0e-03 : f32} : (tensor<2x4x16xf32>, tensor<4x16xf32>) -> tensor<2x4x16xf32>
+  // CHECK: qc.layer_norm %{{.*}}, %{{.*}} : (tensor<4x16x!quant.uniform<u8:f32, 5.000000e-01:128>>, tensor<16x!quant.uniform<i8:f32, 1.250000e-01>>) -> tensor<4x16x!quant.uniform<u8:f32, 2.500000e-01:3>>
+  %2 = qc.layer_norm %q, %qg : (tensor<4x16x!u8>, tensor<16x!i8>) -> tensor<4x16x!u8b>
+  return %0, %1, %2 : tensor<4x16xf32>, tensor<2x4x16xf32>, tensor<4x16x!u8b>
+}
