@@ -9,6 +9,8 @@
 #define QC_INITALL_H
 
 #include "qc/Dialect/QC/IR/QCDialect.h"
+#include "qc/Dialect/QC/Transforms/Passes.h"
+#include "qc/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -29,7 +31,11 @@ inline void registerAllDialects(DialectRegistry &registry) {
 
 /// Registers the qc passes and pipelines and the upstream passes worth
 /// running between them (canonicalize, cse, ...).
-inline void registerAllPasses() { mlir::registerTransformsPasses(); }
+inline void registerAllPasses() {
+  mlir::registerTransformsPasses();
+  registerQCPasses();
+  registerQCPipelines();
+}
 
 } // namespace mlir::qc
 

@@ -272,3 +272,65 @@ void mlir::qc::computeChannelRanges(llvm::ArrayRef<float> values,
     if (mins[c] > maxs[c])
       mins[c] = maxs[c] = 0; // An empty channel.
 }
+
+QuantError mlir::qc::measureChannelAveragedError(
+    llvm::ArrayRef<float> values, llvm::ArrayRef<int64_t> shape,
+    llvm::ArrayRef<QuantParams> params, int64_t paramAxis, int64_t channelAxis,
+    StorageRange range) {
+  int64_t channels = shape[channelAxis];
+  llvm::SmallVector<double> sumErr(channels, 0.0), sumSq(channels, 0.0);
+  bool perChannel = params.size() > 1;
+  double totalErr = 0;
+  for (size_t i = 0, e = values.size(); i < e; ++i) {
+    const QuantParams &p =
+        perChannel ? params[channelOf(i, shape, paramAxis)] : params.front();
+    float scale = float(p.scale);
+    float back = dequantize(quantize(values[i], scale, p.zeroPoint, range),
+                            scale, p.zeroPoint);
+    double d = double(values[i]) - double(back);
+    int64_t c = channelOf(i, shape, channelAxis);
+    sumErr[c] += d * d;
+    sumSq[c] += double(values[i]) * double(values[i]);
+    totalErr += d * d;
+  }
+  double meanRel = 0;
+  for (int64_t c = 0; c < channels; ++c) {
+    if (sumErr[c] == 0)
+      continue;
+    meanRel += sumSq[c] == 0 ? std::numeric_limits<double>::infinity()
+                             : sumErr[c] / sumSq[c];
+  }
+  meanRel /= double(channels);
+  QuantError err;
+  err.mse = values.empty() ? 0 : totalErr / double(values.size());
+  err.relativeMse = meanRel;
+  err.sqnrDb = meanRel == 0 ? std::numeric_limits<double>::infinity()
+                            : -10.0 * std::log10(meanRel);
+  return err;
+}
+
+llvm::Expected<llvm::SmallVector<QuantParams>>
+mlir::qc::computeParamsForValues(llvm::ArrayRef<float> values,
+                                 llvm::ArrayRef<int64_t> shape,
+                                 const QuantScheme &scheme,
+                                 std::optional<int64_t> axis) {
+  if (axis) {
+    if (*axis < 0 || *axis >= static_cast<int64_t>(shape.size()))
+      return makeError(llvm::formatv("axis {0} is out of range for rank {1}",
+                                     *axis, shape.size()));
+    llvm::SmallVector<double> mins, maxs;
+    computeChannelRanges(values, shape, *axis, mins, maxs);
+    return computePerChannelQuantParams(mins, maxs, scheme);
+  }
+  double lo = 0, hi = 0;
+  for (float v : values) {
+    if (std::isnan(v))
+      return makeError("values contain NaN");
+    lo = std::min(lo, double(v));
+    hi = std::max(hi, double(v));
+  }
+  auto p = computeQuantParams(lo, hi, scheme);
+  if (!p)
+    return p.takeError();
+  return llvm::SmallVector<QuantParams>{*p};
+}

@@ -406,3 +406,56 @@ TEST(QuantError, ExactAndAxis) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(QuantError, ChannelAveraged) {
+  // Channel 0 small, channel 1 large (rows along axis 0). Per-tensor
+  // quantization wipes out channel 0 (all round to 0): its relative MSE is
+  // 1, so the channel average is at least 1/2, an SQNR of at most 3 dB,
+  // however good channel 1 is. Per-channel quantizes both well.
+  std::vector<float> w = {0.01f, -0.015f, 0.015f, 5.0f, -4.0f, 3.0f};
+  llvm::SmallVector<int64_t> shape = {2, 3};
+  StorageRange r = StorageRange::get(8, true);
+  QuantScheme s = i8Sym();
+  auto whole = computeParamsForValues(w, shape, s, std::nullopt);
+  auto perChannel = computeParamsForValues(w, shape, s, 0);
+  ASSERT_TRUE(static_cast<bool>(whole));
+  ASSERT_TRUE(static_cast<bool>(perChannel));
+  ASSERT_EQ(whole->size(), 1u);
+  ASSERT_EQ(perChannel->size(), 2u);
+  QuantError et = measureChannelAveragedError(w, shape, *whole, 0, 0, r);
+  QuantError ec = measureChannelAveragedError(w, shape, *perChannel, 0, 0, r);
+  EXPECT_NEAR(et.relativeMse, (1.0 + 0.0) / 2, 0.01);
+  EXPECT_LE(et.sqnrDb, 3.02);
+  EXPECT_GT(ec.sqnrDb, 35.0);
+  // The tensor-wide measure hides the small channel: it is dominated by the
+  // large one.
+  EXPECT_GT(measureQuantError(w, shape, *whole, 0, r).sqnrDb, 40.0);
+}
+
+TEST(QuantError, ChannelAveragedAlongLastAxis) {
+  // A matmul weight K x N with per-column parameters (axis 1).
+  std::vector<float> w = {1.0f, 0.01f, -1.0f, 0.02f};
+  llvm::SmallVector<int64_t> shape = {2, 2};
+  auto perColumn = computeParamsForValues(w, shape, i8Sym(), 1);
+  ASSERT_TRUE(static_cast<bool>(perColumn));
+  EXPECT_DOUBLE_EQ((*perColumn)[0].scale, 1.0 / 127);
+  EXPECT_DOUBLE_EQ((*perColumn)[1].scale, double(0.02f) / 127);
+  QuantError e = measureChannelAveragedError(w, shape, *perColumn, 1, 1,
+                                             StorageRange::get(8, true));
+  EXPECT_GT(e.sqnrDb, 40.0);
+}
+
+TEST(QuantError, ParamsForValuesErrors) {
+  std::vector<float> bad = {1.0f, NAN};
+  auto p = computeParamsForValues(bad, {2}, i8Sym(), std::nullopt);
+  ASSERT_FALSE(static_cast<bool>(p));
+  EXPECT_NE(llvm::toString(p.takeError()).find("NaN"), std::string::npos);
+  auto axis = computeParamsForValues({1.0f}, {1}, i8Sym(), 3);
+  ASSERT_FALSE(static_cast<bool>(axis));
+  EXPECT_NE(llvm::toString(axis.takeError()).find("axis 3"),
+            std::string::npos);
+}
+
+} // namespace

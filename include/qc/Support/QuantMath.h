@@ -18,6 +18,7 @@
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
+#include <optional>
 
 namespace mlir::qc {
 
@@ -161,6 +162,24 @@ QuantError measureQuantError(llvm::ArrayRef<float> values,
                              llvm::ArrayRef<int64_t> shape,
                              llvm::ArrayRef<QuantParams> params, int64_t axis,
                              StorageRange range);
+
+/// The same measure averaged over output channels: each slice along
+/// `channelAxis` gets its own relative MSE, and the SQNR is
+/// -10 log10(mean of those). A channel of small weights then counts as much
+/// as one of large weights, as it does after per-channel requantization.
+/// `params` holds one entry, or one per slice along `paramAxis`.
+QuantError measureChannelAveragedError(llvm::ArrayRef<float> values,
+                                       llvm::ArrayRef<int64_t> shape,
+                                       llvm::ArrayRef<QuantParams> params,
+                                       int64_t paramAxis, int64_t channelAxis,
+                                       StorageRange range);
+
+/// Parameters for a tensor of known values under `scheme`: one entry from
+/// the whole tensor's range, or, with `axis`, one per slice along it.
+llvm::Expected<llvm::SmallVector<QuantParams>>
+computeParamsForValues(llvm::ArrayRef<float> values,
+                       llvm::ArrayRef<int64_t> shape, const QuantScheme &scheme,
+                       std::optional<int64_t> axis);
 
 /// Minimum and maximum of each slice along `axis` of a row-major tensor.
 void computeChannelRanges(llvm::ArrayRef<float> values,

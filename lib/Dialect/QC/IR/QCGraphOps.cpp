@@ -19,6 +19,8 @@
 using namespace mlir;
 using namespace mlir::qc;
 
+#include "qc/Dialect/QC/IR/QCInterfaces.cpp.inc"
+
 static std::string shapeStr(ArrayRef<int64_t> shape) {
   std::string s = "[";
   llvm::raw_string_ostream os(s);

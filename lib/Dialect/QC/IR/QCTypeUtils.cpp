@@ -82,3 +82,46 @@ LogicalResult mlir::qc::verifyQuantizedTensorType(
                        << dim;
   return success();
 }
+
+quant::QuantizedType mlir::qc::buildQuantType(MLIRContext *context,
+                                              const QuantScheme &scheme,
+                                              ArrayRef<QuantParams> params,
+                                              std::optional<int64_t> axis) {
+  StorageRange range = scheme.range();
+  auto storage = IntegerType::get(context, scheme.bits);
+  auto expressed = Float32Type::get(context);
+  unsigned flags = scheme.isSigned ? quant::QuantizationFlags::Signed : 0;
+  if (!axis)
+    return quant::UniformQuantizedType::get(
+        flags, storage, expressed, params.front().scale,
+        params.front().zeroPoint, range.min, range.max);
+  SmallVector<double> scales;
+  SmallVector<int64_t> zeroPoints;
+  for (const QuantParams &p : params) {
+    scales.push_back(p.scale);
+    zeroPoints.push_back(p.zeroPoint);
+  }
+  return quant::UniformQuantizedPerAxisType::get(flags, storage, expressed,
+                                                 scales, zeroPoints, *axis,
+                                                 range.min, range.max);
+}
+
+SmallVector<QuantParams> mlir::qc::getQuantParams(quant::QuantizedType type) {
+  SmallVector<QuantParams> params;
+  if (auto perTensor = dyn_cast<quant::UniformQuantizedType>(type)) {
+    params.push_back({perTensor.getScale(), perTensor.getZeroPoint()});
+  } else if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(type)) {
+    for (auto [scale, zp] :
+         llvm::zip(perAxis.getScales(), perAxis.getZeroPoints()))
+      params.push_back({scale, zp});
+  }
+  return params;
+}
+
+std::pair<double, double>
+mlir::qc::getRepresentableRange(quant::UniformQuantizedType type) {
+  double scale = type.getScale();
+  int64_t zp = type.getZeroPoint();
+  return {scale * double(type.getStorageTypeMin() - zp),
+          scale * double(type.getStorageTypeMax() - zp)};
+}

@@ -53,6 +53,21 @@ RankedTensorType withElementType(Type like, Type elementType);
 /// uiN for unsigned (so that dense attributes print their values).
 IntegerType getStorageIntegerType(quant::QuantizedType type);
 
+/// The !quant.uniform type (f32 expressed) for `params` under `scheme`:
+/// per-tensor when `axis` is empty, else per-axis along it.
+quant::QuantizedType buildQuantType(MLIRContext *context,
+                                    const QuantScheme &scheme,
+                                    llvm::ArrayRef<QuantParams> params,
+                                    std::optional<int64_t> axis);
+
+/// The quantization parameters of a quantized type (one entry per-tensor, or
+/// one per slice for a per-axis type).
+llvm::SmallVector<QuantParams> getQuantParams(quant::QuantizedType type);
+
+/// The real range a per-tensor type can represent:
+/// [scale * (qmin - zp), scale * (qmax - zp)].
+std::pair<double, double> getRepresentableRange(quant::UniformQuantizedType type);
+
 } // namespace mlir::qc
 
 #endif // QC_DIALECT_QC_IR_QCTYPEUTILS_H

@@ -1,0 +1,115 @@
+//===- Passes.td - qc quantization passes ------------------*- tablegen -*-===//
+//
+// The passes that turn a float graph with calibration statistics into a
+// quantized graph: choose weight schemes, infer scales (QDQ insertion), and
+// fold QDQ pairs into integer ops.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QC_DIALECT_QC_TRANSFORMS_PASSES_TD
+#define QC_DIALECT_QC_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def QCChooseSchemes : Pass<"qc-choose-schemes", "func::FuncOp"> {
+  let summary = "Choose per-tensor or per-channel (and symmetric or not) "
+                "quantization for each constant weight";
+  let description = [{
+    For every convolution and matmul whose weight is a constant, quantizes
+    the weight under each candidate scheme the target allows (per-tensor
+    and per-output-channel; symmetric, and asymmetric where allowed),
+    measures the error as an SQNR in dB, and records the choice as the op's
+    `qc.weight_scheme` attribute (`#qc.scheme<...>`, with the SQNR).
+
+    The SQNR averages the relative squared error over output channels, so a
+    channel of small weights counts as much as one of large weights (each
+    output channel is a feature of its own after requantization).
+    Per-channel is chosen when it beats per-tensor by more than
+    `threshold-db`; asymmetric only when allowed and better than symmetric
+    by the same margin (an asymmetric weight costs a run-time correction
+    term). x86 VNNI (`vpdpbusd`, u8 x s8) wants symmetric s8 weights, the
+    default. Each choice is explained in a remark. Ops that already carry a
+    `qc.weight_scheme` keep it.
+
+    ```mlir
+    %y = qc.conv2d %x, %w {qc.weight_scheme = #qc.scheme<per_channel = 0, symmetric, i8, sqnr = 44.2>} ...
+    ```
+  }];
+  let options = [
+    Option<"granularity", "granularity", "std::string", /*default=*/"\"auto\"",
+           "Weight granularity: auto (measure), per-tensor or per-channel">,
+    Option<"thresholdDb", "threshold-db", "double", /*default=*/"1.0",
+           "SQNR gain (dB) a finer or asymmetric scheme needs to be chosen">,
+    Option<"allowAsymmetric", "allow-asymmetric", "bool", /*default=*/"false",
+           "Consider asymmetric weights (not for x86 VNNI kernels)">,
+    Option<"weightType", "weight-type", "std::string", /*default=*/"\"i8\"",
+           "Weight storage type: i8 or u8">,
+    Option<"narrowRange", "narrow-range", "bool", /*default=*/"false",
+           "Use the narrow range ([-127, 127] for i8)">,
+  ];
+}
+
+def QCInferScales : Pass<"qc-infer-scales", "func::FuncOp"> {
+  let summary = "Derive quantization parameters from calibration statistics "
+                "and propagation rules, inserting QDQ pairs";
+  let description = [{
+    Input: a float graph whose activations carry `qc.stats` ops. Output: a
+    `qc.quantize` / `qc.dequantize` pair after every value that gets
+    quantization parameters; the `qc.stats` ops are consumed.
+
+    Parameters follow each op's `QuantPropagationInterface` rule:
+    * **free** ops (convolution, matmul, add, average pooling, ...) take the
+      range of their result's statistics; a `qc.clamp` (ReLU, ReLU6, Clip)
+      that is the only user narrows that range, so the clamp becomes the
+      saturation of the requantization;
+    * **same-scale** ops (reshape, transpose, max pooling, clamp, concat)
+      give their result the parameters of their input; concat unifies its
+      inputs (the union of their ranges) and requantizes an input only where
+      its producer cannot simply be given the unified parameters;
+    * **fixed-range** ops (sigmoid and softmax [0, 1], tanh and erf [-1, 1])
+      take the exact scale (hi - lo) / 2^bits (1/256, 1/128);
+    * a constant **weight** is quantized with its `qc.weight_scheme`
+      (per-channel symmetric i8 when there is none);
+    * a **bias** becomes i32 with zero point 0 and scale input scale x
+      weight scale (per channel where the weight is).
+
+    Each conflict resolved with a requantization is reported as a remark. A
+    value without statistics whose rule needs them stays f32, or, with
+    `strict`, is an error naming the op.
+  }];
+  let options = [
+    Option<"activationType", "activation-type", "std::string",
+           /*default=*/"\"u8\"", "Activation storage type: u8 or i8">,
+    Option<"symmetricActivations", "symmetric-activations", "bool",
+           /*default=*/"false", "Quantize activations symmetrically">,
+    Option<"strict", "strict", "bool", /*default=*/"false",
+           "Fail on a value that cannot be given parameters instead of "
+           "leaving it f32">,
+  ];
+  let dependentDialects = ["::mlir::qc::QCDialect",
+                           "::mlir::quant::QuantDialect"];
+}
+
+def QCFoldQDQ : Pass<"qc-fold-qdq", "func::FuncOp"> {
+  let summary = "Fold quantize/dequantize pairs into integer ops";
+  let description = [{
+    * `dequantize -> op -> quantize`, with every operand dequantized (a float
+      constant bias is quantized to i32 on the way), becomes the op on
+      quantized types when that form verifies;
+    * `quantize(dequantize(x))` becomes `x` when the types agree and a
+      `qc.requantize` otherwise; chains of requantizations merge into one
+      (which rounds once instead of twice);
+    * a `qc.clamp` whose bounds cover every value its quantized type can
+      represent is removed (its work is done by the producer's saturation);
+    * `qc.quantize` of a constant becomes a `qc.constant` of storage
+      integers (i8/u8 weights, i32 biases), so weights are never quantized at
+      run time; `qc.quantize`/`qc.dequantize` with constant runtime
+      parameters take the typed form when the parameters are constants;
+    * what cannot be folded (an op without a quantized form, mixed operands)
+      stays `dequantize -> f32 op -> quantize`, which is correct.
+  }];
+  let dependentDialects = ["::mlir::qc::QCDialect",
+                           "::mlir::quant::QuantDialect"];
+}
+
+#endif // QC_DIALECT_QC_TRANSFORMS_PASSES_TD

@@ -1,0 +1,61 @@
+//===- Pipelines.h - qc pass pipelines --------------------------*- C++ -*-===//
+//
+// The pass pipelines qc offers as units: `qc-quantize` (float graph with
+// statistics -> quantized graph). Registered in qopt and called by the qc
+// driver.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QC_PIPELINES_PIPELINES_H
+#define QC_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+#include <string>
+
+namespace mlir::qc {
+
+/// Options of the qc-quantize pipeline: those of qc-choose-schemes and
+/// qc-infer-scales, under the same names.
+struct QuantizePipelineOptions
+    : public PassPipelineOptions<QuantizePipelineOptions> {
+  Option<std::string> activationType{
+      *this, "activation-type",
+      llvm::cl::desc("Activation storage type: u8 or i8"), llvm::cl::init("u8")};
+  Option<bool> symmetricActivations{
+      *this, "symmetric-activations",
+      llvm::cl::desc("Quantize activations symmetrically"),
+      llvm::cl::init(false)};
+  Option<bool> strict{*this, "strict",
+                      llvm::cl::desc("Fail on a value that cannot be given "
+                                     "parameters instead of leaving it f32"),
+                      llvm::cl::init(false)};
+  Option<std::string> granularity{
+      *this, "granularity",
+      llvm::cl::desc("Weight granularity: auto, per-tensor or per-channel"),
+      llvm::cl::init("auto")};
+  Option<double> thresholdDb{
+      *this, "threshold-db",
+      llvm::cl::desc("SQNR gain (dB) a finer or asymmetric weight scheme "
+                     "needs to be chosen"),
+      llvm::cl::init(1.0)};
+  Option<bool> allowAsymmetric{
+      *this, "allow-asymmetric",
+      llvm::cl::desc("Consider asymmetric weights"), llvm::cl::init(false)};
+  Option<std::string> weightType{
+      *this, "weight-type", llvm::cl::desc("Weight storage type: i8 or u8"),
+      llvm::cl::init("i8")};
+};
+
+/// qc-choose-schemes, qc-infer-scales, qc-fold-qdq, then canonicalization
+/// and CSE, on every function.
+void buildQuantizePipeline(OpPassManager &pm,
+                           const QuantizePipelineOptions &options);
+
+/// Registers the qc pipelines with the pass registry (for qopt).
+void registerQCPipelines();
+
+} // namespace mlir::qc
+
+#endif // QC_PIPELINES_PIPELINES_H

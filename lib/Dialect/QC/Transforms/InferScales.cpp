@@ -1,0 +1,431 @@
+//===- InferScales.cpp - Quantization parameters from statistics ----------===//
+//
+// qc-infer-scales: gives every quantizable value of a float graph its
+// !quant.uniform parameters, from calibration statistics (qc.stats ops) and
+// the propagation rule each op declares through QuantPropagationInterface,
+// and materializes them as qc.quantize/qc.dequantize pairs. qc-fold-qdq then
+// turns the pairs into integer ops.
+//
+// The pass runs in two phases: a forward walk in program order decides the
+// parameters of each value (and which ops can be quantized), then the
+// decisions are materialized. Deciding first lets a later op (a concat, a
+// clamp) revise the parameters of a single-use producer before any IR is
+// written.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qc/Dialect/QC/IR/QCOps.h"
+#include "qc/Dialect/QC/IR/QCTypeUtils.h"
+#include "qc/Dialect/QC/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/MapVector.h"
+
+#include <cmath>
+
+namespace mlir::qc {
+#define GEN_PASS_DEF_QCINFERSCALES
+#include "qc/Dialect/QC/Transforms/Passes.h.inc"
+} // namespace mlir::qc
+
+using namespace mlir;
+using namespace mlir::qc;
+
+namespace {
+
+/// A real range [lo, hi].
+struct Range {
+  double lo, hi;
+};
+
+/// What the forward walk decided for one quantizable op.
+struct OpPlan {
+  /// The constant weight operand and the parameters it gets, if any.
+  std::optional<unsigned> weightIndex;
+  quant::QuantizedType weightType;
+  std::optional<unsigned> biasIndex;
+  /// The parameters of the input (for the bias scale).
+  quant::UniformQuantizedType inputType;
+  /// Operands whose parameters differ from what the op needs (a concat's
+  /// inputs), with the type they are requantized to.
+  struct Requantized {
+    unsigned index;
+    quant::UniformQuantizedType from, to;
+  };
+  SmallVector<Requantized> requantized;
+};
+
+class ScaleInference {
+public:
+  ScaleInference(func::FuncOp func, QuantScheme activation, bool strict)
+      : func(func), activation(activation), strict(strict) {}
+
+  LogicalResult run() {
+    collectStatistics();
+    for (BlockArgument arg : func.getArguments())
+      assignFromStatistics(arg);
+    bool failedOp = false;
+    func.walk([&](Operation *op) {
+      if (op == func.getOperation())
+        return;
+      if (auto iface = dyn_cast<QuantPropagationInterface>(op)) {
+        if (failed(plan(iface)))
+          failedOp = true;
+        return;
+      }
+      for (Value result : op->getResults())
+        assignFromStatistics(result);
+    });
+    if (failedOp)
+      return failure();
+    materialize();
+    return success();
+  }
+
+private:
+  /// Records each qc.stats op's range for its operand and removes the op.
+  void collectStatistics() {
+    SmallVector<StatsOp> statsOps;
+    func.walk([&](StatsOp op) { statsOps.push_back(op); });
+    for (StatsOp op : statsOps) {
+      Value input = op.getInput();
+      Range r{op.getStats().getMinValue(), op.getStats().getMaxValue()};
+      auto it = ranges.find(input);
+      if (it == ranges.end())
+        ranges[input] = r;
+      else
+        it->second = {std::min(it->second.lo, r.lo),
+                      std::max(it->second.hi, r.hi)};
+      op.getOutput().replaceAllUsesWith(input);
+      op.erase();
+    }
+  }
+
+  static bool isF32Tensor(Value v) {
+    auto type = dyn_cast<RankedTensorType>(v.getType());
+    return type && type.getElementType().isF32();
+  }
+
+  quant::UniformQuantizedType paramsForRange(Range r) const {
+    auto p = computeQuantParams(r.lo, r.hi, activation);
+    if (!p) {
+      llvm::consumeError(p.takeError());
+      return {};
+    }
+    return cast<quant::UniformQuantizedType>(
+        buildQuantType(func->getContext(), activation, {*p}, std::nullopt));
+  }
+
+  /// A value with statistics gets parameters from them.
+  void assignFromStatistics(Value v) {
+    if (!isF32Tensor(v) || params.count(v))
+      return;
+    auto it = ranges.find(v);
+    if (it != ranges.end())
+      setParams(v, paramsForRange(it->second));
+  }
+
+  /// An activation operand that is a float constant (a scalar in an add)
+  /// gets parameters from its values, as one with statistics does.
+  void assignFromStatisticsOrValues(Value v) {
+    if (!isF32Tensor(v) || params.count(v))
+      return;
+    if (auto range = getRange(v))
+      setParams(v, paramsForRange(*range));
+  }
+
+  /// The observed range of a value: its statistics, or the values of a
+  /// constant.
+  std::optional<Range> getRange(Value v) const {
+    auto it = ranges.find(v);
+    if (it != ranges.end())
+      return it->second;
+    DenseElementsAttr data;
+    if (matchPattern(v, m_Constant(&data)) && data.getElementType().isF32()) {
+      Range r{0.0, 0.0};
+      for (float x : data.getValues<float>()) {
+        if (std::isnan(x))
+          return std::nullopt;
+        r.lo = std::min(r.lo, double(x));
+        r.hi = std::max(r.hi, double(x));
+      }
+      return r;
+    }
+    return std::nullopt;
+  }
+
+  void setParams(Value v, quant::UniformQuantizedType type) {
+    if (type)
+      params[v] = type;
+  }
+
+  quant::UniformQuantizedType getParams(Value v) const {
+    return params.lookup(v);
+  }
+
+  /// Emits the strict-mode error for an op that stays f32, or accepts it.
+  LogicalResult cannotQuantize(Operation *op, const Twine &reason) {
+    if (!strict)
+      return success();
+    op->emitError("cannot be quantized: ") << reason;
+    return failure();
+  }
+
+  /// Decides the parameters of an op's result and whether the op is
+  /// quantized.
+  LogicalResult plan(QuantPropagationInterface iface) {
+    Operation *op = iface.getOperation();
+    Value result = op->getResult(0);
+    if (!isF32Tensor(result))
+      return success(); // Already quantized.
+
+    // The weight is a constant weight, or else one more activation.
+    std::optional<unsigned> weightIndex = iface.getWeightOperand();
+    DenseElementsAttr weightData;
+    if (weightIndex &&
+        !(matchPattern(op->getOperand(*weightIndex), m_Constant(&weightData)) &&
+          weightData.getElementType().isF32()))
+      weightIndex.reset();
+    SmallVector<unsigned> activations = iface.getActivationOperands();
+    if (iface.getWeightOperand() && !weightIndex)
+      activations.push_back(*iface.getWeightOperand());
+
+    // Constant activation operands (a scalar in an add) get parameters from
+    // their values.
+    for (unsigned i : activations)
+      assignFromStatisticsOrValues(op->getOperand(i));
+
+    std::optional<unsigned> missing;
+    for (unsigned i : activations)
+      if (!getParams(op->getOperand(i)))
+        missing = missing ? missing : std::optional<unsigned>(i);
+
+    // The result's parameters, by the op's rule.
+    switch (iface.getQuantRule()) {
+    case QuantRule::Free: {
+      std::optional<Range> range = getRange(result);
+      if (range)
+        setParams(result, paramsForRange(narrowByClamp(result, *range)));
+      break;
+    }
+    case QuantRule::SameAsInput:
+      if (!missing)
+        planSameAsInput(op, activations);
+      else
+        assignFromStatistics(result);
+      break;
+    case QuantRule::FixedRange:
+      setParams(result, fixedRangeParams(iface.getFixedRange()));
+      break;
+    }
+
+    if (missing)
+      return cannotQuantize(op, "operand #" + Twine(*missing) +
+                                    " has no quantization parameters (no "
+                                    "calibration statistics)");
+    if (!getParams(result))
+      return cannotQuantize(op, "its result has no calibration statistics");
+
+    OpPlan &p = plans[op];
+    if (weightIndex) {
+      auto scheme = op->getAttrOfType<SchemeAttr>(
+          QCDialect::getWeightSchemeAttrName());
+      QuantScheme ws;
+      std::optional<int64_t> axis = iface.getWeightChannelAxis();
+      if (scheme) {
+        ws = scheme.getQuantScheme();
+        if (!scheme.getPerChannel())
+          axis.reset();
+      } else {
+        ws = QuantScheme{8, true, true, false}; // per-channel symmetric i8
+      }
+      SmallVector<float> values(weightData.getValues<float>());
+      auto wp = computeParamsForValues(values, weightData.getType().getShape(),
+                                       ws, axis);
+      if (!wp) {
+        op->emitError("cannot quantize weight: ")
+            << llvm::toString(wp.takeError());
+        return failure();
+      }
+      p.weightIndex = weightIndex;
+      p.weightType = buildQuantType(op->getContext(), ws, *wp, axis);
+      p.inputType = getParams(op->getOperand(activations.front()));
+    }
+    if (std::optional<unsigned> bias = iface.getBiasOperand();
+        bias && weightIndex && isF32Tensor(op->getOperand(*bias)))
+      p.biasIndex = bias;
+    return success();
+  }
+
+  /// A Free op whose only user is a clamp needs only the clamped range: the
+  /// clamp then costs nothing (it becomes the requantization's saturation).
+  Range narrowByClamp(Value result, Range r) const {
+    if (!result.hasOneUse())
+      return r;
+    auto clamp = dyn_cast<ClampOp>(*result.getUsers().begin());
+    if (!clamp)
+      return r;
+    if (auto lo = clamp.getMinAttr())
+      r.lo = std::max(r.lo, lo.getValueAsDouble());
+    if (auto hi = clamp.getMaxAttr())
+      r.hi = std::min(r.hi, hi.getValueAsDouble());
+    if (r.lo > r.hi) // The clamp maps everything to one bound.
+      r.lo = r.hi;
+    return r;
+  }
+
+  /// Result parameters equal the inputs'; inputs that disagree (a concat)
+  /// are unified to the union of their ranges.
+  void planSameAsInput(Operation *op, ArrayRef<unsigned> activations) {
+    Value result = op->getResult(0);
+    quant::UniformQuantizedType first =
+        getParams(op->getOperand(activations.front()));
+    bool agree = llvm::all_of(activations, [&](unsigned i) {
+      return getParams(op->getOperand(i)) == first;
+    });
+    if (agree) {
+      setParams(result, first);
+      return;
+    }
+    Range u{0.0, 0.0};
+    for (unsigned i : activations) {
+      auto [lo, hi] = getRepresentableRange(getParams(op->getOperand(i)));
+      u.lo = std::min(u.lo, lo);
+      u.hi = std::max(u.hi, hi);
+    }
+    quant::UniformQuantizedType unified = paramsForRange(u);
+    setParams(result, unified);
+    for (unsigned i : activations) {
+      Value input = op->getOperand(i);
+      if (getParams(input) == unified)
+        continue;
+      // A single-use input whose parameters are its own choice can simply
+      // take the unified ones; anything else is requantized.
+      if (input.hasOneUse() && isFreeValue(input)) {
+        setParams(input, unified);
+        continue;
+      }
+      plans[op].requantized.push_back({i, getParams(input), unified});
+    }
+  }
+
+  /// Whether a value's parameters come from its own range (and may be
+  /// changed without touching another value).
+  bool isFreeValue(Value v) const {
+    Operation *def = v.getDefiningOp();
+    if (!def)
+      return true;
+    if (auto iface = dyn_cast<QuantPropagationInterface>(def))
+      return iface.getQuantRule() == QuantRule::Free;
+    return true;
+  }
+
+  /// The conventional exact parameters of a fixed output range:
+  /// scale (hi - lo) / 2^bits, and the zero point that maps lo to qmin.
+  quant::UniformQuantizedType fixedRangeParams(std::pair<double, double> r) {
+    StorageRange q = activation.range();
+    QuantParams p;
+    p.scale = (r.second - r.first) / double(int64_t(1) << activation.bits);
+    p.zeroPoint =
+        q.clamp(q.min - int64_t(roundHalfToEven(r.first / p.scale)));
+    QuantScheme plain = activation;
+    plain.narrow = false;
+    return cast<quant::UniformQuantizedType>(
+        buildQuantType(func.getContext(), plain, {p}, std::nullopt));
+  }
+
+  /// Inserts `quantize` + `dequantize` of `v` with `type` at the builder's
+  /// insertion point and returns the dequantize.
+  DequantizeOp insertQDQ(OpBuilder &b, Location loc, Value v,
+                         quant::QuantizedType type) {
+    auto tensorType = cast<RankedTensorType>(v.getType());
+    auto q = QuantizeOp::create(b, loc, tensorType.clone(type), v, Value(),
+                                Value(), IntegerAttr());
+    return DequantizeOp::create(b, loc, tensorType, q, Value(), Value(),
+                                IntegerAttr());
+  }
+
+  void materialize() {
+    OpBuilder b(func.getContext());
+    // Values: one QDQ pair after the definition, used by every user.
+    // Arguments' pairs go to the block start, in argument order.
+    DenseMap<Block *, Operation *> lastArgumentPair;
+    for (auto &[value, type] : params) {
+      if (auto arg = dyn_cast<BlockArgument>(value)) {
+        Operation *&last = lastArgumentPair[arg.getOwner()];
+        if (last)
+          b.setInsertionPointAfter(last);
+        else
+          b.setInsertionPointToStart(arg.getOwner());
+      } else {
+        b.setInsertionPointAfter(value.getDefiningOp());
+      }
+      DequantizeOp dq = insertQDQ(b, value.getLoc(), value, type);
+      value.replaceAllUsesExcept(dq, dq.getInput().getDefiningOp());
+      if (auto arg = dyn_cast<BlockArgument>(value))
+        lastArgumentPair[arg.getOwner()] = dq;
+    }
+    // Weights, biases and requantized inputs: per use, before the op.
+    for (auto &[op, p] : plans) {
+      b.setInsertionPoint(op);
+      Location loc = op->getLoc();
+      if (p.weightIndex) {
+        Value w = op->getOperand(*p.weightIndex);
+        op->setOperand(*p.weightIndex, insertQDQ(b, loc, w, p.weightType));
+        if (p.biasIndex)
+          op->setOperand(*p.biasIndex,
+                         insertQDQ(b, loc, op->getOperand(*p.biasIndex),
+                                   biasType(p.inputType, p.weightType)));
+      }
+      for (const OpPlan::Requantized &r : p.requantized) {
+        op->emitRemark("requantizing operand #")
+            << r.index << " from " << r.from << " to " << r.to;
+        op->setOperand(r.index,
+                       insertQDQ(b, loc, op->getOperand(r.index), r.to));
+      }
+    }
+  }
+
+  /// i32, zero point 0, scale input scale x weight scale (per channel where
+  /// the weight is).
+  quant::QuantizedType biasType(quant::UniformQuantizedType input,
+                                quant::QuantizedType weight) {
+    SmallVector<QuantParams> wp = getQuantParams(weight);
+    SmallVector<QuantParams> bp;
+    for (const QuantParams &p : wp)
+      bp.push_back({input.getScale() * p.scale, 0});
+    std::optional<int64_t> axis;
+    if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(weight))
+      axis = 0;
+    return buildQuantType(func.getContext(), QuantScheme{32, true, false, false},
+                          bp, axis);
+  }
+
+  func::FuncOp func;
+  QuantScheme activation;
+  bool strict;
+  DenseMap<Value, Range> ranges;
+  llvm::MapVector<Value, quant::UniformQuantizedType> params;
+  llvm::MapVector<Operation *, OpPlan> plans;
+};
+
+struct InferScalesPass : public mlir::qc::impl::QCInferScalesBase<InferScalesPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    if (activationType != "u8" && activationType != "i8") {
+      getOperation().emitError("qc-infer-scales: unknown activation-type '")
+          << activationType << "' (expected u8 or i8)";
+      return signalPassFailure();
+    }
+    QuantScheme act;
+    act.bits = 8;
+    act.isSigned = activationType == "i8";
+    act.symmetric = symmetricActivations;
+    if (failed(ScaleInference(getOperation(), act, strict).run()))
+      signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,221 @@
+// RUN: qopt %s -split-input-file -qc-fold-qdq | FileCheck %s
+
+// dequantize -> conv -> quantize with every operand dequantized (weight and
+// bias already quantized constants) becomes the integer conv.
+// CHECK-LABEL: func.func @fold_conv_per_channel
+// CHECK-DAG: %[[W:.*]] = qc.constant dense<{{.*}}> : tensor<2x2x1x1xi8> -> tensor<2x2x1x1x!quant.uniform<i8:f32:0, {5.000000e-01,2.500000e-01}>>
+// CHECK-DAG: %[[B:.*]] = qc.constant dense<[4, -8]> : tensor<2xi32>
+// CHECK: %[[Y:.*]] = qc.conv2d %arg0, %[[W]], %[[B]] : (tensor<1x2x4x4x!quant.uniform<u8:f32, 5.000000e-01:128>>, {{.*}}) -> tensor<1x2x4x4x!quant.uniform<u8:f32, 2.500000e-01:3>>
+// CHECK-NEXT: return %[[Y]]
+func.func @fold_conv_per_channel(%x: tensor<1x2x4x4x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<1x2x4x4x!quant.uniform<u8:f32, 0.25:3>> {
+  %xd = qc.dequantize %x : tensor<1x2x4x4x!quant.uniform<u8:f32, 0.5:128>> -> tensor<1x2x4x4xf32>
+  %w = qc.constant dense<[[[[1]], [[-2]]], [[[3]], [[4]]]]> : tensor<2x2x1x1xi8> -> tensor<2x2x1x1x!quant.uniform<i8:f32:0, {0.5, 0.25}>>
+  %wd = qc.dequantize %w : tensor<2x2x1x1x!quant.uniform<i8:f32:0, {0.5, 0.25}>> -> tensor<2x2x1x1xf32>
+  %b = qc.constant dense<[4, -8]> : tensor<2xi32> -> tensor<2x!quant.uniform<i32:f32:0, {0.25, 0.125}>>
+  %bd = qc.dequantize %b : tensor<2x!quant.uniform<i32:f32:0, {0.25, 0.125}>> -> tensor<2xf32>
+  %y = qc.conv2d %xd, %wd, %bd {pads = array<i64: 0, 0, 0, 0>} : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  %q = qc.quantize %y : tensor<1x2x4x4xf32> -> tensor<1x2x4x4x!quant.uniform<u8:f32, 0.25:3>>
+  return %q : tensor<1x2x4x4x!quant.uniform<u8:f32, 0.25:3>>
+}
+
+// -----
+
+// Float weights and biases are quantized at compile time: quantize of a
+// constant becomes a qc.constant (i8 weights, i32 bias), and a float
+// constant bias of a quantized product is quantized on the way
+// (0.3 / (0.5 * 0.5) = 1.2 -> 1, -1.0 / 0.25 = -4).
+// CHECK-LABEL: func.func @fold_constant_weight_and_float_bias
+// CHECK-DAG: %[[W:.*]] = qc.constant dense<{{\[\[}}2, -1], [127, -128]]> : tensor<2x2xi8> -> tensor<2x2x!quant.uniform<i8:f32, 5.000000e-01>>
+// CHECK-DAG: %[[B:.*]] = qc.constant dense<[1, -4]> : tensor<2xi32> -> tensor<2x!quant.uniform<i32:f32, 2.500000e-01>>
+// CHECK: qc.matmul %arg0, %[[W]], %[[B]] : {{.*}} -> tensor<1x2x!quant.uniform<u8:f32, 2.500000e-01:3>>
+// CHECK-NOT: arith.constant
+func.func @fold_constant_weight_and_float_bias(%x: tensor<1x2x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<1x2x!quant.uniform<u8:f32, 0.25:3>> {
+  %xd = qc.dequantize %x : tensor<1x2x!quant.uniform<u8:f32, 0.5:128>> -> tensor<1x2xf32>
+  %w = arith.constant dense<[[1.0, -0.5], [100.0, -100.0]]> : tensor<2x2xf32>
+  %wq = qc.quantize %w : tensor<2x2xf32> -> tensor<2x2x!quant.uniform<i8:f32, 0.5>>
+  %wd = qc.dequantize %wq : tensor<2x2x!quant.uniform<i8:f32, 0.5>> -> tensor<2x2xf32>
+  %b = arith.constant dense<[0.3, -1.0]> : tensor<2xf32>
+  %y = qc.matmul %xd, %wd, %b : (tensor<1x2xf32>, tensor<2x2xf32>, tensor<2xf32>) -> tensor<1x2xf32>
+  %q = qc.quantize %y : tensor<1x2xf32> -> tensor<1x2x!quant.uniform<u8:f32, 0.25:3>>
+  return %q : tensor<1x2x!quant.uniform<u8:f32, 0.25:3>>
+}
+
+// -----
+
+// Per-axis constants quantize slice by slice; u8 storage prints unsigned.
+// CHECK-LABEL: func.func @fold_constant_per_axis
+// CHECK: qc.constant dense<{{\[\[}}2, 4], [255, 0]]> : tensor<2x2xui8> -> tensor<2x2x!quant.uniform<u8:f32:0, {5.000000e-01,1.000000e+00:128}>>
+func.func @fold_constant_per_axis() -> tensor<2x2x!quant.uniform<u8:f32:0, {0.5, 1.0:128}>> {
+  %w = arith.constant dense<[[1.0, 2.0], [1000.0, -1000.0]]> : tensor<2x2xf32>
+  %wq = qc.quantize %w : tensor<2x2xf32> -> tensor<2x2x!quant.uniform<u8:f32:0, {0.5, 1.0:128}>>
+  return %wq : tensor<2x2x!quant.uniform<u8:f32:0, {0.5, 1.0:128}>>
+}
+
+// -----
+
+// quantize(dequantize(x)) is x with equal parameters, a requantize without.
+// CHECK-LABEL: func.func @fold_quantize_dequantize
+// CHECK-NEXT: %[[R:.*]] = qc.requantize %arg0 : tensor<4x!quant.uniform<u8:f32, 5.000000e-01:128>> -> tensor<4x!quant.uniform<u8:f32, 2.500000e-01:3>>
+// CHECK-NEXT: return %arg0, %[[R]]
+func.func @fold_quantize_dequantize(%x: tensor<4x!quant.uniform<u8:f32, 0.5:128>>) -> (tensor<4x!quant.uniform<u8:f32, 0.5:128>>, tensor<4x!quant.uniform<u8:f32, 0.25:3>>) {
+  %d = qc.dequantize %x : tensor<4x!quant.uniform<u8:f32, 0.5:128>> -> tensor<4xf32>
+  %same = qc.quantize %d : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.5:128>>
+  %other = qc.quantize %d : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.25:3>>
+  return %same, %other : tensor<4x!quant.uniform<u8:f32, 0.5:128>>, tensor<4x!quant.uniform<u8:f32, 0.25:3>>
+}
+
+// -----
+
+// Requantize chains merge into one requantization; back to the start type
+// they vanish.
+// CHECK-LABEL: func.func @merge_requantize_chain
+// CHECK-NEXT: %[[R:.*]] = qc.requantize %arg0 : tensor<4x!quant.uniform<u8:f32, 5.000000e-01:128>> -> tensor<4x!quant.uniform<i8:f32, 1.250000e-01>>
+// CHECK-NEXT: return %[[R]], %arg0
+func.func @merge_requantize_chain(%x: tensor<4x!quant.uniform<u8:f32, 0.5:128>>) -> (tensor<4x!quant.uniform<i8:f32, 0.125>>, tensor<4x!quant.uniform<u8:f32, 0.5:128>>) {
+  %a = qc.requantize %x : tensor<4x!quant.uniform<u8:f32, 0.5:128>> -> tensor<4x!quant.uniform<u8:f32, 0.25:3>>
+  %b = qc.requantize %a : tensor<4x!quant.uniform<u8:f32, 0.25:3>> -> tensor<4x!quant.uniform<i8:f32, 0.125>>
+  %c = qc.requantize %a : tensor<4x!quant.uniform<u8:f32, 0.25:3>> -> tensor<4x!quant.uniform<u8:f32, 0.5:128>>
+  return %b, %c : tensor<4x!quant.uniform<i8:f32, 0.125>>, tensor<4x!quant.uniform<u8:f32, 0.5:128>>
+}
+
+// -----
+
+// A ReLU between QDQ pairs becomes a quantized clamp, which disappears when
+// its bounds cover the type's range (zero point 0: nothing below 0 exists).
+// CHECK-LABEL: func.func @fold_relu_into_producer
+// CHECK: %[[Y:.*]] = qc.add %arg0, %arg0 : {{.*}} -> tensor<4x!quant.uniform<u8:f32, 1.000000e-01>>
+// CHECK-NEXT: return %[[Y]]
+func.func @fold_relu_into_producer(%x: tensor<4x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<4x!quant.uniform<u8:f32, 0.1>> {
+  %d = qc.dequantize %x : tensor<4x!quant.uniform<u8:f32, 0.5:128>> -> tensor<4xf32>
+  %y = qc.add %d, %d : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %yq = qc.quantize %y : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.1>>
+  %yd = qc.dequantize %yq : tensor<4x!quant.uniform<u8:f32, 0.1>> -> tensor<4xf32>
+  %r = qc.clamp %yd {min = 0.0 : f32} : tensor<4xf32>
+  %rq = qc.quantize %r : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.1>>
+  return %rq : tensor<4x!quant.uniform<u8:f32, 0.1>>
+}
+
+// -----
+
+// A clamp that does cut the range stays, as a clamp of storage integers.
+// CHECK-LABEL: func.func @no_fold_clamp_that_clamps
+// CHECK: qc.clamp %arg0 {max = 6.000000e+00 : f32, min = 0.000000e+00 : f32} : tensor<4x!quant.uniform<u8:f32, 5.000000e-01:128>>
+func.func @no_fold_clamp_that_clamps(%x: tensor<4x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<4x!quant.uniform<u8:f32, 0.5:128>> {
+  %d = qc.dequantize %x : tensor<4x!quant.uniform<u8:f32, 0.5:128>> -> tensor<4xf32>
+  %r = qc.clamp %d {min = 0.0 : f32, max = 6.0 : f32} : tensor<4xf32>
+  %rq = qc.quantize %r : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.5:128>>
+  return %rq : tensor<4x!quant.uniform<u8:f32, 0.5:128>>
+}
+
+// -----
+
+// Same-scale ops fold when the parameters agree.
+// CHECK-LABEL: func.func @fold_concat_same_params
+// CHECK-NEXT: %[[C:.*]] = qc.concat %arg0, %arg1 {axis = 0 : i64} : {{.*}} -> tensor<6x!quant.uniform<u8:f32, 5.000000e-01:128>>
+// CHECK-NEXT: return %[[C]]
+func.func @fold_concat_same_params(%a: tensor<2x!quant.uniform<u8:f32, 0.5:128>>, %b: tensor<4x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<6x!quant.uniform<u8:f32, 0.5:128>> {
+  %ad = qc.dequantize %a : tensor<2x!quant.uniform<u8:f32, 0.5:128>> -> tensor<2xf32>
+  %bd = qc.dequantize %b : tensor<4x!quant.uniform<u8:f32, 0.5:128>> -> tensor<4xf32>
+  %c = qc.concat %ad, %bd {axis = 0} : (tensor<2xf32>, tensor<4xf32>) -> tensor<6xf32>
+  %q = qc.quantize %c : tensor<6xf32> -> tensor<6x!quant.uniform<u8:f32, 0.5:128>>
+  return %q : tensor<6x!quant.uniform<u8:f32, 0.5:128>>
+}
+
+// -----
+
+// negative: a max pool between different parameters has no quantized form
+// (it moves storage integers), so the QDQ form stays.
+// CHECK-LABEL: func.func @negative_parameters_differ
+// CHECK: qc.dequantize
+// CHECK: qc.max_pool2d %{{.*}} : (tensor<1x1x2x2xf32>) -> tensor<1x1x1x1xf32>
+// CHECK: qc.quantize
+func.func @negative_parameters_differ(%x: tensor<1x1x2x2x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<1x1x1x1x!quant.uniform<u8:f32, 0.25:3>> {
+  %d = qc.dequantize %x : tensor<1x1x2x2x!quant.uniform<u8:f32, 0.5:128>> -> tensor<1x1x2x2xf32>
+  %p = qc.max_pool2d %d {kernel = array<i64: 2, 2>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x1x1xf32>
+  %q = qc.quantize %p : tensor<1x1x1x1xf32> -> tensor<1x1x1x1x!quant.uniform<u8:f32, 0.25:3>>
+  return %q : tensor<1x1x1x1x!quant.uniform<u8:f32, 0.25:3>>
+}
+
+// -----
+
+// negative: one operand is not dequantized (mixed inputs).
+// CHECK-LABEL: func.func @negative_mixed_inputs
+// CHECK: qc.add %{{.*}}, %arg1 : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+// CHECK: qc.quantize
+func.func @negative_mixed_inputs(%x: tensor<4x!quant.uniform<u8:f32, 0.5:128>>, %y: tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 0.5:128>> {
+  %d = qc.dequantize %x : tensor<4x!quant.uniform<u8:f32, 0.5:128>> -> tensor<4xf32>
+  %s = qc.add %d, %y : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %q = qc.quantize %s : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.5:128>>
+  return %q : tensor<4x!quant.uniform<u8:f32, 0.5:128>>
+}
+
+// -----
+
+// negative: the float result is also used as a float.
+// CHECK-LABEL: func.func @negative_float_user
+// CHECK: %[[S:.*]] = qc.add %{{.*}} : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+// CHECK: return %{{.*}}, %[[S]]
+func.func @negative_float_user(%x: tensor<4x!quant.uniform<u8:f32, 0.5:128>>) -> (tensor<4x!quant.uniform<u8:f32, 0.5:128>>, tensor<4xf32>) {
+  %d = qc.dequantize %x : tensor<4x!quant.uniform<u8:f32, 0.5:128>> -> tensor<4xf32>
+  %s = qc.add %d, %d : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %q = qc.quantize %s : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.5:128>>
+  return %q, %s : tensor<4x!quant.uniform<u8:f32, 0.5:128>>, tensor<4xf32>
+}
+
+// -----
+
+// negative: an op without a quantized form stays between dequantize and
+// quantize.
+// CHECK-LABEL: func.func @negative_no_quantized_form
+// CHECK: %[[D:.*]] = qc.dequantize %arg0
+// CHECK: %[[E:.*]] = arith.negf %[[D]]
+// CHECK: qc.quantize %[[E]]
+func.func @negative_no_quantized_form(%x: tensor<4x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<4x!quant.uniform<u8:f32, 0.5:128>> {
+  %d = qc.dequantize %x : tensor<4x!quant.uniform<u8:f32, 0.5:128>> -> tensor<4xf32>
+  %e = arith.negf %d : tensor<4xf32>
+  %q = qc.quantize %e : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.5:128>>
+  return %q : tensor<4x!quant.uniform<u8:f32, 0.5:128>>
+}
+
+// -----
+
+// Runtime parameters that are constants take the typed form.
+// CHECK-LABEL: func.func @fold_constant_runtime_params
+// CHECK: %[[Q:.*]] = qc.quantize %arg0 : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 2.000000e+00:128>>
+// CHECK: qc.dequantize %[[Q]] : tensor<4x!quant.uniform<u8:f32, 2.000000e+00:128>> -> tensor<4xf32>
+func.func @fold_constant_runtime_params(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %s = arith.constant dense<2.0> : tensor<f32>
+  %z = arith.constant dense<128> : tensor<ui8>
+  %q = qc.quantize %x scale(%s : tensor<f32>) zero_point(%z : tensor<ui8>) : tensor<4xf32> -> tensor<4xui8>
+  %d = qc.dequantize %q scale(%s : tensor<f32>) zero_point(%z : tensor<ui8>) : tensor<4xui8> -> tensor<4xf32>
+  return %d : tensor<4xf32>
+}
+
+// -----
+
+// negative: runtime parameters from graph inputs stay runtime.
+// CHECK-LABEL: func.func @negative_runtime_params
+// CHECK: qc.quantize %arg0 scale(%arg1 : tensor<f32>)
+func.func @negative_runtime_params(%x: tensor<4xf32>, %s: tensor<f32>) -> tensor<4xf32> {
+  %q = qc.quantize %x scale(%s : tensor<f32>) : tensor<4xf32> -> tensor<4xui8>
+  %d = qc.dequantize %q scale(%s : tensor<f32>) : tensor<4xui8> -> tensor<4xf32>
+  return %d : tensor<4xf32>
+}
+
+// -----
+
+// PyTorch's exporter writes the bias scale as the f32 product of the input
+// and weight scales and dequantizes the i32 bias per axis: the fold accepts
+// the product's rounding.
+// CHECK-LABEL: func.func @fold_pytorch_bias
+// CHECK: qc.conv2d %arg0, %{{.*}}, %{{.*}} : (tensor<1x1x2x2x!quant.uniform<u8:f32, 0.0235{{[0-9]*}}:7>>
+func.func @fold_pytorch_bias(%x: tensor<1x1x2x2x!quant.uniform<u8:f32, 0.023529412:7>>) -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.5:128>> {
+  %xd = qc.dequantize %x : tensor<1x1x2x2x!quant.uniform<u8:f32, 0.023529412:7>> -> tensor<1x1x2x2xf32>
+  %w = qc.constant dense<[[[[5]]], [[[-7]]]]> : tensor<2x1x1x1xi8> -> tensor<2x1x1x1x!quant.uniform<i8:f32:0, {0.0031, 0.0077}>>
+  %wd = qc.dequantize %w : tensor<2x1x1x1x!quant.uniform<i8:f32:0, {0.0031, 0.0077}>> -> tensor<2x1x1x1xf32>
+  %b = qc.constant dense<[100, -100]> : tensor<2xi32> -> tensor<2x!quant.uniform<i32:f32:0, {7.2941178E-5, 1.8117647E-4}>>
+  %bd = qc.dequantize %b : tensor<2x!quant.uniform<i32:f32:0, {7.2941178E-5, 1.8117647E-4}>> -> tensor<2xf32>
+  %y = qc.conv2d %xd, %wd, %bd : (tensor<1x1x2x2xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>) -> tensor<1x2x2x2xf32>
+  %q = qc.quantize %y : tensor<1x2x2x2xf32> -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.5:128>>
+  return %q : tensor<1x2x2x2x!quant.uniform<u8:f32, 0.5:128>>
+}

@@ -1,0 +1,187 @@
+// RUN: qopt %s -split-input-file -qc-infer-scales -verify-diagnostics | FileCheck %s
+// RUN: qopt %s -split-input-file -qc-infer-scales="activation-type=i8 symmetric-activations" 2>/dev/null | FileCheck %s --check-prefix=I8
+
+// Free rule: input and output parameters from the statistics; the weight
+// gets the default per-channel symmetric i8 (scales 1.27/127, 0.254/127), the
+// bias i32 with scale input x weight per channel; the stats ops are consumed.
+// CHECK-LABEL: func.func @infer_free_conv
+// CHECK-NOT: qc.stats
+// CHECK: %[[Q:.*]] = qc.quantize %arg0 : {{.*}} -> tensor<1x2x4x4x!quant.uniform<u8:f32, 0.0099{{[0-9]*}}>>
+// CHECK: %[[X:.*]] = qc.dequantize %[[Q]]
+// CHECK: %[[WQ:.*]] = qc.quantize %{{.*}} : tensor<2x2x1x1xf32> -> tensor<2x2x1x1x!quant.uniform<i8:f32:0, {0.0099{{[0-9]*}},0.0020{{[0-9]*}}}>>
+// CHECK: %[[W:.*]] = qc.dequantize %[[WQ]]
+// CHECK: %[[BQ:.*]] = qc.quantize %{{.*}} : tensor<2xf32> -> tensor<2x!quant.uniform<i32:f32:0, {9.99{{[0-9]*}}E-5,2.00{{[0-9]*}}E-5}>>
+// CHECK: %[[B:.*]] = qc.dequantize %[[BQ]]
+// CHECK: %[[Y:.*]] = qc.conv2d %[[X]], %[[W]], %[[B]]
+// CHECK: qc.quantize %[[Y]] : {{.*}} -> tensor<1x2x4x4x!quant.uniform<u8:f32, 0.0099{{[0-9]*}}:100>>
+// I8-LABEL: func.func @infer_free_conv
+// I8: qc.quantize %arg0 : {{.*}} -> tensor<1x2x4x4x!quant.uniform<i8:f32, 0.0200{{[0-9]*}}>>
+func.func @infer_free_conv(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %xs = qc.stats %x <min = 0.0, max = 2.55> : tensor<1x2x4x4xf32>
+  %w = arith.constant dense<[[[[0.5]], [[-1.27]]], [[[0.254]], [[0.1]]]]> : tensor<2x2x1x1xf32>
+  %b = arith.constant dense<[0.25, -0.5]> : tensor<2xf32>
+  %y = qc.conv2d %xs, %w, %b : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  %ys = qc.stats %y <min = -1.0, max = 1.55> : tensor<1x2x4x4xf32>
+  return %ys : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// A ReLU that is the only user narrows its producer's range from [-3, 5.1]
+// to [0, 5.1] (scale 0.02, zero point 0); the clamp keeps those parameters.
+// CHECK-LABEL: func.func @infer_relu_narrows
+// CHECK: %[[M:.*]] = qc.matmul
+// CHECK: %[[MQ:.*]] = qc.quantize %[[M]] : {{.*}} -> tensor<2x2x!quant.uniform<u8:f32, 0.0199{{[0-9]*}}>>
+// CHECK: %[[MD:.*]] = qc.dequantize %[[MQ]]
+// CHECK: %[[R:.*]] = qc.clamp %[[MD]]
+// CHECK: qc.quantize %[[R]] : {{.*}} -> tensor<2x2x!quant.uniform<u8:f32, 0.0199{{[0-9]*}}>>
+func.func @infer_relu_narrows(%x: tensor<2x3xf32>) -> tensor<2x2xf32> {
+  %xs = qc.stats %x <min = -1.0, max = 1.0> : tensor<2x3xf32>
+  %w = arith.constant dense<[[1.0, -1.0], [0.5, 0.5], [0.25, -0.25]]> : tensor<3x2xf32>
+  %y = qc.matmul %xs, %w : (tensor<2x3xf32>, tensor<3x2xf32>) -> tensor<2x2xf32>
+  %ys = qc.stats %y <min = -3.0, max = 5.1> : tensor<2x2xf32>
+  %r = qc.clamp %ys {min = 0.0 : f32} : tensor<2x2xf32>
+  return %r : tensor<2x2xf32>
+}
+
+// -----
+
+// Same-scale ops pass their input's parameters on; statistics on their
+// results are not needed.
+// CHECK-LABEL: func.func @infer_same_scale
+// CHECK: qc.quantize %arg0 : {{.*}} -> tensor<1x2x4x4x!quant.uniform<u8:f32, [[S:.*]]:128>>
+// CHECK: qc.max_pool2d
+// CHECK: qc.quantize %{{.*}} -> tensor<1x2x2x2x!quant.uniform<u8:f32, [[S]]:128>>
+// CHECK: qc.reshape
+// CHECK: qc.quantize %{{.*}} -> tensor<4x2x!quant.uniform<u8:f32, [[S]]:128>>
+// CHECK: qc.transpose
+// CHECK: qc.quantize %{{.*}} -> tensor<2x4x!quant.uniform<u8:f32, [[S]]:128>>
+func.func @infer_same_scale(%x: tensor<1x2x4x4xf32>) -> tensor<2x4xf32> {
+  %xs = qc.stats %x <min = -2.0, max = 2.0> : tensor<1x2x4x4xf32>
+  %p = qc.max_pool2d %xs {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32>
+  %r = qc.reshape %p : (tensor<1x2x2x2xf32>) -> tensor<4x2xf32>
+  %t = qc.transpose %r {perm = array<i64: 1, 0>} : (tensor<4x2xf32>) -> tensor<2x4xf32>
+  return %t : tensor<2x4xf32>
+}
+
+// -----
+
+// Concat of two single-use free producers with ranges [-1, 2] and [-7, 3]:
+// both simply take the union's parameters ([-7, 3]: scale 10/255, zero
+// point 178, rounded half to even from 178.5); nothing is requantized.
+// CHECK-LABEL: func.func @infer_concat_unifies_producers
+// CHECK-NOT: remark
+// CHECK: qc.add
+// CHECK-NEXT: qc.quantize %{{.*}} -> tensor<2x2x!quant.uniform<u8:f32, 0.0392{{[0-9]*}}:178>>
+// CHECK: qc.sub
+// CHECK-NEXT: qc.quantize %{{.*}} -> tensor<2x2x!quant.uniform<u8:f32, 0.0392{{[0-9]*}}:178>>
+// CHECK: qc.concat
+// CHECK-NEXT: qc.quantize %{{.*}} -> tensor<2x4x!quant.uniform<u8:f32, 0.0392{{[0-9]*}}:178>>
+func.func @infer_concat_unifies_producers(%x: tensor<2x2xf32>) -> tensor<2x4xf32> {
+  %xs = qc.stats %x <min = -1.0, max = 1.0> : tensor<2x2xf32>
+  %a = qc.add %xs, %xs : (tensor<2x2xf32>, tensor<2x2xf32>) -> tensor<2x2xf32>
+  %as = qc.stats %a <min = -1.0, max = 2.0> : tensor<2x2xf32>
+  %s = qc.sub %xs, %xs : (tensor<2x2xf32>, tensor<2x2xf32>) -> tensor<2x2xf32>
+  %ss = qc.stats %s <min = -7.0, max = 3.0> : tensor<2x2xf32>
+  %c = qc.concat %as, %ss {axis = 1} : (tensor<2x2xf32>, tensor<2x2xf32>) -> tensor<2x4xf32>
+  return %c : tensor<2x4xf32>
+}
+
+// -----
+
+// A concat input whose parameters are fixed (a sigmoid's) or shared (an
+// argument also returned) is requantized, and each conflict is reported.
+// CHECK-LABEL: func.func @infer_concat_requantizes
+// CHECK: %[[S:.*]] = qc.sigmoid
+// CHECK: %[[SQ:.*]] = qc.quantize %[[S]] : {{.*}} -> tensor<2x2x!quant.uniform<u8:f32, 3.906250e-03>>
+// CHECK: %[[SD:.*]] = qc.dequantize %[[SQ]]
+// CHECK: %[[RQ:.*]] = qc.quantize %[[SD]] : {{.*}} -> tensor<2x2x!quant.uniform<u8:f32, 0.0313{{[0-9]*}}:64>>
+// CHECK: %[[RD:.*]] = qc.dequantize %[[RQ]]
+// CHECK: qc.concat %[[RD]],
+func.func @infer_concat_requantizes(%x: tensor<2x2xf32>) -> (tensor<2x4xf32>, tensor<2x2xf32>) {
+  %xs = qc.stats %x <min = -2.0, max = 6.0> : tensor<2x2xf32>
+  %s = qc.sigmoid %xs : (tensor<2x2xf32>) -> tensor<2x2xf32>
+  // expected-remark @+1 {{requantizing operand #0 from '!quant.uniform<u8:f32, 3.906250e-03>' to '!quant.uniform<u8:f32, 0.031372549019607843:64>'}}
+  %c = qc.concat %s, %xs {axis = 1} : (tensor<2x2xf32>, tensor<2x2xf32>) -> tensor<2x4xf32>
+  return %c, %xs : tensor<2x4xf32>, tensor<2x2xf32>
+}
+
+// -----
+
+// Fixed-range ops take the exact conventional scales: sigmoid and softmax
+// 1/256 (u8 zero point 0, i8 -128), tanh 1/128 (u8 128, i8 0).
+// CHECK-LABEL: func.func @infer_fixed_range
+// CHECK: qc.sigmoid
+// CHECK-NEXT: qc.quantize %{{.*}} -> tensor<4x!quant.uniform<u8:f32, 3.906250e-03>>
+// CHECK: qc.tanh
+// CHECK-NEXT: qc.quantize %{{.*}} -> tensor<4x!quant.uniform<u8:f32, 7.812500e-03:128>>
+// CHECK: qc.softmax
+// CHECK-NEXT: qc.quantize %{{.*}} -> tensor<4x!quant.uniform<u8:f32, 3.906250e-03>>
+// I8-LABEL: func.func @infer_fixed_range
+// I8: qc.quantize %arg0 : {{.*}} -> tensor<4x!quant.uniform<i8:f32, 0.0629{{[0-9]*}}>>
+// I8: qc.sigmoid
+// I8-NEXT: qc.quantize %{{.*}} -> tensor<4x!quant.uniform<i8:f32, 3.906250e-03:-128>>
+// I8: qc.tanh
+// I8-NEXT: qc.quantize %{{.*}} -> tensor<4x!quant.uniform<i8:f32, 7.812500e-03>>
+func.func @infer_fixed_range(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
+  %xs = qc.stats %x <min = -8.0, max = 8.0> : tensor<4xf32>
+  %s = qc.sigmoid %xs : (tensor<4xf32>) -> tensor<4xf32>
+  %t = qc.tanh %xs : (tensor<4xf32>) -> tensor<4xf32>
+  %m = qc.softmax %xs : (tensor<4xf32>) -> tensor<4xf32>
+  return %s, %t, %m : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
+}
+
+// -----
+
+// The weight follows the scheme on the op; the bias scale follows the
+// weight's granularity.
+// CHECK-LABEL: func.func @infer_weight_scheme
+// CHECK: qc.quantize %{{.*}} : tensor<3x2xf32> -> tensor<3x2x!quant.uniform<u8:f32, 0.0078{{[0-9]*}}:128>>
+// CHECK: qc.quantize %{{.*}} : tensor<2xf32> -> tensor<2x!quant.uniform<i32:f32, 6.15{{[0-9]*}}E-5>>
+func.func @infer_weight_scheme(%x: tensor<2x3xf32>) -> tensor<2x2xf32> {
+  %xs = qc.stats %x <min = -1.0, max = 1.0> : tensor<2x3xf32>
+  %w = arith.constant dense<[[1.0, -1.0], [0.5, 0.5], [0.25, -0.25]]> : tensor<3x2xf32>
+  %b = arith.constant dense<[0.1, 0.2]> : tensor<2xf32>
+  %y = qc.matmul %xs, %w, %b {qc.weight_scheme = #qc.scheme<per_tensor, asymmetric, ui8>} : (tensor<2x3xf32>, tensor<3x2xf32>, tensor<2xf32>) -> tensor<2x2xf32>
+  %ys = qc.stats %y <min = -3.0, max = 5.0> : tensor<2x2xf32>
+  return %ys : tensor<2x2xf32>
+}
+
+// -----
+
+// A matmul of two activations (attention's Q x K^T) quantizes both as
+// activations; a constant operand of an add gets parameters from its values.
+// CHECK-LABEL: func.func @infer_activations_and_constants
+// CHECK: qc.quantize %arg0 : {{.*}} -> tensor<2x3x!quant.uniform<u8:f32, 0.0078{{[0-9]*}}:128>>
+// CHECK: qc.quantize %arg1 : {{.*}} -> tensor<3x2x!quant.uniform<u8:f32, 0.0156{{[0-9]*}}:128>>
+// CHECK: qc.matmul
+// CHECK: %[[C:.*]] = arith.constant dense<5.000000e-01>
+// CHECK: qc.quantize %[[C]] : {{.*}} -> tensor<2x2x!quant.uniform<u8:f32, 0.0019{{[0-9]*}}>>
+// CHECK: qc.add
+func.func @infer_activations_and_constants(%a: tensor<2x3xf32>, %b: tensor<3x2xf32>) -> tensor<2x2xf32> {
+  %as = qc.stats %a <min = -1.0, max = 1.0> : tensor<2x3xf32>
+  %bs = qc.stats %b <min = -2.0, max = 2.0> : tensor<3x2xf32>
+  %y = qc.matmul %as, %bs : (tensor<2x3xf32>, tensor<3x2xf32>) -> tensor<2x2xf32>
+  %ys = qc.stats %y <min = -6.0, max = 6.0> : tensor<2x2xf32>
+  %c = arith.constant dense<0.5> : tensor<2x2xf32>
+  %z = qc.add %ys, %c : (tensor<2x2xf32>, tensor<2x2xf32>) -> tensor<2x2xf32>
+  %zs = qc.stats %z <min = -5.5, max = 6.5> : tensor<2x2xf32>
+  return %zs : tensor<2x2xf32>
+}
+
+// -----
+
+// Without statistics on its result a free op stays f32 (its input is still
+// quantized; its weight is not).
+// CHECK-LABEL: func.func @no_stats_stays_float
+// CHECK: qc.quantize %arg0
+// CHECK: %[[X:.*]] = qc.dequantize
+// CHECK: %[[W:.*]] = arith.constant
+// CHECK-NEXT: %[[Y:.*]] = qc.matmul %[[X]], %[[W]]
+// CHECK-NEXT: return %[[Y]]
+func.func @no_stats_stays_float(%x: tensor<2x3xf32>) -> tensor<2x2xf32> {
+  %xs = qc.stats %x <min = -1.0, max = 1.0> : tensor<2x3xf32>
+  %w = arith.constant dense<[[1.0, -1.0], [0.5, 0.5], [0.25, -0.25]]> : tensor<3x2xf32>
+  %y = qc.matmul %xs, %w : (tensor<2x3xf32>, tensor<3x2xf32>) -> tensor<2x2xf32>
+  return %y : tensor<2x2xf32>
+}
