@@ -18,6 +18,10 @@ config.substitutions.append(("%PATH%", config.environment["PATH"]))
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
+# `not` and `count` are used verbatim: they must be on PATH.
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.qc_tools_dir, append_path=True)
+
 tool_dirs = [config.qc_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["qopt"], tool_dirs)
 config.substitutions.append(("%qc_src", config.qc_src_root))
