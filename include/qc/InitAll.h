@@ -9,6 +9,7 @@
 #define QC_INITALL_H
 
 #include "qc/Dialect/QC/IR/QCDialect.h"
+#include "qc/Conversion/Passes.h"
 #include "qc/Dialect/QC/Transforms/Passes.h"
 #include "qc/Pipelines/Pipelines.h"
 
@@ -26,14 +27,16 @@ namespace mlir::qc {
 inline void registerAllDialects(DialectRegistry &registry) {
   registry.insert<QCDialect, quant::QuantDialect, func::FuncDialect,
                   arith::ArithDialect, tensor::TensorDialect,
-                  linalg::LinalgDialect>();
+                  linalg::LinalgDialect, memref::MemRefDialect,
+                  scf::SCFDialect, math::MathDialect, vector::VectorDialect,
+                  LLVM::LLVMDialect>();
 }
 
 /// Registers the qc passes and pipelines and the upstream passes worth
 /// running between them (canonicalize, cse, ...).
 inline void registerAllPasses() {
-  mlir::registerTransformsPasses();
   registerQCPasses();
+  registerQCConversionPasses();
   registerQCPipelines();
 }
 

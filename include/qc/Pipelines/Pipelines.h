@@ -48,6 +48,26 @@ struct QuantizePipelineOptions
       llvm::cl::init("i8")};
 };
 
+/// Options of the qc-lower-to-llvm pipeline.
+struct LowerPipelineOptions
+    : public PassPipelineOptions<LowerPipelineOptions> {
+  Option<std::string> target{
+      *this, "target",
+      llvm::cl::desc("Code generation target (host, x86-64-avx512vnni, "
+                     "x86-64-avxvnni, x86-64-avx2, aarch64-dotprod, x86-64)"),
+      llvm::cl::init("host")};
+  Option<bool> reference{
+      *this, "reference",
+      llvm::cl::desc("Use the scalar reference lowering for every op"),
+      llvm::cl::init(false)};
+};
+
+/// convert-qc-to-linalg, then the upstream lowering of linalg, scf, memref,
+/// math, vector, arith and func to the LLVM dialect (bare-pointer memref
+/// arguments), then qc-emit-c-interface.
+void buildLowerToLLVMPipeline(OpPassManager &pm,
+                              const LowerPipelineOptions &options);
+
 /// qc-choose-schemes, qc-infer-scales, qc-fold-qdq, then canonicalization
 /// and CSE, on every function.
 void buildQuantizePipeline(OpPassManager &pm,

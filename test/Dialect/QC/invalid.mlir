@@ -171,6 +171,16 @@ func.func @unknown_attr(%a: tensor<2x2xf32>) {
 
 // -----
 
+// expected-error @+1 {{'qc.workspace_size' must be a non-negative integer}}
+func.func @workspace_size() attributes {qc.workspace_size = -1 : i64} { return }
+
+// -----
+
+// expected-error @+1 {{'qc.num_inputs' must be a non-negative integer}}
+func.func @num_inputs() attributes {qc.num_inputs = "two"} { return }
+
+// -----
+
 func.func @stats_order(%x: tensor<4xf32>) {
   // expected-error @+1 {{statistics min 2.000000e+00 exceeds max 1.000000e+00}}
   %0 = qc.stats %x <min = 2.0, max = 1.0> : tensor<4xf32>

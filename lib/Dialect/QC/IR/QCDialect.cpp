@@ -38,6 +38,14 @@ LogicalResult QCDialect::verifyOperationAttribute(Operation *op,
                                << "' must be a #qc.scheme attribute";
     return success();
   }
+  if (attr.getName() == getWorkspaceSizeAttrName() ||
+      attr.getName() == getNumInputsAttrName()) {
+    auto size = dyn_cast<IntegerAttr>(attr.getValue());
+    if (!size || size.getInt() < 0)
+      return op->emitOpError() << "'" << attr.getName().getValue()
+                               << "' must be a non-negative integer";
+    return success();
+  }
   return op->emitOpError() << "unknown qc attribute '"
                            << attr.getName().getValue() << "'";
 }

@@ -58,6 +58,17 @@ def QC_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getWeightSchemeAttrName() {
       return ::llvm::StringLiteral("qc.weight_scheme");
     }
+    /// Name of the attribute recording, on a lowered function, the bytes
+    /// of workspace it needs (an i64).
+    static constexpr ::llvm::StringLiteral getWorkspaceSizeAttrName() {
+      return ::llvm::StringLiteral("qc.workspace_size");
+    }
+    /// Name of the attribute recording, on a lowered function, how many of
+    /// its leading arguments are model inputs (the outputs follow, then the
+    /// workspace).
+    static constexpr ::llvm::StringLiteral getNumInputsAttrName() {
+      return ::llvm::StringLiteral("qc.num_inputs");
+    }
   private:
     void registerAttributes();
   public:

@@ -1,0 +1,47 @@
+//===- Compiler.h - The qc compilation pipeline as a library ----*- C++ -*-===//
+//
+// What the `qc` tool and the tests share: quantize a qc module (when it
+// carries calibration statistics) and lower it to the LLVM dialect for a
+// target.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QC_DRIVER_COMPILER_H
+#define QC_DRIVER_COMPILER_H
+
+#include "qc/Support/TargetDesc.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <string>
+
+namespace mlir {
+class DialectRegistry;
+namespace qc {
+
+struct CompileOptions {
+  const TargetDesc *target = nullptr;
+  /// Scalar reference lowering for every op.
+  bool reference = false;
+  /// Run qc-quantize when the module has qc.stats ops; otherwise the stats
+  /// are dropped and the model stays f32.
+  bool quantize = true;
+  /// Options of the qc-quantize pipeline, in pass-option syntax
+  /// ("activation-type=i8 granularity=per-tensor").
+  std::string quantizeOptions;
+  /// Print the IR after every pass (to stderr).
+  bool printIR = false;
+};
+
+/// Registers every dialect a qc input may use and what lowering needs.
+void registerCompilerDialects(DialectRegistry &registry);
+
+/// Quantizes (as asked) and lowers `module` to the LLVM dialect in place.
+/// Diagnostics go to the context's handler.
+LogicalResult quantizeModule(ModuleOp module, const CompileOptions &options);
+LogicalResult lowerModule(ModuleOp module, const CompileOptions &options);
+
+} // namespace qc
+} // namespace mlir
+
+#endif // QC_DRIVER_COMPILER_H

@@ -1,0 +1,33 @@
+//===- ApproximateMath.cpp - Polynomial exp, tanh and erf -----------------===//
+//
+// qc-approximate-math: the upstream polynomial approximations, so that the
+// loops of softmax, sigmoid, tanh and GELU vectorize and call no libm.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qc/Conversion/Passes.h"
+
+#include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::qc {
+#define GEN_PASS_DEF_QCAPPROXIMATEMATH
+#include "qc/Conversion/Passes.h.inc"
+} // namespace mlir::qc
+
+using namespace mlir;
+
+namespace {
+struct ApproximateMathPass
+    : public mlir::qc::impl::QCApproximateMathBase<ApproximateMathPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateMathPolynomialApproximationPatterns(
+        patterns, [](StringRef name) {
+          return name == "exp" || name == "tanh" || name == "erf";
+        });
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace

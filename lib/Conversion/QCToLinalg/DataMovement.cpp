@@ -1,0 +1,65 @@
+//===- DataMovement.cpp - Lowering of concat and transpose ----------------===//
+//
+// Both copy storage elements (quantized operands share the result's
+// parameters). Reshape needs no code: the driver makes it a view.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Lowering.h"
+
+using namespace mlir;
+using namespace mlir::qc;
+using namespace mlir::qc::lowering;
+
+namespace {
+
+struct ConcatLowering : OpLowering {
+  LogicalResult lower(Operation *o, LoweringState &state) const override {
+    auto op = cast<ConcatOp>(o);
+    OpBuilder &b = state.builder;
+    auto outType = cast<MemRefType>(state.result.getType());
+    int64_t rank = outType.getRank();
+    int64_t axis = static_cast<int64_t>(op.getAxis());
+    if (axis < 0)
+      axis += rank;
+    int64_t offset = 0;
+    for (Value in : state.operands) {
+      auto inType = cast<MemRefType>(in.getType());
+      SmallVector<int64_t> offsets(rank, 0), strides(rank, 1);
+      offsets[axis] = offset;
+      Value slice = memref::SubViewOp::create(b, op.getLoc(), state.result,
+                                              offsets, inType.getShape(),
+                                              strides);
+      emitCopy(b, op.getLoc(), in, slice);
+      offset += inType.getDimSize(axis);
+    }
+    return success();
+  }
+};
+
+struct TransposeLowering : OpLowering {
+  LogicalResult lower(Operation *o, LoweringState &state) const override {
+    auto op = cast<TransposeOp>(o);
+    OpBuilder &b = state.builder;
+    ArrayRef<int64_t> perm = op.getPerm();
+    unsigned rank = perm.size();
+    // output[i...] = input[j...] with j[perm[d]] = i[d].
+    SmallVector<AffineExpr> exprs(rank);
+    for (unsigned d = 0; d < rank; ++d)
+      exprs[perm[d]] = getAffineDimExpr(d, b.getContext());
+    AffineMap in = AffineMap::get(rank, 0, exprs, b.getContext());
+    buildGeneric(b, op.getLoc(), state.operands[0], state.result,
+                 {in, b.getMultiDimIdentityMap(rank)}, parallelIterators(rank),
+                 [](OpBuilder &nb, Location l, ValueRange args) {
+                   linalg::YieldOp::create(nb, l, args[0]);
+                 });
+    return success();
+  }
+};
+
+} // namespace
+
+void lowering::registerDataMovementLowerings(LoweringRegistry &registry) {
+  registry["qc.concat"] = std::make_unique<ConcatLowering>();
+  registry["qc.transpose"] = std::make_unique<TransposeLowering>();
+}

@@ -1,0 +1,134 @@
+//===- Elementwise.cpp - Lowering of elementwise qc ops -------------------===//
+//
+// add/sub/mul/div (numpy broadcasting), clamp, sigmoid, tanh and erf as
+// pointwise generics. Quantized operands go through the float domain, except
+// clamp, which clamps storage integers.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Lowering.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
+
+using namespace mlir;
+using namespace mlir::qc;
+using namespace mlir::qc::lowering;
+
+namespace {
+
+template <typename FloatOp>
+struct BinaryLowering : OpLowering {
+  LogicalResult lower(Operation *op, LoweringState &state) const override {
+    ElementInfo lhs = getElementInfo(op->getOperand(0).getType());
+    ElementInfo rhs = getElementInfo(op->getOperand(1).getType());
+    ElementInfo out = getElementInfo(op->getResult(0).getType());
+    ParamOperands lp, rp;
+    if (lhs.quant)
+      lp = getParamOperands(state, op->getLoc(), lhs.quant);
+    if (rhs.quant)
+      rp = getParamOperands(state, op->getLoc(), rhs.quant);
+    emitPointwise(state.builder, op->getLoc(),
+                  {state.operands[0], state.operands[1]}, state.result,
+                  [&](OpBuilder &b, Location l, ValueRange args) {
+                    Value x = toFloat(b, l, args[0], lhs, lp);
+                    Value y = toFloat(b, l, args[1], rhs, rp);
+                    return fromFloat(b, l, FloatOp::create(b, l, x, y), out);
+                  });
+    return success();
+  }
+};
+
+struct ClampLowering : OpLowering {
+  LogicalResult lower(Operation *o, LoweringState &state) const override {
+    auto op = cast<ClampOp>(o);
+    ElementInfo info = getElementInfo(op.getType());
+    std::optional<float> lo, hi;
+    if (op.getMinAttr())
+      lo = op.getMinAttr().getValue().convertToFloat();
+    if (op.getMaxAttr())
+      hi = op.getMaxAttr().getValue().convertToFloat();
+    emitPointwise(
+        state.builder, op.getLoc(), {state.operands[0]}, state.result,
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value v = args[0];
+          if (info.isFloat()) {
+            // maximumf/minimumf propagate NaN, as ONNX Relu and Clip do.
+            if (lo)
+              v = arith::MaximumFOp::create(
+                  b, l, v, constantOf(b, l, v.getType(), double(*lo)));
+            if (hi)
+              v = arith::MinimumFOp::create(
+                  b, l, v, constantOf(b, l, v.getType(), double(*hi)));
+            return v;
+          }
+          // Bounds rounded into the storage domain, then an integer clamp.
+          auto type = cast<quant::UniformQuantizedType>(info.quant);
+          StorageRange range = getStorageRange(type);
+          float scale = float(type.getScale());
+          if (lo) {
+            Value q = constantOf(
+                b, l, v.getType(),
+                quantize(*lo, scale, type.getZeroPoint(), range));
+            v = info.isUnsigned ? (Value)arith::MaxUIOp::create(b, l, v, q)
+                                : (Value)arith::MaxSIOp::create(b, l, v, q);
+          }
+          if (hi) {
+            Value q = constantOf(
+                b, l, v.getType(),
+                quantize(*hi, scale, type.getZeroPoint(), range));
+            v = info.isUnsigned ? (Value)arith::MinUIOp::create(b, l, v, q)
+                                : (Value)arith::MinSIOp::create(b, l, v, q);
+          }
+          return v;
+        });
+    return success();
+  }
+};
+
+/// Unary float functions; quantized operands go through the float domain.
+struct UnaryLowering : OpLowering {
+  std::function<Value(OpBuilder &, Location, Value)> fn;
+  explicit UnaryLowering(std::function<Value(OpBuilder &, Location, Value)> fn)
+      : fn(std::move(fn)) {}
+
+  LogicalResult lower(Operation *op, LoweringState &state) const override {
+    ElementInfo in = getElementInfo(op->getOperand(0).getType());
+    ElementInfo out = getElementInfo(op->getResult(0).getType());
+    ParamOperands p;
+    if (in.quant)
+      p = getParamOperands(state, op->getLoc(), in.quant);
+    emitPointwise(state.builder, op->getLoc(), {state.operands[0]},
+                  state.result,
+                  [&](OpBuilder &b, Location l, ValueRange args) {
+                    Value x = toFloat(b, l, args[0], in, p);
+                    return fromFloat(b, l, fn(b, l, x), out);
+                  });
+    return success();
+  }
+};
+
+Value sigmoid(OpBuilder &b, Location l, Value x) {
+  // 1 / (1 + exp(-x))
+  Value one = constantOf(b, l, x.getType(), 1.0);
+  Value e = math::ExpOp::create(b, l, arith::NegFOp::create(b, l, x));
+  return arith::DivFOp::create(b, l, one, arith::AddFOp::create(b, l, one, e));
+}
+
+} // namespace
+
+void lowering::registerElementwiseLowerings(LoweringRegistry &registry) {
+  registry["qc.add"] = std::make_unique<BinaryLowering<arith::AddFOp>>();
+  registry["qc.sub"] = std::make_unique<BinaryLowering<arith::SubFOp>>();
+  registry["qc.mul"] = std::make_unique<BinaryLowering<arith::MulFOp>>();
+  registry["qc.div"] = std::make_unique<BinaryLowering<arith::DivFOp>>();
+  registry["qc.clamp"] = std::make_unique<ClampLowering>();
+  registry["qc.sigmoid"] = std::make_unique<UnaryLowering>(sigmoid);
+  registry["qc.tanh"] = std::make_unique<UnaryLowering>(
+      [](OpBuilder &b, Location l, Value x) -> Value {
+        return math::TanhOp::create(b, l, x);
+      });
+  registry["qc.erf"] = std::make_unique<UnaryLowering>(
+      [](OpBuilder &b, Location l, Value x) -> Value {
+        return math::ErfOp::create(b, l, x);
+      });
+}

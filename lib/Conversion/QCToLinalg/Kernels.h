@@ -1,0 +1,49 @@
+//===- Kernels.h - Micro-kernel lowering of convolution and matmul -*- C++ -*-===//
+//
+// The fast path of qc.conv2d and qc.matmul: weights packed at compile time,
+// compensation folded into the bias, register-tiled dot-product kernels with
+// the requantization fused into their stores. Each entry point declines
+// (returns failure / std::nullopt) when the op or target does not qualify,
+// and the reference lowering runs instead.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QC_LIB_CONVERSION_QCTOLINALG_KERNELS_H
+#define QC_LIB_CONVERSION_QCTOLINALG_KERNELS_H
+
+#include "Lowering.h"
+
+namespace mlir::qc::lowering {
+
+/// Scratch buffers of the kernel lowering, or nullopt when the op takes the
+/// reference lowering.
+std::optional<SmallVector<MemRefType>>
+getKernelScratch(Conv2DOp op, const LoweringOptions &options);
+std::optional<SmallVector<MemRefType>>
+getKernelScratch(MatMulOp op, const LoweringOptions &options);
+
+LogicalResult tryLowerConvWithKernel(Conv2DOp op, LoweringState &state);
+LogicalResult tryLowerMatMulWithKernel(MatMulOp op, LoweringState &state);
+
+/// A view of `buffer` (identity layout, contiguous) with another shape.
+Value reshapeBuffer(OpBuilder &b, Location loc, Value buffer,
+                    ArrayRef<int64_t> shape);
+
+/// f32 requantization multipliers input x weight / output, one per channel
+/// (or one for a per-tensor weight).
+SmallVector<float> getRequantMultipliers(Type input, Type weight, Type output,
+                                         int64_t channels);
+
+/// i32 output, zero point 0 and every multiplier exactly 1: the result is the
+/// accumulator itself, not rounded through f32 (ONNX MatMulInteger).
+bool isExactAccumulatorOutput(Type output, ArrayRef<float> multipliers);
+
+/// result = requantize(acc + bias) with per-channel multipliers along
+/// `channelDim` of `result`.
+void emitRequantEpilogue(LoweringState &state, Location loc, Value acc,
+                         Value result, unsigned channelDim, Value bias,
+                         ArrayRef<float> multipliers, Type outputType);
+
+} // namespace mlir::qc::lowering
+
+#endif // QC_LIB_CONVERSION_QCTOLINALG_KERNELS_H

@@ -1,0 +1,230 @@
+//===- Pooling.cpp - Lowering of max and average pooling ------------------===//
+//
+// Both pool over a padded copy of the input (only when padding or ceil mode
+// needs one) with a reduction generic over the window. Max pooling compares
+// storage integers (its result has the operand's parameters); average
+// pooling sums in f32 and divides by the window's element count.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Lowering.h"
+
+using namespace mlir;
+using namespace mlir::qc;
+using namespace mlir::qc::lowering;
+
+namespace {
+
+struct Window {
+  int64_t n, c, h, w, oh, ow, kh, kw, sh, sw, dh, dw;
+  int64_t pt, pl, pb, pr; // pads, including the ceil-mode extension
+  bool padded() const { return pt || pl || pb || pr; }
+  int64_t paddedH() const { return h + pt + pb; }
+  int64_t paddedW() const { return w + pl + pr; }
+};
+
+template <typename PoolOp>
+Window getWindow(PoolOp op, ArrayRef<int64_t> dilations) {
+  auto in = cast<ShapedType>(op.getInput().getType());
+  auto out = cast<ShapedType>(op.getType());
+  Window w;
+  w.n = in.getDimSize(0);
+  w.c = in.getDimSize(1);
+  w.h = in.getDimSize(2);
+  w.w = in.getDimSize(3);
+  w.oh = out.getDimSize(2);
+  w.ow = out.getDimSize(3);
+  w.kh = op.getKernel()[0];
+  w.kw = op.getKernel()[1];
+  w.sh = op.getStrides()[0];
+  w.sw = op.getStrides()[1];
+  w.dh = dilations[0];
+  w.dw = dilations[1];
+  ArrayRef<int64_t> pads = op.getPads();
+  w.pt = pads[0];
+  w.pl = pads[1];
+  // Ceil mode may let the last window run past the end padding.
+  w.pb = std::max(pads[2], (w.oh - 1) * w.sh + (w.kh - 1) * w.dh + 1 -
+                               (w.h + pads[0]));
+  w.pr = std::max(pads[3], (w.ow - 1) * w.sw + (w.kw - 1) * w.dw + 1 -
+                               (w.w + pads[1]));
+  return w;
+}
+
+MemRefType paddedType(const Window &w, Type element) {
+  return MemRefType::get({w.n, w.c, w.paddedH(), w.paddedW()}, element);
+}
+
+/// Copies the input into the interior of `padded`, after filling it with
+/// `padValue`.
+void emitPad(OpBuilder &b, Location loc, Value input, Value padded,
+             const Window &w, Value padValue) {
+  emitFill(b, loc, padded, padValue);
+  SmallVector<int64_t> offsets = {0, 0, w.pt, w.pl};
+  SmallVector<int64_t> sizes = {w.n, w.c, w.h, w.w};
+  SmallVector<int64_t> strides = {1, 1, 1, 1};
+  Value interior =
+      memref::SubViewOp::create(b, loc, padded, offsets, sizes, strides);
+  emitCopy(b, loc, input, interior);
+}
+
+/// The reduction over windows: `body(acc, x)` combines.
+void emitWindowReduction(
+    LoweringState &state, Location loc, Value source, Value acc,
+    const Window &w,
+    function_ref<Value(OpBuilder &, Location, Value, Value)> body) {
+  OpBuilder &b = state.builder;
+  MLIRContext *ctx = b.getContext();
+  // A constant [kh, kw] operand gives the window dims their extent.
+  Value window = state.getConstantBuffer(
+      loc, DenseElementsAttr::get(
+               RankedTensorType::get({w.kh, w.kw}, b.getI8Type()),
+               b.getI8IntegerAttr(0)));
+  AffineExpr n = getAffineDimExpr(0, ctx), c = getAffineDimExpr(1, ctx),
+             oh = getAffineDimExpr(2, ctx), ow = getAffineDimExpr(3, ctx),
+             kh = getAffineDimExpr(4, ctx), kw = getAffineDimExpr(5, ctx);
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(6, 0, {n, c, oh * w.sh + kh * w.dh, ow * w.sw + kw * w.dw},
+                     ctx),
+      AffineMap::get(6, 0, {kh, kw}, ctx),
+      AffineMap::get(6, 0, {n, c, oh, ow}, ctx)};
+  SmallVector<utils::IteratorType> iterators = parallelIterators(4);
+  iterators.push_back(utils::IteratorType::reduction);
+  iterators.push_back(utils::IteratorType::reduction);
+  buildGeneric(b, loc, {source, window}, acc, maps, iterators,
+               [&](OpBuilder &nb, Location l, ValueRange args) {
+                 linalg::YieldOp::create(nb, l, body(nb, l, args[2], args[0]));
+               });
+}
+
+struct MaxPoolLowering : OpLowering {
+  SmallVector<MemRefType> getScratch(Operation *o,
+                                     const LoweringOptions &) const override {
+    auto op = cast<MaxPool2DOp>(o);
+    Window w = getWindow(op, op.getDilations());
+    if (!w.padded())
+      return {};
+    return {paddedType(w, getElementInfo(op.getInput().getType()).storage)};
+  }
+
+  LogicalResult lower(Operation *o, LoweringState &state) const override {
+    auto op = cast<MaxPool2DOp>(o);
+    OpBuilder &b = state.builder;
+    Location loc = op.getLoc();
+    Window w = getWindow(op, op.getDilations());
+    ElementInfo info = getElementInfo(op.getInput().getType());
+    // The neutral element: padded positions never win.
+    Value neutral;
+    if (info.isFloat())
+      neutral = constantOf(b, loc, info.storage,
+                           -std::numeric_limits<double>::infinity());
+    else
+      neutral = constantOf(
+          b, loc, info.storage,
+          info.quant ? getStorageRange(info.quant).min
+                     : StorageRange::get(info.bits(), !info.isUnsigned).min);
+    Value source = state.operands[0];
+    if (w.padded()) {
+      emitPad(b, loc, source, state.scratch[0], w, neutral);
+      source = state.scratch[0];
+    }
+    emitFill(b, loc, state.result, neutral);
+    emitWindowReduction(state, loc, source, state.result, w,
+                        [&](OpBuilder &nb, Location l, Value acc, Value x) {
+                          if (info.isFloat())
+                            return (Value)arith::MaximumFOp::create(nb, l, acc,
+                                                                    x);
+                          if (info.isUnsigned)
+                            return (Value)arith::MaxUIOp::create(nb, l, acc, x);
+                          return (Value)arith::MaxSIOp::create(nb, l, acc, x);
+                        });
+    return success();
+  }
+};
+
+struct AvgPoolLowering : OpLowering {
+  SmallVector<MemRefType> getScratch(Operation *o,
+                                     const LoweringOptions &) const override {
+    auto op = cast<AvgPool2DOp>(o);
+    int64_t noDilation[] = {1, 1};
+    Window w = getWindow(op, noDilation);
+    Builder b(op.getContext());
+    SmallVector<MemRefType> scratch = {
+        MemRefType::get({w.n, w.c, w.oh, w.ow}, b.getF32Type())};
+    if (w.padded())
+      scratch.push_back(
+          paddedType(w, getElementInfo(op.getInput().getType()).storage));
+    return scratch;
+  }
+
+  LogicalResult lower(Operation *o, LoweringState &state) const override {
+    auto op = cast<AvgPool2DOp>(o);
+    OpBuilder &b = state.builder;
+    Location loc = op.getLoc();
+    int64_t noDilation[] = {1, 1};
+    Window w = getWindow(op, noDilation);
+    ElementInfo in = getElementInfo(op.getInput().getType());
+    ElementInfo out = getElementInfo(op.getType());
+    ParamOperands p;
+    if (in.quant)
+      p = getParamOperands(state, loc, in.quant);
+    Value source = state.operands[0];
+    if (w.padded()) {
+      // Pad with the value that dequantizes to 0.
+      Value zero = in.isFloat()
+                       ? constantOf(b, loc, in.storage, 0.0)
+                       : constantOf(b, loc, in.storage, p.zeroPoint);
+      emitPad(b, loc, source, state.scratch[1], w, zero);
+      source = state.scratch[1];
+    }
+    Value sum = state.scratch[0];
+    emitFill(b, loc, sum, constantOf(b, loc, b.getF32Type(), 0.0));
+    emitWindowReduction(state, loc, source, sum, w,
+                        [&](OpBuilder &nb, Location l, Value acc, Value x) {
+                          return (Value)arith::AddFOp::create(
+                              nb, l, acc, toFloat(nb, l, x, in, p));
+                        });
+
+    // Divide by the number of window positions that count: inside the
+    // input, or with count_include_pad inside the padded input.
+    ArrayRef<int64_t> pads = op.getPads();
+    bool includePad = op.getCountIncludePad();
+    auto count = [&](OpBuilder &nb, Location l, unsigned dim, int64_t stride,
+                     int64_t kernel, int64_t padBegin, int64_t padEnd,
+                     int64_t size) -> Value {
+      auto idx = [&](int64_t v) {
+        return (Value)arith::ConstantIndexOp::create(nb, l, v);
+      };
+      Value o = linalg::IndexOp::create(nb, l, dim);
+      Value start = arith::SubIOp::create(
+          nb, l, arith::MulIOp::create(nb, l, o, idx(stride)), idx(padBegin));
+      Value end = arith::AddIOp::create(nb, l, start, idx(kernel));
+      Value lo = includePad ? arith::MaxSIOp::create(nb, l, start, idx(-padBegin))
+                            : arith::MaxSIOp::create(nb, l, start, idx(0));
+      Value hi = arith::MinSIOp::create(
+          nb, l, end, idx(includePad ? size + padEnd : size));
+      return arith::SubIOp::create(nb, l, hi, lo);
+    };
+    AffineMap id = b.getMultiDimIdentityMap(4);
+    buildGeneric(
+        b, loc, {sum}, state.result, {id, id}, parallelIterators(4),
+        [&](OpBuilder &nb, Location l, ValueRange args) {
+          Value ch = count(nb, l, 2, w.sh, w.kh, pads[0], pads[2], w.h);
+          Value cw = count(nb, l, 3, w.sw, w.kw, pads[1], pads[3], w.w);
+          Value n = arith::MulIOp::create(nb, l, ch, cw);
+          Value nf = arith::SIToFPOp::create(
+              nb, l, nb.getF32Type(),
+              arith::IndexCastOp::create(nb, l, nb.getI64Type(), n));
+          Value mean = arith::DivFOp::create(nb, l, args[0], nf);
+          linalg::YieldOp::create(nb, l, fromFloat(nb, l, mean, out));
+        });
+    return success();
+  }
+};
+
+} // namespace
+
+void lowering::registerPoolingLowerings(LoweringRegistry &registry) {
+  registry["qc.max_pool2d"] = std::make_unique<MaxPoolLowering>();
+  registry["qc.avg_pool2d"] = std::make_unique<AvgPoolLowering>();
+}

@@ -1,0 +1,71 @@
+//===- Compiler.cpp - The qc compilation pipeline as a library ------------===//
+//
+// Runs the quantization and lowering pipelines on a module.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qc/Driver/Compiler.h"
+#include "qc/Codegen/Codegen.h"
+#include "qc/Dialect/QC/IR/QCOps.h"
+#include "qc/InitAll.h"
+#include "qc/Pipelines/Pipelines.h"
+
+#include "mlir/Pass/PassManager.h"
+
+using namespace mlir;
+using namespace mlir::qc;
+
+void mlir::qc::registerCompilerDialects(DialectRegistry &registry) {
+  registerAllDialects(registry);
+  registerCodegenTranslations(registry);
+}
+
+static void configure(PassManager &pm, const CompileOptions &options) {
+  if (options.printIR) {
+    pm.getContext()->disableMultithreading();
+    pm.enableIRPrinting([](Pass *, Operation *) { return false; },
+                        [](Pass *, Operation *) { return true; },
+                        /*printModuleScope=*/true);
+  }
+}
+
+LogicalResult mlir::qc::quantizeModule(ModuleOp module,
+                                       const CompileOptions &options) {
+  bool hasStats = false;
+  module.walk([&](StatsOp) { hasStats = true; });
+  if (!hasStats)
+    return success();
+  PassManager pm(module.getContext());
+  configure(pm, options);
+  if (options.quantize) {
+    QuantizePipelineOptions qopts;
+    if (!options.quantizeOptions.empty() &&
+        failed(qopts.parseFromString(options.quantizeOptions)))
+      return module.emitError("invalid quantization options '")
+             << options.quantizeOptions << "'";
+    buildQuantizePipeline(pm, qopts);
+    return pm.run(module);
+  }
+  // The float baseline: statistics are not needed.
+  module.walk([](StatsOp op) {
+    op.getOutput().replaceAllUsesWith(op.getInput());
+    op.erase();
+  });
+  return success();
+}
+
+LogicalResult mlir::qc::lowerModule(ModuleOp module,
+                                    const CompileOptions &options) {
+  if (failed(quantizeModule(module, options)))
+    return failure();
+  PassManager pm(module.getContext());
+  configure(pm, options);
+  LowerPipelineOptions lopts;
+  lopts.target = options.target ? options.target->name : "host";
+  // `host (...)` names the detected target; the pipeline takes `host`.
+  if (options.target && StringRef(options.target->name).starts_with("host"))
+    lopts.target = "host";
+  lopts.reference = options.reference;
+  buildLowerToLLVMPipeline(pm, lopts);
+  return pm.run(module);
+}
