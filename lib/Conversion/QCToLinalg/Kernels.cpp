@@ -1,27 +1,934 @@
 //===- Kernels.cpp - Micro-kernel lowering of convolution and matmul ------===//
 //
-// Placeholder entry points: every op takes the reference lowering until the
-// kernel generator below qualifies it.
+// The fast path of qc.conv2d and qc.matmul. Both become one GEMM shape,
+//
+//   C[r][c] = sum_k X[r][k] * Y[k][c]   (then + bias, requantize, store)
+//
+// computed by a register-tiled micro-kernel: a tile of `rows` x `vectors`
+// accumulator vectors, fed per K group by one broadcast of X per row and one
+// vector load of Y per vector column (see docs/Kernels.md for pictures).
+//
+// * matmul: X = the activations (row-major, K contiguous), Y = the weights,
+//   packed at compile time as [N/NR][K/kg][NR][kg]: kg consecutive K values
+//   of one column fill one 32-bit lane, NR columns make a tile.
+// * conv2d: X = the weights [O][K] (a constant), Y = the im2col'd input,
+//   packed at run time into the same layout with pixels as columns, so the
+//   kernel's vector stores write NCHW output rows directly.
+//
+// Integer kernels compute sum_k a'[k] * w[k] where a' is the activation as
+// the instruction wants it (x86 vpdpbusd: u8, so i8 activations are shifted
+// by +128; AArch64 sdot: s8, so u8 activations are shifted by -128). With
+// s the shift and za the activation zero point,
+//
+//   sum_k (a - za) * w + bias = sum_k a' * w + (bias - (s + za) * sum_k w),
+//
+// and the bracket is a per-channel constant folded at compile time. Weights
+// must be symmetric (zero point 0); others take the reference lowering.
+// Every product is < 2^15 in magnitude and the planner checks that the sum
+// over K plus the folded bias stays below 2^31, so i32 accumulation is exact
+// and the result equals the reference bit for bit.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Kernels.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
+
 using namespace mlir;
 using namespace mlir::qc;
 using namespace mlir::qc::lowering;
 
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Kernel configuration
+//===----------------------------------------------------------------------===//
+
+struct GemmConfig {
+  int64_t rows = 0, cols = 0, depth = 0; // R x C, K
+  unsigned lanes = 4;                    // i32 / f32 lanes per vector
+  unsigned kGroup = 4;                   // K values per lane (1 for f32)
+  unsigned tileRows = 1, tileVectors = 1;
+  DotKind dot = DotKind::None;
+  bool isFloat = false;
+  /// Whether X (broadcast) holds activations (matmul) or weights (conv).
+  bool broadcastIsActivation = true;
+  /// Whether activations are unsigned as the kernel sees them.
+  bool activationsUnsigned = true;
+
+  int64_t groups() const { return (depth + kGroup - 1) / kGroup; }
+  int64_t paddedDepth() const { return groups() * kGroup; }
+  int64_t tileCols() const { return int64_t(lanes) * tileVectors; }
+  int64_t colTiles() const { return (cols + tileCols() - 1) / tileCols(); }
+  /// Elements of packed Y per column tile.
+  int64_t tileSize() const { return paddedDepth() * tileCols(); }
+};
+
+/// Chooses the micro-tile for a GEMM of `rows` rows on `target`.
+void chooseTile(GemmConfig &cfg, const TargetDesc &target) {
+  unsigned rows = cfg.isFloat ? target.f32Rows : target.rows;
+  unsigned vectors = cfg.isFloat ? target.f32Vectors : target.vectors;
+  if (cfg.rows < rows) {
+    // Few rows (M = 1 GEMV): widen the tile to keep >= 8 independent
+    // accumulator chains, as many as the registers allow.
+    rows = std::max<int64_t>(cfg.rows, 1);
+    unsigned budget = target.vectorRegisters - 2;
+    vectors = std::max<unsigned>(vectors, 8 / rows);
+    while (rows * vectors + vectors > budget && vectors > 1)
+      --vectors;
+  }
+  int64_t colVectors = (cfg.cols + cfg.lanes - 1) / cfg.lanes;
+  vectors = std::min<int64_t>(vectors, std::max<int64_t>(colVectors, 1));
+  cfg.tileRows = rows;
+  cfg.tileVectors = vectors;
+}
+
+GemmConfig makeConfig(const TargetDesc &target, bool isFloat, int64_t rows,
+                      int64_t cols, int64_t depth, bool broadcastIsActivation,
+                      bool activationsUnsigned) {
+  GemmConfig cfg;
+  cfg.rows = rows;
+  cfg.cols = cols;
+  cfg.depth = depth;
+  cfg.lanes = target.lanes();
+  cfg.isFloat = isFloat;
+  cfg.kGroup = isFloat ? 1 : target.kGroup;
+  cfg.dot = target.dot;
+  cfg.broadcastIsActivation = broadcastIsActivation;
+  cfg.activationsUnsigned = activationsUnsigned;
+  chooseTile(cfg, target);
+  return cfg;
+}
+
+/// The byte the kernel sees for activation byte `a`: x86 wants u8, sdot s8.
+bool needsShift(const TargetDesc &target, bool activationUnsigned) {
+  bool kernelUnsigned = !target.signedActivations;
+  return kernelUnsigned != activationUnsigned;
+}
+
+/// The shift s with a' = a + s (as integers): +128 or -128, or 0.
+int64_t shiftOf(const TargetDesc &target, bool activationUnsigned) {
+  if (!needsShift(target, activationUnsigned))
+    return 0;
+  return activationUnsigned ? -128 : 128;
+}
+
+//===----------------------------------------------------------------------===//
+// Index and vector helpers
+//===----------------------------------------------------------------------===//
+
+Value idx(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+Value addi(OpBuilder &b, Location loc, Value x, Value y) {
+  return arith::AddIOp::create(b, loc, x, y);
+}
+Value muli(OpBuilder &b, Location loc, Value x, int64_t y) {
+  return arith::MulIOp::create(b, loc, x, idx(b, loc, y));
+}
+Value addc(OpBuilder &b, Location loc, Value x, int64_t y) {
+  return y == 0 ? x : addi(b, loc, x, idx(b, loc, y));
+}
+
+VectorType vecOf(int64_t n, Type element) {
+  return VectorType::get({n}, element);
+}
+
+/// One accumulation step acc += dot(a, b) for the target's instruction.
+/// `bcast` is the broadcast X operand, `vec` the loaded Y operand (both as
+/// the raw element vectors of the packed layout).
+Value emitDot(OpBuilder &b, Location loc, const GemmConfig &cfg, Value acc,
+              Value bcast, Value vec) {
+  MLIRContext *ctx = b.getContext();
+  if (cfg.isFloat)
+    return vector::FMAOp::create(b, loc, bcast, vec, acc);
+  auto accType = cast<VectorType>(acc.getType());
+  // The u8 operand goes first for vpdpbusd.
+  Value act = cfg.broadcastIsActivation ? bcast : vec;
+  Value wgt = cfg.broadcastIsActivation ? vec : bcast;
+  auto call = [&](StringRef name, Type result, ValueRange args) {
+    return LLVM::CallIntrinsicOp::create(b, loc, result,
+                                         StringAttr::get(ctx, name), args)
+        .getResult(0);
+  };
+  switch (cfg.dot) {
+  case DotKind::Vnni512:
+    return call("llvm.x86.avx512.vpdpbusd.512", accType, {acc, act, wgt});
+  case DotKind::Vnni256:
+    return call("llvm.x86.avx512.vpdpbusd.256", accType, {acc, act, wgt});
+  case DotKind::NeonSDot:
+    return call("llvm.aarch64.neon.sdot.v4i32.v16i8", accType,
+                {acc, act, wgt});
+  case DotKind::MAddWd256: {
+    // Widen to i16 (u8 activations zero-, s8 weights sign-extended) and
+    // multiply-add pairs into i32: |a * w| <= 255 * 128, so the pair sum
+    // never reaches the one saturating case of vpmaddwd.
+    auto i16Vec = vecOf(2 * cfg.lanes, b.getI16Type());
+    Value a16 = cfg.activationsUnsigned
+                    ? (Value)arith::ExtUIOp::create(b, loc, i16Vec, act)
+                    : (Value)arith::ExtSIOp::create(b, loc, i16Vec, act);
+    Value w16 = arith::ExtSIOp::create(b, loc, i16Vec, wgt);
+    Value prod = call("llvm.x86.avx2.pmadd.wd", accType, {a16, w16});
+    return arith::AddIOp::create(b, loc, acc, prod);
+  }
+  case DotKind::None:
+    break;
+  }
+  llvm_unreachable("no dot instruction");
+}
+
+//===----------------------------------------------------------------------===//
+// The micro-kernel loop nest
+//===----------------------------------------------------------------------===//
+
+/// Buffers and epilogue parameters of one GEMM (all buffers flat, 1-D).
+struct GemmOperands {
+  Value x;          // broadcast side, rows of `ldx` elements
+  int64_t ldx = 0;
+  int64_t xOffset = 0; // element offset of row 0 in x
+  Value y;          // packed vector side
+  Value out;        // output, rows of `ldc` elements
+  int64_t ldc = 0;
+  int64_t outOffset = 0;
+  int64_t channelOffset = 0; // first channel of bias/mult for row/col 0
+  Value bias;       // i32 (or f32) per channel, already compensated
+  Value mult;       // f32 per channel (integer kernels)
+  bool channelIsRow = false;
+  // Output quantization (integer kernels).
+  int64_t outZp = 0;
+  StorageRange range;
+  unsigned outBits = 8;
+  bool exact = false;
+};
+
+class GemmEmitter {
+public:
+  GemmEmitter(OpBuilder &b, Location loc, const GemmConfig &cfg,
+              const GemmOperands &ops)
+      : b(b), loc(loc), cfg(cfg), ops(ops) {}
+
+  void emit() {
+    int64_t fullTiles = cfg.cols / cfg.tileCols();
+    int64_t tailCols = cfg.cols % cfg.tileCols();
+    if (fullTiles > 0) {
+      auto loop = scf::ForOp::create(b, loc, idx(b, loc, 0),
+                                     idx(b, loc, fullTiles), idx(b, loc, 1));
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(loop.getBody());
+      emitRows(loop.getInductionVar(), cfg.tileVectors, cfg.tileCols());
+    }
+    if (tailCols > 0) {
+      unsigned vectors = (tailCols + cfg.lanes - 1) / cfg.lanes;
+      emitRows(idx(b, loc, fullTiles), vectors, tailCols);
+    }
+  }
+
+private:
+  /// All row tiles of column tile `tile`, with `vectors` vectors of which
+  /// `validCols` columns are stored.
+  void emitRows(Value tile, unsigned vectors, int64_t validCols) {
+    int64_t fullRows = cfg.rows / cfg.tileRows;
+    int64_t tailRows = cfg.rows % cfg.tileRows;
+    if (fullRows > 0) {
+      auto loop = scf::ForOp::create(b, loc, idx(b, loc, 0),
+                                     idx(b, loc, fullRows), idx(b, loc, 1));
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(loop.getBody());
+      emitTile(muli(b, loc, loop.getInductionVar(), cfg.tileRows),
+               cfg.tileRows, tile, vectors, validCols);
+    }
+    if (tailRows > 0)
+      emitTile(idx(b, loc, fullRows * cfg.tileRows), tailRows, tile, vectors,
+               validCols);
+  }
+
+  Type accElement() {
+    return cfg.isFloat ? (Type)b.getF32Type() : (Type)b.getI32Type();
+  }
+  /// Raw elements per vector: lanes * kGroup bytes, or lanes floats.
+  VectorType rawVector() {
+    return cfg.isFloat ? vecOf(cfg.lanes, b.getF32Type())
+                       : vecOf(cfg.lanes * cfg.kGroup, b.getI8Type());
+  }
+
+  /// The broadcast of X[row][k0 .. k0 + kGroup).
+  Value emitBroadcast(Value row, Value k0) {
+    Value pos = addi(b, loc, addc(b, loc, muli(b, loc, row, ops.ldx),
+                                  ops.xOffset),
+                     k0);
+    if (cfg.isFloat) {
+      Value s = memref::LoadOp::create(b, loc, ops.x, pos);
+      return vector::BroadcastOp::create(b, loc, rawVector(), s);
+    }
+    Value group = vector::LoadOp::create(
+        b, loc, vecOf(cfg.kGroup, b.getI8Type()), ops.x, pos);
+    if (cfg.kGroup == 2) {
+      // Two bytes: splat them as one i16 per lane pair after widening in
+      // emitDot; here, splat the 16-bit word across the register.
+      Value word = vector::BitCastOp::create(b, loc, vecOf(1, b.getI16Type()),
+                                             group);
+      Value w = vector::ExtractOp::create(b, loc, word, 0);
+      Value splat = vector::BroadcastOp::create(
+          b, loc, vecOf(cfg.lanes, b.getI16Type()), w);
+      return vector::BitCastOp::create(b, loc, rawVector(), splat);
+    }
+    Value dword =
+        vector::BitCastOp::create(b, loc, vecOf(1, b.getI32Type()), group);
+    Value d = vector::ExtractOp::create(b, loc, dword, 0);
+    Value splat =
+        vector::BroadcastOp::create(b, loc, vecOf(cfg.lanes, b.getI32Type()), d);
+    return vector::BitCastOp::create(b, loc, rawVector(), splat);
+  }
+
+  /// One micro-tile: `rows` rows from `rowBase`, `vectors` vectors of
+  /// column tile `tile`.
+  void emitTile(Value rowBase, unsigned rows, Value tile, unsigned vectors,
+                int64_t validCols) {
+    auto accType = vecOf(cfg.lanes, accElement());
+    SmallVector<Value> init;
+    if (cfg.isFloat) {
+      // f32: start from the bias, then fma in K order, exactly as the
+      // reference lowering does.
+      for (unsigned r = 0; r < rows; ++r)
+        for (unsigned v = 0; v < vectors; ++v)
+          init.push_back(loadChannelVector(rowBase, r, tile, v, ops.bias,
+                                           accType));
+    } else {
+      Value zero = constantOf(b, loc, accType, int64_t(0));
+      init.assign(rows * vectors, zero);
+    }
+    Value tileBase = muli(b, loc, tile, cfg.tileSize());
+    auto kLoop = scf::ForOp::create(b, loc, idx(b, loc, 0),
+                                    idx(b, loc, cfg.groups()), idx(b, loc, 1),
+                                    init);
+    {
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(kLoop.getBody());
+      Value group = kLoop.getInductionVar();
+      ValueRange accs = kLoop.getRegionIterArgs();
+      // Y[tile][group][v * lanes ...]
+      Value yBase = addi(b, loc, tileBase,
+                         muli(b, loc, group, cfg.tileCols() * cfg.kGroup));
+      SmallVector<Value> yv;
+      for (unsigned v = 0; v < vectors; ++v)
+        yv.push_back(vector::LoadOp::create(
+            b, loc, rawVector(), ops.y,
+            addc(b, loc, yBase, int64_t(v) * cfg.lanes * cfg.kGroup)));
+      Value k0 = muli(b, loc, group, cfg.kGroup);
+      SmallVector<Value> next(accs.begin(), accs.end());
+      for (unsigned r = 0; r < rows; ++r) {
+        Value a = emitBroadcast(addc(b, loc, rowBase, r), k0);
+        for (unsigned v = 0; v < vectors; ++v)
+          next[r * vectors + v] =
+              emitDot(b, loc, cfg, next[r * vectors + v], a, yv[v]);
+      }
+      scf::YieldOp::create(b, loc, next);
+    }
+    for (unsigned r = 0; r < rows; ++r)
+      for (unsigned v = 0; v < vectors; ++v)
+        emitStore(rowBase, r, tile, v, kLoop.getResult(r * vectors + v),
+                  validCols);
+  }
+
+  /// The per-channel vector (bias or multiplier) for accumulator (r, v):
+  /// a splat of the row's value, or a load of the columns' values.
+  Value loadChannelVector(Value rowBase, unsigned r, Value tile, unsigned v,
+                          Value buffer, VectorType type) {
+    if (ops.channelIsRow) {
+      Value pos = addc(b, loc, addc(b, loc, rowBase, r), ops.channelOffset);
+      Value s = memref::LoadOp::create(b, loc, buffer, pos);
+      return vector::BroadcastOp::create(b, loc, type, s);
+    }
+    Value pos = addc(b, loc, muli(b, loc, tile, cfg.tileCols()),
+                     int64_t(v) * cfg.lanes + ops.channelOffset);
+    return vector::LoadOp::create(b, loc, type, buffer, pos);
+  }
+
+  void emitStore(Value rowBase, unsigned r, Value tile, unsigned v, Value acc,
+                 int64_t validCols) {
+    auto i32Vec = vecOf(cfg.lanes, b.getI32Type());
+    auto f32Vec = vecOf(cfg.lanes, b.getF32Type());
+    Value result = acc;
+    if (!cfg.isFloat) {
+      Value sum = arith::AddIOp::create(
+          b, loc, acc, loadChannelVector(rowBase, r, tile, v, ops.bias, i32Vec));
+      if (ops.exact) {
+        result = sum;
+      } else {
+        Value f = arith::SIToFPOp::create(b, loc, f32Vec, sum);
+        Value m = loadChannelVector(rowBase, r, tile, v, ops.mult, f32Vec);
+        result = emitRoundClampToStorage(
+            b, loc, arith::MulFOp::create(b, loc, f, m),
+            constantOf(b, loc, vecOf(cfg.lanes, b.getI64Type()), ops.outZp),
+            ops.range, ops.outBits);
+      }
+    }
+    Value row = addc(b, loc, rowBase, r);
+    Value col = addc(b, loc, muli(b, loc, tile, cfg.tileCols()),
+                     int64_t(v) * cfg.lanes);
+    Value pos = addc(b, loc, addi(b, loc, muli(b, loc, row, ops.ldc), col),
+                     ops.outOffset);
+    int64_t remaining = validCols - int64_t(v) * cfg.lanes;
+    if (remaining >= int64_t(cfg.lanes)) {
+      vector::StoreOp::create(b, loc, result, ops.out, pos);
+      return;
+    }
+    Value mask = vector::ConstantMaskOp::create(
+        b, loc, vecOf(cfg.lanes, b.getI1Type()), ArrayRef<int64_t>{remaining});
+    vector::MaskedStoreOp::create(b, loc, ops.out, pos, mask, result);
+  }
+
+  OpBuilder &b;
+  Location loc;
+  const GemmConfig &cfg;
+  const GemmOperands &ops;
+};
+
+//===----------------------------------------------------------------------===//
+// Compile-time packing and compensation
+//===----------------------------------------------------------------------===//
+
+} // namespace
+
+DenseElementsAttr lowering::getConstant(Value v) {
+  DenseElementsAttr attr;
+  if (matchPattern(v, m_Constant(&attr)))
+    return attr;
+  if (auto c = v.getDefiningOp<qc::ConstantOp>())
+    return dyn_cast<DenseElementsAttr>(c.getValue());
+  return {};
+}
+
+namespace {
+
+SmallVector<int64_t> intValues(DenseElementsAttr attr, bool isUnsigned) {
+  SmallVector<int64_t> v;
+  for (APInt x : attr.getValues<APInt>())
+    v.push_back(isUnsigned ? int64_t(x.getZExtValue()) : x.getSExtValue());
+  return v;
+}
+
+/// Packs W (given as w(k, c) for k < K, c < C) into the vector side layout
+/// [C/NR][K/kg][NR][kg] with zeros outside.
+template <typename T>
+SmallVector<T> packVectorSide(const GemmConfig &cfg,
+                              function_ref<T(int64_t, int64_t)> w) {
+  SmallVector<T> packed(cfg.colTiles() * cfg.tileSize(), T(0));
+  int64_t nr = cfg.tileCols(), kg = cfg.kGroup;
+  for (int64_t t = 0; t < cfg.colTiles(); ++t)
+    for (int64_t g = 0; g < cfg.groups(); ++g)
+      for (int64_t j = 0; j < nr; ++j)
+        for (int64_t kk = 0; kk < kg; ++kk) {
+          int64_t k = g * kg + kk, c = t * nr + j;
+          if (k < cfg.depth && c < cfg.cols)
+            packed[((t * cfg.groups() + g) * nr + j) * kg + kk] = w(k, c);
+        }
+  return packed;
+}
+
+/// The folded i32 bias of an integer kernel: bias - (s + za) * sum_k w,
+/// checked against the accumulator bound. Fails when i32 could overflow.
+LogicalResult foldBias(ArrayRef<int64_t> bias, ArrayRef<int64_t> weightSums,
+                       int64_t shiftPlusZp, int64_t depth,
+                       SmallVectorImpl<int32_t> &out) {
+  const int64_t bound = int64_t(1) << 31;
+  for (size_t c = 0; c < weightSums.size(); ++c) {
+    int64_t v = (bias.empty() ? 0 : bias[c]) - shiftPlusZp * weightSums[c];
+    if (std::llabs(v) + 255 * 128 * depth >= bound)
+      return failure();
+    out.push_back(int32_t(v));
+  }
+  return success();
+}
+
+Value constantBuffer(LoweringState &state, Location loc, ArrayRef<int8_t> v) {
+  return state.getConstantBuffer(
+      loc, DenseElementsAttr::get(
+               RankedTensorType::get({int64_t(v.size())},
+                                     state.builder.getI8Type()),
+               v));
+}
+template <typename T>
+Value constantBuffer(LoweringState &state, Location loc, ArrayRef<T> v,
+                     Type element) {
+  return state.getConstantBuffer(
+      loc, DenseElementsAttr::get(
+               RankedTensorType::get({int64_t(v.size())}, element), v));
+}
+
+/// Whether an op's quantized product qualifies for integer kernels; fills
+/// the weight values and bias values.
+struct IntegerProduct {
+  SmallVector<int64_t> weights; // as stored, signed
+  SmallVector<int64_t> bias;    // empty when absent
+  SmallVector<float> multipliers;
+  bool activationUnsigned = true;
+  int64_t inputZp = 0;
+  quant::UniformQuantizedType output;
+  bool exact = false;
+};
+
+std::optional<IntegerProduct>
+analyzeIntegerProduct(Operation *op, Value input, Value weight, Value bias,
+                      int64_t channels) {
+  auto in = getPerTensorType(input.getType());
+  auto out = getPerTensorType(op->getResult(0).getType());
+  auto w = getQuantElementType(weight.getType());
+  if (!in || !out || !w)
+    return std::nullopt;
+  if (in.getStorageTypeIntegralWidth() != 8 ||
+      w.getStorageTypeIntegralWidth() != 8 || !w.isSigned())
+    return std::nullopt;
+  if (llvm::any_of(getQuantParams(w),
+                   [](const QuantParams &p) { return p.zeroPoint != 0; }))
+    return std::nullopt; // Asymmetric weights: reference lowering.
+  DenseElementsAttr wAttr = getConstant(weight);
+  if (!wAttr)
+    return std::nullopt;
+  IntegerProduct p;
+  p.weights = intValues(wAttr, /*isUnsigned=*/false);
+  if (bias) {
+    DenseElementsAttr bAttr = getConstant(bias);
+    if (!bAttr)
+      return std::nullopt;
+    p.bias = intValues(bAttr, false);
+  }
+  p.multipliers = getRequantMultipliers(input.getType(), weight.getType(),
+                                        op->getResult(0).getType(), channels);
+  p.exact = isExactAccumulatorOutput(op->getResult(0).getType(), p.multipliers);
+  if (!p.exact && out.getStorageTypeIntegralWidth() != 8)
+    return std::nullopt;
+  p.activationUnsigned = !in.isSigned();
+  p.inputZp = in.getZeroPoint();
+  p.output = out;
+  if (p.multipliers.size() == 1)
+    p.multipliers.assign(channels, p.multipliers.front());
+  return p;
+}
+
+} // namespace
+
+bool lowering::kernelsEnabled(const LoweringOptions &options) {
+  return !options.reference && options.target &&
+         options.target->dot != DotKind::None;
+}
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// matmul
+//===----------------------------------------------------------------------===//
+
+/// Shapes of a matmul the kernels take: lhs [..., M, K] (or [K]) against a
+/// constant 2-D rhs [K, N].
+struct MatMulShape {
+  int64_t m, n, k;
+};
+
+std::optional<MatMulShape> getMatMulShape(MatMulOp op) {
+  auto lhs = op.getLhs().getType(), rhs = op.getRhs().getType();
+  if (rhs.getRank() != 2)
+    return std::nullopt;
+  MatMulShape s;
+  s.k = rhs.getDimSize(0);
+  s.n = rhs.getDimSize(1);
+  s.m = lhs.getNumElements() / s.k;
+  return s;
+}
+
+struct MatMulPlan {
+  GemmConfig cfg;
+  bool packActivations = false;
+  std::optional<IntegerProduct> product;
+};
+
+std::optional<MatMulPlan> planMatMul(MatMulOp op, const LoweringOptions &opts) {
+  if (!kernelsEnabled(opts))
+    return std::nullopt;
+  auto shape = getMatMulShape(op);
+  if (!shape)
+    return std::nullopt;
+  MatMulPlan plan;
+  const TargetDesc &t = *opts.target;
+  if (isQuantized(op.getType())) {
+    plan.product = analyzeIntegerProduct(op, op.getLhs(), op.getRhs(),
+                                         op.getBias(), shape->n);
+    if (!plan.product)
+      return std::nullopt;
+    plan.cfg = makeConfig(t, false, shape->m, shape->n, shape->k,
+                          /*broadcastIsActivation=*/true,
+                          !t.signedActivations);
+    plan.packActivations = needsShift(t, plan.product->activationUnsigned) ||
+                           shape->k % plan.cfg.kGroup != 0;
+    return plan;
+  }
+  if (!getConstant(op.getRhs()) ||
+      (op.getBias() && !getConstant(op.getBias())))
+    return std::nullopt;
+  plan.cfg = makeConfig(t, true, shape->m, shape->n, shape->k, true, true);
+  return plan;
+}
+
+//===----------------------------------------------------------------------===//
+// conv2d
+//===----------------------------------------------------------------------===//
+
+struct ConvPlan {
+  GemmConfig cfg; // per group: rows = Og, cols = pixels, depth = Cg*KH*KW
+  std::optional<IntegerProduct> product;
+  int64_t pixels = 0;
+};
+
+bool isDepthwise(Conv2DOp op) {
+  int64_t c = op.getInput().getType().getDimSize(1);
+  int64_t o = op.getWeight().getType().getDimSize(0);
+  return op.getGroups() == c && o == c && c > 1;
+}
+
+std::optional<ConvPlan> planConv(Conv2DOp op, const LoweringOptions &opts) {
+  if (!kernelsEnabled(opts) || isDepthwise(op))
+    return std::nullopt;
+  auto in = op.getInput().getType();
+  auto w = op.getWeight().getType();
+  auto out = op.getType();
+  int64_t g = op.getGroups();
+  int64_t og = w.getDimSize(0) / g;
+  int64_t depth = w.getDimSize(1) * w.getDimSize(2) * w.getDimSize(3);
+  ConvPlan plan;
+  plan.pixels = out.getDimSize(2) * out.getDimSize(3);
+  const TargetDesc &t = *opts.target;
+  if (isQuantized(out)) {
+    plan.product = analyzeIntegerProduct(op, op.getInput(), op.getWeight(),
+                                         op.getBias(), w.getDimSize(0));
+    if (!plan.product)
+      return std::nullopt;
+    plan.cfg = makeConfig(t, false, og, plan.pixels, depth,
+                          /*broadcastIsActivation=*/false,
+                          !t.signedActivations);
+    return plan;
+  }
+  if (!getConstant(op.getWeight()) ||
+      (op.getBias() && !getConstant(op.getBias())))
+    return std::nullopt;
+  (void)in;
+  plan.cfg = makeConfig(t, true, og, plan.pixels, depth, false, true);
+  return plan;
+}
+
+/// im2col into the packed vector-side layout, for image `n` and group `gi`:
+/// Y[tile][g][j][kk] = input at (channel, kh, kw) of k = g * kg + kk, pixel
+/// tile * NR + j; positions in the padding read `pad` (the shifted zero
+/// point), which makes them contribute nothing.
+void emitIm2Col(OpBuilder &b, Location loc, Conv2DOp op, const GemmConfig &cfg,
+                Value input, Value packed, int64_t n, int64_t gi, Value pad,
+                bool shift) {
+  auto in = op.getInput().getType();
+  auto w = op.getWeight().getType();
+  auto out = op.getType();
+  int64_t c = in.getDimSize(1), h = in.getDimSize(2), wd = in.getDimSize(3);
+  int64_t cg = w.getDimSize(1), kh = w.getDimSize(2), kw = w.getDimSize(3);
+  int64_t oh = out.getDimSize(2), ow = out.getDimSize(3);
+  int64_t sh = op.getStrides()[0], sw = op.getStrides()[1];
+  int64_t dh = op.getDilations()[0], dw = op.getDilations()[1];
+  int64_t pt = op.getPads()[0], pl = op.getPads()[1];
+  int64_t nr = cfg.tileCols(), kg = cfg.kGroup;
+  Type element = cfg.isFloat ? (Type)b.getF32Type() : (Type)b.getI8Type();
+
+  // The padded tail (k >= K, pixel >= P) must be finite: clear it once.
+  if (cfg.paddedDepth() != cfg.depth ||
+      cfg.colTiles() * nr != cfg.cols)
+    emitFill(b, loc, packed,
+             cfg.isFloat ? constantOf(b, loc, element, 0.0)
+                         : constantOf(b, loc, element, int64_t(0)));
+
+  // for k = (ci, y, x): for oy: for ox: Y[...] = in[n, gi*cg + ci, iy, ix]
+  auto kLoop = scf::ForOp::create(b, loc, idx(b, loc, 0),
+                                  idx(b, loc, cfg.depth), idx(b, loc, 1));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(kLoop.getBody());
+  Value k = kLoop.getInductionVar();
+  Value ci = arith::DivUIOp::create(b, loc, k, idx(b, loc, kh * kw));
+  Value rem = arith::RemUIOp::create(b, loc, k, idx(b, loc, kh * kw));
+  Value ky = arith::DivUIOp::create(b, loc, rem, idx(b, loc, kw));
+  Value kx = arith::RemUIOp::create(b, loc, rem, idx(b, loc, kw));
+  Value g = arith::DivUIOp::create(b, loc, k, idx(b, loc, kg));
+  Value kk = arith::RemUIOp::create(b, loc, k, idx(b, loc, kg));
+  Value channel = addc(b, loc, ci, gi * cg);
+  // Element offset of (n, channel, 0, 0) in the NCHW input.
+  Value planeBase = addc(b, loc, muli(b, loc, channel, h * wd), n * c * h * wd);
+  // Offset in Y of (g, kk) within a tile.
+  Value yk = addi(b, loc, muli(b, loc, g, nr * kg), kk);
+
+  auto yLoop = scf::ForOp::create(b, loc, idx(b, loc, 0), idx(b, loc, oh),
+                                  idx(b, loc, 1));
+  b.setInsertionPointToStart(yLoop.getBody());
+  Value oy = yLoop.getInductionVar();
+  // iy = oy * sh - pt + ky * dh
+  Value iy = arith::SubIOp::create(
+      b, loc, addi(b, loc, muli(b, loc, oy, sh), muli(b, loc, ky, dh)),
+      idx(b, loc, pt));
+  Value rowOk = arith::AndIOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, iy,
+                            idx(b, loc, 0)),
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, iy,
+                            idx(b, loc, h)));
+  auto xLoop = scf::ForOp::create(b, loc, idx(b, loc, 0), idx(b, loc, ow),
+                                  idx(b, loc, 1));
+  b.setInsertionPointToStart(xLoop.getBody());
+  Value ox = xLoop.getInductionVar();
+  Value ix = arith::SubIOp::create(
+      b, loc, addi(b, loc, muli(b, loc, ox, sw), muli(b, loc, kx, dw)),
+      idx(b, loc, pl));
+  Value ok = arith::AndIOp::create(
+      b, loc, rowOk,
+      arith::AndIOp::create(
+          b, loc,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, ix,
+                                idx(b, loc, 0)),
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, ix,
+                                idx(b, loc, wd))));
+  // Clamp the address so the load is always in bounds, then select.
+  Value iyc = arith::MinSIOp::create(
+      b, loc, arith::MaxSIOp::create(b, loc, iy, idx(b, loc, 0)),
+      idx(b, loc, h - 1));
+  Value ixc = arith::MinSIOp::create(
+      b, loc, arith::MaxSIOp::create(b, loc, ix, idx(b, loc, 0)),
+      idx(b, loc, wd - 1));
+  Value src = addi(b, loc, planeBase, addi(b, loc, muli(b, loc, iyc, wd), ixc));
+  Value v = memref::LoadOp::create(b, loc, input, src);
+  if (shift)
+    v = arith::XOrIOp::create(b, loc, v, constantOf(b, loc, element, int64_t(-128)));
+  v = arith::SelectOp::create(b, loc, ok, v, pad);
+  Value p = addi(b, loc, muli(b, loc, oy, ow), ox);
+  Value tile = arith::DivUIOp::create(b, loc, p, idx(b, loc, nr));
+  Value j = arith::RemUIOp::create(b, loc, p, idx(b, loc, nr));
+  Value dst = addi(b, loc,
+                   addi(b, loc, muli(b, loc, tile, cfg.tileSize()),
+                        muli(b, loc, j, kg)),
+                   yk);
+  memref::StoreOp::create(b, loc, v, packed, dst);
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Entry points
+//===----------------------------------------------------------------------===//
+
 std::optional<SmallVector<MemRefType>>
-lowering::getKernelScratch(Conv2DOp, const LoweringOptions &) {
-  return std::nullopt;
+lowering::getKernelScratch(MatMulOp op, const LoweringOptions &options) {
+  auto plan = planMatMul(op, options);
+  if (!plan)
+    return std::nullopt;
+  SmallVector<MemRefType> scratch;
+  Builder b(op.getContext());
+  if (plan->packActivations)
+    scratch.push_back(MemRefType::get(
+        {plan->cfg.rows * plan->cfg.paddedDepth() + 64}, b.getI8Type()));
+  return scratch;
 }
+
 std::optional<SmallVector<MemRefType>>
-lowering::getKernelScratch(MatMulOp, const LoweringOptions &) {
-  return std::nullopt;
+lowering::getKernelScratch(Conv2DOp op, const LoweringOptions &options) {
+  if (isDepthwise(op))
+    return getDepthwiseScratch(op, options);
+  auto plan = planConv(op, options);
+  if (!plan)
+    return std::nullopt;
+  Builder b(op.getContext());
+  Type element = plan->cfg.isFloat ? (Type)b.getF32Type() : (Type)b.getI8Type();
+  return SmallVector<MemRefType>{MemRefType::get(
+      {plan->cfg.colTiles() * plan->cfg.tileSize() + 64}, element)};
 }
-LogicalResult lowering::tryLowerConvWithKernel(Conv2DOp, LoweringState &) {
-  return failure();
+
+LogicalResult lowering::tryLowerMatMulWithKernel(MatMulOp op,
+                                                 LoweringState &state) {
+  auto plan = planMatMul(op, state.options);
+  if (!plan)
+    return failure();
+  OpBuilder &b = state.builder;
+  Location loc = op.getLoc();
+  const GemmConfig &cfg = plan->cfg;
+  auto shape = *getMatMulShape(op);
+  GemmOperands ops;
+  ops.channelIsRow = false;
+  ops.ldc = shape.n;
+  ops.out = reshapeBuffer(b, loc, state.result,
+                          SmallVector<int64_t>{shape.m * shape.n});
+  Value lhs = reshapeBuffer(b, loc, state.operands[0],
+                            SmallVector<int64_t>{shape.m * shape.k});
+
+  if (!plan->product) {
+    // f32: pack the weights, broadcast the bias.
+    DenseElementsAttr w = getConstant(op.getRhs());
+    SmallVector<float> wv(w.getValues<float>());
+    auto packed = packVectorSide<float>(cfg, [&](int64_t k, int64_t c) {
+      return wv[k * shape.n + c];
+    });
+    ops.y = constantBuffer<float>(state, loc, packed, b.getF32Type());
+    SmallVector<float> bias(cfg.colTiles() * cfg.tileCols(), 0.0f);
+    if (op.getBias()) {
+      SmallVector<float> bv(getConstant(op.getBias()).getValues<float>());
+      std::copy(bv.begin(), bv.end(), bias.begin());
+    }
+    ops.bias = constantBuffer<float>(state, loc, bias, b.getF32Type());
+    ops.x = lhs;
+    ops.ldx = shape.k;
+    GemmEmitter(b, loc, cfg, ops).emit();
+    return success();
+  }
+
+  const IntegerProduct &p = *plan->product;
+  const TargetDesc &t = *state.options.target;
+  auto packed = packVectorSide<int8_t>(cfg, [&](int64_t k, int64_t c) {
+    return int8_t(p.weights[k * shape.n + c]);
+  });
+  SmallVector<int64_t> colSums(shape.n, 0);
+  for (int64_t k = 0; k < shape.k; ++k)
+    for (int64_t c = 0; c < shape.n; ++c)
+      colSums[c] += p.weights[k * shape.n + c];
+  SmallVector<int32_t> bias;
+  if (failed(foldBias(p.bias, colSums,
+                      shiftOf(t, p.activationUnsigned) + p.inputZp, shape.k,
+                      bias)))
+    return failure();
+  bias.resize(cfg.colTiles() * cfg.tileCols(), 0);
+  SmallVector<float> mult(p.multipliers);
+  mult.resize(bias.size(), 0.0f);
+  ops.y = constantBuffer(state, loc, ArrayRef<int8_t>(packed));
+  ops.bias = constantBuffer<int32_t>(state, loc, bias, b.getI32Type());
+  ops.mult = constantBuffer<float>(state, loc, mult, b.getF32Type());
+  ops.outZp = p.output.getZeroPoint();
+  ops.range = getStorageRange(p.output);
+  ops.outBits = p.output.getStorageTypeIntegralWidth();
+  ops.exact = p.exact;
+
+  if (plan->packActivations) {
+    // Copy the activations with K padded to the group size and, where the
+    // instruction wants the other signedness, the +-128 shift (xor 0x80).
+    Value dst = state.scratch[0];
+    bool shift = needsShift(t, p.activationUnsigned);
+    int64_t kp = cfg.paddedDepth();
+    auto rows = scf::ForOp::create(b, loc, idx(b, loc, 0), idx(b, loc, shape.m),
+                                   idx(b, loc, 1));
+    {
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(rows.getBody());
+      Value r = rows.getInductionVar();
+      auto cols = scf::ForOp::create(b, loc, idx(b, loc, 0), idx(b, loc, kp),
+                                     idx(b, loc, 1));
+      b.setInsertionPointToStart(cols.getBody());
+      Value k = cols.getInductionVar();
+      Value inRange = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                            k, idx(b, loc, shape.k));
+      Value kc = arith::MinSIOp::create(b, loc, k, idx(b, loc, shape.k - 1));
+      Value v = memref::LoadOp::create(
+          b, loc, lhs, addi(b, loc, muli(b, loc, r, shape.k), kc));
+      if (shift)
+        v = arith::XOrIOp::create(b, loc, v,
+                                  constantOf(b, loc, b.getI8Type(), int64_t(-128)));
+      v = arith::SelectOp::create(b, loc, inRange, v,
+                                  constantOf(b, loc, b.getI8Type(), int64_t(0)));
+      memref::StoreOp::create(b, loc, v, dst,
+                              addi(b, loc, muli(b, loc, r, kp), k));
+    }
+    ops.x = dst;
+    ops.ldx = kp;
+  } else {
+    ops.x = lhs;
+    ops.ldx = shape.k;
+  }
+  GemmEmitter(b, loc, cfg, ops).emit();
+  return success();
 }
-LogicalResult lowering::tryLowerMatMulWithKernel(MatMulOp, LoweringState &) {
-  return failure();
+
+LogicalResult lowering::tryLowerConvWithKernel(Conv2DOp op,
+                                               LoweringState &state) {
+  if (isDepthwise(op))
+    return tryLowerDepthwise(op, state);
+  auto plan = planConv(op, state.options);
+  if (!plan)
+    return failure();
+  OpBuilder &b = state.builder;
+  Location loc = op.getLoc();
+  const GemmConfig &cfg = plan->cfg;
+  auto inType = op.getInput().getType();
+  auto wType = op.getWeight().getType();
+  auto outType = op.getType();
+  int64_t n = inType.getDimSize(0), o = wType.getDimSize(0);
+  int64_t g = op.getGroups(), og = o / g;
+  int64_t depth = cfg.depth, kp = cfg.paddedDepth();
+  int64_t pixels = plan->pixels;
+  const TargetDesc &t = *state.options.target;
+
+  Value input = reshapeBuffer(b, loc, state.operands[0],
+                              SmallVector<int64_t>{inType.getNumElements()});
+  Value packed = state.scratch[0];
+  GemmOperands ops;
+  ops.channelIsRow = true;
+  ops.ldc = pixels;
+  ops.out = reshapeBuffer(b, loc, state.result,
+                          SmallVector<int64_t>{outType.getNumElements()});
+  ops.y = packed;
+  ops.ldx = kp;
+  Value pad;
+  bool shift = false;
+
+  if (!plan->product) {
+    SmallVector<float> wv(getConstant(op.getWeight()).getValues<float>());
+    SmallVector<float> weights(o * kp, 0.0f);
+    for (int64_t r = 0; r < o; ++r)
+      for (int64_t k = 0; k < depth; ++k)
+        weights[r * kp + k] = wv[r * depth + k];
+    ops.x = constantBuffer<float>(state, loc, weights, b.getF32Type());
+    SmallVector<float> bias(o, 0.0f);
+    if (op.getBias()) {
+      SmallVector<float> bv(getConstant(op.getBias()).getValues<float>());
+      bias.assign(bv.begin(), bv.end());
+    }
+    ops.bias = constantBuffer<float>(state, loc, bias, b.getF32Type());
+    pad = constantOf(b, loc, b.getF32Type(), 0.0);
+  } else {
+    const IntegerProduct &p = *plan->product;
+    SmallVector<int8_t> weights(o * kp, 0);
+    SmallVector<int64_t> rowSums(o, 0);
+    for (int64_t r = 0; r < o; ++r)
+      for (int64_t k = 0; k < depth; ++k) {
+        weights[r * kp + k] = int8_t(p.weights[r * depth + k]);
+        rowSums[r] += p.weights[r * depth + k];
+      }
+    SmallVector<int32_t> bias;
+    if (failed(foldBias(p.bias, rowSums,
+                        shiftOf(t, p.activationUnsigned) + p.inputZp, depth,
+                        bias)))
+      return failure();
+    ops.x = constantBuffer(state, loc, ArrayRef<int8_t>(weights));
+    ops.bias = constantBuffer<int32_t>(state, loc, bias, b.getI32Type());
+    ops.mult = constantBuffer<float>(state, loc, p.multipliers, b.getF32Type());
+    ops.outZp = p.output.getZeroPoint();
+    ops.range = getStorageRange(p.output);
+    ops.outBits = p.output.getStorageTypeIntegralWidth();
+    ops.exact = p.exact;
+    shift = needsShift(t, p.activationUnsigned);
+    int64_t padValue = p.inputZp;
+    if (shift)
+      padValue = p.activationUnsigned ? padValue - 128 : padValue + 128;
+    pad = constantOf(b, loc, b.getI8Type(), int64_t(int8_t(padValue & 0xff)));
+  }
+
+  for (int64_t img = 0; img < n; ++img)
+    for (int64_t gi = 0; gi < g; ++gi) {
+      emitIm2Col(b, loc, op, cfg, input, packed, img, gi, pad, shift);
+      GemmOperands groupOps = ops;
+      groupOps.xOffset = gi * og * kp;
+      groupOps.channelOffset = gi * og;
+      groupOps.outOffset = (img * o + gi * og) * pixels;
+      GemmEmitter(b, loc, cfg, groupOps).emit();
+    }
+  return success();
 }

@@ -23,6 +23,20 @@ std::optional<SmallVector<MemRefType>>
 getKernelScratch(MatMulOp op, const LoweringOptions &options);
 
 LogicalResult tryLowerConvWithKernel(Conv2DOp op, LoweringState &state);
+
+/// Depthwise convolution (groups == channels == output channels): a loop
+/// nest over a padded copy of the input with the output pixels innermost,
+/// which LLVM vectorizes.
+std::optional<SmallVector<MemRefType>>
+getDepthwiseScratch(Conv2DOp op, const LoweringOptions &options);
+LogicalResult tryLowerDepthwise(Conv2DOp op, LoweringState &state);
+
+/// Whether micro-kernels may be used at all (not --reference, a target with
+/// a dot instruction).
+bool kernelsEnabled(const LoweringOptions &options);
+
+/// The dense value of a constant (arith.constant or qc.constant), or null.
+DenseElementsAttr getConstant(Value v);
 LogicalResult tryLowerMatMulWithKernel(MatMulOp op, LoweringState &state);
 
 /// A view of `buffer` (identity layout, contiguous) with another shape.

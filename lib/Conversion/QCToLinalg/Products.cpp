@@ -10,6 +10,8 @@
 #include "Kernels.h"
 #include "Lowering.h"
 
+#include "mlir/Dialect/Math/IR/Math.h"
+
 using namespace mlir;
 using namespace mlir::qc;
 using namespace mlir::qc::lowering;
@@ -114,12 +116,13 @@ Value weightZeroPoints(LoweringState &state, Location loc, Type weight,
                ArrayRef<int32_t>(zps)));
 }
 
-/// acc + (x - zx) * (w - zw) in i32, or acc + x * w in f32.
+/// acc + (x - zx) * (w - zw) in i32, or fma(x, w, acc) in f32 (one
+/// rounding per product, in K order: what the f32 kernels compute).
 Value multiplyAccumulate(OpBuilder &b, Location l, Value acc, Value x,
                          Value w, Value zw, const ElementInfo &xi,
                          const ElementInfo &wi, int64_t zx) {
   if (xi.isFloat())
-    return arith::AddFOp::create(b, l, acc, arith::MulFOp::create(b, l, x, w));
+    return math::FmaOp::create(b, l, x, w, acc);
   Type i32 = b.getI32Type();
   Value xs = arith::SubIOp::create(b, l, extendInteger(b, l, x, xi.isUnsigned, i32),
                                    constantOf(b, l, i32, zx));

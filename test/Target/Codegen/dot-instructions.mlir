@@ -1,0 +1,21 @@
+// The quantized matmul kernel uses each target's dot-product instruction.
+// RUN: qc %s --target=x86-64-avx512vnni --emit=asm -o - | FileCheck %s --check-prefix=AVX512
+// RUN: qc %s --target=x86-64-avxvnni --emit=asm -o - | FileCheck %s --check-prefix=AVXVNNI
+// RUN: qc %s --target=x86-64-avx2 --emit=asm -o - | FileCheck %s --check-prefix=AVX2
+// RUN: qc %s --target=aarch64-dotprod --emit=asm -o - | FileCheck %s --check-prefix=ARM
+// RUN: qc %s --target=x86-64-avx512vnni --reference --emit=asm -o - | FileCheck %s --check-prefix=REF
+
+// AVX512: vpdpbusd {{.*}}%zmm{{[0-9]+}}, %zmm{{[0-9]+}}, %zmm{{[0-9]+}}
+// AVXVNNI: {vex} vpdpbusd {{.*}}%ymm{{[0-9]+}}, %ymm{{[0-9]+}}, %ymm{{[0-9]+}}
+// AVXVNNI-NOT: zmm
+// AVX2-NOT: vpdpbusd
+// AVX2: vpmaddwd
+// AVX2-NOT: vpdpbusd
+// ARM: sdot v{{[0-9]+}}.4s, v{{[0-9]+}}.16b, v{{[0-9]+}}.16b
+// REF: matmul_run:
+// REF-NOT: vpdpbusd
+func.func @matmul(%a: tensor<16x64x!quant.uniform<u8:f32, 0.05:3>>) -> tensor<16x64x!quant.uniform<u8:f32, 0.5:128>> {
+  %w = qc.constant dense<7> : tensor<64x64xi8> -> tensor<64x64x!quant.uniform<i8:f32, 0.01>>
+  %y = qc.matmul %a, %w : (tensor<16x64x!quant.uniform<u8:f32, 0.05:3>>, tensor<64x64x!quant.uniform<i8:f32, 0.01>>) -> tensor<16x64x!quant.uniform<u8:f32, 0.5:128>>
+  return %y : tensor<16x64x!quant.uniform<u8:f32, 0.5:128>>
+}

@@ -1,0 +1,588 @@
+//===- KernelDiffTest.cpp - Fast kernels against the reference lowering ---===//
+//
+// Differential tests: random quantized (and f32) matmuls and convolutions,
+// random data with extreme values and zero points at both ends of the
+// range, awkward shapes (M = 1, odd N, K not a multiple of 4, strides,
+// padding, dilation, groups, depthwise). Each case is compiled with the
+// reference lowering and with every target's kernels, run, and compared
+// bit for bit. x86 targets run in process (JIT) when this CPU has their
+// instructions; AArch64 code is cross-compiled, linked with a C harness and
+// run under qemu-aarch64.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qc/Codegen/Codegen.h"
+#include "qc/Driver/Compiler.h"
+#include "qc/Support/QuantMath.h"
+#include "qc/Support/TargetDesc.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+
+#include "gtest/gtest.h"
+
+#include <cstring>
+#include <random>
+#include <sstream>
+
+using namespace mlir;
+using namespace mlir::qc;
+
+namespace {
+
+/// One generated test function: its MLIR and the bytes of its inputs.
+struct Case {
+  std::string name;
+  std::string mlir;
+  std::vector<std::vector<uint8_t>> inputs;
+  std::vector<size_t> outputSizes;
+};
+
+std::string quantType(const char *storage, double scale, int64_t zp) {
+  return llvm::formatv("!quant.uniform<{0}:f32, {1:e}:{2}>", storage, scale, zp);
+}
+
+std::string perChannelType(const char *storage, int axis,
+                           const std::vector<double> &scales) {
+  std::string s = std::string("!quant.uniform<") + storage + ":f32:" +
+                  std::to_string(axis) + ", {";
+  for (size_t i = 0; i < scales.size(); ++i)
+    s += llvm::formatv("{0}{1:e}", i ? "," : "", scales[i]).str();
+  return s + "}>";
+}
+
+std::string shapeOf(const std::vector<int64_t> &shape) {
+  std::string s;
+  for (int64_t d : shape)
+    s += std::to_string(d) + "x";
+  return s;
+}
+
+/// A dense attribute of any shape from raw little-endian bytes.
+std::string denseHex(const void *data, size_t bytes) {
+  static const char digits[] = "0123456789ABCDEF";
+  std::string s = "dense<\"0x";
+  auto *p = static_cast<const uint8_t *>(data);
+  for (size_t i = 0; i < bytes; ++i) {
+    s += digits[p[i] >> 4];
+    s += digits[p[i] & 15];
+  }
+  return s + "\">";
+}
+
+/// Integers stored as i8 (weights) or i32 (biases).
+std::string denseInts(const std::vector<int64_t> &v, unsigned bits = 8) {
+  std::vector<uint8_t> bytes;
+  for (int64_t x : v)
+    for (unsigned b = 0; b < bits / 8; ++b)
+      bytes.push_back(uint8_t(uint64_t(x) >> (8 * b)));
+  return denseHex(bytes.data(), bytes.size());
+}
+
+std::string denseFloats(const std::vector<float> &v) {
+  return denseHex(v.data(), v.size() * sizeof(float));
+}
+
+/// Random bytes with the extremes of the type over-represented.
+std::vector<uint8_t> randomBytes(std::mt19937 &rng, size_t n) {
+  std::vector<uint8_t> v(n);
+  std::uniform_int_distribution<int> byte(0, 255), pick(0, 9);
+  for (auto &x : v) {
+    int p = pick(rng);
+    x = p == 0 ? 0 : p == 1 ? 255 : p == 2 ? 128 : p == 3 ? 127 : byte(rng);
+  }
+  return v;
+}
+
+std::vector<uint8_t> randomFloats(std::mt19937 &rng, size_t n) {
+  std::vector<float> f(n);
+  std::normal_distribution<float> d(0.0f, 1.0f);
+  for (float &x : f)
+    x = d(rng);
+  std::vector<uint8_t> bytes(n * 4);
+  std::memcpy(bytes.data(), f.data(), bytes.size());
+  return bytes;
+}
+
+struct Generator {
+  std::mt19937 rng{12345};
+  std::vector<Case> cases;
+
+  int64_t uniform(int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
+  }
+
+  /// Activation zero points at the ends of the range, or in between.
+  int64_t activationZp(bool isSigned) {
+    int64_t lo = isSigned ? -128 : 0, hi = isSigned ? 127 : 255;
+    switch (uniform(0, 3)) {
+    case 0:
+      return lo;
+    case 1:
+      return hi;
+    default:
+      return uniform(lo, hi);
+    }
+  }
+
+  std::vector<int64_t> weights(size_t n) {
+    std::vector<int64_t> w(n);
+    for (auto &x : w) {
+      int64_t p = uniform(0, 9);
+      x = p == 0 ? -128 : p == 1 ? 127 : uniform(-128, 127);
+    }
+    return w;
+  }
+
+  /// An output scale that keeps most results inside the 8-bit range: the
+  /// accumulator's spread is about 128 * 128 * sqrt(K) / 2.
+  double outputScale(double accScale, int64_t depth) {
+    return accScale * 128.0 * 128.0 * std::sqrt(double(depth)) / 300.0;
+  }
+
+  void addMatMul(int64_t m, int64_t n, int64_t k, bool signedAct,
+                 bool perChannel, bool bias, bool exactI32 = false) {
+    const char *act = signedAct ? "i8" : "u8";
+    double sx = 0.02 + 0.01 * uniform(0, 10);
+    int64_t zx = activationZp(signedAct);
+    std::vector<double> sw(perChannel ? n : 1);
+    for (double &s : sw)
+      s = 0.001 * uniform(1, 50);
+    if (exactI32) {
+      sx = 1.0;
+      sw.assign(1, 1.0);
+    }
+    std::string wType = perChannel ? perChannelType("i8", 1, sw)
+                                   : quantType("i8", sw[0], 0);
+    double so = exactI32 ? 1.0 : outputScale(sx * sw[0], k);
+    std::string outType = exactI32 ? quantType("i32", 1.0, 0)
+                                   : quantType("u8", so, uniform(0, 255));
+    std::string inType = quantType(act, sx, zx);
+    std::string name = "case" + std::to_string(cases.size());
+    std::ostringstream s;
+    s << "func.func @" << name << "(%a: tensor<" << m << "x" << k << "x"
+      << inType << ">) -> tensor<" << m << "x" << n << "x" << outType
+      << "> {\n";
+    s << "  %w = qc.constant " << denseInts(weights(k * n)) << " : tensor<" << k
+      << "x" << n << "xi8> -> tensor<" << k << "x" << n << "x" << wType
+      << ">\n";
+    std::string operands = "%a, %w";
+    std::string types = "tensor<" + std::to_string(m) + "x" +
+                        std::to_string(k) + "x" + inType + ">, tensor<" +
+                        std::to_string(k) + "x" + std::to_string(n) + "x" +
+                        wType + ">";
+    if (bias) {
+      std::vector<double> bs;
+      for (double w : sw)
+        bs.push_back(sx * w);
+      std::string bType = perChannel ? perChannelType("i32", 0, bs)
+                                     : quantType("i32", bs[0], 0);
+      std::vector<int64_t> bv(n);
+      for (auto &x : bv)
+        x = uniform(-100000, 100000);
+      s << "  %b = qc.constant " << denseInts(bv, 32) << " : tensor<" << n
+        << "xi32> -> tensor<" << n << "x" << bType << ">\n";
+      operands += ", %b";
+      types += ", tensor<" + std::to_string(n) + "x" + bType + ">";
+    }
+    s << "  %y = qc.matmul " << operands << " : (" << types << ") -> tensor<"
+      << m << "x" << n << "x" << outType << ">\n";
+    s << "  return %y : tensor<" << m << "x" << n << "x" << outType << ">\n}\n";
+    cases.push_back({name, s.str(), {randomBytes(rng, m * k)},
+                     {size_t(m * n * (exactI32 ? 4 : 1))}});
+  }
+
+  void addConv(std::vector<int64_t> in, int64_t o, int64_t kh, int64_t kw,
+               int64_t groups, std::vector<int64_t> strides,
+               std::vector<int64_t> pads, std::vector<int64_t> dilations,
+               bool signedAct, bool perChannel, bool bias) {
+    int64_t n = in[0], c = in[1], h = in[2], w = in[3], cg = c / groups;
+    auto outDim = [](int64_t x, int64_t k, int64_t s, int64_t p0, int64_t p1,
+                     int64_t d) { return (x + p0 + p1 - d * (k - 1) - 1) / s + 1; };
+    int64_t oh = outDim(h, kh, strides[0], pads[0], pads[2], dilations[0]);
+    int64_t ow = outDim(w, kw, strides[1], pads[1], pads[3], dilations[1]);
+    const char *act = signedAct ? "i8" : "u8";
+    double sx = 0.02 + 0.01 * uniform(0, 10);
+    int64_t zx = activationZp(signedAct);
+    std::vector<double> sw(perChannel ? o : 1);
+    for (double &s : sw)
+      s = 0.001 * uniform(1, 50);
+    std::string wType = perChannel ? perChannelType("i8", 0, sw)
+                                   : quantType("i8", sw[0], 0);
+    int64_t depth = cg * kh * kw;
+    std::string outType = quantType("u8", outputScale(sx * sw[0], depth),
+                                    uniform(0, 255));
+    std::string inType = quantType(act, sx, zx);
+    std::string name = "case" + std::to_string(cases.size());
+    std::string inT = "tensor<" + shapeOf(in) + inType + ">";
+    std::string wT = "tensor<" + shapeOf({o, cg, kh, kw}) + wType + ">";
+    std::string outT = "tensor<" + shapeOf({n, o, oh, ow}) + outType + ">";
+    std::ostringstream s;
+    s << "func.func @" << name << "(%x: " << inT << ") -> " << outT << " {\n";
+    s << "  %w = qc.constant " << denseInts(weights(o * depth)) << " : tensor<"
+      << shapeOf({o, cg, kh, kw}) << "i8> -> " << wT << "\n";
+    std::string operands = "%x, %w", types = inT + ", " + wT;
+    if (bias) {
+      std::vector<double> bs;
+      for (double x : sw)
+        bs.push_back(sx * x);
+      std::string bType = perChannel ? perChannelType("i32", 0, bs)
+                                     : quantType("i32", bs[0], 0);
+      std::vector<int64_t> bv(o);
+      for (auto &x : bv)
+        x = uniform(-100000, 100000);
+      s << "  %b = qc.constant " << denseInts(bv, 32) << " : tensor<" << o
+        << "xi32> -> tensor<" << o << "x" << bType << ">\n";
+      operands += ", %b";
+      types += ", tensor<" + std::to_string(o) + "x" + bType + ">";
+    }
+    s << "  %y = qc.conv2d " << operands
+      << llvm::formatv(" {{strides = array<i64: {0}, {1}>, pads = array<i64: "
+                       "{2}, {3}, {4}, {5}>, dilations = array<i64: {6}, {7}>, "
+                       "groups = {8} : i64}",
+                       strides[0], strides[1], pads[0], pads[1], pads[2],
+                       pads[3], dilations[0], dilations[1], groups)
+             .str()
+      << " : (" << types << ") -> " << outT << "\n";
+    s << "  return %y : " << outT << "\n}\n";
+    cases.push_back({name, s.str(), {randomBytes(rng, n * c * h * w)},
+                     {size_t(n * o * oh * ow)}});
+  }
+
+  void addFloatMatMul(int64_t m, int64_t n, int64_t k) {
+    std::vector<float> w(k * n), b(n);
+    std::normal_distribution<float> d(0.0f, 1.0f);
+    for (float &x : w)
+      x = d(rng);
+    for (float &x : b)
+      x = d(rng);
+    std::string name = "case" + std::to_string(cases.size());
+    std::ostringstream s;
+    s << "func.func @" << name << "(%a: tensor<" << m << "x" << k
+      << "xf32>) -> tensor<" << m << "x" << n << "xf32> {\n"
+      << "  %w = arith.constant " << denseFloats(w) << " : tensor<" << k << "x"
+      << n << "xf32>\n"
+      << "  %b = arith.constant " << denseFloats(b) << " : tensor<" << n
+      << "xf32>\n"
+      << "  %y = qc.matmul %a, %w, %b : (tensor<" << m << "x" << k
+      << "xf32>, tensor<" << k << "x" << n << "xf32>, tensor<" << n
+      << "xf32>) -> tensor<" << m << "x" << n << "xf32>\n"
+      << "  return %y : tensor<" << m << "x" << n << "xf32>\n}\n";
+    cases.push_back(
+        {name, s.str(), {randomFloats(rng, m * k)}, {size_t(m * n * 4)}});
+  }
+
+  void addFloatConv(std::vector<int64_t> in, int64_t o, int64_t k,
+                    int64_t groups, int64_t stride, int64_t pad) {
+    int64_t n = in[0], c = in[1], h = in[2], w = in[3], cg = c / groups;
+    int64_t oh = (h + 2 * pad - k) / stride + 1, ow = (w + 2 * pad - k) / stride + 1;
+    std::vector<float> wv(o * cg * k * k), b(o);
+    std::normal_distribution<float> d(0.0f, 1.0f);
+    for (float &x : wv)
+      x = d(rng);
+    for (float &x : b)
+      x = d(rng);
+    std::string name = "case" + std::to_string(cases.size());
+    std::string inT = "tensor<" + shapeOf(in) + "f32>";
+    std::string wT = "tensor<" + shapeOf({o, cg, k, k}) + "f32>";
+    std::string outT = "tensor<" + shapeOf({n, o, oh, ow}) + "f32>";
+    std::ostringstream s;
+    s << "func.func @" << name << "(%x: " << inT << ") -> " << outT << " {\n"
+      << "  %w = arith.constant " << denseFloats(wv) << " : " << wT << "\n"
+      << "  %b = arith.constant " << denseFloats(b) << " : tensor<" << o
+      << "xf32>\n"
+      << llvm::formatv("  %y = qc.conv2d %x, %w, %b {{strides = array<i64: "
+                       "{0}, {0}>, pads = array<i64: {1}, {1}, {1}, {1}>, "
+                       "groups = {2} : i64} : ",
+                       stride, pad, groups)
+             .str()
+      << "(" << inT << ", " << wT << ", tensor<" << o << "xf32>) -> " << outT
+      << "\n  return %y : " << outT << "\n}\n";
+    cases.push_back({name, s.str(), {randomFloats(rng, n * c * h * w)},
+                     {size_t(n * o * oh * ow * 4)}});
+  }
+
+  void build() {
+    // Matmul: awkward and ordinary shapes, both activation types, weight
+    // granularities and biases.
+    const int64_t shapes[][3] = {{1, 1, 1},   {1, 17, 5},   {3, 33, 7},
+                                 {8, 48, 64}, {13, 100, 33}, {1, 200, 96},
+                                 {2, 7, 3},   {37, 71, 129}, {9, 64, 256}};
+    int i = 0;
+    for (auto &sh : shapes) {
+      addMatMul(sh[0], sh[1], sh[2], /*signedAct=*/i % 2 == 1,
+                /*perChannel=*/i % 3 != 0, /*bias=*/i % 4 != 3);
+      addMatMul(sh[0], sh[1], sh[2], i % 2 == 0, i % 3 == 0, i % 4 == 3);
+      ++i;
+    }
+    addMatMul(4, 9, 13, false, false, true, /*exactI32=*/true);
+    // Convolutions: 1x1, 3x3 padded, strided, dilated, grouped, depthwise,
+    // batch 2, odd sizes.
+    addConv({1, 8, 5, 5}, 16, 1, 1, 1, {1, 1}, {0, 0, 0, 0}, {1, 1}, false, true, true);
+    addConv({1, 3, 9, 9}, 8, 3, 3, 1, {1, 1}, {1, 1, 1, 1}, {1, 1}, false, true, true);
+    addConv({2, 5, 11, 7}, 6, 3, 3, 1, {2, 2}, {1, 0, 1, 2}, {1, 1}, true, false, true);
+    addConv({1, 4, 10, 10}, 5, 3, 3, 1, {1, 1}, {2, 2, 2, 2}, {2, 2}, false, true, false);
+    addConv({1, 8, 6, 6}, 12, 3, 3, 4, {1, 1}, {1, 1, 1, 1}, {1, 1}, true, true, true);
+    addConv({1, 16, 8, 8}, 16, 3, 3, 16, {1, 1}, {1, 1, 1, 1}, {1, 1}, false, true, true);
+    addConv({2, 6, 9, 9}, 6, 3, 3, 6, {2, 2}, {1, 1, 1, 1}, {1, 1}, true, false, true);
+    addConv({1, 7, 13, 5}, 3, 5, 3, 1, {3, 1}, {2, 1, 0, 1}, {1, 2}, false, false, false);
+    // f32 kernels must equal the reference bit for bit too.
+    addFloatMatMul(1, 37, 11);
+    addFloatMatMul(7, 40, 64);
+    addFloatConv({1, 3, 9, 9}, 10, 3, 1, 1, 1);
+    addFloatConv({1, 4, 8, 8}, 4, 3, 4, 2, 1);
+  }
+
+  std::string module() const {
+    std::string s;
+    for (const Case &c : cases)
+      s += c.mlir;
+    return s;
+  }
+};
+
+/// Outputs of every case, in order, concatenated.
+using Outputs = std::vector<std::vector<uint8_t>>;
+
+std::optional<Outputs> runJit(const Generator &gen, const TargetDesc &target,
+                              bool reference, std::string &error) {
+  DialectRegistry registry;
+  registerCompilerDialects(registry);
+  MLIRContext context(registry);
+  context.disableMultithreading();
+  auto module = parseSourceString<ModuleOp>(gen.module(), &context);
+  if (!module) {
+    error = "generated module does not parse";
+    return std::nullopt;
+  }
+  CompileOptions options;
+  options.target = &target;
+  options.reference = reference;
+  if (failed(lowerModule(*module, options))) {
+    error = "lowering failed";
+    return std::nullopt;
+  }
+  auto jit = JitModule::create(*module, error);
+  if (!jit)
+    return std::nullopt;
+  Outputs outputs;
+  for (const Case &c : gen.cases) {
+    auto run = jit->getRun(c.name);
+    auto size = jit->getWorkspaceSize(c.name);
+    if (!run || !size) {
+      error = "missing entry points for " + c.name;
+      return std::nullopt;
+    }
+    std::vector<uint8_t> ws(size() + 64, 0xAB);
+    std::vector<uint8_t> out(c.outputSizes[0], 0xCD);
+    const void *in[] = {c.inputs[0].data()};
+    void *outs[] = {out.data()};
+    if (run(in, outs, ws.data()) != 0) {
+      error = "run failed for " + c.name;
+      return std::nullopt;
+    }
+    outputs.push_back(std::move(out));
+  }
+  return outputs;
+}
+
+const Outputs &referenceOutputs(const Generator &gen) {
+  static Outputs ref = [&] {
+    std::string error;
+    auto outs = runJit(gen, getHostTarget(), /*reference=*/true, error);
+    if (!outs) {
+      ADD_FAILURE() << "reference: " << error;
+      return Outputs();
+    }
+    return *outs;
+  }();
+  return ref;
+}
+
+const Generator &generator() {
+  static Generator gen = [] {
+    Generator g;
+    g.build();
+    return g;
+  }();
+  return gen;
+}
+
+void expectEqual(const Generator &gen, const Outputs &ref, const Outputs &got,
+                 llvm::StringRef target) {
+  ASSERT_EQ(ref.size(), got.size());
+  for (size_t i = 0; i < ref.size(); ++i) {
+    size_t diffs = 0, first = 0;
+    for (size_t j = 0; j < ref[i].size(); ++j)
+      if (ref[i][j] != got[i][j] && diffs++ == 0)
+        first = j;
+    EXPECT_EQ(diffs, 0u) << target.str() << ": " << gen.cases[i].name
+                         << " differs in " << diffs << " of " << ref[i].size()
+                         << " bytes, first at " << first << "\n"
+                         << gen.cases[i].mlir.substr(0, 400);
+  }
+}
+
+class KernelDiffTest : public ::testing::TestWithParam<const char *> {};
+
+TEST_P(KernelDiffTest, MatchesReferenceBitForBit) {
+  const TargetDesc *target = lookupTarget(GetParam());
+  ASSERT_NE(target, nullptr);
+  if (!hostSupports(*target))
+    GTEST_SKIP() << target->name << " instructions are not available here";
+  const Generator &gen = generator();
+  const Outputs &ref = referenceOutputs(gen);
+  ASSERT_FALSE(ref.empty());
+  // The outputs are not all saturated: the test can see a wrong result.
+  size_t interior = 0, total = 0;
+  for (const auto &o : ref)
+    for (uint8_t v : o) {
+      interior += v != 0 && v != 255;
+      ++total;
+    }
+  EXPECT_GT(interior, total / 2);
+  std::string error;
+  auto got = runJit(gen, *target, /*reference=*/false, error);
+  ASSERT_TRUE(got.has_value()) << error;
+  expectEqual(gen, ref, *got, target->name);
+}
+
+INSTANTIATE_TEST_SUITE_P(X86, KernelDiffTest,
+                         ::testing::Values("x86-64-avx512vnni",
+                                           "x86-64-avxvnni", "x86-64-avx2"));
+
+/// Finds a program on PATH or in LLVM 22's directory.
+std::optional<std::string> findTool(llvm::StringRef name) {
+  if (auto p = llvm::sys::findProgramByName(name))
+    return *p;
+  if (auto p = llvm::sys::findProgramByName(name, {"/usr/lib/llvm-22/bin"}))
+    return *p;
+  return std::nullopt;
+}
+
+TEST(KernelDiffTest, AArch64DotProdUnderQemu) {
+  auto clang = findTool("clang-22");
+  auto qemu = findTool("qemu-aarch64");
+  if (!clang || !qemu || !llvm::sys::fs::exists("/usr/aarch64-linux-gnu/lib"))
+    GTEST_SKIP() << "needs clang-22, qemu-aarch64 and the arm64 cross libc";
+  const Generator &gen = generator();
+  const Outputs &ref = referenceOutputs(gen);
+  ASSERT_FALSE(ref.empty());
+
+  // Compile the cases for AArch64 into an object file.
+  DialectRegistry registry;
+  registerCompilerDialects(registry);
+  MLIRContext context(registry);
+  auto module = parseSourceString<ModuleOp>(gen.module(), &context);
+  ASSERT_TRUE(module);
+  const TargetDesc *target = lookupTarget("aarch64-dotprod");
+  CompileOptions options;
+  options.target = target;
+  ASSERT_TRUE(succeeded(lowerModule(*module, options)));
+  std::string error;
+  auto tm = createTargetMachine(*target, error);
+  ASSERT_TRUE(tm) << error;
+  llvm::LLVMContext llvmContext;
+  auto llvmModule = translateToLLVMIR(*module, llvmContext, *tm, error);
+  ASSERT_TRUE(llvmModule) << error;
+
+  llvm::SmallString<128> dir;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("qc-aarch64", dir));
+  auto path = [&](llvm::StringRef file) {
+    llvm::SmallString<128> p(dir);
+    llvm::sys::path::append(p, file);
+    return std::string(p);
+  };
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(path("cases.o"), ec);
+    ASSERT_FALSE(ec);
+    ASSERT_TRUE(succeeded(emitCode(*llvmModule, *tm, CodeKind::Object, os, error)));
+  }
+  // Check that the dot product instructions are really there: a CPU
+  // without them (qemu -cpu cortex-a53) would have to fault.
+  {
+    std::string asmText;
+    llvm::raw_string_ostream os(asmText);
+    llvm::SmallVector<char> buffer;
+    llvm::raw_svector_ostream sv(buffer);
+    llvm::LLVMContext ctx2;
+    auto m2 = translateToLLVMIR(*module, ctx2, *tm, error);
+    ASSERT_TRUE(succeeded(emitCode(*m2, *tm, CodeKind::Assembly, sv, error)));
+    EXPECT_NE(llvm::StringRef(buffer.data(), buffer.size()).find("sdot"),
+              llvm::StringRef::npos);
+  }
+  // The harness: runs every case on inputs read from a file.
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream c(path("harness.c"), ec);
+    ASSERT_FALSE(ec);
+    c << "#include <stdio.h>\n#include <stdlib.h>\n#include <stdint.h>\n";
+    for (const Case &k : gen.cases)
+      c << "int " << k.name << "_run(const void *const *, void *const *, void *);\n"
+        << "uint64_t " << k.name << "_workspace_size(void);\n";
+    c << "int main(int argc, char **argv) {\n"
+      << "  FILE *in = fopen(argv[1], \"rb\"), *out = fopen(argv[2], \"wb\");\n"
+      << "  if (!in || !out) return 2;\n";
+    for (const Case &k : gen.cases) {
+      c << "  { size_t n = " << k.inputs[0].size() << ", m = " << k.outputSizes[0]
+        << ";\n    unsigned char *x = malloc(n), *y = malloc(m), *w = malloc("
+        << k.name << "_workspace_size() + 64);\n"
+        << "    if (fread(x, 1, n, in) != n) return 3;\n"
+        << "    const void *ins[] = {x}; void *outs[] = {y};\n"
+        << "    if (" << k.name << "_run(ins, outs, w)) return 4;\n"
+        << "    fwrite(y, 1, m, out); free(x); free(y); free(w); }\n";
+    }
+    c << "  fclose(out); return 0;\n}\n";
+  }
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream in(path("inputs.bin"), ec);
+    ASSERT_FALSE(ec);
+    for (const Case &k : gen.cases)
+      in.write(reinterpret_cast<const char *>(k.inputs[0].data()),
+               k.inputs[0].size());
+  }
+  std::string exe = path("harness"), harness = path("harness.c"),
+              object = path("cases.o"), inputs = path("inputs.bin");
+  llvm::SmallVector<llvm::StringRef> link = {
+      *clang, "--target=aarch64-linux-gnu", "-march=armv8.2-a+dotprod",
+      "-O2", "-fuse-ld=lld", harness, object, "-o", exe};
+  std::string msg;
+  ASSERT_EQ(llvm::sys::ExecuteAndWait(*clang, link, std::nullopt, {}, 120, 0,
+                                      &msg),
+            0)
+      << msg;
+  std::string outFile = path("outputs.bin");
+  llvm::SmallVector<llvm::StringRef> run = {*qemu, "-cpu", "max", "-L",
+                                            "/usr/aarch64-linux-gnu", exe,
+                                            inputs, outFile};
+  ASSERT_EQ(llvm::sys::ExecuteAndWait(*qemu, run, std::nullopt, {}, 300, 0,
+                                      &msg),
+            0)
+      << msg;
+  auto buffer = llvm::MemoryBuffer::getFile(outFile);
+  ASSERT_TRUE(bool(buffer));
+  llvm::StringRef bytes = (*buffer)->getBuffer();
+  Outputs got;
+  size_t offset = 0;
+  for (const Case &k : gen.cases) {
+    ASSERT_LE(offset + k.outputSizes[0], bytes.size());
+    got.emplace_back(bytes.begin() + offset,
+                     bytes.begin() + offset + k.outputSizes[0]);
+    offset += k.outputSizes[0];
+  }
+  expectEqual(gen, ref, got, "aarch64-dotprod");
+  llvm::sys::fs::remove_directories(dir);
+}
+
+} // namespace
