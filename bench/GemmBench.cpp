@@ -1,0 +1,205 @@
+//===- GemmBench.cpp - qc's generated GEMM kernels against the peak -------===//
+//
+// Times the int8 (and f32) matmul kernels qc generates for the host, on the
+// shapes that matter (square GEMM, transformer GEMV/GEMM, convolution as
+// GEMM), single thread. Each result is reported in GOPS (2 * M * N * K per
+// run) and as a fraction of the vpdpbusd peak this program measures itself
+// before the benchmarks run, so the ratio is taken on the same machine in
+// the same process.
+//
+//   build/bin/qc-bench-gemm --benchmark_min_time=0.5s
+//
+//===----------------------------------------------------------------------===//
+
+#include "qc/Codegen/Codegen.h"
+#include "qc/Driver/Compiler.h"
+#include "qc/Support/TargetDesc.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <cstring>
+#include <random>
+#include <string>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+using namespace mlir;
+using namespace mlir::qc;
+
+namespace {
+
+double gPeakGops = 0;
+
+#if defined(__x86_64__)
+/// vpdpbusd zmm throughput: 16 independent accumulators (latency x
+/// throughput), no memory traffic. 64 multiply-adds = 128 ops each.
+__attribute__((target("avx512f,avx512vnni"))) double measurePeakOnce() {
+  __m512i acc[16];
+  for (int i = 0; i < 16; ++i)
+    acc[i] = _mm512_set1_epi32(i);
+  __m512i a = _mm512_set1_epi32(0x01020304), b = _mm512_set1_epi32(0x05060708);
+  const long iterations = 20'000'000;
+  auto start = std::chrono::steady_clock::now();
+  for (long it = 0; it < iterations; ++it) {
+    for (int i = 0; i < 16; ++i)
+      acc[i] = _mm512_dpbusd_epi32(acc[i], a, b);
+    asm volatile("" : "+v"(a));
+  }
+  double seconds = std::chrono::duration<double>(
+                       std::chrono::steady_clock::now() - start)
+                       .count();
+  __m512i sum = acc[0];
+  for (int i = 1; i < 16; ++i)
+    sum = _mm512_add_epi32(sum, acc[i]);
+  benchmark::DoNotOptimize(sum);
+  return double(iterations) * 16 * 128 / seconds / 1e9;
+}
+#endif
+
+double measurePeak() {
+#if defined(__x86_64__)
+  if (!__builtin_cpu_supports("avx512vnni"))
+    return 0;
+  double best = 0;
+  for (int i = 0; i < 5; ++i)
+    best = std::max(best, measurePeakOnce());
+  return best;
+#else
+  return 0;
+#endif
+}
+
+std::string hexBytes(const std::vector<uint8_t> &bytes) {
+  static const char d[] = "0123456789ABCDEF";
+  std::string s = "\"0x";
+  s.reserve(bytes.size() * 2 + 4);
+  for (uint8_t b : bytes) {
+    s += d[b >> 4];
+    s += d[b & 15];
+  }
+  return s + "\"";
+}
+
+/// A module with one matmul of the given shape: int8 (u8 x s8 per-channel
+/// -> u8) or f32.
+std::string gemmModule(int64_t m, int64_t n, int64_t k, bool isFloat) {
+  std::mt19937 rng(1);
+  std::vector<uint8_t> w;
+  if (isFloat) {
+    std::vector<float> f(k * n);
+    std::normal_distribution<float> d(0, 1);
+    for (float &x : f)
+      x = d(rng);
+    w.resize(f.size() * 4);
+    std::memcpy(w.data(), f.data(), w.size());
+    std::string t = "tensor<" + std::to_string(k) + "x" + std::to_string(n) + "xf32>";
+    return "func.func @gemm(%a: tensor<" + std::to_string(m) + "x" +
+           std::to_string(k) + "xf32>) -> tensor<" + std::to_string(m) + "x" +
+           std::to_string(n) + "xf32> {\n  %w = arith.constant dense<" +
+           hexBytes(w) + "> : " + t + "\n  %y = qc.matmul %a, %w : (tensor<" +
+           std::to_string(m) + "x" + std::to_string(k) + "xf32>, " + t +
+           ") -> tensor<" + std::to_string(m) + "x" + std::to_string(n) +
+           "xf32>\n  return %y : tensor<" + std::to_string(m) + "x" +
+           std::to_string(n) + "xf32>\n}\n";
+  }
+  w.resize(k * n);
+  for (auto &x : w)
+    x = uint8_t(rng());
+  std::string in = "tensor<" + std::to_string(m) + "x" + std::to_string(k) +
+                   "x!quant.uniform<u8:f32, 0.02:128>>";
+  std::string wt = "tensor<" + std::to_string(k) + "x" + std::to_string(n) +
+                   "x!quant.uniform<i8:f32, 0.01>>";
+  std::string out = "tensor<" + std::to_string(m) + "x" + std::to_string(n) +
+                    "x!quant.uniform<u8:f32, 4.0:128>>";
+  return "func.func @gemm(%a: " + in + ") -> " + out +
+         " {\n  %w = qc.constant dense<" + hexBytes(w) + "> : tensor<" +
+         std::to_string(k) + "x" + std::to_string(n) + "xi8> -> " + wt +
+         "\n  %y = qc.matmul %a, %w : (" + in + ", " + wt + ") -> " + out +
+         "\n  return %y : " + out + "\n}\n";
+}
+
+struct Compiled {
+  std::unique_ptr<MLIRContext> context;
+  std::unique_ptr<JitModule> jit;
+  JitModule::RunFn run = nullptr;
+  size_t workspace = 0;
+};
+
+Compiled compile(int64_t m, int64_t n, int64_t k, bool isFloat) {
+  Compiled c;
+  DialectRegistry registry;
+  registerCompilerDialects(registry);
+  c.context = std::make_unique<MLIRContext>(registry);
+  auto module =
+      parseSourceString<ModuleOp>(gemmModule(m, n, k, isFloat), c.context.get());
+  CompileOptions options;
+  options.target = &getHostTarget();
+  std::string error;
+  if (!module || failed(lowerModule(*module, options)) ||
+      !(c.jit = JitModule::create(*module, error))) {
+    fprintf(stderr, "qc-bench-gemm: cannot compile: %s\n", error.c_str());
+    exit(1);
+  }
+  c.run = c.jit->getRun("gemm");
+  c.workspace = c.jit->getWorkspaceSize("gemm")();
+  return c;
+}
+
+void benchGemm(benchmark::State &state, int64_t m, int64_t n, int64_t k,
+               bool isFloat) {
+  Compiled c = compile(m, n, k, isFloat);
+  size_t elem = isFloat ? 4 : 1;
+  std::vector<uint8_t> a(m * k * elem, 3), y(m * n * elem),
+      ws(c.workspace + 64);
+  const void *in[] = {a.data()};
+  void *out[] = {y.data()};
+  double seconds = 0;
+  for (auto _ : state) {
+    auto start = std::chrono::steady_clock::now();
+    c.run(in, out, ws.data());
+    benchmark::ClobberMemory();
+    double t = std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                             start)
+                   .count();
+    seconds += t;
+    state.SetIterationTime(t);
+  }
+  double gops = 2.0 * m * n * k * state.iterations() / seconds / 1e9;
+  state.counters["GOPS"] = gops;
+  if (gPeakGops > 0)
+    state.counters["of_peak"] = gops / gPeakGops;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  benchmark::Initialize(&argc, argv);
+  gPeakGops = measurePeak();
+  benchmark::AddCustomContext("host_target", getHostTarget().name);
+  benchmark::AddCustomContext(
+      "vpdpbusd_zmm_peak_GOPS",
+      gPeakGops > 0 ? std::to_string(gPeakGops) : "n/a (no AVX-512 VNNI)");
+  struct Shape {
+    const char *name;
+    int64_t m, n, k;
+  } shapes[] = {{"gemm_1024x1024x1024", 1024, 1024, 1024},
+                {"gemv_M1_K768_N3072", 1, 3072, 768},
+                {"gemm_M8_K3072_N768", 8, 768, 3072},
+                {"conv_as_gemm_M3136_K576_N64", 3136, 64, 576}};
+  for (const Shape &s : shapes)
+    for (bool isFloat : {false, true})
+      benchmark::RegisterBenchmark(
+          (std::string(s.name) + (isFloat ? "/f32" : "/int8")).c_str(),
+          [=](benchmark::State &st) { benchGemm(st, s.m, s.n, s.k, isFloat); })
+          ->Unit(benchmark::kMicrosecond)
+          ->UseManualTime();
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
