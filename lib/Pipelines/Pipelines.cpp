@@ -57,6 +57,8 @@ void mlir::qc::buildLowerToLLVMPipeline(OpPassManager &pm,
   lowering.reference = options.reference;
   pm.addPass(createConvertQCToLinalg(lowering));
   pm.addPass(createCanonicalizerPass());
+  // Constants the kernels replaced by packed copies are dead now.
+  pm.addPass(createSymbolDCEPass());
   // The upstream lowering, spelled as pipeline strings so that it reads as
   // it would on the mlir-opt command line.
   auto add = [&](OpPassManager &to, StringRef pipeline) {

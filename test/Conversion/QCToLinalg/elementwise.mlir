@@ -1,0 +1,74 @@
+// RUN: qopt %s -split-input-file --convert-qc-to-linalg | FileCheck %s
+
+// Quantized add: both operands dequantized (the rhs broadcast along the
+// rows), added in f32, the sum quantized with the result's parameters.
+// CHECK-DAG: #[[ROW:.*]] = affine_map<(d0, d1) -> (d1)>
+// CHECK-LABEL: func.func @add_quantized
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[ROW]], #{{.*}}]
+// CHECK: ^bb0(%[[A:.*]]: i8, %[[B:.*]]: i8, %{{.*}}: i8):
+// CHECK: arith.extui %[[A]] : i8 to i32
+// CHECK: %[[FA:.*]] = arith.mulf
+// CHECK: arith.extsi %[[B]] : i8 to i32
+// CHECK: %[[FB:.*]] = arith.mulf
+// CHECK: %[[SUM:.*]] = arith.addf %[[FA]], %[[FB]] : f32
+// CHECK: arith.divf %[[SUM]], %{{.*}} : f32
+// CHECK: math.roundeven
+// CHECK: arith.trunci %{{.*}} : i64 to i8
+func.func @add_quantized(%a: tensor<2x3x!quant.uniform<u8:f32, 0.5:128>>, %b: tensor<3x!quant.uniform<i8:f32, 0.25>>) -> tensor<2x3x!quant.uniform<u8:f32, 0.1:10>> {
+  %y = qc.add %a, %b : (tensor<2x3x!quant.uniform<u8:f32, 0.5:128>>, tensor<3x!quant.uniform<i8:f32, 0.25>>) -> tensor<2x3x!quant.uniform<u8:f32, 0.1:10>>
+  return %y : tensor<2x3x!quant.uniform<u8:f32, 0.1:10>>
+}
+
+// -----
+
+// A quantized clamp clamps storage integers (unsigned compares for u8):
+// 0.0 -> 128 (-128 as i8), 6.0 -> 140 (-116 as i8).
+// CHECK-LABEL: func.func @clamp_quantized
+// CHECK: %[[LO:.*]] = arith.constant -128 : i8
+// CHECK: %[[X:.*]] = arith.maxui %{{.*}}, %[[LO]] : i8
+// CHECK: %[[HI:.*]] = arith.constant -116 : i8
+// CHECK: arith.minui %[[X]], %[[HI]] : i8
+func.func @clamp_quantized(%a: tensor<4x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<4x!quant.uniform<u8:f32, 0.5:128>> {
+  %y = qc.clamp %a {min = 0.0 : f32, max = 6.0 : f32} : tensor<4x!quant.uniform<u8:f32, 0.5:128>>
+  return %y : tensor<4x!quant.uniform<u8:f32, 0.5:128>>
+}
+
+// -----
+
+// An f32 ReLU propagates NaN (maximumf).
+// CHECK-LABEL: func.func @relu
+// CHECK: arith.maximumf %{{.*}}, %{{.*}} : f32
+func.func @relu(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %y = qc.clamp %a {min = 0.0 : f32} : tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @sigmoid
+// CHECK: %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK: %[[N:.*]] = arith.negf
+// CHECK: %[[E:.*]] = math.exp %[[N]] : f32
+// CHECK: %[[D:.*]] = arith.addf %[[ONE]], %[[E]] : f32
+// CHECK: arith.divf %[[ONE]], %[[D]] : f32
+func.func @sigmoid(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %y = qc.sigmoid %a : (tensor<4xf32>) -> tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @tanh_erf_sub_mul_div
+// CHECK: math.tanh
+// CHECK: math.erf
+// CHECK: arith.subf
+// CHECK: arith.mulf
+// CHECK: arith.divf
+func.func @tanh_erf_sub_mul_div(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %t = qc.tanh %a : (tensor<4xf32>) -> tensor<4xf32>
+  %e = qc.erf %t : (tensor<4xf32>) -> tensor<4xf32>
+  %s = qc.sub %e, %a : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %m = qc.mul %s, %a : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %d = qc.div %m, %a : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %d : tensor<4xf32>
+}

@@ -1,0 +1,49 @@
+// RUN: qopt %s -split-input-file --convert-qc-to-linalg | FileCheck %s
+
+// Max pooling over a copy padded with the storage minimum (padding never
+// wins), as a window reduction comparing storage integers (unsigned).
+// CHECK-DAG: #[[WIN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 * 2 + d4, d3 * 2 + d5)>
+// CHECK-LABEL: func.func @max_pool_padded
+// CHECK: %[[PAD:.*]] = memref.view {{.*}} to memref<1x2x7x7xi8>
+// CHECK: linalg.fill ins(%{{.*}} : i8) outs(%[[PAD]] : memref<1x2x7x7xi8>)
+// CHECK: %[[IN:.*]] = memref.subview %[[PAD]][0, 0, 1, 1] [1, 2, 5, 5] [1, 1, 1, 1]
+// CHECK: linalg.generic {{.*}} ins(%arg0 : memref<1x2x5x5xi8>) outs(%[[IN]]
+// CHECK: linalg.fill ins(%{{.*}} : i8) outs(%arg1 : memref<1x2x3x3xi8>)
+// CHECK: linalg.generic {indexing_maps = [#[[WIN]], {{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+// CHECK-SAME: ins(%[[PAD]], %{{.*}} : memref<1x2x7x7xi8>, memref<3x3xi8>) outs(%arg1
+// CHECK: arith.maxui
+func.func @max_pool_padded(%x: tensor<1x2x5x5x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<1x2x3x3x!quant.uniform<u8:f32, 0.5:128>> {
+  %y = qc.max_pool2d %x {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x2x5x5x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<1x2x3x3x!quant.uniform<u8:f32, 0.5:128>>
+  return %y : tensor<1x2x3x3x!quant.uniform<u8:f32, 0.5:128>>
+}
+
+// -----
+
+// Signed storage compares signed; without padding no copy is made.
+// CHECK-LABEL: func.func @max_pool_signed
+// CHECK-NOT: memref.subview
+// CHECK: arith.maxsi
+func.func @max_pool_signed(%x: tensor<1x1x4x4x!quant.uniform<i8:f32, 0.5>>) -> tensor<1x1x2x2x!quant.uniform<i8:f32, 0.5>> {
+  %y = qc.max_pool2d %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x1x4x4x!quant.uniform<i8:f32, 0.5>>) -> tensor<1x1x2x2x!quant.uniform<i8:f32, 0.5>>
+  return %y : tensor<1x1x2x2x!quant.uniform<i8:f32, 0.5>>
+}
+
+// -----
+
+// Average pooling sums windows in f32, then divides each by the number of
+// its positions inside the input (from the output indices).
+// CHECK-LABEL: func.func @avg_pool
+// CHECK: %[[SUM:.*]] = memref.view {{.*}} to memref<1x2x2x2xf32>
+// CHECK: linalg.generic {{.*}}["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]{{.*}} outs(%[[SUM]]
+// CHECK: arith.addf
+// CHECK: linalg.generic {{.*}} ins(%[[SUM]] : memref<1x2x2x2xf32>) outs(%arg1
+// CHECK: linalg.index 2
+// CHECK: arith.maxsi
+// CHECK: arith.minsi
+// CHECK: linalg.index 3
+// CHECK: %[[N:.*]] = arith.sitofp %{{.*}} : i64 to f32
+// CHECK: arith.divf %{{.*}}, %[[N]] : f32
+func.func @avg_pool(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32> {
+  %y = qc.avg_pool2d %x {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 0, 0>} : (tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32>
+  return %y : tensor<1x2x2x2xf32>
+}
