@@ -14,6 +14,8 @@ PACKAGES=(
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   # Tests and benchmarks
   libgtest-dev libbenchmark-dev python3
+  # AArch64 code is cross-linked and run under qemu in the tests
+  qemu-user libc6-dev-arm64-cross libgcc-12-dev-arm64-cross
 )
 
 missing=()
