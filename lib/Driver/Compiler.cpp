@@ -10,7 +10,10 @@
 #include "qc/InitAll.h"
 #include "qc/Pipelines/Pipelines.h"
 
+#include "qc/Dialect/QC/Transforms/Passes.h"
+
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
 using namespace mlir::qc;
@@ -31,12 +34,23 @@ static void configure(PassManager &pm, const CompileOptions &options) {
 
 LogicalResult mlir::qc::quantizeModule(ModuleOp module,
                                        const CompileOptions &options) {
-  bool hasStats = false;
-  module.walk([&](StatsOp) { hasStats = true; });
-  if (!hasStats)
-    return success();
+  bool hasStats = false, hasQDQ = false;
+  module.walk([&](Operation *op) {
+    hasStats |= isa<StatsOp>(op);
+    hasQDQ |= isa<QuantizeOp, DequantizeOp>(op);
+  });
   PassManager pm(module.getContext());
   configure(pm, options);
+  if (!hasStats) {
+    if (!hasQDQ)
+      return success();
+    // A QDQ or QOperator model: its parameters are given; fold them.
+    OpPassManager &fpm = pm.nest<func::FuncOp>();
+    fpm.addPass(createQCFoldQDQ());
+    fpm.addPass(createCanonicalizerPass());
+    fpm.addPass(createCSEPass());
+    return pm.run(module);
+  }
   if (options.quantize) {
     QuantizePipelineOptions qopts;
     if (!options.quantizeOptions.empty() &&
@@ -58,6 +72,11 @@ LogicalResult mlir::qc::lowerModule(ModuleOp module,
                                     const CompileOptions &options) {
   if (failed(quantizeModule(module, options)))
     return failure();
+  return lowerToLLVM(module, options);
+}
+
+LogicalResult mlir::qc::lowerToLLVM(ModuleOp module,
+                                    const CompileOptions &options) {
   PassManager pm(module.getContext());
   configure(pm, options);
   LowerPipelineOptions lopts;

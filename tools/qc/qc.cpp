@@ -1,26 +1,33 @@
 //===- qc.cpp - The qc ahead-of-time compiler -----------------------------===//
 //
-// qc MODEL -o OUT: reads a model (MLIR with the qc dialect), quantizes it
-// when it carries calibration statistics, lowers it for a target and writes
-// an object file, shared library, assembly, LLVM IR or the lowered MLIR.
-// The work is in the qc libraries; this file parses flags and does I/O.
+//   qc MODEL -o OUT [--header H] [--calibration-data D] ...   compile
+//   qc run MODEL --input X ... [-o Y.npy] [--expect E] ...     compile and run
+//
+// Reads a model (ONNX, or MLIR with the qc dialect); calibrates a float
+// model on sample data and quantizes it; lowers it for a target; writes an
+// object file, shared library, assembly, LLVM IR or MLIR plus a C header, or
+// runs it in process. The work is in the qc libraries; this file parses
+// flags and does I/O.
 //
 //===----------------------------------------------------------------------===//
 
 #include "qc/Codegen/Codegen.h"
 #include "qc/Driver/Compiler.h"
+#include "qc/Dialect/QC/IR/QCOps.h"
+#include "qc/Driver/Model.h"
 #include "qc/Support/TargetDesc.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
@@ -28,44 +35,122 @@
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Target/TargetMachine.h"
 
+#include <chrono>
+#include <cmath>
+#include <cstring>
+
 using namespace mlir;
 using namespace mlir::qc;
 namespace cl = llvm::cl;
 
-static cl::OptionCategory category("qc options");
+static cl::OptionCategory category("Compiling");
+static cl::OptionCategory quantCategory("Quantizing");
+static cl::OptionCategory runCategory("Running (qc run)");
 
-static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.mlir>"),
+static cl::opt<std::string> inputFile(cl::Positional,
+                                      cl::desc("<model.onnx | model.mlir>"),
                                       cl::Required, cl::cat(category));
-static cl::opt<std::string> outputFile("o", cl::desc("Output file"),
-                                       cl::value_desc("file"),
-                                       cl::cat(category));
+static cl::list<std::string> outputFiles(
+    "o", cl::desc("Output file (qc run: one .npy per model output)"),
+    cl::value_desc("file"), cl::cat(category));
 static cl::opt<std::string> emit(
     "emit",
     cl::desc("What to write: obj, shared, asm, llvm or mlir (default: from "
-             "the output file's extension: .o .so .s .ll .mlir)"),
+             "the extension: .o .so .s .ll .mlir)"),
     cl::init(""), cl::cat(category));
+static cl::opt<std::string> headerFile("header",
+                                       cl::desc("Write the C header here"),
+                                       cl::value_desc("file.h"),
+                                       cl::cat(category));
 static cl::opt<std::string> targetName(
     "target",
     cl::desc("Target: host (default, detected), x86-64-avx512vnni, "
              "x86-64-avxvnni, x86-64-avx2, aarch64-dotprod, x86-64"),
     cl::init("host"), cl::cat(category));
+static cl::opt<std::string> modelName(
+    "name", cl::desc("Symbol prefix of the library (NAME_run, ...)"),
+    cl::init(""), cl::cat(category));
+static cl::list<std::string> inputShapes(
+    "input-shape",
+    cl::desc("Fix an input's shape, e.g. x:32x1x28x28 (repeatable); "
+             "unset symbolic dims default to 1"),
+    cl::value_desc("name:dims"), cl::cat(category));
 static cl::opt<bool> reference(
     "reference",
     cl::desc("Use the scalar reference lowering for every op (slow; the "
              "oracle the fast kernels are checked against)"),
     cl::cat(category));
-static cl::opt<bool> noQuantize(
-    "no-quantize",
-    cl::desc("Compile the float model: ignore calibration statistics"),
-    cl::cat(category));
-static cl::opt<std::string> quantizeOptions(
-    "quantize-options",
-    cl::desc("Options of the qc-quantize pipeline, e.g. "
-             "\"activation-type=i8 granularity=per-tensor\""),
-    cl::init(""), cl::cat(category));
 static cl::opt<bool> printIR("print-ir-after-all",
                              cl::desc("Print the IR after every pass"),
                              cl::cat(category));
+
+static cl::opt<bool> noQuantize(
+    "no-quantize",
+    cl::desc("Compile the float model (the baseline): ignore calibration"),
+    cl::cat(quantCategory));
+static cl::opt<std::string> calibrationData(
+    "calibration-data",
+    cl::desc("Samples to calibrate a float model on: a .npy (samples along "
+             "the first axis) or a folder of inputs"),
+    cl::value_desc("path"), cl::cat(quantCategory));
+static cl::opt<std::string> calibrationMethod(
+    "calibration-method",
+    cl::desc("How a value's range is chosen: minmax (default), percentile, "
+             "entropy (least KL divergence) or mse (least quantization "
+             "error)"),
+    cl::init("minmax"), cl::cat(quantCategory));
+static cl::opt<double> percentile(
+    "percentile", cl::desc("The percentile of --calibration-method=percentile"),
+    cl::init(99.99), cl::cat(quantCategory));
+static cl::opt<unsigned> calibrationLimit(
+    "calibration-limit", cl::desc("Use at most this many samples"),
+    cl::init(100000), cl::cat(quantCategory));
+static cl::opt<std::string> activationType(
+    "activation-type", cl::desc("Activation storage: u8 (default) or i8"),
+    cl::init(""), cl::cat(quantCategory));
+static cl::opt<std::string> weightGranularity(
+    "weight-granularity",
+    cl::desc("auto (default: measured), per-tensor or per-channel"),
+    cl::init(""), cl::cat(quantCategory));
+static cl::opt<std::string> quantizeOptions(
+    "quantize-options",
+    cl::desc("Further qc-quantize pipeline options, e.g. "
+             "\"threshold-db=2.0 strict\""),
+    cl::init(""), cl::cat(quantCategory));
+static cl::opt<std::string> reportFile(
+    "report",
+    cl::desc("Write an HTML report: per-layer error of the quantized model "
+             "against the float one on the calibration data, and the scheme "
+             "of each weight"),
+    cl::value_desc("file.html"), cl::cat(quantCategory));
+static cl::opt<bool> remarks("remarks",
+                             cl::desc("Print the quantization remarks"),
+                             cl::cat(quantCategory));
+
+static cl::list<std::string> runInputs(
+    "input", cl::desc("An input (.npy or ONNX .pb), in the model's order"),
+    cl::value_desc("file"), cl::cat(runCategory));
+static cl::list<std::string> expectFiles(
+    "expect",
+    cl::desc("Expected outputs (.npy or .pb): exact for integer outputs, "
+             "within --atol/--rtol for float ones"),
+    cl::value_desc("file"), cl::cat(runCategory));
+static cl::opt<double> absTol("atol", cl::desc("Absolute tolerance"),
+                            cl::init(1e-5), cl::cat(runCategory));
+static cl::opt<double> relTol("rtol", cl::desc("Relative tolerance"),
+                            cl::init(1e-3), cl::cat(runCategory));
+static cl::opt<std::string> labelsFile(
+    "labels",
+    cl::desc("Class labels (.npy): print the top-1 accuracy of output 0"),
+    cl::value_desc("file"), cl::cat(runCategory));
+static cl::opt<unsigned> repeat(
+    "repeat", cl::desc("Run this many times and print the median time"),
+    cl::init(0), cl::cat(runCategory));
+
+static int fail(const Twine &message) {
+  llvm::errs() << "qc: error: " << message << "\n";
+  return 1;
+}
 
 enum class Emit { Object, Shared, Assembly, LLVM, MLIR };
 
@@ -80,8 +165,8 @@ static std::optional<Emit> parseEmit(StringRef kind) {
 }
 
 static std::optional<Emit> emitFromExtension(StringRef path) {
-  StringRef ext = llvm::sys::path::extension(path);
-  return llvm::StringSwitch<std::optional<Emit>>(ext)
+  return llvm::StringSwitch<std::optional<Emit>>(
+             llvm::sys::path::extension(path))
       .Case(".o", Emit::Object)
       .Case(".so", Emit::Shared)
       .Case(".s", Emit::Assembly)
@@ -90,12 +175,6 @@ static std::optional<Emit> emitFromExtension(StringRef path) {
       .Default(std::nullopt);
 }
 
-static int fail(const Twine &message) {
-  llvm::errs() << "qc: error: " << message << "\n";
-  return 1;
-}
-
-/// Links an object file into a shared library with lld.
 static LogicalResult linkShared(StringRef object, StringRef output,
                                 std::string &error) {
   auto lld = llvm::sys::findProgramByName("ld.lld");
@@ -106,7 +185,8 @@ static LogicalResult linkShared(StringRef object, StringRef output,
     return failure();
   }
   SmallVector<StringRef> args = {*lld, "-shared", "-o", output, object};
-  if (llvm::sys::ExecuteAndWait(*lld, args, std::nullopt, {}, 0, 0, &error) != 0) {
+  if (llvm::sys::ExecuteAndWait(*lld, args, std::nullopt, {}, 0, 0, &error) !=
+      0) {
     if (error.empty())
       error = "ld.lld failed";
     return failure();
@@ -114,19 +194,144 @@ static LogicalResult linkShared(StringRef object, StringRef output,
   return success();
 }
 
+/// Writes `text` to `path` only when complete.
+static std::string writeText(StringRef path, StringRef text) {
+  std::string error;
+  auto out = openOutputFile(path, &error);
+  if (!out)
+    return error;
+  out->os() << text;
+  out->keep();
+  return "";
+}
+
+static std::string htmlEscape(StringRef s) {
+  std::string r;
+  for (char c : s)
+    r += c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : std::string(1, c);
+  return r;
+}
+
+/// The HTML report: a bar chart of per-layer SQNR and the weight schemes.
+static std::string renderReport(StringRef model,
+                                const std::vector<LayerError> &layers,
+                                const std::vector<std::pair<std::string, std::string>> &schemes,
+                                size_t samples, StringRef method) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>qc report: "
+     << htmlEscape(model) << "</title><style>body{font-family:sans-serif;"
+     << "margin:2em;max-width:70em}table{border-collapse:collapse}td,th{"
+     << "border:1px solid #ccc;padding:4px 8px;text-align:left}th{background:"
+     << "#eee}.bad{color:#b00}</style></head><body>";
+  os << "<h1>Quantization report: " << htmlEscape(model) << "</h1>";
+  os << "<p>Error of each layer's int8 output against the float model's, "
+     << "as signal-to-quantization-noise ratio (higher is better), measured "
+     << "on " << samples << " calibration samples (" << htmlEscape(method)
+     << " calibration). Errors accumulate along the graph; below about 20 dB "
+     << "a layer deserves a look.</p>";
+  double maxDb = 1;
+  for (const LayerError &l : layers)
+    if (std::isfinite(l.sqnrDb))
+      maxDb = std::max(maxDb, l.sqnrDb);
+  int barH = 22, width = 900, labelW = 260;
+  int height = barH * int(layers.size()) + 40;
+  os << "<svg width=\"" << width << "\" height=\"" << height
+     << "\" xmlns=\"http://www.w3.org/2000/svg\" font-size=\"12\">";
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const LayerError &l = layers[i];
+    double db = std::isfinite(l.sqnrDb) ? l.sqnrDb : maxDb;
+    int w = int(std::max(0.0, db) / maxDb * (width - labelW - 80));
+    int y = 10 + int(i) * barH;
+    const char *color = db < 20 ? "#d9534f" : db < 30 ? "#f0ad4e" : "#5cb85c";
+    os << "<text x=\"" << labelW - 6 << "\" y=\"" << y + 15
+       << "\" text-anchor=\"end\">" << htmlEscape(l.name) << " ("
+       << htmlEscape(l.op) << ")</text>";
+    os << "<rect x=\"" << labelW << "\" y=\"" << y + 3 << "\" width=\"" << w
+       << "\" height=\"" << barH - 6 << "\" fill=\"" << color << "\"/>";
+    os << "<text x=\"" << labelW + w + 6 << "\" y=\"" << y + 15 << "\">"
+       << (std::isfinite(l.sqnrDb) ? llvm::formatv("{0:F1} dB", l.sqnrDb).str()
+                                   : std::string("exact"))
+       << "</text>";
+  }
+  os << "</svg>";
+  os << "<h2>Layers</h2><table><tr><th>layer</th><th>op</th><th>SQNR (dB)</th></tr>";
+  for (const LayerError &l : layers)
+    os << "<tr><td>" << htmlEscape(l.name) << "</td><td>" << htmlEscape(l.op)
+       << "</td><td" << (l.sqnrDb < 20 ? " class=\"bad\"" : "") << ">"
+       << (std::isfinite(l.sqnrDb) ? llvm::formatv("{0:F2}", l.sqnrDb).str()
+                                   : std::string("exact"))
+       << "</td></tr>";
+  os << "</table><h2>Weight schemes</h2><table><tr><th>layer</th><th>choice "
+        "and why</th></tr>";
+  for (const auto &[layer, why] : schemes)
+    os << "<tr><td>" << htmlEscape(layer) << "</td><td>" << htmlEscape(why)
+       << "</td></tr>";
+  os << "</table></body></html>\n";
+  return s;
+}
+
+static std::string describeShape(const HostArray &a) {
+  std::string s = a.dtype + "[";
+  for (auto [i, d] : llvm::enumerate(a.shape))
+    s += (i ? "x" : "") + std::to_string(d);
+  return s + "]";
+}
+
+/// Compares an output with an expected array; returns a message on mismatch.
+static std::string compare(const HostArray &got, const HostArray &want,
+                           StringRef name) {
+  if (got.dtype != want.dtype || got.shape != want.shape)
+    return name.str() + ": expected " + describeShape(want) + ", got " +
+           describeShape(got);
+  bool isFloat = got.dtype == "float32" || got.dtype == "float64";
+  int64_t bad = 0, first = -1;
+  double worst = 0;
+  for (int64_t i = 0; i < got.numElements(); ++i) {
+    double g = got.get(i), w = want.get(i);
+    bool ok = isFloat ? (std::isnan(w) ? std::isnan(g)
+                                       : std::fabs(g - w) <= absTol + relTol * std::fabs(w))
+                      : g == w;
+    if (!ok) {
+      if (first < 0)
+        first = i;
+      ++bad;
+      worst = std::max(worst, std::fabs(g - w));
+    }
+  }
+  if (!bad)
+    return "";
+  return llvm::formatv("{0}: {1} of {2} elements differ (first at {3}: got "
+                       "{4}, expected {5}; largest difference {6})",
+                       name, bad, got.numElements(), first, got.get(first),
+                       want.get(first), worst)
+      .str();
+}
+
+static std::string readAnyArray(StringRef path, HostArray &a) {
+  if (path.ends_with(".pb"))
+    return readTensorProto(path, a);
+  return readNpy(path, a);
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  cl::HideUnrelatedOptions(category);
+  bool runMode = argc > 1 && StringRef(argv[1]) == "run";
+  SmallVector<const char *> args(argv, argv + argc);
+  if (runMode)
+    args.erase(args.begin() + 1);
+  cl::HideUnrelatedOptions({&category, &quantCategory, &runCategory});
   cl::ParseCommandLineOptions(
-      argc, argv,
+      int(args.size()), args.data(),
       "qc: the qc quantization compiler\n\n"
-      "Compiles a model (MLIR with the qc dialect) to native code. A float "
-      "model with\ncalibration statistics (qc.stats) is quantized to 8-bit "
-      "integers first.\n\n"
-      "  qc model.mlir -o model.o                  object file for the host\n"
-      "  qc model.mlir -o model.so                 shared library\n"
-      "  qc model.mlir --target=aarch64-dotprod -o model.o\n"
-      "  qc model.mlir --emit=asm -o -             assembly to stdout\n");
+      "Compiles a model (ONNX, or MLIR with the qc dialect) to native code.\n"
+      "A float model is calibrated on --calibration-data and quantized to\n"
+      "8-bit integers; QDQ and QOperator models carry their own parameters.\n\n"
+      "  qc model.onnx --calibration-data calib.npy -o model.so --header model.h\n"
+      "  qc model.onnx --target=aarch64-dotprod -o model.o\n"
+      "  qc model.onnx --no-quantize -o model_f32.o\n"
+      "  qc run model.onnx --input x.npy -o y.npy\n"
+      "  qc run model.onnx --input x.pb --expect y.pb\n");
 
   const TargetDesc *target = lookupTarget(targetName);
   if (!target) {
@@ -135,44 +340,237 @@ int main(int argc, char **argv) {
       names += (names.empty() ? "" : ", ") + n.str();
     return fail("unknown target '" + targetName + "' (known: " + names + ")");
   }
-  if (outputFile.empty())
-    return fail("no output file: give -o FILE (or -o - for stdout)");
-  std::optional<Emit> kind =
-      emit.empty() ? emitFromExtension(outputFile) : parseEmit(emit);
-  if (!kind)
-    return fail(emit.empty()
-                    ? "cannot tell the output kind from '" + outputFile +
-                          "': use --emit=obj|shared|asm|llvm|mlir"
-                    : "unknown --emit kind '" + emit +
-                          "' (expected obj, shared, asm, llvm or mlir)");
-  if (*kind == Emit::Shared && outputFile == "-")
-    return fail("a shared library cannot be written to stdout");
+  std::optional<CalibrationMethod> method =
+      llvm::StringSwitch<std::optional<CalibrationMethod>>(calibrationMethod)
+          .Case("minmax", CalibrationMethod::MinMax)
+          .Case("percentile", CalibrationMethod::Percentile)
+          .Case("entropy", CalibrationMethod::Entropy)
+          .Case("mse", CalibrationMethod::Mse)
+          .Default(std::nullopt);
+  if (!method)
+    return fail("unknown --calibration-method '" + calibrationMethod +
+                "' (expected minmax, percentile, entropy or mse)");
+  if (!(percentile > 50 && percentile <= 100))
+    return fail("--percentile must be in (50, 100]");
+  std::optional<Emit> kind;
+  if (!runMode) {
+    if (outputFiles.empty())
+      return fail("no output file: give -o FILE (or -o - for stdout)");
+    if (outputFiles.size() > 1)
+      return fail("give one -o when compiling");
+    kind = emit.empty() ? emitFromExtension(outputFiles[0]) : parseEmit(emit);
+    if (!kind)
+      return fail(emit.empty()
+                      ? "cannot tell the output kind from '" + outputFiles[0] +
+                            "': use --emit=obj|shared|asm|llvm|mlir"
+                      : "unknown --emit kind '" + emit +
+                            "' (expected obj, shared, asm, llvm or mlir)");
+    if (*kind == Emit::Shared && outputFiles[0] == "-")
+      return fail("a shared library cannot be written to stdout");
+  }
+
+  ImportOptions importOptions;
+  importOptions.name = modelName;
+  for (const std::string &spec : inputShapes) {
+    auto [name, dims] = StringRef(spec).rsplit(':');
+    auto parsed = parseDims(dims);
+    if (name.empty() || !parsed)
+      return fail("--input-shape '" + spec +
+                  "' must look like NAME:DIMS, e.g. x:32x1x28x28");
+    importOptions.inputShapes[name] = *parsed;
+  }
 
   DialectRegistry registry;
   registerCompilerDialects(registry);
   MLIRContext context(registry);
   llvm::SourceMgr sourceMgr;
-  SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
+  SourceMgrDiagnosticHandler printer(sourceMgr, &context);
+  // Remarks (the scheme choices) are collected for the report and printed
+  // only with --remarks.
+  std::vector<std::pair<std::string, std::string>> schemeRemarks;
+  ScopedDiagnosticHandler collector(&context, [&](Diagnostic &d) {
+    if (d.getSeverity() != DiagnosticSeverity::Remark)
+      return failure(); // Let the printer show it.
+    std::string layer;
+    if (auto n = dyn_cast<NameLoc>(d.getLocation()))
+      layer = n.getName().str();
+    schemeRemarks.push_back({layer, d.str()});
+    return remarks ? failure() : success();
+  });
 
-  std::string error;
-  auto file = openInputFile(inputFile, &error);
-  if (!file)
-    return fail(error);
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module =
+      loadModel(inputFile, &context, sourceMgr, importOptions);
   if (!module)
-    return 1; // The parser reported where.
+    return 1;
+  if (!modelName.empty())
+    renameModel(*module, modelName);
+  func::FuncOp func = getModelFunction(*module);
+  std::string name = func.getName().str();
+
+  // Calibrate a float model.
+  bool hasQDQ = false, hasStats = false;
+  module->walk([&](Operation *op) {
+    hasQDQ |= isa<QuantizeOp, DequantizeOp, DynamicQuantizeOp>(op);
+    hasStats |= isa<StatsOp>(op);
+  });
+  Samples samples;
+  OwningOpRef<ModuleOp> floatModule;
+  if (!calibrationData.empty() && !noQuantize) {
+    std::string err =
+        readSamples(calibrationData, func, samples, calibrationLimit);
+    if (!err.empty())
+      return fail(err);
+    floatModule = module->clone();
+    CalibrationOptions copts;
+    copts.method = *method;
+    copts.percentile = percentile;
+    copts.progress = true;
+    if (failed(calibrate(*module, samples, copts)))
+      return 1;
+    hasStats = true;
+  } else if (!hasQDQ && !hasStats && !noQuantize) {
+    llvm::errs() << "qc: warning: no calibration data: compiling the float "
+                    "model (give --calibration-data to quantize it)\n";
+  }
+  if (!reportFile.empty() && !floatModule)
+    return fail("--report needs --calibration-data (the report measures on "
+                "those samples)");
 
   CompileOptions options;
   options.target = target;
   options.reference = reference;
   options.quantize = !noQuantize;
-  options.quantizeOptions = quantizeOptions;
   options.printIR = printIR;
-  if (failed(lowerModule(*module, options)))
+  std::string qopts = quantizeOptions;
+  if (!activationType.empty())
+    qopts += " activation-type=" + activationType;
+  if (!weightGranularity.empty())
+    qopts += " granularity=" + weightGranularity;
+  options.quantizeOptions = StringRef(qopts).trim().str();
+  if (failed(quantizeModule(*module, options)))
     return 1;
 
-  // Output goes to a temporary that is only kept when everything succeeded.
+  if (!reportFile.empty()) {
+    std::vector<LayerError> layers;
+    if (failed(measureLayerErrors(*floatModule, *module, samples, layers)))
+      return 1;
+    std::vector<std::pair<std::string, std::string>> schemes;
+    for (auto &[layer, text] : schemeRemarks)
+      if (StringRef(text).contains("weight quantized"))
+        schemes.push_back({layer, text});
+    std::string err = writeText(
+        reportFile, renderReport(name, layers, schemes, samples.size(),
+                                 calibrationMethod));
+    if (!err.empty())
+      return fail(err);
+  }
+
+  ModelInterface interface = getModelInterface(getModelFunction(*module));
+
+  if (runMode) {
+    std::vector<HostArray> inputs;
+    for (const std::string &path : runInputs) {
+      HostArray a;
+      std::string err = readAnyArray(path, a);
+      if (!err.empty())
+        return fail(err);
+      inputs.push_back(std::move(a));
+    }
+    std::string error;
+    auto runner = Runner::create(*module, options, error);
+    if (!runner)
+      return error == "compilation failed" ? 1 : fail(error);
+    std::string err = runner->check(inputs);
+    if (!err.empty())
+      return fail(err);
+    std::vector<HostArray> outputs;
+    runner->run(inputs, outputs);
+    if (!outputFiles.empty() && outputFiles.size() != outputs.size())
+      return fail("the model has " + std::to_string(outputs.size()) +
+                  " outputs; give that many -o files");
+    for (auto [i, o] : llvm::enumerate(outputs)) {
+      if (!outputFiles.empty()) {
+        std::string e = writeNpy(outputFiles[i], o);
+        if (!e.empty())
+          return fail(e);
+      } else if (expectFiles.empty() && labelsFile.empty() && !repeat) {
+        llvm::outs() << interface.outputNames[i] << ": " << describeShape(o)
+                     << " = [";
+        for (int64_t k = 0; k < std::min<int64_t>(o.numElements(), 16); ++k)
+          llvm::outs() << (k ? ", " : "") << o.get(k);
+        llvm::outs() << (o.numElements() > 16 ? ", ...]\n" : "]\n");
+      }
+    }
+    int status = 0;
+    if (!expectFiles.empty()) {
+      if (expectFiles.size() != outputs.size())
+        return fail("the model has " + std::to_string(outputs.size()) +
+                    " outputs; give that many --expect files");
+      for (auto [i, path] : llvm::enumerate(expectFiles)) {
+        HostArray want;
+        std::string e = readAnyArray(path, want);
+        if (!e.empty())
+          return fail(e);
+        std::string m = compare(outputs[i], want, interface.outputNames[i]);
+        if (!m.empty()) {
+          llvm::errs() << "qc: mismatch: " << m << "\n";
+          status = 1;
+        }
+      }
+      if (!status)
+        llvm::outs() << "qc: all " << outputs.size()
+                     << " outputs match the expected values\n";
+    }
+    if (!labelsFile.empty()) {
+      HostArray labels;
+      std::string e = readAnyArray(labelsFile, labels);
+      if (!e.empty())
+        return fail(e);
+      const HostArray &o = outputs[0];
+      int64_t classes = o.shape.empty() ? 1 : o.shape.back();
+      int64_t rows = o.numElements() / classes;
+      if (labels.numElements() != rows)
+        return fail("'" + labelsFile + "' has " +
+                    std::to_string(labels.numElements()) + " labels for " +
+                    std::to_string(rows) + " predictions");
+      int64_t correct = 0;
+      for (int64_t r = 0; r < rows; ++r) {
+        int64_t best = 0;
+        for (int64_t c = 1; c < classes; ++c)
+          if (o.get(r * classes + c) > o.get(r * classes + best))
+            best = c;
+        correct += best == int64_t(labels.get(r));
+      }
+      llvm::outs() << llvm::formatv("accuracy: {0:F2}% ({1}/{2})\n",
+                                    100.0 * correct / rows, correct, rows);
+    }
+    if (repeat) {
+      std::vector<double> times;
+      for (unsigned r = 0; r < repeat; ++r) {
+        auto start = std::chrono::steady_clock::now();
+        runner->run(inputs, outputs);
+        times.push_back(std::chrono::duration<double, std::milli>(
+                            std::chrono::steady_clock::now() - start)
+                            .count());
+      }
+      std::sort(times.begin(), times.end());
+      llvm::outs() << llvm::formatv("time: {0:F4} ms per run (median of {1})\n",
+                                    times[times.size() / 2], repeat);
+    }
+    return status;
+  }
+
+  if (failed(lowerToLLVM(*module, options)))
+    return 1;
+  if (!headerFile.empty()) {
+    std::string err = writeText(
+        headerFile, generateHeader(interface, getWorkspaceSize(*module, name)));
+    if (!err.empty())
+      return fail(err);
+  }
+
+  std::string error;
+  std::string outputFile = outputFiles[0];
   auto output = openOutputFile(outputFile, &error);
   if (!output)
     return fail(error);
@@ -181,7 +579,6 @@ int main(int argc, char **argv) {
     output->keep();
     return 0;
   }
-
   auto tm = createTargetMachine(*target, error);
   if (!tm)
     return fail(error);
@@ -205,7 +602,7 @@ int main(int argc, char **argv) {
       if (failed(emitCode(*llvmModule, *tm, CodeKind::Object, os, error)))
         return fail(error);
     }
-    output.reset(); // lld writes the library itself.
+    output.reset();
     if (failed(linkShared(object, outputFile, error))) {
       llvm::sys::fs::remove(outputFile);
       return fail(error);

@@ -41,6 +41,9 @@ void registerCompilerDialects(DialectRegistry &registry);
 LogicalResult quantizeModule(ModuleOp module, const CompileOptions &options);
 LogicalResult lowerModule(ModuleOp module, const CompileOptions &options);
 
+/// Only the lowering (for a module quantizeModule already ran on).
+LogicalResult lowerToLLVM(ModuleOp module, const CompileOptions &options);
+
 } // namespace qc
 } // namespace mlir
 

@@ -22,9 +22,13 @@ struct ApproximateMathPass
     : public mlir::qc::impl::QCApproximateMathBase<ApproximateMathPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
+    // powf becomes exp(y * log(x)) (with its sign and special cases), and
+    // exp, log, tanh and erf become polynomials.
+    math::populateExpansionPatterns(patterns, {"powf"});
     populateMathPolynomialApproximationPatterns(
         patterns, [](StringRef name) {
-          return name == "exp" || name == "tanh" || name == "erf";
+          return name == "exp" || name == "log" || name == "tanh" ||
+                 name == "erf";
         });
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

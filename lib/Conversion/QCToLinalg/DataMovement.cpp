@@ -57,9 +57,24 @@ struct TransposeLowering : OpLowering {
   }
 };
 
+struct SliceLowering : OpLowering {
+  LogicalResult lower(Operation *o, LoweringState &state) const override {
+    auto op = cast<SliceOp>(o);
+    OpBuilder &b = state.builder;
+    auto outType = cast<MemRefType>(state.result.getType());
+    SmallVector<int64_t> strides(outType.getRank(), 1);
+    Value block = memref::SubViewOp::create(b, op.getLoc(), state.operands[0],
+                                            op.getOffsets(), outType.getShape(),
+                                            strides);
+    emitCopy(b, op.getLoc(), block, state.result);
+    return success();
+  }
+};
+
 } // namespace
 
 void lowering::registerDataMovementLowerings(LoweringRegistry &registry) {
   registry["qc.concat"] = std::make_unique<ConcatLowering>();
   registry["qc.transpose"] = std::make_unique<TransposeLowering>();
+  registry["qc.slice"] = std::make_unique<SliceLowering>();
 }

@@ -121,7 +121,12 @@ void lowering::registerElementwiseLowerings(LoweringRegistry &registry) {
   registry["qc.sub"] = std::make_unique<BinaryLowering<arith::SubFOp>>();
   registry["qc.mul"] = std::make_unique<BinaryLowering<arith::MulFOp>>();
   registry["qc.div"] = std::make_unique<BinaryLowering<arith::DivFOp>>();
+  registry["qc.pow"] = std::make_unique<BinaryLowering<math::PowFOp>>();
   registry["qc.clamp"] = std::make_unique<ClampLowering>();
+  registry["qc.sqrt"] = std::make_unique<UnaryLowering>(
+      [](OpBuilder &b, Location l, Value x) -> Value {
+        return math::SqrtOp::create(b, l, x);
+      });
   registry["qc.sigmoid"] = std::make_unique<UnaryLowering>(sigmoid);
   registry["qc.tanh"] = std::make_unique<UnaryLowering>(
       [](OpBuilder &b, Location l, Value x) -> Value {

@@ -64,7 +64,9 @@ public:
   /// Operand buffers (null for an operand that is absent), the result's, and
   /// the scratch buffers the lowering asked for, in order.
   SmallVector<Value> operands;
+  /// The buffer of result #0, and of every result.
   Value result;
+  SmallVector<Value> results;
   SmallVector<Value> scratch;
 
   /// A read-only buffer holding `value` (a memref.global in the module).

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Kernels.h"
 #include "Lowering.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -219,9 +220,134 @@ struct LayerNormLowering : OpLowering {
   }
 };
 
+struct ReduceMeanLowering : OpLowering {
+  static SmallVector<int64_t> keptShape(ReduceMeanOp op, int64_t &count) {
+    auto type = op.getInput().getType();
+    SmallVector<int64_t> shape(type.getShape());
+    count = 1;
+    for (int64_t a : op.getAxes()) {
+      int64_t d = a < 0 ? a + type.getRank() : a;
+      count *= shape[d];
+      shape[d] = 1;
+    }
+    return shape;
+  }
+
+  SmallVector<MemRefType> getScratch(Operation *o,
+                                     const LoweringOptions &) const override {
+    auto op = cast<ReduceMeanOp>(o);
+    int64_t count;
+    return {MemRefType::get(keptShape(op, count),
+                            Float32Type::get(op.getContext()))};
+  }
+
+  LogicalResult lower(Operation *o, LoweringState &state) const override {
+    auto op = cast<ReduceMeanOp>(o);
+    OpBuilder &b = state.builder;
+    Location loc = op.getLoc();
+    int64_t count;
+    SmallVector<int64_t> kept = keptShape(op, count);
+    ElementInfo in = getElementInfo(op.getInput().getType());
+    ElementInfo out = getElementInfo(op.getType());
+    ParamOperands p;
+    if (in.quant)
+      p = getParamOperands(state, loc, in.quant);
+    Value sum = state.scratch[0];
+    auto type = op.getInput().getType();
+    unsigned rank = type.getRank();
+    SmallVector<AffineExpr> exprs;
+    SmallVector<utils::IteratorType> iterators;
+    for (unsigned d = 0; d < rank; ++d) {
+      bool isAxis = llvm::any_of(op.getAxes(), [&](int64_t a) {
+        return (a < 0 ? a + rank : a) == d;
+      });
+      exprs.push_back(isAxis ? getAffineConstantExpr(0, b.getContext())
+                             : getAffineDimExpr(d, b.getContext()));
+      iterators.push_back(isAxis ? utils::IteratorType::reduction
+                                 : utils::IteratorType::parallel);
+    }
+    emitFill(b, loc, sum, constantOf(b, loc, b.getF32Type(), 0.0));
+    buildGeneric(b, loc, state.operands[0], sum,
+                 {b.getMultiDimIdentityMap(rank),
+                  AffineMap::get(rank, 0, exprs, b.getContext())},
+                 iterators, [&](OpBuilder &nb, Location l, ValueRange args) {
+                   Value x = toFloat(nb, l, args[0], in, p);
+                   Value next = arith::AddFOp::create(nb, l, args[1], x);
+                   linalg::YieldOp::create(nb, l, next);
+                 });
+    Value n = constantOf(b, loc, b.getF32Type(), double(count));
+    emitPointwise(b, loc, {sum}, reshapeBuffer(b, loc, state.result, kept),
+                  [&](OpBuilder &nb, Location l, ValueRange args) {
+                    return fromFloat(
+                        nb, l, arith::DivFOp::create(nb, l, args[0], n), out);
+                  });
+    return success();
+  }
+};
+
+/// lo = min(0, min x), hi = max(0, max x), scale = (hi - lo) / 255,
+/// zp = saturate(rint(-lo / scale)), then a runtime-parameter quantize.
+struct DynamicQuantizeLowering : OpLowering {
+  SmallVector<MemRefType> getScratch(Operation *o,
+                                     const LoweringOptions &) const override {
+    auto f32 = Float32Type::get(o->getContext());
+    return {MemRefType::get({}, f32), MemRefType::get({}, f32)};
+  }
+
+  LogicalResult lower(Operation *o, LoweringState &state) const override {
+    auto op = cast<DynamicQuantizeOp>(o);
+    OpBuilder &b = state.builder;
+    Location loc = op.getLoc();
+    Type f32 = b.getF32Type();
+    Value lo = state.scratch[0], hi = state.scratch[1];
+    unsigned rank = op.getInput().getType().getRank();
+    SmallVector<utils::IteratorType> all(rank, utils::IteratorType::reduction);
+    AffineMap id = b.getMultiDimIdentityMap(rank);
+    AffineMap scalar = AffineMap::get(rank, 0, {}, b.getContext());
+    // Starting from 0 includes 0 in the range, as the definition asks.
+    emitFill(b, loc, lo, constantOf(b, loc, f32, 0.0));
+    emitFill(b, loc, hi, constantOf(b, loc, f32, 0.0));
+    buildGeneric(b, loc, state.operands[0], ValueRange{lo, hi},
+                 {id, scalar, scalar}, all,
+                 [](OpBuilder &nb, Location l, ValueRange args) {
+                   linalg::YieldOp::create(
+                       nb, l,
+                       ValueRange{
+                           arith::MinNumFOp::create(nb, l, args[1], args[0]),
+                           arith::MaxNumFOp::create(nb, l, args[2], args[0])});
+                 });
+    Value l = memref::LoadOp::create(b, loc, lo);
+    Value h = memref::LoadOp::create(b, loc, hi);
+    Value scale = arith::DivFOp::create(b, loc,
+                                        arith::SubFOp::create(b, loc, h, l),
+                                        constantOf(b, loc, f32, 255.0));
+    Value zpf = arith::DivFOp::create(b, loc, arith::NegFOp::create(b, loc, l),
+                                      scale);
+    // A zero scale (an all-zero tensor) gives zero point 0.
+    Value zero = constantOf(b, loc, f32, 0.0);
+    Value isZero = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                         scale, zero);
+    zpf = arith::SelectOp::create(b, loc, isZero, zero, zpf);
+    Value zp = emitRoundClampToStorage(
+        b, loc, zpf, constantOf(b, loc, b.getI64Type(), int64_t(0)),
+        StorageRange::get(8, false), 8);
+    memref::StoreOp::create(b, loc, scale, state.results[1]);
+    memref::StoreOp::create(b, loc, zp, state.results[2]);
+    Value zp64 = arith::ExtUIOp::create(b, loc, b.getI64Type(), zp);
+    emitPointwise(b, loc, {state.operands[0]}, state.results[0],
+                  [&](OpBuilder &nb, Location lc, ValueRange args) {
+                    return emitQuantize(nb, lc, args[0], scale, zp64,
+                                        StorageRange::get(8, false), 8);
+                  });
+    return success();
+  }
+};
+
 } // namespace
 
 void lowering::registerNormalizationLowerings(LoweringRegistry &registry) {
   registry["qc.softmax"] = std::make_unique<SoftmaxLowering>();
   registry["qc.layer_norm"] = std::make_unique<LayerNormLowering>();
+  registry["qc.reduce_mean"] = std::make_unique<ReduceMeanLowering>();
+  registry["qc.dynamic_quantize"] = std::make_unique<DynamicQuantizeLowering>();
 }

@@ -281,12 +281,15 @@ LogicalResult FunctionLowering::run() {
           b, opLoc, type, source, 0, type.getShape(), strides);
       continue;
     }
-    auto outIt = inOutput.find(result);
-    if (outIt != inOutput.end())
-      buffers[result] = entry->getArgument(numInputs + outIt->second);
-    else
-      buffers[result] = view(offsets.lookup(result),
-                             getBufferType(result.getType()));
+    state.results.clear();
+    for (Value r : op->getResults()) {
+      auto outIt = inOutput.find(r);
+      if (outIt != inOutput.end())
+        buffers[r] = entry->getArgument(numInputs + outIt->second);
+      else
+        buffers[r] = view(offsets.lookup(r), getBufferType(r.getType()));
+      state.results.push_back(buffers[r]);
+    }
 
     state.operands.clear();
     for (Value operand : op->getOperands())

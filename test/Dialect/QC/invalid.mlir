@@ -581,3 +581,67 @@ func.func @layer_norm_epsilon(%a: tensor<2x3xf32>, %g: tensor<3xf32>) {
   %0 = qc.layer_norm %a, %g {epsilon = -1.0 : f32} : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
   return
 }
+
+// -----
+
+func.func @reduce_mean_axis(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{axis 2 is out of range for rank 2}}
+  %0 = qc.reduce_mean %a {axes = array<i64: 2>} : (tensor<2x3xf32>) -> tensor<2x1xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_mean_repeated(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{axis -1 is repeated}}
+  %0 = qc.reduce_mean %a {axes = array<i64: 1, -1>} : (tensor<2x3xf32>) -> tensor<2x1xf32>
+  return
+}
+
+// -----
+
+func.func @slice_rank(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'offsets' and the result must have the input's rank}}
+  %0 = qc.slice %a {offsets = array<i64: 0>} : (tensor<2x3xf32>) -> tensor<2x1xf32>
+  return
+}
+
+// -----
+
+func.func @slice_bounds(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{slice of dim 1 [2, 4) is outside the input's size 3}}
+  %0 = qc.slice %a {offsets = array<i64: 0, 2>} : (tensor<2x3xf32>) -> tensor<2x2xf32>
+  return
+}
+
+// -----
+
+func.func @slice_type(%a: tensor<2x3x!quant.uniform<u8:f32, 0.5>>) {
+  // expected-error @+1 {{element type must not change}}
+  %0 = qc.slice %a {offsets = array<i64: 0, 0>} : (tensor<2x3x!quant.uniform<u8:f32, 0.5>>) -> tensor<2x2x!quant.uniform<u8:f32, 0.25>>
+  return
+}
+
+// -----
+
+func.func @dynamic_quantize_type(%x: tensor<6xf32>) {
+  // expected-error @+1 {{result must have ui8 elements}}
+  %q, %s, %z = qc.dynamic_quantize %x : tensor<6xf32> -> tensor<6xi8>, tensor<f32>, tensor<i8>
+  return
+}
+
+// -----
+
+func.func @dynamic_quantize_shape(%x: tensor<6xf32>) {
+  // expected-error @+1 {{input and result shapes must match}}
+  %q, %s, %z = qc.dynamic_quantize %x : tensor<6xf32> -> tensor<5xui8>, tensor<f32>, tensor<ui8>
+  return
+}
+
+// -----
+
+func.func @dynamic_quantize_params(%x: tensor<6xf32>) {
+  // expected-error @+1 {{scale must be tensor<f32> and zero point tensor<ui8>}}
+  %q, %s, %z = qc.dynamic_quantize %x : tensor<6xf32> -> tensor<6xui8>, tensor<1xf32>, tensor<ui8>
+  return
+}

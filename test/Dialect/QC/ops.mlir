@@ -203,3 +203,29 @@ func.func @layer_norm(%x: tensor<4x16xf32>, %g: tensor<16xf32>, %b: tensor<16xf3
   %2 = qc.layer_norm %q, %qg : (tensor<4x16x!u8>, tensor<16x!i8>) -> tensor<4x16x!u8b>
   return %0, %1, %2 : tensor<4x16xf32>, tensor<2x4x16xf32>, tensor<4x16x!u8b>
 }
+
+// CHECK-LABEL: func.func @transformer_helpers
+func.func @transformer_helpers(%x: tensor<4x48xf32>, %q: tensor<4x48x!quant.uniform<u8:f32, 0.5:128>>)
+    -> (tensor<4x1xf32>, tensor<4xf32>, tensor<4x16xf32>, tensor<4x16x!quant.uniform<u8:f32, 0.5:128>>, tensor<4x48xf32>, tensor<4x48xf32>) {
+  // CHECK: qc.reduce_mean %{{.*}} {axes = array<i64: -1>} : (tensor<4x48xf32>) -> tensor<4x1xf32>
+  %m = qc.reduce_mean %x {axes = array<i64: -1>} : (tensor<4x48xf32>) -> tensor<4x1xf32>
+  // CHECK: qc.reduce_mean %{{.*}} {axes = array<i64: 1>, keepdims = false} : (tensor<4x48xf32>) -> tensor<4xf32>
+  %n = qc.reduce_mean %x {axes = array<i64: 1>, keepdims = false} : (tensor<4x48xf32>) -> tensor<4xf32>
+  // CHECK: qc.slice %{{.*}} {offsets = array<i64: 0, 16>} : (tensor<4x48xf32>) -> tensor<4x16xf32>
+  %s = qc.slice %x {offsets = array<i64: 0, 16>} : (tensor<4x48xf32>) -> tensor<4x16xf32>
+  // CHECK: qc.slice %{{.*}} {offsets = array<i64: 0, 32>} : (tensor<4x48x!quant.uniform<u8:f32, 5.000000e-01:128>>) -> tensor<4x16x!quant.uniform<u8:f32, 5.000000e-01:128>>
+  %t = qc.slice %q {offsets = array<i64: 0, 32>} : (tensor<4x48x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<4x16x!quant.uniform<u8:f32, 0.5:128>>
+  // CHECK: qc.pow %{{.*}}, %{{.*}} : (tensor<4x48xf32>, tensor<f32>) -> tensor<4x48xf32>
+  %two = arith.constant dense<2.0> : tensor<f32>
+  %p = qc.pow %x, %two : (tensor<4x48xf32>, tensor<f32>) -> tensor<4x48xf32>
+  // CHECK: qc.sqrt %{{.*}} : (tensor<4x48xf32>) -> tensor<4x48xf32>
+  %r = qc.sqrt %p : (tensor<4x48xf32>) -> tensor<4x48xf32>
+  return %m, %n, %s, %t, %p, %r : tensor<4x1xf32>, tensor<4xf32>, tensor<4x16xf32>, tensor<4x16x!quant.uniform<u8:f32, 0.5:128>>, tensor<4x48xf32>, tensor<4x48xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_quantize
+func.func @dynamic_quantize(%x: tensor<6xf32>) -> (tensor<6xui8>, tensor<f32>, tensor<ui8>) {
+  // CHECK: qc.dynamic_quantize %{{.*}} : tensor<6xf32> -> tensor<6xui8>, tensor<f32>, tensor<ui8>
+  %q, %s, %z = qc.dynamic_quantize %x : tensor<6xf32> -> tensor<6xui8>, tensor<f32>, tensor<ui8>
+  return %q, %s, %z : tensor<6xui8>, tensor<f32>, tensor<ui8>
+}

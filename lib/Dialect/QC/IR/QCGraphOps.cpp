@@ -328,6 +328,7 @@ QC_DEFINE_BINARY(AddOp)
 QC_DEFINE_BINARY(SubOp)
 QC_DEFINE_BINARY(MulOp)
 QC_DEFINE_BINARY(DivOp)
+QC_DEFINE_BINARY(PowOp)
 #undef QC_DEFINE_BINARY
 
 //===----------------------------------------------------------------------===//
@@ -557,3 +558,70 @@ LogicalResult LayerNormOp::verify() {
 
 QuantRule LayerNormOp::getQuantRule() { return QuantRule::Free; }
 SmallVector<unsigned> LayerNormOp::getActivationOperands() { return {0}; }
+
+LogicalResult SqrtOp::verify() { return verifyGraphTypes(*this); }
+QuantRule SqrtOp::getQuantRule() { return QuantRule::Free; }
+
+//===----------------------------------------------------------------------===//
+// ReduceMeanOp / SliceOp / DynamicQuantizeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReduceMeanOp::verify() {
+  auto inType = getInput().getType();
+  int64_t rank = inType.getRank();
+  SmallVector<bool> reduced(rank, false);
+  for (int64_t a : getAxes()) {
+    if (a < -rank || a >= rank)
+      return emitOpError("axis ") << a << " is out of range for rank " << rank;
+    int64_t n = a < 0 ? a + rank : a;
+    if (reduced[n])
+      return emitOpError("axis ") << a << " is repeated";
+    reduced[n] = true;
+  }
+  SmallVector<int64_t> expected;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (!reduced[d])
+      expected.push_back(inType.getDimSize(d));
+    else if (getKeepdims())
+      expected.push_back(1);
+  }
+  if (failed(verifyResultShape(*this, getType(), expected)))
+    return failure();
+  return verifyGraphTypes(*this);
+}
+
+QuantRule ReduceMeanOp::getQuantRule() { return QuantRule::Free; }
+
+LogicalResult SliceOp::verify() {
+  auto inType = getInput().getType();
+  auto outType = getType();
+  ArrayRef<int64_t> offsets = getOffsets();
+  if (static_cast<int64_t>(offsets.size()) != inType.getRank() ||
+      outType.getRank() != inType.getRank())
+    return emitOpError("'offsets' and the result must have the input's rank");
+  for (int64_t d = 0; d < inType.getRank(); ++d)
+    if (offsets[d] < 0 ||
+        offsets[d] + outType.getDimSize(d) > inType.getDimSize(d))
+      return emitOpError("slice of dim ")
+             << d << " [" << offsets[d] << ", "
+             << offsets[d] + outType.getDimSize(d)
+             << ") is outside the input's size " << inType.getDimSize(d);
+  if (inType.getElementType() != outType.getElementType())
+    return emitOpError("element type must not change");
+  return verifyGraphTypes(*this);
+}
+
+QuantRule SliceOp::getQuantRule() { return QuantRule::SameAsInput; }
+
+LogicalResult DynamicQuantizeOp::verify() {
+  auto out = cast<IntegerType>(getOutput().getType().getElementType());
+  if (out.getWidth() != 8 || !out.isUnsigned())
+    return emitOpError("result must have ui8 elements");
+  if (getOutput().getType().getShape() != getInput().getType().getShape())
+    return emitOpError("input and result shapes must match");
+  if (getScale().getType().getRank() != 0 ||
+      getZeroPoint().getType().getRank() != 0 ||
+      getZeroPoint().getType().getElementType() != out)
+    return emitOpError("scale must be tensor<f32> and zero point tensor<ui8>");
+  return success();
+}

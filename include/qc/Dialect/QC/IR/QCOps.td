@@ -396,6 +396,21 @@ class QC_UnaryOp<string mnemonic, string what, string fixedRange>
   let hasVerifier = 1;
 }
 
+def QC_PowOp : QC_BinaryOp<"pow", "power", "lhs ^ rhs">;
+
+def QC_SqrtOp : QC_Op<"sqrt", [Pure, SameOperandsAndResultShape,
+    DeclareOpInterfaceMethods<QC_QuantPropagationInterface>]> {
+  let summary = "Elementwise square root";
+  let description = [{
+    `sqrt(x)` in f32 (NaN for negative values); quantized operands go through
+    the float domain.
+  }];
+  let arguments = (ins QC_Tensor:$input);
+  let results = (outs QC_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 def QC_SigmoidOp : QC_UnaryOp<"sigmoid", "logistic sigmoid 1 / (1 + exp(-x))",
     "The output range is [0, 1]: quantized results conventionally use scale "
     "1/256 with zero point 0 (u8) or -128 (i8).">;
@@ -427,6 +442,66 @@ def QC_LayerNormOp : QC_Op<"layer_norm", [Pure,
   let results = (outs QC_Tensor:$output);
   let assemblyFormat = [{
     $input `,` $scale (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QC_ReduceMeanOp : QC_Op<"reduce_mean", [Pure,
+    DeclareOpInterfaceMethods<QC_QuantPropagationInterface>]> {
+  let summary = "Mean over some axes (ONNX ReduceMean)";
+  let description = [{
+    The f32 mean over `axes` (negative counts from the back); with
+    `keepdims` the reduced dims stay with size 1. Quantized operands go
+    through the float domain.
+
+    ```mlir
+    %m = qc.reduce_mean %x {axes = array<i64: -1>, keepdims = true}
+        : (tensor<4x16xf32>) -> tensor<4x1xf32>
+    ```
+  }];
+  let arguments = (ins QC_Tensor:$input, DenseI64ArrayAttr:$axes,
+                       DefaultValuedAttr<BoolAttr, "true">:$keepdims);
+  let results = (outs QC_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def QC_SliceOp : QC_Op<"slice", [Pure,
+    DeclareOpInterfaceMethods<QC_QuantPropagationInterface>]> {
+  let summary = "A contiguous block of a tensor (ONNX Slice with step 1, Split)";
+  let description = [{
+    `output[i] = input[offsets + i]` for every index of the result, whose
+    type gives the sizes. Quantized operands keep their parameters.
+
+    ```mlir
+    %q = qc.slice %qkv {offsets = array<i64: 0, 16>} : (tensor<4x48xf32>) -> tensor<4x16xf32>
+    ```
+  }];
+  let arguments = (ins QC_Tensor:$input, DenseI64ArrayAttr:$offsets);
+  let results = (outs QC_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def QC_DynamicQuantizeOp : QC_Op<"dynamic_quantize", [Pure]> {
+  let summary = "Quantizes with parameters computed from the data (ONNX DynamicQuantizeLinear)";
+  let description = [{
+    With `lo = min(0, min(x))` and `hi = max(0, max(x))` over the whole
+    tensor: `scale = (hi - lo) / 255` and `zero_point = saturate(
+    roundHalfToEven(-lo / scale))` (u8), then `q = saturate(roundHalfToEven(
+    x / scale) + zero_point)`, all in f32. An all-zero tensor has scale 0 and
+    quantizes to 0. Returns the u8 tensor, the scale and the zero point.
+
+    ```mlir
+    %q, %s, %z = qc.dynamic_quantize %x : tensor<6xf32> -> tensor<6xui8>, tensor<f32>, tensor<ui8>
+    ```
+  }];
+  let arguments = (ins QC_F32Tensor:$input);
+  let results = (outs QC_IntTensor:$output, QC_F32Tensor:$scale,
+                      QC_IntTensor:$zero_point);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($output) `,` type($scale) `,`
+    type($zero_point)
   }];
   let hasVerifier = 1;
 }

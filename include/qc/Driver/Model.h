@@ -1,0 +1,120 @@
+//===- Model.h - Loading, running and describing models ---------*- C++ -*-===//
+//
+// The pieces of the `qc` tool that are more than flag parsing: reading a
+// model (ONNX or MLIR), the C header of a compiled model, JIT-running a
+// model on arrays, and calibration.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QC_DRIVER_MODEL_H
+#define QC_DRIVER_MODEL_H
+
+#include "qc/Codegen/Codegen.h"
+#include "qc/Driver/Compiler.h"
+#include "qc/Support/Npy.h"
+#include "qc/Target/ONNX/Importer.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+namespace llvm {
+class SourceMgr;
+}
+
+namespace mlir::qc {
+
+/// Reads `path`: an ONNX model (.onnx) or MLIR. Diagnostics go to the
+/// context; returns null on error.
+OwningOpRef<ModuleOp> loadModel(llvm::StringRef path, MLIRContext *context,
+                                llvm::SourceMgr &sourceMgr,
+                                const ImportOptions &options);
+
+/// The single model function of a module (the first public function).
+func::FuncOp getModelFunction(ModuleOp module);
+
+/// Renames the model function (the symbol prefix of the library).
+void renameModel(ModuleOp module, llvm::StringRef name);
+
+/// The names of the model's inputs and outputs (from the ONNX graph, or
+/// arg0.../result0...).
+SmallVector<std::string> getInputNames(func::FuncOp func);
+SmallVector<std::string> getOutputNames(func::FuncOp func);
+
+/// The numpy dtype of a tensor type's storage ("float32", "uint8", ...).
+std::string getDtype(Type tensorType);
+
+/// What the C interface of a model looks like, captured before lowering.
+struct ModelInterface {
+  std::string name;
+  SmallVector<std::string> inputNames, outputNames;
+  SmallVector<RankedTensorType> inputTypes, outputTypes;
+};
+ModelInterface getModelInterface(func::FuncOp func);
+
+/// The workspace size of a lowered module's model (0 if unknown).
+int64_t getWorkspaceSize(ModuleOp lowered, llvm::StringRef name);
+
+/// The C header declaring the model's library.
+std::string generateHeader(const ModelInterface &model,
+                           int64_t workspaceSize);
+
+/// A model compiled in process, callable on arrays.
+class Runner {
+public:
+  /// Lowers (a clone of) `module` for `options` and JIT-compiles it.
+  static std::unique_ptr<Runner> create(ModuleOp module,
+                                        const CompileOptions &options,
+                                        std::string &error);
+
+  const SmallVector<RankedTensorType> &inputTypes() const { return inputs; }
+  const SmallVector<RankedTensorType> &outputTypes() const { return outputs; }
+
+  /// Checks the arrays against the input types.
+  std::string check(llvm::ArrayRef<HostArray> in) const;
+  /// Runs the model once. `out` is resized to the outputs.
+  void run(llvm::ArrayRef<HostArray> in, std::vector<HostArray> &out);
+
+private:
+  std::unique_ptr<JitModule> jit;
+  JitModule::RunFn fn = nullptr;
+  std::vector<uint8_t> workspace;
+  SmallVector<RankedTensorType> inputs, outputs;
+};
+
+/// Calibration samples: for each sample, one array per model input.
+using Samples = std::vector<std::vector<HostArray>>;
+
+/// Reads samples from a .npy (samples along the first axis, split to the
+/// model's batch size) or a folder (one .npy/.pb per sample, or ONNX
+/// test_data_set_N folders of input_K.pb).
+std::string readSamples(llvm::StringRef path, func::FuncOp func,
+                        Samples &samples, size_t limit);
+
+enum class CalibrationMethod { MinMax, Percentile, Entropy, Mse };
+
+struct CalibrationOptions {
+  CalibrationMethod method = CalibrationMethod::MinMax;
+  double percentile = 99.99;
+  bool progress = false;
+};
+
+/// Runs the float model on the samples and attaches a qc.stats op to every
+/// f32 value the model computes.
+LogicalResult calibrate(ModuleOp module, const Samples &samples,
+                        const CalibrationOptions &options);
+
+/// Per-layer error of the quantized model against the float one, measured
+/// on `samples`: SQNR in dB per named op (ONNX node), in graph order.
+struct LayerError {
+  std::string name;
+  std::string op;
+  double sqnrDb = 0;
+};
+LogicalResult measureLayerErrors(ModuleOp floatModule, ModuleOp quantModule,
+                                 const Samples &samples,
+                                 std::vector<LayerError> &errors);
+
+} // namespace mlir::qc
+
+#endif // QC_DRIVER_MODEL_H

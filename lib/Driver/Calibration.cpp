@@ -1,0 +1,504 @@
+//===- Calibration.cpp - Statistics from running the float model ----------===//
+//
+// Calibration runs the float model (JIT-compiled with every intermediate
+// value made an extra output) on sample inputs and turns what it sees into
+// qc.stats ops: the range of each value, chosen by min/max, a percentile,
+// minimal KL divergence (entropy) or minimal quantization MSE over a
+// 2048-bin histogram. The same machinery measures, per layer, the error of
+// the quantized model against the float one (the --report).
+//
+//===----------------------------------------------------------------------===//
+
+#include "qc/Driver/Model.h"
+#include "qc/Dialect/QC/IR/QCOps.h"
+#include "qc/Dialect/QC/IR/QCTypeUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::qc;
+
+//===----------------------------------------------------------------------===//
+// Samples
+//===----------------------------------------------------------------------===//
+
+static std::string readArray(StringRef path, HostArray &a) {
+  if (path.ends_with(".pb"))
+    return readTensorProto(path, a);
+  return readNpy(path, a);
+}
+
+/// float64 data (numpy's default) becomes float32 where the model wants it.
+static void convertForInput(HostArray &a, RankedTensorType type) {
+  if (a.dtype == "float64" && getDtype(type) == "float32") {
+    HostArray f;
+    f.dtype = "float32";
+    f.shape = a.shape;
+    f.data.resize(a.numElements() * 4);
+    for (int64_t i = 0; i < a.numElements(); ++i) {
+      float v = float(a.get(i));
+      std::memcpy(f.data.data() + 4 * i, &v, 4);
+    }
+    a = std::move(f);
+  }
+}
+
+std::string mlir::qc::readSamples(StringRef path, func::FuncOp func,
+                                  Samples &samples, size_t limit) {
+  auto types = func.getArgumentTypes();
+  if (llvm::sys::fs::is_directory(path)) {
+    std::error_code ec;
+    std::vector<std::string> entries;
+    for (llvm::sys::fs::directory_iterator it(path, ec), end; it != end && !ec;
+         it.increment(ec))
+      entries.push_back(it->path());
+    if (ec)
+      return "cannot list '" + path.str() + "': " + ec.message();
+    llvm::sort(entries);
+    for (const std::string &e : entries) {
+      if (samples.size() >= limit)
+        break;
+      std::vector<HostArray> sample;
+      if (llvm::sys::fs::is_directory(e)) {
+        for (size_t k = 0; k < types.size(); ++k) {
+          std::string base = e + "/input_" + std::to_string(k);
+          HostArray a;
+          std::string err = readArray(
+              llvm::sys::fs::exists(base + ".pb") ? base + ".pb" : base + ".npy",
+              a);
+          if (!err.empty())
+            return err;
+          convertForInput(a, cast<RankedTensorType>(types[k]));
+          sample.push_back(std::move(a));
+        }
+      } else if (StringRef(e).ends_with(".npy") || StringRef(e).ends_with(".pb")) {
+        if (types.size() != 1)
+          return "'" + path.str() + "': one file per sample works for "
+                 "single-input models; use test_data_set_N/input_K folders";
+        HostArray a;
+        std::string err = readArray(e, a);
+        if (!err.empty())
+          return err;
+        convertForInput(a, cast<RankedTensorType>(types[0]));
+        sample.push_back(std::move(a));
+      } else {
+        continue;
+      }
+      samples.push_back(std::move(sample));
+    }
+    if (samples.empty())
+      return "'" + path.str() + "' holds no samples (.npy, .pb or "
+             "test_data_set_N folders)";
+    return "";
+  }
+  if (types.size() != 1)
+    return "a .npy of samples works for single-input models; the model has " +
+           std::to_string(types.size()) + " inputs (use a folder)";
+  auto type = cast<RankedTensorType>(types[0]);
+  HostArray all;
+  std::string err = readArray(path, all);
+  if (!err.empty())
+    return err;
+  convertForInput(all, type);
+  if (all.dtype != getDtype(type))
+    return "'" + path.str() + "' holds " + all.dtype + " but the input is " +
+           getDtype(type);
+  ArrayRef<int64_t> want = type.getShape();
+  if (want.empty() || all.shape.size() != want.size() ||
+      ArrayRef<int64_t>(all.shape).drop_front() != want.drop_front())
+    return "'" + path.str() + "' must hold samples of the input's shape "
+           "along its first axis";
+  int64_t batch = want[0], n = all.shape[0] / batch;
+  size_t bytes = type.getNumElements() * all.elementSize();
+  for (int64_t i = 0; i < n && samples.size() < limit; ++i) {
+    HostArray a;
+    a.dtype = all.dtype;
+    a.shape.assign(want.begin(), want.end());
+    a.data.assign(all.data.begin() + i * bytes,
+                  all.data.begin() + (i + 1) * bytes);
+    samples.push_back({std::move(a)});
+  }
+  if (samples.empty())
+    return "'" + path.str() + "' holds fewer samples than one batch";
+  return "";
+}
+
+//===----------------------------------------------------------------------===//
+// Observing values
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Shows progress on a terminal.
+class Progress {
+public:
+  Progress(StringRef what, size_t total, bool enabled)
+      : what(what.str()), total(total),
+        enabled(enabled && llvm::sys::Process::StandardErrIsDisplayed()) {}
+  void step(size_t done) {
+    if (!enabled)
+      return;
+    unsigned width = 30, filled = total ? unsigned(width * done / total) : 0;
+    llvm::errs() << "\r" << what << " [" << std::string(filled, '#')
+                 << std::string(width - filled, '.') << "] " << done << "/"
+                 << total;
+    if (done == total)
+      llvm::errs() << "\n";
+    llvm::errs().flush();
+  }
+
+private:
+  std::string what;
+  size_t total;
+  bool enabled;
+};
+
+bool isF32Tensor(Value v) {
+  auto t = dyn_cast<RankedTensorType>(v.getType());
+  return t && t.getElementType().isF32();
+}
+
+/// The values calibration observes, in a deterministic order: the f32
+/// arguments, then the f32 results of every op but constants.
+SmallVector<Value> observedValues(func::FuncOp func) {
+  SmallVector<Value> values;
+  for (BlockArgument a : func.getArguments())
+    if (isF32Tensor(a))
+      values.push_back(a);
+  func.walk([&](Operation *op) {
+    if (op == func.getOperation() || op->hasTrait<OpTrait::ConstantLike>() ||
+        isa<StatsOp>(op))
+      return;
+    for (Value r : op->getResults())
+      if (isF32Tensor(r))
+        values.push_back(r);
+  });
+  return values;
+}
+
+/// Adds `values` to the results of `func`.
+void addOutputs(func::FuncOp func, ArrayRef<Value> values) {
+  auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+  SmallVector<Value> operands(ret.getOperands());
+  operands.append(values.begin(), values.end());
+  OpBuilder b(ret);
+  func::ReturnOp::create(b, ret.getLoc(), operands);
+  ret.erase();
+  SmallVector<Type> types;
+  for (Value v : operands)
+    types.push_back(v.getType());
+  func.setType(FunctionType::get(func.getContext(), func.getArgumentTypes(),
+                                 types));
+}
+
+const float *floats(const HostArray &a) {
+  return reinterpret_cast<const float *>(a.data.data());
+}
+
+constexpr int kBins = 2048;
+
+struct Observed {
+  double lo = std::numeric_limits<double>::infinity();
+  double hi = -std::numeric_limits<double>::infinity();
+  std::vector<double> histogram;
+};
+
+/// Expected squared error of quantizing the histogram's values into
+/// [lo, hi] with 8 bits (asymmetric, as activations are).
+double quantizationMse(const Observed &o, double lo, double hi) {
+  auto p = computeQuantParams(lo, hi, QuantScheme{8, false, false, false});
+  if (!p) {
+    llvm::consumeError(p.takeError());
+    return std::numeric_limits<double>::infinity();
+  }
+  double width = (o.hi - o.lo) / kBins, err = 0;
+  StorageRange r = StorageRange::get(8, false);
+  for (int i = 0; i < kBins; ++i) {
+    if (o.histogram[i] == 0)
+      continue;
+    float x = float(o.lo + (i + 0.5) * width);
+    float back = dequantize(quantize(x, float(p->scale), p->zeroPoint, r),
+                            float(p->scale), p->zeroPoint);
+    err += o.histogram[i] * double(x - back) * double(x - back);
+  }
+  return err;
+}
+
+/// KL divergence of the histogram's head [0, n) (outliers folded into its
+/// last bin) from the same head quantized into `levels` bins.
+double klDivergence(const std::vector<double> &h, int n, int levels) {
+  std::vector<double> p(h.begin(), h.begin() + n);
+  for (size_t i = n; i < h.size(); ++i)
+    p[n - 1] += h[i];
+  std::vector<double> q(n, 0.0);
+  double per = double(n) / levels;
+  for (int l = 0; l < levels; ++l) {
+    int s = int(std::floor(l * per)), e = int(std::floor((l + 1) * per));
+    e = std::min(std::max(e, s + 1), n);
+    double sum = 0;
+    int nonzero = 0;
+    for (int i = s; i < e; ++i) {
+      sum += h[i];
+      nonzero += h[i] > 0;
+    }
+    for (int i = s; i < e; ++i)
+      q[i] = h[i] > 0 ? sum / nonzero : 0;
+  }
+  double pt = 0, qt = 0;
+  for (int i = 0; i < n; ++i) {
+    pt += p[i];
+    qt += q[i];
+  }
+  if (pt == 0 || qt == 0)
+    return std::numeric_limits<double>::infinity();
+  double kl = 0;
+  for (int i = 0; i < n; ++i) {
+    if (p[i] == 0)
+      continue;
+    double pi = p[i] / pt, qi = q[i] / qt;
+    if (qi == 0)
+      return std::numeric_limits<double>::infinity();
+    kl += pi * std::log(pi / qi);
+  }
+  return kl;
+}
+
+std::pair<double, double> chooseRange(const Observed &o,
+                                      const CalibrationOptions &opts) {
+  if (opts.method == CalibrationMethod::MinMax || o.lo >= o.hi)
+    return {o.lo, o.hi};
+  double width = (o.hi - o.lo) / kBins;
+  const std::vector<double> &h = o.histogram;
+  double total = 0;
+  for (double c : h)
+    total += c;
+  switch (opts.method) {
+  case CalibrationMethod::Percentile: {
+    double tail = total * (100.0 - opts.percentile) / 100.0;
+    double acc = 0;
+    int lo = 0, hi = kBins - 1;
+    while (lo < kBins - 1 && acc + h[lo] <= tail)
+      acc += h[lo++];
+    acc = 0;
+    while (hi > lo && acc + h[hi] <= tail)
+      acc += h[hi--];
+    return {o.lo + lo * width, o.lo + (hi + 1) * width};
+  }
+  case CalibrationMethod::Mse: {
+    double best = std::numeric_limits<double>::infinity();
+    std::pair<double, double> range{o.lo, o.hi};
+    for (int t = 128; t >= 8; --t) {
+      double f = t / 128.0;
+      double lo = std::min(0.0, o.lo) * f, hi = std::max(0.0, o.hi) * f;
+      double e = quantizationMse(o, lo, hi);
+      if (e < best) {
+        best = e;
+        range = {lo, hi};
+      }
+    }
+    return range;
+  }
+  case CalibrationMethod::Entropy: {
+    // On the magnitude histogram (one-sided values are the common case
+    // after ReLU): the clipping threshold with the least information loss.
+    double absMax = std::max(std::fabs(o.lo), std::fabs(o.hi));
+    std::vector<double> mag(kBins, 0.0);
+    for (int i = 0; i < kBins; ++i) {
+      double x = std::fabs(o.lo + (i + 0.5) * width);
+      int j = std::min(kBins - 1, int(x / absMax * kBins));
+      mag[j] += h[i];
+    }
+    bool oneSided = o.lo >= 0 || o.hi <= 0;
+    int levels = oneSided ? 256 : 128;
+    double best = std::numeric_limits<double>::infinity();
+    int bestN = kBins;
+    for (int n = levels; n <= kBins; n += 16) {
+      double kl = klDivergence(mag, n, levels);
+      if (kl < best) {
+        best = kl;
+        bestN = n;
+      }
+    }
+    double t = absMax * bestN / kBins;
+    return {std::max(o.lo, -t), std::min(o.hi, t)};
+  }
+  case CalibrationMethod::MinMax:
+    break;
+  }
+  return {o.lo, o.hi};
+}
+
+} // namespace
+
+LogicalResult mlir::qc::calibrate(ModuleOp module, const Samples &samples,
+                                  const CalibrationOptions &options) {
+  func::FuncOp func = getModelFunction(module);
+  SmallVector<Value> values = observedValues(func);
+  unsigned numOutputs = func.getNumResults();
+
+  OwningOpRef<ModuleOp> probe = module.clone();
+  func::FuncOp probeFunc = getModelFunction(*probe);
+  addOutputs(probeFunc, observedValues(probeFunc));
+  CompileOptions compile;
+  compile.target = &getHostTarget();
+  compile.quantize = false;
+  std::string error;
+  auto runner = Runner::create(*probe, compile, error);
+  if (!runner)
+    return module.emitError("calibration: ") << error;
+  for (const auto &s : samples) {
+    std::string err = runner->check(s);
+    if (!err.empty())
+      return module.emitError("calibration sample: ") << err;
+  }
+
+  std::vector<Observed> seen(values.size());
+  bool needHistogram = options.method != CalibrationMethod::MinMax;
+  std::vector<HostArray> out;
+  for (int pass = 0; pass < (needHistogram ? 2 : 1); ++pass) {
+    Progress progress(pass == 0 ? "calibrating" : "histograms", samples.size(),
+                      options.progress && samples.size() >= 20);
+    if (pass == 1)
+      for (Observed &o : seen)
+        o.histogram.assign(kBins, 0.0);
+    for (auto [n, sample] : llvm::enumerate(samples)) {
+      runner->run(sample, out);
+      for (size_t i = 0; i < values.size(); ++i) {
+        const HostArray &a = out[numOutputs + i];
+        const float *f = floats(a);
+        Observed &o = seen[i];
+        int64_t count = a.numElements();
+        if (pass == 0) {
+          for (int64_t k = 0; k < count; ++k) {
+            if (std::isnan(f[k]))
+              continue;
+            o.lo = std::min(o.lo, double(f[k]));
+            o.hi = std::max(o.hi, double(f[k]));
+          }
+        } else if (o.hi > o.lo) {
+          double scale = kBins / (o.hi - o.lo);
+          for (int64_t k = 0; k < count; ++k) {
+            if (std::isnan(f[k]))
+              continue;
+            int bin = std::clamp(int((double(f[k]) - o.lo) * scale), 0,
+                                 kBins - 1);
+            o.histogram[bin] += 1;
+          }
+        }
+      }
+      progress.step(n + 1);
+    }
+  }
+
+  OpBuilder b(module.getContext());
+  for (auto [v, o] : llvm::zip(values, seen)) {
+    if (!std::isfinite(o.lo) || !std::isfinite(o.hi))
+      continue; // Never finite: leave the value in f32.
+    auto [lo, hi] = chooseRange(o, options);
+    if (auto arg = dyn_cast<BlockArgument>(v))
+      b.setInsertionPointToStart(arg.getOwner());
+    else
+      b.setInsertionPointAfter(v.getDefiningOp());
+    auto stats = StatsOp::create(b, v.getLoc(), v,
+                                 StatsAttr::get(b.getContext(), lo, hi));
+    v.replaceAllUsesExcept(stats, stats);
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Per-layer error
+//===----------------------------------------------------------------------===//
+
+static std::string nameOf(Location loc) {
+  if (auto n = dyn_cast<NameLoc>(loc))
+    return n.getName().str();
+  return "";
+}
+
+LogicalResult mlir::qc::measureLayerErrors(ModuleOp floatModule,
+                                           ModuleOp quantModule,
+                                           const Samples &samples,
+                                           std::vector<LayerError> &errors) {
+  OwningOpRef<ModuleOp> fm = floatModule.clone(), qm = quantModule.clone();
+  func::FuncOp ff = getModelFunction(*fm), qf = getModelFunction(*qm);
+  unsigned numOutputs = ff.getNumResults();
+  // Float values by op name.
+  llvm::StringMap<Value> floatByName;
+  ff.walk([&](Operation *op) {
+    std::string n = nameOf(op->getLoc());
+    if (!n.empty() && op->getNumResults() == 1 && isF32Tensor(op->getResult(0)) &&
+        !op->hasTrait<OpTrait::ConstantLike>())
+      floatByName[n] = op->getResult(0);
+  });
+  // Quantized counterparts (dequantized for comparison), in graph order.
+  SmallVector<Value> fv, qv;
+  std::vector<LayerError> layers;
+  llvm::StringSet<> done;
+  qf.walk([&](Operation *op) {
+    std::string n = nameOf(op->getLoc());
+    if (n.empty() || op->getNumResults() != 1 || done.contains(n) ||
+        isa<DequantizeOp, QuantizeOp, qc::ConstantOp, arith::ConstantOp,
+            StatsOp>(op))
+      return;
+    Value r = op->getResult(0);
+    auto it = floatByName.find(n);
+    auto rt = dyn_cast<RankedTensorType>(r.getType());
+    if (it == floatByName.end() || !rt ||
+        cast<RankedTensorType>(it->second.getType()).getShape() !=
+            rt.getShape())
+      return;
+    if (isQuantized(rt)) {
+      OpBuilder b(op->getContext());
+      b.setInsertionPointAfter(op);
+      r = DequantizeOp::create(b, op->getLoc(), rt.clone(b.getF32Type()), r,
+                               Value(), Value(), IntegerAttr());
+    } else if (!isF32Tensor(r)) {
+      return;
+    }
+    done.insert(n);
+    fv.push_back(it->second);
+    qv.push_back(r);
+    layers.push_back({n, op->getName().stripDialect().str(), 0});
+  });
+  addOutputs(ff, fv);
+  addOutputs(qf, qv);
+  CompileOptions compile;
+  compile.target = &getHostTarget();
+  compile.quantize = false;
+  std::string error;
+  auto fr = Runner::create(*fm, compile, error);
+  if (!fr)
+    return floatModule.emitError("report: ") << error;
+  auto qr = Runner::create(*qm, compile, error);
+  if (!qr)
+    return quantModule.emitError("report: ") << error;
+  std::vector<double> signal(layers.size(), 0), noise(layers.size(), 0);
+  std::vector<HostArray> fo, qo;
+  for (const auto &s : samples) {
+    fr->run(s, fo);
+    qr->run(s, qo);
+    for (size_t i = 0; i < layers.size(); ++i) {
+      const float *a = floats(fo[numOutputs + i]), *q = floats(qo[numOutputs + i]);
+      for (int64_t k = 0; k < fo[numOutputs + i].numElements(); ++k) {
+        signal[i] += double(a[k]) * a[k];
+        noise[i] += double(a[k] - q[k]) * (a[k] - q[k]);
+      }
+    }
+  }
+  for (size_t i = 0; i < layers.size(); ++i)
+    layers[i].sqnrDb = noise[i] == 0 ? std::numeric_limits<double>::infinity()
+                                     : 10 * std::log10(signal[i] / noise[i]);
+  errors = std::move(layers);
+  return success();
+}

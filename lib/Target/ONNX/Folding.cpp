@@ -1,0 +1,466 @@
+//===- Folding.cpp - Evaluate ONNX nodes on constants at import -----------===//
+//
+// PyTorch's exporter computes shapes at run time (Shape -> Gather ->
+// Unsqueeze -> Concat -> Reshape ...). Once the input shapes are fixed all of
+// that is constant: these evaluators run such nodes on host constants, so
+// the qc graph sees only the resulting shapes and weights.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ImporterImpl.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::qc;
+using namespace mlir::qc::onnximport;
+
+namespace {
+
+int64_t product(ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+/// Strides of a row-major shape.
+SmallVector<int64_t> strides(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> s(shape.size(), 1);
+  for (int i = int(shape.size()) - 2; i >= 0; --i)
+    s[i] = s[i + 1] * shape[i + 1];
+  return s;
+}
+
+/// numpy broadcasting of two constants with `fn`.
+std::optional<Const> broadcast(const Const &a, const Const &b,
+                               function_ref<double(double, double)> fn,
+                               DType result) {
+  size_t rank = std::max(a.shape.size(), b.shape.size());
+  SmallVector<int64_t> shape(rank);
+  auto dim = [&](const Const &c, size_t i) -> int64_t {
+    size_t off = rank - c.shape.size();
+    return i < off ? 1 : c.shape[i - off];
+  };
+  for (size_t i = 0; i < rank; ++i) {
+    int64_t x = dim(a, i), y = dim(b, i);
+    if (x != y && x != 1 && y != 1)
+      return std::nullopt;
+    shape[i] = std::max(x, y);
+  }
+  Const out;
+  out.dtype = result;
+  out.shape = shape;
+  int64_t n = product(shape);
+  out.values.resize(n);
+  SmallVector<int64_t> os = strides(shape);
+  auto index = [&](const Const &c, int64_t flat) {
+    int64_t idx = 0, stride = 1;
+    for (int i = int(rank) - 1; i >= 0; --i) {
+      int64_t coord = (flat / os[i]) % shape[i];
+      int64_t d = dim(c, i);
+      if (d != 1)
+        idx += coord * stride;
+      stride *= d;
+    }
+    return idx;
+  };
+  for (int64_t i = 0; i < n; ++i)
+    out.values[i] = fn(a.values[index(a, i)], b.values[index(b, i)]);
+  return out;
+}
+
+bool isInt(DType t) { return t == DType::I64 || t == DType::I32 ||
+                             t == DType::I8 || t == DType::U8; }
+
+double truncIfInt(double v, DType t) {
+  return isInt(t) ? std::trunc(v) : v;
+}
+
+} // namespace
+
+bool onnximport::foldOp(Importer &im, StringRef op) {
+  const onnx::NodeProto &n = *im.node;
+  auto in = [&](int i) -> const Const & { return im.constant(i); };
+
+  if (op == "Constant") {
+    const onnx::AttributeProto *value = im.attr("value");
+    Const c;
+    if (value && value->has_t()) {
+      std::string err = toConst(value->t(), c);
+      if (!err.empty()) {
+        im.error() << err;
+        return false;
+      }
+    } else if (const auto *f = im.attr("value_float")) {
+      c.dtype = DType::F32;
+      c.values = {f->f()};
+    } else if (const auto *i = im.attr("value_int")) {
+      c.dtype = DType::I64;
+      c.values = {double(i->i())};
+    } else if (const auto *fs = im.attr("value_floats")) {
+      c.dtype = DType::F32;
+      c.shape = {fs->floats_size()};
+      c.values.assign(fs->floats().begin(), fs->floats().end());
+    } else if (const auto *is = im.attr("value_ints")) {
+      c.dtype = DType::I64;
+      c.shape = {is->ints_size()};
+      c.values.assign(is->ints().begin(), is->ints().end());
+    } else {
+      return false;
+    }
+    im.defineConst(0, std::move(c));
+    return true;
+  }
+  if (op == "Shape" || op == "Size") {
+    if (!im.has(0))
+      return false;
+    SmallVector<int64_t> shape = im.shapeOf(0);
+    if (shape.empty() && !im.isConst(0)) {
+      if (auto v = im.value(0); succeeded(v))
+        shape = Importer::shape(*v);
+    }
+    Const c;
+    c.dtype = DType::I64;
+    if (op == "Size") {
+      c.values = {double(product(shape))};
+    } else {
+      int64_t rank = shape.size();
+      int64_t start = im.attrInt("start", 0), end = im.attrInt("end", rank);
+      if (start < 0)
+        start += rank;
+      if (end < 0)
+        end += rank;
+      start = std::clamp<int64_t>(start, 0, rank);
+      end = std::clamp<int64_t>(end, start, rank);
+      for (int64_t i = start; i < end; ++i)
+        c.values.push_back(double(shape[i]));
+      c.shape = {int64_t(c.values.size())};
+    }
+    im.defineConst(0, std::move(c));
+    return true;
+  }
+  if (op == "ConstantOfShape") {
+    if (!im.isConst(0))
+      return false;
+    Const c;
+    c.dtype = DType::F32;
+    double fill = 0;
+    if (const auto *v = im.attr("value"); v && v->has_t()) {
+      Const t;
+      if (!toConst(v->t(), t).empty() || t.values.empty())
+        return false;
+      c.dtype = t.dtype;
+      fill = t.values[0];
+    }
+    for (int64_t d : in(0).asInts())
+      c.shape.push_back(d);
+    c.values.assign(product(c.shape), fill);
+    im.defineConst(0, std::move(c));
+    return true;
+  }
+  if (op == "Identity" || op == "Dropout") {
+    im.defineConst(0, in(0));
+    return true;
+  }
+  if (op == "Cast") {
+    Const c = in(0);
+    DType to = fromOnnx(int32_t(im.attrInt("to", 1)));
+    if (to == DType::Unknown)
+      return false;
+    for (double &v : c.values) {
+      v = truncIfInt(v, to);
+      if (to == DType::U8)
+        v = double(uint8_t(int64_t(v)));
+      else if (to == DType::I8)
+        v = double(int8_t(int64_t(v)));
+      else if (to == DType::F32)
+        v = double(float(v));
+      else if (to == DType::Bool)
+        v = v != 0;
+    }
+    c.dtype = to;
+    im.defineConst(0, std::move(c));
+    return true;
+  }
+  if (op == "Gather") {
+    const Const &data = in(0), &idx = in(1);
+    int64_t rank = data.shape.size();
+    int64_t axis = im.attrInt("axis", 0);
+    if (axis < 0)
+      axis += rank;
+    if (rank == 0 || axis < 0 || axis >= rank)
+      return false;
+    Const c;
+    c.dtype = data.dtype;
+    for (int64_t d = 0; d < axis; ++d)
+      c.shape.push_back(data.shape[d]);
+    c.shape.append(idx.shape.begin(), idx.shape.end());
+    for (int64_t d = axis + 1; d < rank; ++d)
+      c.shape.push_back(data.shape[d]);
+    int64_t outer = product(ArrayRef<int64_t>(data.shape).take_front(axis));
+    int64_t inner = product(ArrayRef<int64_t>(data.shape).drop_front(axis + 1));
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t k : idx.asInts()) {
+        if (k < 0)
+          k += data.shape[axis];
+        if (k < 0 || k >= data.shape[axis])
+          return false;
+        for (int64_t i = 0; i < inner; ++i)
+          c.values.push_back(
+              data.values[(o * data.shape[axis] + k) * inner + i]);
+      }
+    im.defineConst(0, std::move(c));
+    return true;
+  }
+  if (op == "Unsqueeze" || op == "Squeeze") {
+    Const c = in(0);
+    std::vector<int64_t> axes;
+    if (auto a = im.attrInts("axes"))
+      axes = *a;
+    else if (im.isConst(1))
+      axes = in(1).asInts();
+    int64_t rank = c.shape.size();
+    if (op == "Unsqueeze") {
+      int64_t outRank = rank + axes.size();
+      for (int64_t &a : axes)
+        if (a < 0)
+          a += outRank;
+      llvm::sort(axes);
+      for (int64_t a : axes)
+        c.shape.insert(c.shape.begin() + std::min<int64_t>(a, c.shape.size()),
+                       1);
+    } else {
+      SmallVector<int64_t> shape;
+      for (int64_t d = 0; d < rank; ++d) {
+        bool drop = axes.empty() ? c.shape[d] == 1
+                                 : llvm::any_of(axes, [&](int64_t a) {
+                                     return (a < 0 ? a + rank : a) == d;
+                                   });
+        if (!drop)
+          shape.push_back(c.shape[d]);
+      }
+      c.shape = shape;
+    }
+    im.defineConst(0, std::move(c));
+    return true;
+  }
+  if (op == "Concat") {
+    int64_t axis = im.attrInt("axis", 0);
+    Const c;
+    c.dtype = in(0).dtype;
+    int64_t rank = in(0).shape.size();
+    if (axis < 0)
+      axis += rank;
+    c.shape = in(0).shape;
+    c.shape[axis] = 0;
+    for (int i = 0; i < n.input_size(); ++i)
+      c.shape[axis] += in(i).shape[axis];
+    int64_t outer = product(ArrayRef<int64_t>(c.shape).take_front(axis));
+    for (int64_t o = 0; o < outer; ++o)
+      for (int i = 0; i < n.input_size(); ++i) {
+        const Const &x = in(i);
+        int64_t chunk = product(ArrayRef<int64_t>(x.shape).drop_front(axis));
+        c.values.insert(c.values.end(), x.values.begin() + o * chunk,
+                        x.values.begin() + (o + 1) * chunk);
+      }
+    im.defineConst(0, std::move(c));
+    return true;
+  }
+  if (op == "Reshape" || op == "Flatten") {
+    Const c = in(0);
+    SmallVector<int64_t> shape;
+    if (op == "Flatten") {
+      int64_t axis = im.attrInt("axis", 1);
+      if (axis < 0)
+        axis += c.shape.size();
+      shape = {product(ArrayRef<int64_t>(c.shape).take_front(axis)),
+               product(ArrayRef<int64_t>(c.shape).drop_front(axis))};
+    } else {
+      int64_t infer = -1, known = 1;
+      auto target = in(1).asInts();
+      for (size_t i = 0; i < target.size(); ++i) {
+        int64_t d = target[i];
+        if (d == 0 && !im.attrInt("allowzero", 0))
+          d = i < c.shape.size() ? c.shape[i] : 0;
+        if (d == -1)
+          infer = i;
+        else
+          known *= d;
+        shape.push_back(d);
+      }
+      if (infer >= 0)
+        shape[infer] = known ? c.numElements() / known : 0;
+    }
+    if (product(shape) != c.numElements())
+      return false;
+    c.shape = shape;
+    im.defineConst(0, std::move(c));
+    return true;
+  }
+  if (op == "Slice") {
+    const Const &data = in(0);
+    std::vector<int64_t> starts, ends, axes, steps;
+    if (im.opset < 10) {
+      starts = *im.attrInts("starts");
+      ends = *im.attrInts("ends");
+      if (auto a = im.attrInts("axes"))
+        axes = *a;
+    } else {
+      starts = in(1).asInts();
+      ends = in(2).asInts();
+      if (im.isConst(3))
+        axes = in(3).asInts();
+      if (im.isConst(4))
+        steps = in(4).asInts();
+    }
+    int64_t rank = data.shape.size();
+    if (axes.empty())
+      for (int64_t i = 0; i < int64_t(starts.size()); ++i)
+        axes.push_back(i);
+    SmallVector<int64_t> lo(rank, 0), hi(data.shape), st(rank, 1);
+    for (size_t i = 0; i < axes.size(); ++i) {
+      int64_t a = axes[i] < 0 ? axes[i] + rank : axes[i];
+      int64_t d = data.shape[a];
+      int64_t s = steps.empty() ? 1 : steps[i];
+      if (s <= 0)
+        return false;
+      int64_t b0 = starts[i] < 0 ? starts[i] + d : starts[i];
+      int64_t e0 = ends[i] < 0 ? ends[i] + d : ends[i];
+      lo[a] = std::clamp<int64_t>(b0, 0, d);
+      hi[a] = std::clamp<int64_t>(e0, 0, d);
+      st[a] = s;
+    }
+    Const c;
+    c.dtype = data.dtype;
+    for (int64_t d = 0; d < rank; ++d)
+      c.shape.push_back(hi[d] > lo[d] ? (hi[d] - lo[d] + st[d] - 1) / st[d] : 0);
+    SmallVector<int64_t> ds = strides(data.shape), cs = strides(c.shape);
+    int64_t total = product(c.shape);
+    for (int64_t i = 0; i < total; ++i) {
+      int64_t src = 0;
+      for (int64_t d = 0; d < rank; ++d)
+        src += (lo[d] + ((i / cs[d]) % c.shape[d]) * st[d]) * ds[d];
+      c.values.push_back(data.values[src]);
+    }
+    im.defineConst(0, std::move(c));
+    return true;
+  }
+  if (op == "Transpose") {
+    const Const &data = in(0);
+    int64_t rank = data.shape.size();
+    std::vector<int64_t> perm;
+    if (auto p = im.attrInts("perm"))
+      perm = *p;
+    else
+      for (int64_t i = rank - 1; i >= 0; --i)
+        perm.push_back(i);
+    Const c;
+    c.dtype = data.dtype;
+    for (int64_t p : perm)
+      c.shape.push_back(data.shape[p]);
+    SmallVector<int64_t> ds = strides(data.shape), cs = strides(c.shape);
+    int64_t total = product(c.shape);
+    c.values.resize(total);
+    for (int64_t i = 0; i < total; ++i) {
+      int64_t src = 0;
+      for (int64_t d = 0; d < rank; ++d)
+        src += ((i / cs[d]) % c.shape[d]) * ds[perm[d]];
+      c.values[i] = data.values[src];
+    }
+    im.defineConst(0, std::move(c));
+    return true;
+  }
+  // Elementwise arithmetic on constants.
+  using Fn = std::function<double(double, double)>;
+  Fn fn;
+  DType dt = im.has(0) ? in(0).dtype : DType::F32;
+  if (op == "Add")
+    fn = [](double a, double b) { return a + b; };
+  else if (op == "Sub")
+    fn = [](double a, double b) { return a - b; };
+  else if (op == "Mul")
+    fn = [](double a, double b) { return a * b; };
+  else if (op == "Div")
+    fn = [dt](double a, double b) {
+      return isInt(dt) ? (b == 0 ? 0 : std::trunc(a / b)) : a / b;
+    };
+  else if (op == "Pow")
+    fn = [](double a, double b) { return std::pow(a, b); };
+  else if (op == "Max")
+    fn = [](double a, double b) { return std::max(a, b); };
+  else if (op == "Min")
+    fn = [](double a, double b) { return std::min(a, b); };
+  else if (op == "Equal") {
+    auto r = broadcast(in(0), in(1),
+                       [](double a, double b) { return double(a == b); },
+                       DType::Bool);
+    if (!r)
+      return false;
+    im.defineConst(0, std::move(*r));
+    return true;
+  }
+  if (fn && n.input_size() == 2) {
+    bool f32 = dt == DType::F32;
+    auto r = broadcast(in(0), in(1),
+                       [&](double a, double b) {
+                         double v = fn(a, b);
+                         return f32 ? double(float(v)) : v;
+                       },
+                       dt);
+    if (!r)
+      return false;
+    im.defineConst(0, std::move(*r));
+    return true;
+  }
+  if (op == "Neg" || op == "Sqrt") {
+    Const c = in(0);
+    for (double &v : c.values)
+      v = op == "Neg" ? -v : double(std::sqrt(float(v)));
+    im.defineConst(0, std::move(c));
+    return true;
+  }
+  if (op == "Where") {
+    const Const &cond = in(0);
+    auto pick = broadcast(cond, in(1), [](double c, double x) { return c; },
+                          DType::Bool);
+    auto a = broadcast(cond, in(1), [](double, double x) { return x; },
+                       in(1).dtype);
+    auto bb = broadcast(cond, in(2), [](double, double y) { return y; },
+                        in(2).dtype);
+    if (!pick || !a || !bb || a->shape != bb->shape)
+      return false;
+    Const c = *a;
+    for (size_t i = 0; i < c.values.size(); ++i)
+      c.values[i] = pick->values[i] ? a->values[i] : bb->values[i];
+    im.defineConst(0, std::move(c));
+    return true;
+  }
+  if (op == "Expand") {
+    Const shape;
+    shape.dtype = in(0).dtype;
+    for (int64_t d : in(1).asInts())
+      shape.shape.push_back(d);
+    shape.values.assign(product(shape.shape), 0);
+    auto r = broadcast(in(0), shape, [](double a, double) { return a; },
+                       in(0).dtype);
+    if (!r)
+      return false;
+    im.defineConst(0, std::move(*r));
+    return true;
+  }
+  if (op == "Range") {
+    double start = in(0).values.at(0), limit = in(1).values.at(0),
+           delta = in(2).values.at(0);
+    if (delta == 0)
+      return false;
+    Const c;
+    c.dtype = in(0).dtype;
+    for (double v = start; delta > 0 ? v < limit : v > limit; v += delta)
+      c.values.push_back(v);
+    c.shape = {int64_t(c.values.size())};
+    im.defineConst(0, std::move(c));
+    return true;
+  }
+  return false;
+}

@@ -1,0 +1,138 @@
+//===- ImporterImpl.h - Internals of the ONNX importer ----------*- C++ -*-===//
+//
+// The importer's state (value and constant tables, the builder) and the
+// host-side tensors used to fold shape computations and weights at import.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QC_LIB_TARGET_ONNX_IMPORTERIMPL_H
+#define QC_LIB_TARGET_ONNX_IMPORTERIMPL_H
+
+#include "qc/Dialect/QC/IR/QCOps.h"
+#include "qc/Target/ONNX/Importer.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/StringSet.h"
+
+#include <onnx/onnx_pb.h>
+
+namespace mlir::qc::onnximport {
+
+/// ONNX element types the importer handles.
+enum class DType { F32, U8, I8, I32, I64, Bool, F64, Unknown };
+
+DType fromOnnx(int32_t dataType);
+const char *dtypeName(DType t);
+
+/// A constant known at import time (weights, shapes): values held as double,
+/// which is exact for f32 and for the integers that occur in shapes.
+struct Const {
+  DType dtype = DType::F32;
+  SmallVector<int64_t> shape;
+  std::vector<double> values;
+
+  int64_t numElements() const;
+  /// The value as a scalar, for shape-like attributes.
+  bool isScalar() const { return values.size() == 1; }
+  std::vector<int64_t> asInts() const;
+};
+
+/// Converts a TensorProto to a Const, or returns the reason it cannot.
+std::string toConst(const onnx::TensorProto &tensor, Const &out);
+
+/// Builds the attribute of a constant for `type` (f32, or integer storage).
+DenseElementsAttr toAttr(const Const &c, MLIRContext *ctx);
+
+/// The MLIR element type for an ONNX element type.
+Type elementType(DType t, MLIRContext *ctx);
+
+class Importer {
+public:
+  Importer(MLIRContext *ctx, const onnx::ModelProto &model,
+           const ImportOptions &options, StringRef fileName);
+  OwningOpRef<ModuleOp> run();
+
+  // --- Used by the per-op importers -------------------------------------
+  OpBuilder b;
+  MLIRContext *ctx;
+  const onnx::NodeProto *node = nullptr;
+  Location loc;
+  int64_t opset = 13;
+
+  InFlightDiagnostic error();
+  /// Whether input `i` is given (ONNX marks absent optional inputs "").
+  bool has(int i) const;
+  bool isConst(int i) const;
+  const Const &constant(int i) const;
+  /// The runtime value of input `i` (materializing a constant).
+  FailureOr<Value> value(int i);
+  /// The input's shape and element type (constant or runtime).
+  SmallVector<int64_t> shapeOf(int i);
+  void define(int output, Value v);
+  void defineConst(int output, Const c);
+  /// Whether output `i` is used by any node or as a graph output.
+  bool used(int output) const;
+  /// How many nodes read the value named `name`.
+  int64_t consumers(StringRef name) const;
+
+  int64_t attrInt(StringRef name, int64_t dflt) const;
+  float attrFloat(StringRef name, float dflt) const;
+  std::string attrString(StringRef name, StringRef dflt) const;
+  std::optional<std::vector<int64_t>> attrInts(StringRef name) const;
+  const onnx::AttributeProto *attr(StringRef name) const;
+
+  Value materialize(const Const &c);
+  RankedTensorType f32Type(ArrayRef<int64_t> shape) {
+    return RankedTensorType::get(shape, b.getF32Type());
+  }
+  static SmallVector<int64_t> shape(Value v) {
+    return SmallVector<int64_t>(cast<ShapedType>(v.getType()).getShape());
+  }
+
+  /// The QDQ helpers shared by QuantizeLinear/DequantizeLinear and the
+  /// QOperator ops: quantize an f32 value with (scale, zero point) given
+  /// as constants (typed result) or runtime values (integer result).
+  struct Params {
+    // Either constants...
+    std::optional<Const> scale, zeroPoint;
+    // ...or runtime values.
+    Value scaleValue, zeroPointValue;
+    DType storage = DType::U8;
+    int64_t axis = 1;
+  };
+  FailureOr<Params> params(int scaleInput, int zpInput, int64_t axis,
+                           DType defaultStorage = DType::U8);
+  FailureOr<Value> quantizeValue(Value x, const Params &p);
+  FailureOr<Value> dequantizeValue(int input, const Params &p);
+  FailureOr<Value> dequantizeValue(Value x, const Params &p);
+  /// A quantized constant of integers `c` with parameters `p`.
+  FailureOr<Value> quantizedConstant(const Const &c, const Params &p);
+  FailureOr<quant::QuantizedType> quantType(const Params &p, int64_t rank);
+
+private:
+  LogicalResult importInputs();
+  LogicalResult importNode(const onnx::NodeProto &n, int index);
+
+  const onnx::ModelProto &model;
+  const onnx::GraphProto &graph;
+  const ImportOptions &options;
+  std::string fileName;
+  ModuleOp module;
+  llvm::StringMap<Value> values;
+  llvm::StringMap<Const> constants;
+  llvm::StringMap<int64_t> uses;
+  llvm::StringSet<> graphOutputs;
+};
+
+/// Imports one node; returns failure after reporting an error.
+LogicalResult importOp(Importer &im, StringRef opType);
+
+/// Folds `opType` on all-constant inputs; returns false when it cannot
+/// (the node is then imported as runtime code, or rejected).
+bool foldOp(Importer &im, StringRef opType);
+
+} // namespace mlir::qc::onnximport
+
+#endif // QC_LIB_TARGET_ONNX_IMPORTERIMPL_H

@@ -1,0 +1,1178 @@
+//===- Ops.cpp - ONNX operators as qc ops ---------------------------------===//
+//
+// One importer per ONNX operator (or family) that has run-time inputs. Each
+// computes its result shape, checks what qc supports, and emits qc ops; an
+// unsupported attribute or operator is an error naming the node.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ImporterImpl.h"
+
+#include "qc/Dialect/QC/IR/QCTypeUtils.h"
+
+#include "mlir/Dialect/Traits.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/StringSwitch.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::qc;
+using namespace mlir::qc::onnximport;
+
+namespace {
+
+int64_t product(ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+int64_t normalizeAxis(int64_t axis, int64_t rank) {
+  return axis < 0 ? axis + rank : axis;
+}
+
+/// Reshapes `v` to `shape` (no-op when equal).
+Value reshape(Importer &im, Value v, ArrayRef<int64_t> shape) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (type.getShape() == shape)
+    return v;
+  return ReshapeOp::create(im.b, im.loc, type.clone(shape), v);
+}
+
+Type elementOf(Value v) { return cast<ShapedType>(v.getType()).getElementType(); }
+
+/// Casts the importer accepts: those that change nothing (PyTorch's exporter
+/// puts one after each QuantizeLinear).
+bool castIsNoOp(DType to, Type storage) {
+  if (storage.isF32())
+    return to == DType::F32;
+  auto it = dyn_cast<IntegerType>(storage);
+  if (!it)
+    return false;
+  if (it.getWidth() == 8)
+    return to == (it.isUnsigned() ? DType::U8 : DType::I8);
+  return it.getWidth() == 32 && to == DType::I32;
+}
+
+/// Pads of a windowed op: explicit `pads`, or from auto_pad.
+FailureOr<SmallVector<int64_t>> windowPads(Importer &im,
+                                           ArrayRef<int64_t> inSpatial,
+                                           ArrayRef<int64_t> kernel,
+                                           ArrayRef<int64_t> strides,
+                                           ArrayRef<int64_t> dilations) {
+  std::string autoPad = im.attrString("auto_pad", "NOTSET");
+  SmallVector<int64_t> pads(4, 0);
+  if (autoPad == "NOTSET") {
+    if (auto p = im.attrInts("pads")) {
+      if (p->size() != 4) {
+        im.error() << "only 2-D windows are supported (pads has " << p->size()
+                   << " values)";
+        return failure();
+      }
+      pads.assign(p->begin(), p->end());
+    }
+    return pads;
+  }
+  if (autoPad == "VALID")
+    return pads;
+  if (autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER") {
+    im.error() << "unknown auto_pad '" << autoPad << "'";
+    return failure();
+  }
+  for (int d = 0; d < 2; ++d) {
+    int64_t out = (inSpatial[d] + strides[d] - 1) / strides[d];
+    int64_t span = dilations[d] * (kernel[d] - 1) + 1;
+    int64_t total =
+        std::max<int64_t>(0, (out - 1) * strides[d] + span - inSpatial[d]);
+    int64_t small = total / 2, big = total - small;
+    pads[d] = autoPad == "SAME_UPPER" ? small : big;
+    pads[d + 2] = autoPad == "SAME_UPPER" ? big : small;
+  }
+  return pads;
+}
+
+int64_t windowOut(int64_t in, int64_t k, int64_t s, int64_t p0, int64_t p1,
+                  int64_t d, bool ceil) {
+  int64_t room = in + p0 + p1 - (d * (k - 1) + 1);
+  int64_t out = (ceil ? (room + s - 1) / s : room / s) + 1;
+  if (ceil && (out - 1) * s >= in + p0)
+    --out;
+  return out;
+}
+
+/// The f32 value of input `i`, dequantizing nothing (float graphs).
+FailureOr<Value> floatInput(Importer &im, int i) {
+  auto v = im.value(i);
+  if (failed(v))
+    return failure();
+  if (!elementOf(*v).isF32()) {
+    im.error() << "input #" << i << " has element type " << elementOf(*v)
+               << "; this operator takes float32 tensors";
+    return failure();
+  }
+  return v;
+}
+
+LogicalResult importConvLike(Importer &im, Value x, Value w, Value bias,
+                             Value &result) {
+  auto xs = Importer::shape(x), ws = Importer::shape(w);
+  if (xs.size() != 4 || ws.size() != 4)
+    return im.error() << "only 2-D convolutions (NCHW input, OIHW weights) "
+                         "are supported";
+  SmallVector<int64_t> strides(2, 1), dilations(2, 1);
+  if (auto s = im.attrInts("strides"))
+    strides.assign(s->begin(), s->end());
+  if (auto d = im.attrInts("dilations"))
+    dilations.assign(d->begin(), d->end());
+  if (strides.size() != 2 || dilations.size() != 2)
+    return im.error() << "only 2-D convolutions are supported";
+  auto pads = windowPads(im, {xs[2], xs[3]}, {ws[2], ws[3]}, strides,
+                         dilations);
+  if (failed(pads))
+    return failure();
+  int64_t groups = im.attrInt("group", 1);
+  SmallVector<int64_t> out = {
+      xs[0], ws[0],
+      windowOut(xs[2], ws[2], strides[0], (*pads)[0], (*pads)[2], dilations[0],
+                false),
+      windowOut(xs[3], ws[3], strides[1], (*pads)[1], (*pads)[3], dilations[1],
+                false)};
+  SmallVector<Value> operands = {x, w};
+  if (bias)
+    operands.push_back(bias);
+  result = Conv2DOp::create(im.b, im.loc, im.f32Type(out), operands[0],
+                            operands[1], bias,
+                            im.b.getDenseI64ArrayAttr(strides),
+                            im.b.getDenseI64ArrayAttr(*pads),
+                            im.b.getDenseI64ArrayAttr(dilations),
+                            im.b.getI64IntegerAttr(groups));
+  return success();
+}
+
+SmallVector<int64_t> matmulShape(ArrayRef<int64_t> a, ArrayRef<int64_t> b,
+                                 bool &ok) {
+  ok = !a.empty() && !b.empty();
+  if (!ok)
+    return {};
+  SmallVector<int64_t> batch;
+  ok = OpTrait::util::getBroadcastedShape(
+      a.drop_back(a.size() >= 2 ? 2 : 1), b.drop_back(b.size() >= 2 ? 2 : 1),
+      batch);
+  int64_t ka = a.back(), kb = b.size() == 1 ? b[0] : b[b.size() - 2];
+  ok = ok && ka == kb;
+  if (a.size() >= 2)
+    batch.push_back(a[a.size() - 2]);
+  if (b.size() >= 2)
+    batch.push_back(b.back());
+  return batch;
+}
+
+LogicalResult importMatMulLike(Importer &im, Value a, Value b, Value &result) {
+  bool ok;
+  auto shape = matmulShape(Importer::shape(a), Importer::shape(b), ok);
+  if (!ok)
+    return im.error() << "operand shapes do not multiply";
+  result = MatMulOp::create(im.b, im.loc, im.f32Type(shape), a, b, Value());
+  return success();
+}
+
+template <typename OpT>
+LogicalResult importBinary(Importer &im) {
+  auto a = floatInput(im, 0), b = floatInput(im, 1);
+  if (failed(a) || failed(b))
+    return failure();
+  SmallVector<int64_t> shape;
+  if (!OpTrait::util::getBroadcastedShape(Importer::shape(*a),
+                                          Importer::shape(*b), shape))
+    return im.error() << "operand shapes do not broadcast";
+  im.define(0, OpT::create(im.b, im.loc, im.f32Type(shape), *a, *b));
+  return success();
+}
+
+template <typename OpT>
+LogicalResult importUnary(Importer &im) {
+  auto x = floatInput(im, 0);
+  if (failed(x))
+    return failure();
+  im.define(0, OpT::create(im.b, im.loc, (*x).getType(), *x));
+  return success();
+}
+
+LogicalResult importClamp(Importer &im, std::optional<float> lo,
+                          std::optional<float> hi) {
+  auto x = floatInput(im, 0);
+  if (failed(x))
+    return failure();
+  auto op = ClampOp::create(im.b, im.loc, *x,
+                            lo ? im.b.getF32FloatAttr(*lo) : FloatAttr(),
+                            hi ? im.b.getF32FloatAttr(*hi) : FloatAttr());
+  im.define(0, op);
+  return success();
+}
+
+LogicalResult importPool(Importer &im, bool isMax, bool global) {
+  auto x = floatInput(im, 0);
+  if (failed(x))
+    return failure();
+  auto xs = Importer::shape(*x);
+  if (xs.size() != 4)
+    return im.error() << "only 2-D pooling of NCHW tensors is supported";
+  if (im.used(1))
+    return im.error() << "the Indices output is not supported";
+  SmallVector<int64_t> kernel, strides(2, 1), dilations(2, 1);
+  SmallVector<int64_t> pads(4, 0);
+  bool ceil = false, countPad = false;
+  if (global) {
+    kernel = {xs[2], xs[3]};
+  } else {
+    auto k = im.attrInts("kernel_shape");
+    if (!k || k->size() != 2)
+      return im.error() << "'kernel_shape' must give 2 dims";
+    kernel.assign(k->begin(), k->end());
+    if (auto s = im.attrInts("strides"))
+      strides.assign(s->begin(), s->end());
+    if (auto d = im.attrInts("dilations"))
+      dilations.assign(d->begin(), d->end());
+    auto p = windowPads(im, {xs[2], xs[3]}, kernel, strides, dilations);
+    if (failed(p))
+      return failure();
+    pads = *p;
+    ceil = im.attrInt("ceil_mode", 0);
+    countPad = im.attrInt("count_include_pad", 0);
+    if (!isMax && (dilations[0] != 1 || dilations[1] != 1))
+      return im.error() << "dilated average pooling is not supported";
+  }
+  SmallVector<int64_t> out = {
+      xs[0], xs[1],
+      windowOut(xs[2], kernel[0], strides[0], pads[0], pads[2], dilations[0],
+                ceil),
+      windowOut(xs[3], kernel[1], strides[1], pads[1], pads[3], dilations[1],
+                ceil)};
+  auto arr = [&](ArrayRef<int64_t> v) { return im.b.getDenseI64ArrayAttr(v); };
+  if (isMax)
+    im.define(0, MaxPool2DOp::create(im.b, im.loc, im.f32Type(out), *x,
+                                     arr(kernel), arr(strides), arr(pads),
+                                     arr(dilations), im.b.getBoolAttr(ceil)));
+  else
+    im.define(0, AvgPool2DOp::create(im.b, im.loc, im.f32Type(out), *x,
+                                     arr(kernel), arr(strides), arr(pads),
+                                     im.b.getBoolAttr(ceil),
+                                     im.b.getBoolAttr(countPad)));
+  return success();
+}
+
+/// The target shape of Reshape (0 copies, -1 infers).
+FailureOr<SmallVector<int64_t>> reshapeTarget(Importer &im,
+                                              ArrayRef<int64_t> in,
+                                              std::vector<int64_t> target) {
+  SmallVector<int64_t> shape;
+  int64_t infer = -1, known = 1;
+  for (size_t i = 0; i < target.size(); ++i) {
+    int64_t d = target[i];
+    if (d == 0 && !im.attrInt("allowzero", 0))
+      d = i < in.size() ? in[i] : 0;
+    if (d == -1) {
+      if (infer >= 0) {
+        im.error() << "more than one -1 in the target shape";
+        return failure();
+      }
+      infer = i;
+    } else {
+      known *= d;
+    }
+    shape.push_back(d);
+  }
+  if (infer >= 0)
+    shape[infer] = known ? product(in) / known : 0;
+  if (product(shape) != product(in)) {
+    im.error() << "cannot reshape " << product(in) << " elements to "
+               << product(shape);
+    return failure();
+  }
+  return shape;
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Quantization helpers
+//===----------------------------------------------------------------------===//
+
+FailureOr<Importer::Params> Importer::params(int scaleInput, int zpInput,
+                                             int64_t axis,
+                                             DType defaultStorage) {
+  Params p;
+  p.axis = axis;
+  p.storage = defaultStorage;
+  if (!has(scaleInput)) {
+    error() << "the scale input is missing";
+    return failure();
+  }
+  if (isConst(scaleInput)) {
+    p.scale = constant(scaleInput);
+  } else {
+    auto v = value(scaleInput);
+    if (failed(v))
+      return failure();
+    p.scaleValue = *v;
+  }
+  if (has(zpInput)) {
+    if (isConst(zpInput)) {
+      p.zeroPoint = constant(zpInput);
+      p.storage = p.zeroPoint->dtype;
+    } else {
+      auto v = value(zpInput);
+      if (failed(v))
+        return failure();
+      p.zeroPointValue = *v;
+      auto it = cast<IntegerType>(elementOf(*v));
+      p.storage = it.getWidth() == 32 ? DType::I32
+                  : it.isUnsigned()   ? DType::U8
+                                      : DType::I8;
+    }
+  }
+  if (p.storage != DType::U8 && p.storage != DType::I8 &&
+      p.storage != DType::I32) {
+    error() << "zero points of type " << dtypeName(p.storage)
+            << " are not supported (uint8, int8, int32)";
+    return failure();
+  }
+  return p;
+}
+
+FailureOr<quant::QuantizedType> Importer::quantType(const Params &p,
+                                                    int64_t rank) {
+  QuantScheme scheme;
+  scheme.bits = p.storage == DType::I32 ? 32 : 8;
+  scheme.isSigned = p.storage != DType::U8;
+  SmallVector<QuantParams> qp;
+  for (size_t i = 0; i < p.scale->values.size(); ++i) {
+    QuantParams q;
+    q.scale = p.scale->values[i];
+    q.zeroPoint = p.zeroPoint ? int64_t(p.zeroPoint->values[i]) : 0;
+    if (!(q.scale > 0) || !std::isfinite(q.scale)) {
+      error() << "scale " << q.scale << " is not positive and finite";
+      return failure();
+    }
+    if (!scheme.range().contains(q.zeroPoint)) {
+      error() << "zero point " << q.zeroPoint << " is outside the range of "
+              << dtypeName(p.storage);
+      return failure();
+    }
+    qp.push_back(q);
+  }
+  if (p.zeroPoint && p.zeroPoint->values.size() != qp.size()) {
+    error() << "scale and zero point have different sizes";
+    return failure();
+  }
+  std::optional<int64_t> axis;
+  if (qp.size() > 1)
+    axis = normalizeAxis(p.axis, rank);
+  return buildQuantType(ctx, scheme, qp, axis);
+}
+
+FailureOr<Value> Importer::quantizeValue(Value x, const Params &p) {
+  auto xType = cast<RankedTensorType>(x.getType());
+  if (p.scale && (!p.zeroPoint || true) && !p.zeroPointValue) {
+    auto qt = quantType(p, xType.getRank());
+    if (failed(qt))
+      return failure();
+    return (Value)QuantizeOp::create(b, loc, xType.clone(*qt), x, Value(),
+                                     Value(), IntegerAttr());
+  }
+  Value scale = p.scaleValue ? p.scaleValue : materialize(*p.scale);
+  Value zp = p.zeroPointValue
+                 ? p.zeroPointValue
+                 : (p.zeroPoint ? materialize(*p.zeroPoint) : Value());
+  auto scaleShape = shape(scale);
+  IntegerAttr axis;
+  if (product(scaleShape) > 1)
+    axis = b.getI64IntegerAttr(normalizeAxis(p.axis, xType.getRank()));
+  return (Value)QuantizeOp::create(
+      b, loc, xType.clone(elementType(p.storage, ctx)), x, scale, zp, axis);
+}
+
+FailureOr<Value> Importer::quantizedConstant(const Const &c, const Params &p) {
+  auto qt = quantType(p, c.shape.size());
+  if (failed(qt))
+    return failure();
+  Const storage = c;
+  if (storage.dtype != p.storage) {
+    error() << "quantized data of type " << dtypeName(c.dtype)
+            << " does not match its zero point's type " << dtypeName(p.storage);
+    return failure();
+  }
+  return (Value)qc::ConstantOp::create(
+      b, loc, RankedTensorType::get(c.shape, *qt), toAttr(storage, ctx));
+}
+
+FailureOr<Value> Importer::dequantizeValue(int input, const Params &p) {
+  if (isConst(input) && p.scale && !p.zeroPointValue) {
+    // Quantized weights: a typed constant, dequantized (folded later).
+    auto q = quantizedConstant(constant(input), p);
+    if (failed(q))
+      return failure();
+    return dequantizeValue(*q, p);
+  }
+  auto x = value(input);
+  if (failed(x))
+    return failure();
+  return dequantizeValue(*x, p);
+}
+
+FailureOr<Value> Importer::dequantizeValue(Value x, const Params &p) {
+  auto xType = cast<RankedTensorType>(x.getType());
+  auto f32 = xType.clone(b.getF32Type());
+  if (auto qt = getQuantElementType(xType)) {
+    // A typed value (from a typed QuantizeLinear or constant): its own
+    // parameters must be the ones this DequantizeLinear states.
+    if (p.scale && !p.zeroPointValue) {
+      auto want = quantType(p, xType.getRank());
+      if (failed(want))
+        return failure();
+      if (*want != qt) {
+        error() << "dequantizes with parameters " << *want
+                << " a value quantized with " << qt;
+        return failure();
+      }
+      return (Value)DequantizeOp::create(b, loc, f32, x, Value(), Value(),
+                                         IntegerAttr());
+    }
+    error() << "dequantizes a statically quantized value with run-time "
+               "parameters";
+    return failure();
+  }
+  if (!isa<IntegerType>(xType.getElementType())) {
+    error() << "dequantizes a tensor of " << xType.getElementType();
+    return failure();
+  }
+  Value scale = p.scaleValue ? p.scaleValue : materialize(*p.scale);
+  Value zp = p.zeroPointValue
+                 ? p.zeroPointValue
+                 : (p.zeroPoint ? materialize(*p.zeroPoint) : Value());
+  if (zp && elementOf(zp) != xType.getElementType()) {
+    error() << "zero point type " << elementOf(zp)
+            << " differs from the data type " << xType.getElementType();
+    return failure();
+  }
+  IntegerAttr axis;
+  if (product(shape(scale)) > 1)
+    axis = b.getI64IntegerAttr(normalizeAxis(p.axis, xType.getRank()));
+  return (Value)DequantizeOp::create(b, loc, f32, x, scale, zp, axis);
+}
+
+//===----------------------------------------------------------------------===//
+// The operators
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+LogicalResult importConv(Importer &im) {
+  auto x = floatInput(im, 0), w = floatInput(im, 1);
+  if (failed(x) || failed(w))
+    return failure();
+  Value bias;
+  if (im.has(2)) {
+    auto bv = floatInput(im, 2);
+    if (failed(bv))
+      return failure();
+    bias = *bv;
+  }
+  Value y;
+  if (failed(importConvLike(im, *x, *w, bias, y)))
+    return failure();
+  im.define(0, y);
+  return success();
+}
+
+/// BatchNormalization: folded into the preceding convolution when it is
+/// the conv's only user and everything is constant, else a multiply-add.
+LogicalResult importBatchNorm(Importer &im) {
+  for (int i = 1; i <= 4; ++i)
+    if (!im.isConst(i))
+      return im.error() << "run-time batch normalization statistics are not "
+                           "supported";
+  if (im.used(1) || im.used(2))
+    return im.error() << "training-mode outputs are not supported";
+  auto x = floatInput(im, 0);
+  if (failed(x))
+    return failure();
+  float eps = im.attrFloat("epsilon", 1e-5f);
+  const Const &gamma = im.constant(1), &beta = im.constant(2),
+              &mean = im.constant(3), &var = im.constant(4);
+  int64_t c = gamma.values.size();
+  std::vector<float> a(c), shift(c);
+  for (int64_t i = 0; i < c; ++i) {
+    a[i] = float(gamma.values[i] / std::sqrt(var.values[i] + double(eps)));
+    shift[i] = float(beta.values[i] - mean.values[i] * double(a[i]));
+  }
+  auto conv = (*x).getDefiningOp<Conv2DOp>();
+  DenseElementsAttr w, bias;
+  if (conv && conv.getResult().hasOneUse() &&
+      im.consumers(im.node->input(0)) == 1 &&
+      matchPattern(conv.getWeight(), m_Constant(&w)) &&
+      (!conv.getBias() || matchPattern(conv.getBias(), m_Constant(&bias)))) {
+    auto ws = w.getType().getShape();
+    int64_t per = product(ws.drop_front());
+    std::vector<float> nw(w.getValues<float>().begin(),
+                          w.getValues<float>().end());
+    std::vector<float> nb(c, 0.0f);
+    if (bias)
+      nb.assign(bias.getValues<float>().begin(), bias.getValues<float>().end());
+    for (int64_t o = 0; o < c; ++o) {
+      for (int64_t k = 0; k < per; ++k)
+        nw[o * per + k] *= a[o];
+      nb[o] = nb[o] * a[o] + shift[o];
+    }
+    OpBuilder::InsertionGuard g(im.b);
+    im.b.setInsertionPoint(conv);
+    Value newW = arith::ConstantOp::create(
+        im.b, im.loc, DenseElementsAttr::get(w.getType(), ArrayRef<float>(nw)));
+    Value newB = arith::ConstantOp::create(
+        im.b, im.loc,
+        DenseElementsAttr::get(RankedTensorType::get({c}, im.b.getF32Type()),
+                               ArrayRef<float>(nb)));
+    conv.getWeightMutable().assign(newW);
+    if (conv.getBias())
+      conv.getBiasMutable().assign(newB);
+    else
+      conv->insertOperands(2, newB);
+    im.define(0, conv.getResult());
+    return success();
+  }
+  auto xs = Importer::shape(*x);
+  SmallVector<int64_t> cshape(xs.size() - 1, 1);
+  cshape[0] = c;
+  auto t = im.f32Type(cshape);
+  Value av = arith::ConstantOp::create(im.b, im.loc,
+                                       DenseElementsAttr::get(t, ArrayRef<float>(a)));
+  Value sv = arith::ConstantOp::create(
+      im.b, im.loc, DenseElementsAttr::get(t, ArrayRef<float>(shift)));
+  Value m = MulOp::create(im.b, im.loc, (*x).getType(), *x, av);
+  im.define(0, AddOp::create(im.b, im.loc, (*x).getType(), m, sv));
+  return success();
+}
+
+LogicalResult importGemm(Importer &im) {
+  float alpha = im.attrFloat("alpha", 1.0f), beta = im.attrFloat("beta", 1.0f);
+  bool ta = im.attrInt("transA", 0), tb = im.attrInt("transB", 0);
+  auto a = floatInput(im, 0), b = floatInput(im, 1);
+  if (failed(a) || failed(b))
+    return failure();
+  Value av = *a, bv = *b;
+  auto transpose = [&](Value v) {
+    auto s = Importer::shape(v);
+    return (Value)TransposeOp::create(im.b, im.loc, im.f32Type({s[1], s[0]}), v,
+                                      im.b.getDenseI64ArrayAttr({1, 0}));
+  };
+  if (Importer::shape(av).size() != 2 || Importer::shape(bv).size() != 2)
+    return im.error() << "Gemm operands must be 2-D";
+  if (ta)
+    av = transpose(av);
+  if (tb)
+    bv = transpose(bv);
+  if (alpha != 1.0f) {
+    Value s = arith::ConstantOp::create(
+        im.b, im.loc, DenseElementsAttr::get(im.f32Type({}), alpha));
+    bv = MulOp::create(im.b, im.loc, bv.getType(), bv, s);
+  }
+  auto as = Importer::shape(av), bs = Importer::shape(bv);
+  if (as[1] != bs[0])
+    return im.error() << "operand shapes do not multiply";
+  auto outType = im.f32Type({as[0], bs[1]});
+  Value bias;
+  std::optional<Value> addAfter;
+  if (im.has(2)) {
+    auto c = floatInput(im, 2);
+    if (failed(c))
+      return failure();
+    Value cv = *c;
+    if (beta != 1.0f) {
+      Value s = arith::ConstantOp::create(
+          im.b, im.loc, DenseElementsAttr::get(im.f32Type({}), beta));
+      cv = MulOp::create(im.b, im.loc, cv.getType(), cv, s);
+    }
+    auto cs = Importer::shape(cv);
+    if (product(cs) == bs[1] && (cs.size() == 1 || cs[0] == 1))
+      bias = reshape(im, cv, {bs[1]});
+    else
+      addAfter = cv;
+  }
+  Value y = MatMulOp::create(im.b, im.loc, outType, av, bv, bias);
+  if (addAfter) {
+    SmallVector<int64_t> shape;
+    if (!OpTrait::util::getBroadcastedShape(Importer::shape(y),
+                                            Importer::shape(*addAfter), shape))
+      return im.error() << "C does not broadcast to the product";
+    y = AddOp::create(im.b, im.loc, im.f32Type(shape), y, *addAfter);
+  }
+  im.define(0, y);
+  return success();
+}
+
+LogicalResult importSoftmax(Importer &im) {
+  auto x = floatInput(im, 0);
+  if (failed(x))
+    return failure();
+  auto xs = Importer::shape(*x);
+  int64_t rank = xs.size();
+  int64_t axis = normalizeAxis(im.attrInt("axis", im.opset >= 13 ? -1 : 1), rank);
+  if (im.opset >= 13 || axis == rank - 1) {
+    im.define(0, SoftmaxOp::create(im.b, im.loc, (*x).getType(), *x,
+                                   im.b.getI64IntegerAttr(axis)));
+    return success();
+  }
+  // Opset < 13: softmax of the input flattened to 2-D at `axis`.
+  SmallVector<int64_t> flat = {product(ArrayRef<int64_t>(xs).take_front(axis)),
+                               product(ArrayRef<int64_t>(xs).drop_front(axis))};
+  Value f = reshape(im, *x, flat);
+  Value s = SoftmaxOp::create(im.b, im.loc, f.getType(), f,
+                              im.b.getI64IntegerAttr(1));
+  im.define(0, reshape(im, s, xs));
+  return success();
+}
+
+LogicalResult importReshapeLike(Importer &im, StringRef op) {
+  auto x = im.value(0);
+  if (failed(x))
+    return failure();
+  auto xs = Importer::shape(*x);
+  int64_t rank = xs.size();
+  SmallVector<int64_t> shape;
+  if (op == "Reshape") {
+    if (!im.isConst(1))
+      return im.error() << "the target shape must be known at compile time "
+                           "(fix the input shapes with --input-shape)";
+    auto s = reshapeTarget(im, xs, im.constant(1).asInts());
+    if (failed(s))
+      return failure();
+    shape = *s;
+  } else if (op == "Flatten") {
+    int64_t axis = normalizeAxis(im.attrInt("axis", 1), rank);
+    shape = {product(ArrayRef<int64_t>(xs).take_front(axis)),
+             product(ArrayRef<int64_t>(xs).drop_front(axis))};
+  } else {
+    std::vector<int64_t> axes;
+    if (auto a = im.attrInts("axes"))
+      axes = *a;
+    else if (im.has(1)) {
+      if (!im.isConst(1))
+        return im.error() << "axes must be constant";
+      axes = im.constant(1).asInts();
+    }
+    if (op == "Unsqueeze") {
+      shape.assign(xs.begin(), xs.end());
+      int64_t outRank = rank + axes.size();
+      for (int64_t &a : axes)
+        a = normalizeAxis(a, outRank);
+      llvm::sort(axes);
+      for (int64_t a : axes)
+        shape.insert(shape.begin() + std::min<int64_t>(a, shape.size()), 1);
+    } else {
+      for (int64_t d = 0; d < rank; ++d) {
+        bool drop = axes.empty() ? xs[d] == 1
+                                 : llvm::any_of(axes, [&](int64_t a) {
+                                     return normalizeAxis(a, rank) == d;
+                                   });
+        if (drop && xs[d] != 1)
+          return im.error() << "cannot squeeze dim " << d << " of size "
+                            << xs[d];
+        if (!drop)
+          shape.push_back(xs[d]);
+      }
+    }
+  }
+  im.define(0, reshape(im, *x, shape));
+  return success();
+}
+
+LogicalResult importTranspose(Importer &im) {
+  auto x = im.value(0);
+  if (failed(x))
+    return failure();
+  auto xs = Importer::shape(*x);
+  std::vector<int64_t> perm;
+  if (auto p = im.attrInts("perm"))
+    perm = *p;
+  else
+    for (int64_t i = xs.size() - 1; i >= 0; --i)
+      perm.push_back(i);
+  SmallVector<int64_t> out;
+  for (int64_t p : perm)
+    out.push_back(xs[p]);
+  auto type = cast<RankedTensorType>((*x).getType()).clone(out);
+  im.define(0, TransposeOp::create(im.b, im.loc, type, *x,
+                                   im.b.getDenseI64ArrayAttr(perm)));
+  return success();
+}
+
+LogicalResult importConcat(Importer &im) {
+  SmallVector<Value> inputs;
+  for (int i = 0; i < im.node->input_size(); ++i) {
+    auto v = im.value(i);
+    if (failed(v))
+      return failure();
+    inputs.push_back(*v);
+  }
+  int64_t rank = Importer::shape(inputs[0]).size();
+  int64_t axis = normalizeAxis(im.attrInt("axis", 0), rank);
+  SmallVector<int64_t> shape = Importer::shape(inputs[0]);
+  shape[axis] = 0;
+  for (Value v : inputs)
+    shape[axis] += Importer::shape(v)[axis];
+  auto type = cast<RankedTensorType>(inputs[0].getType()).clone(shape);
+  im.define(0, ConcatOp::create(im.b, im.loc, type, inputs,
+                                im.b.getI64IntegerAttr(axis)));
+  return success();
+}
+
+LogicalResult importSlice(Importer &im) {
+  auto x = im.value(0);
+  if (failed(x))
+    return failure();
+  auto xs = Importer::shape(*x);
+  int64_t rank = xs.size();
+  std::vector<int64_t> starts, ends, axes, steps;
+  if (im.opset < 10) {
+    starts = *im.attrInts("starts");
+    ends = *im.attrInts("ends");
+    if (auto a = im.attrInts("axes"))
+      axes = *a;
+  } else {
+    for (int i = 1; i <= 4; ++i)
+      if (im.has(i) && !im.isConst(i))
+        return im.error() << "slice bounds must be known at compile time";
+    starts = im.constant(1).asInts();
+    ends = im.constant(2).asInts();
+    if (im.has(3))
+      axes = im.constant(3).asInts();
+    if (im.has(4))
+      steps = im.constant(4).asInts();
+  }
+  if (axes.empty())
+    for (size_t i = 0; i < starts.size(); ++i)
+      axes.push_back(i);
+  SmallVector<int64_t> offsets(rank, 0), sizes(xs);
+  for (size_t i = 0; i < axes.size(); ++i) {
+    if (!steps.empty() && steps[i] != 1)
+      return im.error() << "slices with step " << steps[i]
+                        << " are not supported";
+    int64_t a = normalizeAxis(axes[i], rank), d = xs[a];
+    int64_t lo = std::clamp<int64_t>(starts[i] < 0 ? starts[i] + d : starts[i],
+                                     0, d);
+    int64_t hi =
+        std::clamp<int64_t>(ends[i] < 0 ? ends[i] + d : ends[i], 0, d);
+    offsets[a] = lo;
+    sizes[a] = std::max<int64_t>(hi - lo, 0);
+  }
+  auto type = cast<RankedTensorType>((*x).getType()).clone(sizes);
+  im.define(0, SliceOp::create(im.b, im.loc, type, *x,
+                               im.b.getDenseI64ArrayAttr(offsets)));
+  return success();
+}
+
+LogicalResult importSplit(Importer &im) {
+  auto x = im.value(0);
+  if (failed(x))
+    return failure();
+  auto xs = Importer::shape(*x);
+  int64_t rank = xs.size();
+  int64_t axis = normalizeAxis(im.attrInt("axis", 0), rank);
+  std::vector<int64_t> split;
+  if (auto s = im.attrInts("split"))
+    split = *s;
+  else if (im.has(1)) {
+    if (!im.isConst(1))
+      return im.error() << "split sizes must be constant";
+    split = im.constant(1).asInts();
+  } else {
+    int64_t n = im.node->output_size();
+    if (xs[axis] % n)
+      return im.error() << "dim " << axis << " of size " << xs[axis]
+                        << " does not split evenly into " << n;
+    split.assign(n, xs[axis] / n);
+  }
+  int64_t offset = 0;
+  for (size_t i = 0; i < split.size(); ++i) {
+    SmallVector<int64_t> offsets(rank, 0), sizes(xs);
+    offsets[axis] = offset;
+    sizes[axis] = split[i];
+    offset += split[i];
+    auto type = cast<RankedTensorType>((*x).getType()).clone(sizes);
+    im.define(i, SliceOp::create(im.b, im.loc, type, *x,
+                                 im.b.getDenseI64ArrayAttr(offsets)));
+  }
+  if (offset != xs[axis])
+    return im.error() << "split sizes add up to " << offset << ", not "
+                      << xs[axis];
+  return success();
+}
+
+LogicalResult importReduceMean(Importer &im) {
+  auto x = floatInput(im, 0);
+  if (failed(x))
+    return failure();
+  auto xs = Importer::shape(*x);
+  int64_t rank = xs.size();
+  std::vector<int64_t> axes;
+  if (auto a = im.attrInts("axes"))
+    axes = *a;
+  else if (im.has(1)) {
+    if (!im.isConst(1))
+      return im.error() << "axes must be constant";
+    axes = im.constant(1).asInts();
+  } else {
+    for (int64_t d = 0; d < rank; ++d)
+      axes.push_back(d);
+  }
+  bool keep = im.attrInt("keepdims", 1);
+  SmallVector<int64_t> out;
+  for (int64_t d = 0; d < rank; ++d) {
+    bool reduced = llvm::any_of(
+        axes, [&](int64_t a) { return normalizeAxis(a, rank) == d; });
+    if (!reduced)
+      out.push_back(xs[d]);
+    else if (keep)
+      out.push_back(1);
+  }
+  im.define(0, ReduceMeanOp::create(im.b, im.loc, im.f32Type(out), *x,
+                                    im.b.getDenseI64ArrayAttr(axes),
+                                    im.b.getBoolAttr(keep)));
+  return success();
+}
+
+LogicalResult importPow(Importer &im) {
+  auto x = floatInput(im, 0);
+  if (failed(x))
+    return failure();
+  if (im.isConst(1) && im.constant(1).isScalar()) {
+    double e = im.constant(1).values[0];
+    if (e == 1.0) {
+      im.define(0, *x);
+      return success();
+    }
+    if (e == 2.0) {
+      im.define(0, MulOp::create(im.b, im.loc, (*x).getType(), *x, *x));
+      return success();
+    }
+    if (e == 0.5) {
+      im.define(0, SqrtOp::create(im.b, im.loc, (*x).getType(), *x));
+      return success();
+    }
+  }
+  return importBinary<PowOp>(im);
+}
+
+LogicalResult importLayerNorm(Importer &im) {
+  if (im.used(1) || im.used(2))
+    return im.error() << "the Mean and InvStdDev outputs are not supported";
+  auto x = floatInput(im, 0), g = floatInput(im, 1);
+  if (failed(x) || failed(g))
+    return failure();
+  Value bias;
+  if (im.has(2)) {
+    auto bv = floatInput(im, 2);
+    if (failed(bv))
+      return failure();
+    bias = *bv;
+  }
+  int64_t rank = Importer::shape(*x).size();
+  int64_t axis = normalizeAxis(im.attrInt("axis", -1), rank);
+  auto norm = ArrayRef<int64_t>(Importer::shape(*x)).drop_front(axis);
+  Value gv = reshape(im, *g, norm);
+  if (bias)
+    bias = reshape(im, bias, norm);
+  im.define(0, LayerNormOp::create(im.b, im.loc, (*x).getType(), *x, gv, bias,
+                                   im.b.getI64IntegerAttr(axis),
+                                   im.b.getF32FloatAttr(
+                                       im.attrFloat("epsilon", 1e-5f))));
+  return success();
+}
+
+LogicalResult importPassThrough(Importer &im) {
+  if (im.node->op_type() == "Dropout" && im.used(1))
+    return im.error() << "the mask output is not supported";
+  auto x = im.value(0);
+  if (failed(x))
+    return failure();
+  if (im.node->op_type() == "Cast") {
+    DType to = fromOnnx(int32_t(im.attrInt("to", 1)));
+    Type element = elementOf(*x);
+    Type storage = element;
+    if (auto q = getQuantElementType((*x).getType()))
+      storage = getStorageIntegerType(q);
+    if (!castIsNoOp(to, storage))
+      return im.error() << "casts from " << element << " to "
+                        << dtypeName(to) << " are not supported";
+  }
+  im.define(0, *x);
+  return success();
+}
+
+} // namespace
+
+namespace {
+
+LogicalResult importQuantizeLinear(Importer &im) {
+  auto x = floatInput(im, 0);
+  if (failed(x))
+    return failure();
+  auto p = im.params(1, 2, im.attrInt("axis", 1));
+  if (failed(p))
+    return failure();
+  auto q = im.quantizeValue(*x, *p);
+  if (failed(q))
+    return failure();
+  im.define(0, *q);
+  return success();
+}
+
+LogicalResult importDequantizeLinear(Importer &im) {
+  DType storage = DType::U8;
+  if (im.isConst(0))
+    storage = im.constant(0).dtype;
+  auto p = im.params(1, 2, im.attrInt("axis", 1), storage);
+  if (failed(p))
+    return failure();
+  auto d = im.dequantizeValue(0, *p);
+  if (failed(d))
+    return failure();
+  im.define(0, *d);
+  return success();
+}
+
+/// An integer input with a scale of 1 and a zero point (MatMulInteger,
+/// ConvInteger): dequantized exactly to f32.
+FailureOr<Value> integerInput(Importer &im, int data, int zp) {
+  Importer::Params p;
+  p.scale = Const{DType::F32, {}, {1.0}};
+  DType dt = im.isConst(data) ? im.constant(data).dtype : DType::U8;
+  if (!im.isConst(data)) {
+    auto v = im.value(data);
+    if (failed(v))
+      return failure();
+    auto it = dyn_cast<IntegerType>(elementOf(*v));
+    if (!it || it.getWidth() != 8)
+      return im.error() << "input #" << data << " must be uint8 or int8";
+    dt = it.isUnsigned() ? DType::U8 : DType::I8;
+  }
+  p.storage = dt;
+  if (im.has(zp)) {
+    if (im.isConst(zp))
+      p.zeroPoint = im.constant(zp);
+    else {
+      auto v = im.value(zp);
+      if (failed(v))
+        return failure();
+      p.zeroPointValue = *v;
+      p.scale.reset();
+      // A scale of 1 shaped like the zero point.
+      auto zs = Importer::shape(*v);
+      Const one{DType::F32, zs, std::vector<double>(product(zs), 1.0)};
+      p.scaleValue = im.materialize(one);
+    }
+  }
+  if (p.zeroPoint && p.zeroPoint->values.size() > 1)
+    p.axis = data == 0 ? 1 : 0;
+  return im.dequantizeValue(data, p);
+}
+
+/// i32 results of MatMulInteger/ConvInteger: scale 1, zero point 0.
+FailureOr<Value> toInt32(Importer &im, Value f) {
+  Importer::Params p;
+  p.scale = Const{DType::F32, {}, {1.0}};
+  p.zeroPoint = Const{DType::I32, {}, {0.0}};
+  p.storage = DType::I32;
+  return im.quantizeValue(f, p);
+}
+
+LogicalResult importIntegerProduct(Importer &im, bool isConv) {
+  auto a = integerInput(im, 0, 2), b = integerInput(im, 1, 3);
+  if (failed(a) || failed(b))
+    return failure();
+  Value y;
+  if (failed(isConv ? importConvLike(im, *a, *b, Value(), y)
+                    : importMatMulLike(im, *a, *b, y)))
+    return failure();
+  auto r = toInt32(im, y);
+  if (failed(r))
+    return failure();
+  im.define(0, *r);
+  return success();
+}
+
+/// QLinearConv / QLinearMatMul: dequantize the operands, the float op, then
+/// quantize the result; qc-fold-qdq makes it integer when the parameters
+/// are constants.
+LogicalResult importQLinear(Importer &im, bool isConv) {
+  // Inputs: x, x_scale, x_zp, w, w_scale, w_zp, y_scale, y_zp (, B).
+  auto xp = im.params(1, 2, 1);
+  auto wp = im.params(4, 5, isConv ? 0 : -1);
+  auto yp = im.params(6, 7, 1);
+  if (failed(xp) || failed(wp) || failed(yp))
+    return failure();
+  if (!isConv) {
+    // Per-column parameters of a matmul's B run along its last dim.
+    (*wp).axis = -1;
+  }
+  auto x = im.dequantizeValue(0, *xp);
+  auto w = im.dequantizeValue(3, *wp);
+  if (failed(x) || failed(w))
+    return failure();
+  Value bias;
+  if (isConv && im.has(8)) {
+    // The i32 bias has scale x_scale * w_scale (per output channel).
+    Importer::Params bp;
+    bp.storage = DType::I32;
+    bp.axis = 0;
+    if ((*xp).scale && (*wp).scale) {
+      Const s = *(*wp).scale;
+      for (double &v : s.values)
+        v *= (*xp).scale->values[0];
+      bp.scale = s;
+      bp.zeroPoint = Const{DType::I32, s.shape,
+                           std::vector<double>(s.values.size(), 0.0)};
+    } else {
+      Value xs = (*xp).scaleValue ? (*xp).scaleValue
+                                  : im.materialize(*(*xp).scale);
+      Value ws = (*wp).scaleValue ? (*wp).scaleValue
+                                  : im.materialize(*(*wp).scale);
+      SmallVector<int64_t> shape;
+      OpTrait::util::getBroadcastedShape(Importer::shape(xs),
+                                         Importer::shape(ws), shape);
+      bp.scaleValue = MulOp::create(im.b, im.loc, im.f32Type(shape), xs, ws);
+    }
+    auto bv = im.dequantizeValue(8, bp);
+    if (failed(bv))
+      return failure();
+    bias = *bv;
+  }
+  Value y;
+  if (failed(isConv ? importConvLike(im, *x, *w, bias, y)
+                    : importMatMulLike(im, *x, *w, y)))
+    return failure();
+  auto q = im.quantizeValue(y, *yp);
+  if (failed(q))
+    return failure();
+  im.define(0, *q);
+  return success();
+}
+
+LogicalResult importDynamicQuantize(Importer &im) {
+  auto x = floatInput(im, 0);
+  if (failed(x))
+    return failure();
+  MLIRContext *ctx = im.ctx;
+  Type u8 = IntegerType::get(ctx, 8, IntegerType::Unsigned);
+  auto xt = cast<RankedTensorType>((*x).getType());
+  auto op = DynamicQuantizeOp::create(
+      im.b, im.loc, xt.clone(u8), RankedTensorType::get({}, im.b.getF32Type()),
+      RankedTensorType::get({}, u8), *x);
+  im.define(0, op.getOutput());
+  im.define(1, op.getScale());
+  im.define(2, op.getZeroPoint());
+  return success();
+}
+
+} // namespace
+
+LogicalResult onnximport::importOp(Importer &im, StringRef op) {
+  if (op == "Conv")
+    return importConv(im);
+  if (op == "MatMul") {
+    auto a = floatInput(im, 0), b = floatInput(im, 1);
+    if (failed(a) || failed(b))
+      return failure();
+    Value y;
+    if (failed(importMatMulLike(im, *a, *b, y)))
+      return failure();
+    im.define(0, y);
+    return success();
+  }
+  if (op == "Gemm")
+    return importGemm(im);
+  if (op == "BatchNormalization")
+    return importBatchNorm(im);
+  if (op == "Add")
+    return importBinary<AddOp>(im);
+  if (op == "Sub")
+    return importBinary<SubOp>(im);
+  if (op == "Mul")
+    return importBinary<MulOp>(im);
+  if (op == "Div")
+    return importBinary<DivOp>(im);
+  if (op == "Pow")
+    return importPow(im);
+  if (op == "Sqrt")
+    return importUnary<SqrtOp>(im);
+  if (op == "Sigmoid")
+    return importUnary<SigmoidOp>(im);
+  if (op == "Tanh")
+    return importUnary<TanhOp>(im);
+  if (op == "Erf")
+    return importUnary<ErfOp>(im);
+  if (op == "Relu")
+    return importClamp(im, 0.0f, std::nullopt);
+  if (op == "Clip") {
+    std::optional<float> lo, hi;
+    if (im.opset < 11) {
+      if (im.attr("min"))
+        lo = im.attrFloat("min", 0);
+      if (im.attr("max"))
+        hi = im.attrFloat("max", 0);
+    } else {
+      for (int i : {1, 2})
+        if (im.has(i) && !im.isConst(i))
+          return im.error() << "clip bounds must be constants";
+      if (im.has(1))
+        lo = float(im.constant(1).values.at(0));
+      if (im.has(2))
+        hi = float(im.constant(2).values.at(0));
+    }
+    return importClamp(im, lo, hi);
+  }
+  if (op == "MaxPool")
+    return importPool(im, true, false);
+  if (op == "AveragePool")
+    return importPool(im, false, false);
+  if (op == "GlobalAveragePool")
+    return importPool(im, false, true);
+  if (op == "GlobalMaxPool")
+    return importPool(im, true, true);
+  if (op == "Softmax")
+    return importSoftmax(im);
+  if (op == "LayerNormalization")
+    return importLayerNorm(im);
+  if (op == "Reshape" || op == "Flatten" || op == "Squeeze" ||
+      op == "Unsqueeze")
+    return importReshapeLike(im, op);
+  if (op == "Transpose")
+    return importTranspose(im);
+  if (op == "Concat")
+    return importConcat(im);
+  if (op == "Slice")
+    return importSlice(im);
+  if (op == "Split")
+    return importSplit(im);
+  if (op == "ReduceMean")
+    return importReduceMean(im);
+  if (op == "Identity" || op == "Dropout" || op == "Cast")
+    return importPassThrough(im);
+  if (op == "QuantizeLinear")
+    return importQuantizeLinear(im);
+  if (op == "DequantizeLinear")
+    return importDequantizeLinear(im);
+  if (op == "QLinearConv")
+    return importQLinear(im, true);
+  if (op == "QLinearMatMul")
+    return importQLinear(im, false);
+  if (op == "MatMulInteger")
+    return importIntegerProduct(im, false);
+  if (op == "ConvInteger")
+    return importIntegerProduct(im, true);
+  if (op == "DynamicQuantizeLinear")
+    return importDynamicQuantize(im);
+  return im.error() << "unsupported operator";
+}
