@@ -94,8 +94,8 @@ std::string mlir::qc::getDtype(Type tensorType) {
       return i.isUnsigned() ? "uint8" : "int8";
     if (i.getWidth() == 32)
       return "int32";
-    if (i.getWidth() == 16)
-      return "int16";
+    if (i.getWidth() == 64)
+      return "int64";
   }
   return "unsupported";
 }
@@ -134,6 +134,8 @@ static std::string cType(StringRef dtype) {
     return "int8_t";
   if (dtype == "int32")
     return "int32_t";
+  if (dtype == "int64")
+    return "int64_t";
   return "void";
 }
 
@@ -265,6 +267,14 @@ std::unique_ptr<Runner> Runner::create(ModuleOp module,
     runner->inputs.push_back(cast<RankedTensorType>(t));
   for (Type t : func.getResultTypes())
     runner->outputs.push_back(cast<RankedTensorType>(t));
+  for (RankedTensorType t : llvm::concat<RankedTensorType>(runner->inputs,
+                                                          runner->outputs))
+    if (HostArray::elementSize(getDtype(t)) == 0) {
+      error = "the model has a tensor of " +
+              llvm::formatv("{0}", t.getElementType()).str() +
+              ", which qc cannot pass in or out";
+      return nullptr;
+    }
   std::string name = func.getName().str();
   OwningOpRef<ModuleOp> clone = module.clone();
   if (failed(lowerModule(*clone, options))) {

@@ -26,10 +26,9 @@ struct ApproximateMathPass
     // exp, log, tanh and erf become polynomials.
     math::populateExpansionPatterns(patterns, {"powf"});
     populateMathPolynomialApproximationPatterns(
-        patterns, [](StringRef name) {
-          return name == "exp" || name == "log" || name == "tanh" ||
-                 name == "erf";
-        });
+        patterns, [](StringRef name) { return name == "exp" || name == "log"; });
+    populatePolynomialApproximateTanhPattern(patterns);
+    populatePolynomialApproximateErfPattern(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

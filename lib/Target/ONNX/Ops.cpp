@@ -1107,6 +1107,15 @@ LogicalResult onnximport::importOp(Importer &im, StringRef op) {
     return importPow(im);
   if (op == "Sqrt")
     return importUnary<SqrtOp>(im);
+  if (op == "Neg") {
+    auto x = floatInput(im, 0);
+    if (failed(x))
+      return failure();
+    Value minusOne = arith::ConstantOp::create(
+        im.b, im.loc, DenseElementsAttr::get(im.f32Type({}), -1.0f));
+    im.define(0, MulOp::create(im.b, im.loc, (*x).getType(), *x, minusOne));
+    return success();
+  }
   if (op == "Sigmoid")
     return importUnary<SigmoidOp>(im);
   if (op == "Tanh")
