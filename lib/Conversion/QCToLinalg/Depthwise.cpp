@@ -130,12 +130,21 @@ LogicalResult lowering::tryLowerDepthwise(Conv2DOp op, LoweringState &state) {
   auto out = getPerTensorType(op.getType());
   bool exact = quantized && isExactAccumulatorOutput(op.getType(), mult);
 
-  for (int64_t img = 0; img < s.n; ++img) {
+  // One loop over the images of the batch.
+  auto images = scf::ForOp::create(b, loc, idx(b, loc, 0), idx(b, loc, s.n),
+                                   idx(b, loc, 1));
+  OpBuilder::InsertionGuard imageGuard(b);
+  b.setInsertionPointToStart(images.getBody());
+  Value img = images.getInductionVar();
+  {
     // This image's planes, padded with the zero point when needed.
-    Value image = memref::SubViewOp::create(
-        b, loc, state.operands[0], SmallVector<int64_t>{img, 0, 0, 0},
-        SmallVector<int64_t>{1, s.c, s.h, s.w},
-        SmallVector<int64_t>{1, 1, 1, 1});
+    SmallVector<OpFoldResult> offsets = {img, b.getIndexAttr(0),
+                                         b.getIndexAttr(0), b.getIndexAttr(0)};
+    SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1), b.getIndexAttr(s.c),
+                                       b.getIndexAttr(s.h), b.getIndexAttr(s.w)};
+    SmallVector<OpFoldResult> unit(4, b.getIndexAttr(1));
+    Value image = memref::SubViewOp::create(b, loc, state.operands[0], offsets,
+                                            sizes, unit);
     Value planes;
     if (s.padded()) {
       planes = state.scratch[1];
@@ -224,7 +233,7 @@ LogicalResult lowering::tryLowerDepthwise(Conv2DOp op, LoweringState &state) {
       }
     }
     memref::StoreOp::create(b, loc, y, state.result,
-                            ValueRange{idx(b, loc, img), c, oy, ox});
+                            ValueRange{img, c, oy, ox});
   }
   return success();
 }

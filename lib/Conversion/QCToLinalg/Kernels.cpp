@@ -194,6 +194,8 @@ struct GemmOperands {
   Value out;        // output, rows of `ldc` elements
   int64_t ldc = 0;
   int64_t outOffset = 0;
+  /// A run-time part of the output offset (the image of a batch), or null.
+  Value outBase;
   int64_t channelOffset = 0; // first channel of bias/mult for row/col 0
   Value bias;       // i32 (or f32) per channel, already compensated
   Value mult;       // f32 per channel (integer kernels)
@@ -372,6 +374,8 @@ private:
                      int64_t(v) * cfg.lanes);
     Value pos = addc(b, loc, addi(b, loc, muli(b, loc, row, ops.ldc), col),
                      ops.outOffset);
+    if (ops.outBase)
+      pos = addi(b, loc, pos, ops.outBase);
     int64_t remaining = validCols - int64_t(v) * cfg.lanes;
     if (remaining >= int64_t(cfg.lanes)) {
       vector::StoreOp::create(b, loc, result, ops.out, pos);
@@ -624,7 +628,7 @@ std::optional<ConvPlan> planConv(Conv2DOp op, const LoweringOptions &opts) {
 /// tile * NR + j; positions in the padding read `pad` (the shifted zero
 /// point), which makes them contribute nothing.
 void emitIm2Col(OpBuilder &b, Location loc, Conv2DOp op, const GemmConfig &cfg,
-                Value input, Value packed, int64_t n, int64_t gi, Value pad,
+                Value input, Value packed, Value n, int64_t gi, Value pad,
                 bool shift) {
   auto in = op.getInput().getType();
   auto w = op.getWeight().getType();
@@ -659,7 +663,8 @@ void emitIm2Col(OpBuilder &b, Location loc, Conv2DOp op, const GemmConfig &cfg,
   Value kk = arith::RemUIOp::create(b, loc, k, idx(b, loc, kg));
   Value channel = addc(b, loc, ci, gi * cg);
   // Element offset of (n, channel, 0, 0) in the NCHW input.
-  Value planeBase = addc(b, loc, muli(b, loc, channel, h * wd), n * c * h * wd);
+  Value planeBase = addi(b, loc, muli(b, loc, channel, h * wd),
+                         muli(b, loc, n, c * h * wd));
   // Offset in Y of (g, kk) within a tile.
   Value yk = addi(b, loc, muli(b, loc, g, nr * kg), kk);
 
@@ -921,14 +926,21 @@ LogicalResult lowering::tryLowerConvWithKernel(Conv2DOp op,
     pad = constantOf(b, loc, b.getI8Type(), int64_t(int8_t(padValue & 0xff)));
   }
 
-  for (int64_t img = 0; img < n; ++img)
-    for (int64_t gi = 0; gi < g; ++gi) {
-      emitIm2Col(b, loc, op, cfg, input, packed, img, gi, pad, shift);
-      GemmOperands groupOps = ops;
-      groupOps.xOffset = gi * og * kp;
-      groupOps.channelOffset = gi * og;
-      groupOps.outOffset = (img * o + gi * og) * pixels;
-      GemmEmitter(b, loc, cfg, groupOps).emit();
-    }
+  // One loop over the images of the batch (not unrolled: code size stays
+  // that of one image whatever the batch).
+  auto images = scf::ForOp::create(b, loc, idx(b, loc, 0), idx(b, loc, n),
+                                   idx(b, loc, 1));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(images.getBody());
+  Value img = images.getInductionVar();
+  for (int64_t gi = 0; gi < g; ++gi) {
+    emitIm2Col(b, loc, op, cfg, input, packed, img, gi, pad, shift);
+    GemmOperands groupOps = ops;
+    groupOps.xOffset = gi * og * kp;
+    groupOps.channelOffset = gi * og;
+    groupOps.outOffset = gi * og * pixels;
+    groupOps.outBase = muli(b, loc, img, o * pixels);
+    GemmEmitter(b, loc, cfg, groupOps).emit();
+  }
   return success();
 }
