@@ -25,3 +25,10 @@ llvm_config.with_environment("PATH", config.qc_tools_dir, append_path=True)
 tool_dirs = [config.qc_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["qopt"], tool_dirs)
 config.substitutions.append(("%qc_src", config.qc_src_root))
+config.substitutions.append(("%qc_obj", config.qc_obj_root))
+
+# AArch64 cross-compiled code runs under qemu when the toolchain is there.
+import shutil
+if (shutil.which("qemu-aarch64") and shutil.which("clang-22")
+        and os.path.isdir("/usr/aarch64-linux-gnu/lib")):
+    config.available_features.add("aarch64-cross")

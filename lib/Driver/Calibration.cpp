@@ -434,12 +434,23 @@ LogicalResult mlir::qc::measureLayerErrors(ModuleOp floatModule,
   func::FuncOp ff = getModelFunction(*fm), qf = getModelFunction(*qm);
   unsigned numOutputs = ff.getNumResults();
   // Float values by op name.
-  llvm::StringMap<Value> floatByName;
+  // A ReLU that quantization folded into its producer (the producer's range
+  // was narrowed) is compared after the float ReLU.
+  llvm::StringMap<Value> floatByName, floatClamped;
+  auto clampUser = [](Value v) -> Value {
+    if (v.hasOneUse())
+      if (auto clamp = dyn_cast<ClampOp>(*v.getUsers().begin()))
+        return clamp.getResult();
+    return Value();
+  };
   ff.walk([&](Operation *op) {
     std::string n = nameOf(op->getLoc());
     if (!n.empty() && op->getNumResults() == 1 && isF32Tensor(op->getResult(0)) &&
-        !op->hasTrait<OpTrait::ConstantLike>())
+        !op->hasTrait<OpTrait::ConstantLike>()) {
       floatByName[n] = op->getResult(0);
+      if (Value c = clampUser(op->getResult(0)))
+        floatClamped[n] = c;
+    }
   });
   // Quantized counterparts (dequantized for comparison), in graph order.
   SmallVector<Value> fv, qv;
@@ -453,6 +464,7 @@ LogicalResult mlir::qc::measureLayerErrors(ModuleOp floatModule,
       return;
     Value r = op->getResult(0);
     auto it = floatByName.find(n);
+
     auto rt = dyn_cast<RankedTensorType>(r.getType());
     if (it == floatByName.end() || !rt ||
         cast<RankedTensorType>(it->second.getType()).getShape() !=
@@ -467,7 +479,10 @@ LogicalResult mlir::qc::measureLayerErrors(ModuleOp floatModule,
       return;
     }
     done.insert(n);
-    fv.push_back(it->second);
+    Value reference = it->second;
+    if (floatClamped.count(n) && !clampUser(op->getResult(0)))
+      reference = floatClamped.lookup(n);
+    fv.push_back(reference);
     qv.push_back(r);
     layers.push_back({n, op->getName().stripDialect().str(), 0});
   });
