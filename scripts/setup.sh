@@ -12,6 +12,8 @@ PACKAGES=(
   cmake ninja-build clang-22 lld-22
   # LLVM/MLIR 22
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
+  # ONNX models (C++ protobuf classes) and ONNX's backend test suite
+  libonnx-dev libprotobuf-dev libonnx-testdata
   # Tests and benchmarks
   libgtest-dev libbenchmark-dev python3
   # AArch64 code is cross-linked and run under qemu in the tests

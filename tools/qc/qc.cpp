@@ -55,8 +55,9 @@ static cl::list<std::string> outputFiles(
     cl::value_desc("file"), cl::cat(category));
 static cl::opt<std::string> emit(
     "emit",
-    cl::desc("What to write: obj, shared, asm, llvm or mlir (default: from "
-             "the extension: .o .so .s .ll .mlir)"),
+    cl::desc("What to write: obj, shared, asm, llvm (LLVM IR) or mlir (the "
+             "quantized qc graph) (default: from the extension: .o .so .s .ll "
+             ".mlir)"),
     cl::init(""), cl::cat(category));
 static cl::opt<std::string> headerFile("header",
                                        cl::desc("Write the C header here"),
@@ -234,7 +235,7 @@ static std::string renderReport(StringRef model,
   for (const LayerError &l : layers)
     if (std::isfinite(l.sqnrDb))
       maxDb = std::max(maxDb, l.sqnrDb);
-  int barH = 22, width = 900, labelW = 260;
+  int barH = 22, width = 1100, labelW = 380;
   int height = barH * int(layers.size()) + 40;
   os << "<svg width=\"" << width << "\" height=\"" << height
      << "\" xmlns=\"http://www.w3.org/2000/svg\" font-size=\"12\">";
@@ -560,6 +561,18 @@ int main(int argc, char **argv) {
     return status;
   }
 
+  std::string error;
+  std::string outputFile = outputFiles[0];
+  if (*kind == Emit::MLIR) {
+    // The quantized qc graph, before lowering: what to read to see what the
+    // quantization did.
+    auto output = openOutputFile(outputFile, &error);
+    if (!output)
+      return fail(error);
+    module->print(output->os());
+    output->keep();
+    return 0;
+  }
   if (failed(lowerToLLVM(*module, options)))
     return 1;
   if (!headerFile.empty()) {
@@ -569,16 +582,9 @@ int main(int argc, char **argv) {
       return fail(err);
   }
 
-  std::string error;
-  std::string outputFile = outputFiles[0];
   auto output = openOutputFile(outputFile, &error);
   if (!output)
     return fail(error);
-  if (*kind == Emit::MLIR) {
-    module->print(output->os());
-    output->keep();
-    return 0;
-  }
   auto tm = createTargetMachine(*target, error);
   if (!tm)
     return fail(error);

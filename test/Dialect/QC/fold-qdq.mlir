@@ -219,3 +219,33 @@ func.func @fold_pytorch_bias(%x: tensor<1x1x2x2x!quant.uniform<u8:f32, 0.0235294
   %q = qc.quantize %y : tensor<1x2x2x2xf32> -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.5:128>>
   return %q : tensor<1x2x2x2x!quant.uniform<u8:f32, 0.5:128>>
 }
+
+// -----
+
+// op -> ReLU -> quantize (a fused ReLU as exporters write it): the clamp
+// moves below the quantize (quantization is monotone), the op folds, and
+// the clamp disappears because the output range starts at 0.
+// CHECK-LABEL: func.func @fold_relu_before_quantize
+// CHECK-NEXT: %[[Y:.*]] = qc.add %arg0, %arg0 : {{.*}} -> tensor<4x!quant.uniform<u8:f32, 1.000000e-01>>
+// CHECK-NEXT: return %[[Y]]
+func.func @fold_relu_before_quantize(%x: tensor<4x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<4x!quant.uniform<u8:f32, 0.1>> {
+  %d = qc.dequantize %x : tensor<4x!quant.uniform<u8:f32, 0.5:128>> -> tensor<4xf32>
+  %y = qc.add %d, %d : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %r = qc.clamp %y {min = 0.0 : f32} : tensor<4xf32>
+  %q = qc.quantize %r : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.1>>
+  return %q : tensor<4x!quant.uniform<u8:f32, 0.1>>
+}
+
+// -----
+
+// A ReLU6 that still cuts stays, as a clamp of storage integers.
+// CHECK-LABEL: func.func @sink_relu6_below_quantize
+// CHECK: %[[Y:.*]] = qc.add %arg0, %arg0
+// CHECK-NEXT: qc.clamp %[[Y]] {max = 6.000000e+00 : f32, min = 0.000000e+00 : f32} : tensor<4x!quant.uniform<u8:f32, 1.000000e-01>>
+func.func @sink_relu6_below_quantize(%x: tensor<4x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<4x!quant.uniform<u8:f32, 0.1>> {
+  %d = qc.dequantize %x : tensor<4x!quant.uniform<u8:f32, 0.5:128>> -> tensor<4xf32>
+  %y = qc.add %d, %d : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %r = qc.clamp %y {min = 0.0 : f32, max = 6.0 : f32} : tensor<4xf32>
+  %q = qc.quantize %r : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.1>>
+  return %q : tensor<4x!quant.uniform<u8:f32, 0.1>>
+}

@@ -139,6 +139,29 @@ struct RemoveIdentityClamp : OpRewritePattern<ClampOp> {
   }
 };
 
+/// quantize(clamp(x)) -> clamp(quantize(x)): quantization is monotone, so
+/// clamping before it equals clamping the storage integers after it with
+/// the bounds quantized. This lets `op -> ReLU -> quantize` (as PyTorch and
+/// ONNX Runtime export a fused ReLU) fold the op, and the clamp then
+/// disappears when the output range already excludes what it cuts.
+struct SinkClampBelowQuantize : OpRewritePattern<QuantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto clamp = op.getInput().getDefiningOp<ClampOp>();
+    if (!clamp || !isTyped(op) || !clamp->hasOneUse() ||
+        !getPerTensorType(op.getType()))
+      return rewriter.notifyMatchFailure(op, "not a typed quantize of a "
+                                             "single-use clamp");
+    auto q = QuantizeOp::create(rewriter, op.getLoc(), op.getType(),
+                                clamp.getInput(), Value(), Value(),
+                                IntegerAttr());
+    rewriter.replaceOpWithNewOp<ClampOp>(op, q, clamp.getMinAttr(),
+                                         clamp.getMaxAttr());
+    return success();
+  }
+};
+
 /// dequantize(quantize(x, s, z), s, z) with constant runtime parameters
 /// takes the typed form.
 struct TypeConstantParams : OpRewritePattern<DequantizeOp> {
@@ -316,6 +339,7 @@ struct FoldQDQPass : public mlir::qc::impl::QCFoldQDQBase<FoldQDQPass> {
 
 void mlir::qc::populateFoldQDQPatterns(RewritePatternSet &patterns) {
   patterns.add<QuantizeConstant, QuantizeOfDequantize, MergeRequantizeChain,
-               RemoveIdentityClamp, TypeConstantParams, FoldQuantizedOp>(
+               RemoveIdentityClamp, TypeConstantParams, FoldQuantizedOp,
+               SinkClampBelowQuantize>(
       patterns.getContext());
 }
