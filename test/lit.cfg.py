@@ -26,6 +26,7 @@ tool_dirs = [config.qc_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["qopt"], tool_dirs)
 config.substitutions.append(("%qc_src", config.qc_src_root))
 config.substitutions.append(("%qc_obj", config.qc_obj_root))
+config.substitutions.append(("%onnx_data", "/usr/share/libonnx-testdata/data/node"))
 
 # AArch64 cross-compiled code runs under qemu when the toolchain is there.
 import shutil
