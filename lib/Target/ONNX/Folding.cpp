@@ -17,13 +17,6 @@ using namespace mlir::qc::onnximport;
 
 namespace {
 
-int64_t product(ArrayRef<int64_t> shape) {
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
-  return n;
-}
-
 /// Strides of a row-major shape.
 SmallVector<int64_t> strides(ArrayRef<int64_t> shape) {
   SmallVector<int64_t> s(shape.size(), 1);
@@ -78,6 +71,55 @@ double truncIfInt(double v, DType t) {
 }
 
 } // namespace
+
+FailureOr<SliceBounds> onnximport::getSliceBounds(Importer &im,
+                                                  ArrayRef<int64_t> shape) {
+  std::vector<int64_t> starts, ends, axes, steps;
+  if (im.opset < 10) {
+    auto s = im.attrInts("starts"), e = im.attrInts("ends");
+    if (!s || !e)
+      return failure();
+    starts = *s;
+    ends = *e;
+    if (auto a = im.attrInts("axes"))
+      axes = *a;
+  } else {
+    for (int i = 1; i <= 4; ++i)
+      if (im.has(i) && !im.isConst(i))
+        return failure();
+    if (!im.has(1) || !im.has(2))
+      return failure();
+    starts = im.constant(1).asInts();
+    ends = im.constant(2).asInts();
+    if (im.has(3))
+      axes = im.constant(3).asInts();
+    if (im.has(4))
+      steps = im.constant(4).asInts();
+  }
+  int64_t rank = shape.size();
+  if (axes.empty())
+    for (int64_t i = 0; i < int64_t(starts.size()); ++i)
+      axes.push_back(i);
+  if (ends.size() != starts.size() || axes.size() != starts.size() ||
+      (!steps.empty() && steps.size() != starts.size()))
+    return failure();
+  SliceBounds b;
+  b.lo.assign(rank, 0);
+  b.hi.assign(shape.begin(), shape.end());
+  b.steps.assign(rank, 1);
+  for (size_t i = 0; i < axes.size(); ++i) {
+    int64_t a = axes[i] < 0 ? axes[i] + rank : axes[i];
+    if (a < 0 || a >= rank)
+      return failure();
+    int64_t d = shape[a], s = steps.empty() ? 1 : steps[i];
+    if (s <= 0)
+      return failure();
+    b.lo[a] = std::clamp<int64_t>(starts[i] < 0 ? starts[i] + d : starts[i], 0, d);
+    b.hi[a] = std::clamp<int64_t>(ends[i] < 0 ? ends[i] + d : ends[i], 0, d);
+    b.steps[a] = s;
+  }
+  return b;
+}
 
 bool onnximport::foldOp(Importer &im, StringRef op) {
   const onnx::NodeProto &n = *im.node;
@@ -300,37 +342,11 @@ bool onnximport::foldOp(Importer &im, StringRef op) {
   }
   if (op == "Slice") {
     const Const &data = in(0);
-    std::vector<int64_t> starts, ends, axes, steps;
-    if (im.opset < 10) {
-      starts = *im.attrInts("starts");
-      ends = *im.attrInts("ends");
-      if (auto a = im.attrInts("axes"))
-        axes = *a;
-    } else {
-      starts = in(1).asInts();
-      ends = in(2).asInts();
-      if (im.isConst(3))
-        axes = in(3).asInts();
-      if (im.isConst(4))
-        steps = in(4).asInts();
-    }
+    auto bounds = getSliceBounds(im, data.shape);
+    if (failed(bounds))
+      return false;
     int64_t rank = data.shape.size();
-    if (axes.empty())
-      for (int64_t i = 0; i < int64_t(starts.size()); ++i)
-        axes.push_back(i);
-    SmallVector<int64_t> lo(rank, 0), hi(data.shape), st(rank, 1);
-    for (size_t i = 0; i < axes.size(); ++i) {
-      int64_t a = axes[i] < 0 ? axes[i] + rank : axes[i];
-      int64_t d = data.shape[a];
-      int64_t s = steps.empty() ? 1 : steps[i];
-      if (s <= 0)
-        return false;
-      int64_t b0 = starts[i] < 0 ? starts[i] + d : starts[i];
-      int64_t e0 = ends[i] < 0 ? ends[i] + d : ends[i];
-      lo[a] = std::clamp<int64_t>(b0, 0, d);
-      hi[a] = std::clamp<int64_t>(e0, 0, d);
-      st[a] = s;
-    }
+    SmallVector<int64_t> &lo = bounds->lo, &hi = bounds->hi, &st = bounds->steps;
     Const c;
     c.dtype = data.dtype;
     for (int64_t d = 0; d < rank; ++d)

@@ -126,6 +126,23 @@ private:
   llvm::StringSet<> graphOutputs;
 };
 
+/// The number of elements of a shape.
+inline int64_t product(ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+/// The per-dim [lo, hi) bounds and steps a Slice node selects from a tensor
+/// of `shape` (attributes before opset 10, constant inputs since), clamped
+/// to the tensor. Fails (without a diagnostic) when a bound is not constant
+/// or a step is not positive.
+struct SliceBounds {
+  SmallVector<int64_t> lo, hi, steps;
+};
+FailureOr<SliceBounds> getSliceBounds(Importer &im, ArrayRef<int64_t> shape);
+
 /// Imports one node; returns failure after reporting an error.
 LogicalResult importOp(Importer &im, StringRef opType);
 

@@ -22,13 +22,6 @@ using namespace mlir::qc::onnximport;
 
 namespace {
 
-int64_t product(ArrayRef<int64_t> shape) {
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
-  return n;
-}
-
 int64_t normalizeAxis(int64_t axis, int64_t rank) {
   return axis < 0 ? axis + rank : axis;
 }
@@ -733,39 +726,15 @@ LogicalResult importSlice(Importer &im) {
   if (failed(x))
     return failure();
   auto xs = Importer::shape(*x);
-  int64_t rank = xs.size();
-  std::vector<int64_t> starts, ends, axes, steps;
-  if (im.opset < 10) {
-    starts = *im.attrInts("starts");
-    ends = *im.attrInts("ends");
-    if (auto a = im.attrInts("axes"))
-      axes = *a;
-  } else {
-    for (int i = 1; i <= 4; ++i)
-      if (im.has(i) && !im.isConst(i))
-        return im.error() << "slice bounds must be known at compile time";
-    starts = im.constant(1).asInts();
-    ends = im.constant(2).asInts();
-    if (im.has(3))
-      axes = im.constant(3).asInts();
-    if (im.has(4))
-      steps = im.constant(4).asInts();
-  }
-  if (axes.empty())
-    for (size_t i = 0; i < starts.size(); ++i)
-      axes.push_back(i);
-  SmallVector<int64_t> offsets(rank, 0), sizes(xs);
-  for (size_t i = 0; i < axes.size(); ++i) {
-    if (!steps.empty() && steps[i] != 1)
-      return im.error() << "slices with step " << steps[i]
+  auto bounds = getSliceBounds(im, xs);
+  if (failed(bounds))
+    return im.error() << "slice bounds must be constants (steps positive)";
+  SmallVector<int64_t> offsets(bounds->lo), sizes(xs.size());
+  for (size_t d = 0; d < xs.size(); ++d) {
+    if (bounds->steps[d] != 1)
+      return im.error() << "slices with step " << bounds->steps[d]
                         << " are not supported";
-    int64_t a = normalizeAxis(axes[i], rank), d = xs[a];
-    int64_t lo = std::clamp<int64_t>(starts[i] < 0 ? starts[i] + d : starts[i],
-                                     0, d);
-    int64_t hi =
-        std::clamp<int64_t>(ends[i] < 0 ? ends[i] + d : ends[i], 0, d);
-    offsets[a] = lo;
-    sizes[a] = std::max<int64_t>(hi - lo, 0);
+    sizes[d] = std::max<int64_t>(bounds->hi[d] - bounds->lo[d], 0);
   }
   auto type = cast<RankedTensorType>((*x).getType()).clone(sizes);
   im.define(0, SliceOp::create(im.b, im.loc, type, *x,
