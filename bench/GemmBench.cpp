@@ -131,7 +131,8 @@ struct Compiled {
   size_t workspace = 0;
 };
 
-Compiled compile(int64_t m, int64_t n, int64_t k, bool isFloat) {
+Compiled compile(int64_t m, int64_t n, int64_t k, bool isFloat,
+                 uint64_t blockBytes) {
   Compiled c;
   DialectRegistry registry;
   registerCompilerDialects(registry);
@@ -140,6 +141,7 @@ Compiled compile(int64_t m, int64_t n, int64_t k, bool isFloat) {
       parseSourceString<ModuleOp>(gemmModule(m, n, k, isFloat), c.context.get());
   CompileOptions options;
   options.target = &getHostTarget();
+  options.blockBytes = blockBytes;
   std::string error;
   if (!module || failed(lowerModule(*module, options)) ||
       !(c.jit = JitModule::create(*module, error))) {
@@ -152,8 +154,8 @@ Compiled compile(int64_t m, int64_t n, int64_t k, bool isFloat) {
 }
 
 void benchGemm(benchmark::State &state, int64_t m, int64_t n, int64_t k,
-               bool isFloat) {
-  Compiled c = compile(m, n, k, isFloat);
+               bool isFloat, uint64_t blockBytes = 0) {
+  Compiled c = compile(m, n, k, isFloat, blockBytes);
   size_t elem = isFloat ? 4 : 1;
   std::vector<uint8_t> a(m * k * elem, 3), y(m * n * elem),
       ws(c.workspace + 64);
@@ -188,17 +190,33 @@ int main(int argc, char **argv) {
   struct Shape {
     const char *name;
     int64_t m, n, k;
+    bool large = false;
   } shapes[] = {{"gemm_1024x1024x1024", 1024, 1024, 1024},
                 {"gemv_M1_K768_N3072", 1, 3072, 768},
                 {"gemm_M8_K3072_N768", 8, 768, 3072},
-                {"conv_as_gemm_M3136_K576_N64", 3136, 64, 576}};
-  for (const Shape &s : shapes)
+                {"conv_as_gemm_M3136_K576_N64", 3136, 64, 576},
+                // Large shapes: operands far beyond L2, where cache blocking
+                // decides the speed.
+                {"gemm_2048x2048x2048", 2048, 2048, 2048, true},
+                {"gemm_M4096_K4096_N1024", 4096, 1024, 4096, true}};
+  for (const Shape &s : shapes) {
     for (bool isFloat : {false, true})
       benchmark::RegisterBenchmark(
           (std::string(s.name) + (isFloat ? "/f32" : "/int8")).c_str(),
           [=](benchmark::State &st) { benchGemm(st, s.m, s.n, s.k, isFloat); })
           ->Unit(benchmark::kMicrosecond)
           ->UseManualTime();
+    // The baseline for the row blocking: the same kernel with all rows in
+    // one block, so every column tile streams the whole of X.
+    if (s.large)
+      benchmark::RegisterBenchmark(
+          (std::string(s.name) + "/int8_unblocked").c_str(),
+          [=](benchmark::State &st) {
+            benchGemm(st, s.m, s.n, s.k, false, uint64_t(1) << 40);
+          })
+          ->Unit(benchmark::kMicrosecond)
+          ->UseManualTime();
+  }
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

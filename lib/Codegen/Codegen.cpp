@@ -114,8 +114,11 @@ std::unique_ptr<JitModule> JitModule::create(ModuleOp module,
   DialectRegistry registry;
   registerCodegenTranslations(registry);
   module->getContext()->appendDialectRegistry(registry);
+  // The options hold a function_ref: the transformer must outlive create().
+  std::function<llvm::Error(llvm::Module *)> transformer =
+      makeOptimizingTransformer(3, 0, nullptr);
   ExecutionEngineOptions options;
-  options.transformer = makeOptimizingTransformer(3, 0, nullptr);
+  options.transformer = transformer;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   auto engine = ExecutionEngine::create(module, options);
   if (!engine) {

@@ -85,6 +85,7 @@ LogicalResult mlir::qc::lowerToLLVM(ModuleOp module,
   if (options.target && StringRef(options.target->name).starts_with("host"))
     lopts.target = "host";
   lopts.reference = options.reference;
+  lopts.blockBytes = options.blockBytes;
   buildLowerToLLVMPipeline(pm, lopts);
   return pm.run(module);
 }

@@ -55,6 +55,7 @@ void mlir::qc::buildLowerToLLVMPipeline(OpPassManager &pm,
   ConvertQCToLinalgOptions lowering;
   lowering.target = options.target;
   lowering.reference = options.reference;
+  lowering.blockBytes = options.blockBytes;
   pm.addPass(createConvertQCToLinalg(lowering));
   pm.addPass(createCanonicalizerPass());
   // Constants the kernels replaced by packed copies are dead now.

@@ -28,6 +28,7 @@ static const TargetDesc &avx512vnni() {
     d.vectors = 3;
     d.f32Rows = 8;
     d.f32Vectors = 3;
+    d.blockBytes = 512 * 1024; // L2 of 1 MiB and more on these cores
     return d;
   }();
   return t;
@@ -48,6 +49,7 @@ static const TargetDesc &avxvnni() {
     d.vectors = 2;
     d.f32Rows = 6;
     d.f32Vectors = 2;
+    d.blockBytes = 512 * 1024;
     return d;
   }();
   return t;

@@ -316,7 +316,8 @@ struct Generator {
     // granularities and biases.
     const int64_t shapes[][3] = {{1, 1, 1},   {1, 17, 5},   {3, 33, 7},
                                  {8, 48, 64}, {13, 100, 33}, {1, 200, 96},
-                                 {2, 7, 3},   {37, 71, 129}, {9, 64, 256}};
+                                 {2, 7, 3},   {37, 71, 129}, {9, 64, 256},
+                                 {70, 40, 300}};
     int i = 0;
     for (auto &sh : shapes) {
       addMatMul(sh[0], sh[1], sh[2], /*signedAct=*/i % 2 == 1,
@@ -338,6 +339,7 @@ struct Generator {
     // f32 kernels must equal the reference bit for bit too.
     addFloatMatMul(1, 37, 11);
     addFloatMatMul(7, 40, 64);
+    addFloatMatMul(50, 37, 20);
     addFloatConv({1, 3, 9, 9}, 10, 3, 1, 1, 1);
     addFloatConv({1, 4, 8, 8}, 4, 3, 4, 2, 1);
   }
@@ -354,7 +356,8 @@ struct Generator {
 using Outputs = std::vector<std::vector<uint8_t>>;
 
 std::optional<Outputs> runJit(const Generator &gen, const TargetDesc &target,
-                              bool reference, std::string &error) {
+                              bool reference, std::string &error,
+                              uint64_t blockBytes = 0) {
   DialectRegistry registry;
   registerCompilerDialects(registry);
   MLIRContext context(registry);
@@ -367,6 +370,7 @@ std::optional<Outputs> runJit(const Generator &gen, const TargetDesc &target,
   CompileOptions options;
   options.target = &target;
   options.reference = reference;
+  options.blockBytes = blockBytes;
   if (failed(lowerModule(*module, options))) {
     error = "lowering failed";
     return std::nullopt;
@@ -454,6 +458,24 @@ TEST_P(KernelDiffTest, MatchesReferenceBitForBit) {
   auto got = runJit(gen, *target, /*reference=*/false, error);
   ASSERT_TRUE(got.has_value()) << error;
   expectEqual(gen, ref, *got, target->name);
+}
+
+/// A tiny cache budget splits the rows of the larger GEMMs into several
+/// blocks (of one or more row tiles) plus a tail block: e.g. 37 x 129 into
+/// blocks of 16 rows and a tail of 5, 70 x 300 into blocks of one tile.
+TEST_P(KernelDiffTest, MatchesReferenceWithSmallCacheBlocks) {
+  const TargetDesc *target = lookupTarget(GetParam());
+  ASSERT_NE(target, nullptr);
+  if (!hostSupports(*target))
+    GTEST_SKIP() << target->name << " instructions are not available here";
+  const Generator &gen = generator();
+  const Outputs &ref = referenceOutputs(gen);
+  ASSERT_FALSE(ref.empty());
+  std::string error;
+  auto got = runJit(gen, *target, /*reference=*/false, error,
+                    /*blockBytes=*/2100);
+  ASSERT_TRUE(got.has_value()) << error;
+  expectEqual(gen, ref, *got, target->name + " (blocks of 2100 bytes)");
 }
 
 INSTANTIATE_TEST_SUITE_P(X86, KernelDiffTest,

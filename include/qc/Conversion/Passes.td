@@ -39,6 +39,10 @@ def ConvertQCToLinalg : Pass<"convert-qc-to-linalg", "ModuleOp"> {
     Option<"reference", "reference", "bool", /*default=*/"false",
            "Lower every op with the scalar reference lowering (the oracle "
            "the kernels are tested against)">,
+    Option<"blockBytes", "block-bytes", "uint64_t", /*default=*/"0",
+           "Cache budget in bytes of a GEMM row block (the rows of the "
+           "broadcast operand every column tile passes over); 0 takes the "
+           "target's">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",

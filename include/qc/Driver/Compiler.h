@@ -23,6 +23,8 @@ struct CompileOptions {
   const TargetDesc *target = nullptr;
   /// Scalar reference lowering for every op.
   bool reference = false;
+  /// Cache budget of a GEMM row block in bytes (0: the target's).
+  uint64_t blockBytes = 0;
   /// Run qc-quantize when the module has qc.stats ops; otherwise the stats
   /// are dropped and the model stays f32.
   bool quantize = true;

@@ -60,6 +60,11 @@ struct LowerPipelineOptions
       *this, "reference",
       llvm::cl::desc("Use the scalar reference lowering for every op"),
       llvm::cl::init(false)};
+  Option<uint64_t> blockBytes{
+      *this, "block-bytes",
+      llvm::cl::desc("Cache budget of a GEMM row block in bytes (0: the "
+                     "target's)"),
+      llvm::cl::init(0)};
 };
 
 /// convert-qc-to-linalg, then the upstream lowering of linalg, scf, memref,

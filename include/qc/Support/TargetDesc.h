@@ -55,6 +55,9 @@ struct TargetDesc {
   /// f32 micro-tile (FMA kernels).
   unsigned f32Rows = 1;
   unsigned f32Vectors = 1;
+  /// Bytes of the broadcast operand (rows of X) a GEMM row block keeps in
+  /// cache while every column tile passes over it: about half the L2.
+  unsigned blockBytes = 128 * 1024;
 
   unsigned lanes() const { return vectorBits / 32; }
   bool isX86() const { return llvm::StringRef(triple).starts_with("x86_64"); }

@@ -53,6 +53,9 @@ struct GemmConfig {
   unsigned lanes = 4;                    // i32 / f32 lanes per vector
   unsigned kGroup = 4;                   // K values per lane (1 for f32)
   unsigned tileRows = 1, tileVectors = 1;
+  /// Rows per cache block: a multiple of tileRows whose X rows fit the
+  /// target's block budget (all rows when they fit at once).
+  int64_t blockRows = 1;
   DotKind dot = DotKind::None;
   bool isFloat = false;
   /// Whether X (broadcast) holds activations (matmul) or weights (conv).
@@ -87,9 +90,21 @@ void chooseTile(GemmConfig &cfg, const TargetDesc &target) {
   cfg.tileVectors = vectors;
 }
 
-GemmConfig makeConfig(const TargetDesc &target, bool isFloat, int64_t rows,
+/// Chooses the row block: as many rows of X (`depth` elements each) as fit
+/// the cache budget, so that a block stays in L2 while every column tile
+/// (a weight panel, L1-resident) passes over it, instead of all of X
+/// streaming from memory once per column tile.
+void chooseRowBlock(GemmConfig &cfg, uint64_t budgetBytes) {
+  int64_t rowBytes = cfg.depth * (cfg.isFloat ? 4 : 1);
+  int64_t fit = int64_t(budgetBytes) / std::max<int64_t>(rowBytes, 1);
+  int64_t block = std::max<int64_t>(fit / cfg.tileRows, 1) * cfg.tileRows;
+  cfg.blockRows = std::min(block, std::max<int64_t>(cfg.rows, 1));
+}
+
+GemmConfig makeConfig(const LoweringOptions &opts, bool isFloat, int64_t rows,
                       int64_t cols, int64_t depth, bool broadcastIsActivation,
                       bool activationsUnsigned) {
+  const TargetDesc &target = *opts.target;
   GemmConfig cfg;
   cfg.rows = rows;
   cfg.cols = cols;
@@ -101,6 +116,7 @@ GemmConfig makeConfig(const TargetDesc &target, bool isFloat, int64_t rows,
   cfg.broadcastIsActivation = broadcastIsActivation;
   cfg.activationsUnsigned = activationsUnsigned;
   chooseTile(cfg, target);
+  chooseRowBlock(cfg, opts.blockBytes ? opts.blockBytes : target.blockBytes);
   return cfg;
 }
 
@@ -214,6 +230,29 @@ public:
       : b(b), loc(loc), cfg(cfg), ops(ops) {}
 
   void emit() {
+    if (cfg.rows <= cfg.blockRows) {
+      emitBlock(idx(b, loc, 0), cfg.rows);
+      return;
+    }
+    // Row blocks: every column tile passes over one block of X rows while
+    // it is in cache.
+    int64_t fullBlocks = cfg.rows / cfg.blockRows;
+    int64_t tailRows = cfg.rows % cfg.blockRows;
+    auto loop = scf::ForOp::create(b, loc, idx(b, loc, 0),
+                                   idx(b, loc, fullBlocks), idx(b, loc, 1));
+    {
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(loop.getBody());
+      emitBlock(muli(b, loc, loop.getInductionVar(), cfg.blockRows),
+                cfg.blockRows);
+    }
+    if (tailRows > 0)
+      emitBlock(idx(b, loc, fullBlocks * cfg.blockRows), tailRows);
+  }
+
+private:
+  /// Rows [rowStart, rowStart + rows) against every column tile.
+  void emitBlock(Value rowStart, int64_t rows) {
     int64_t fullTiles = cfg.cols / cfg.tileCols();
     int64_t tailCols = cfg.cols % cfg.tileCols();
     if (fullTiles > 0) {
@@ -221,31 +260,33 @@ public:
                                      idx(b, loc, fullTiles), idx(b, loc, 1));
       OpBuilder::InsertionGuard g(b);
       b.setInsertionPointToStart(loop.getBody());
-      emitRows(loop.getInductionVar(), cfg.tileVectors, cfg.tileCols());
+      emitRows(rowStart, rows, loop.getInductionVar(), cfg.tileVectors,
+               cfg.tileCols());
     }
     if (tailCols > 0) {
       unsigned vectors = (tailCols + cfg.lanes - 1) / cfg.lanes;
-      emitRows(idx(b, loc, fullTiles), vectors, tailCols);
+      emitRows(rowStart, rows, idx(b, loc, fullTiles), vectors, tailCols);
     }
   }
 
-private:
-  /// All row tiles of column tile `tile`, with `vectors` vectors of which
-  /// `validCols` columns are stored.
-  void emitRows(Value tile, unsigned vectors, int64_t validCols) {
-    int64_t fullRows = cfg.rows / cfg.tileRows;
-    int64_t tailRows = cfg.rows % cfg.tileRows;
+  /// The row tiles of rows [rowStart, rowStart + rows) in column tile
+  /// `tile`, with `vectors` vectors of which `validCols` columns are stored.
+  void emitRows(Value rowStart, int64_t rows, Value tile, unsigned vectors,
+                int64_t validCols) {
+    int64_t fullRows = rows / cfg.tileRows;
+    int64_t tailRows = rows % cfg.tileRows;
     if (fullRows > 0) {
       auto loop = scf::ForOp::create(b, loc, idx(b, loc, 0),
                                      idx(b, loc, fullRows), idx(b, loc, 1));
       OpBuilder::InsertionGuard g(b);
       b.setInsertionPointToStart(loop.getBody());
-      emitTile(muli(b, loc, loop.getInductionVar(), cfg.tileRows),
+      emitTile(addi(b, loc, rowStart,
+                    muli(b, loc, loop.getInductionVar(), cfg.tileRows)),
                cfg.tileRows, tile, vectors, validCols);
     }
     if (tailRows > 0)
-      emitTile(idx(b, loc, fullRows * cfg.tileRows), tailRows, tile, vectors,
-               validCols);
+      emitTile(addc(b, loc, rowStart, fullRows * cfg.tileRows), tailRows,
+               tile, vectors, validCols);
   }
 
   Type accElement() {
@@ -563,7 +604,7 @@ std::optional<MatMulPlan> planMatMul(MatMulOp op, const LoweringOptions &opts) {
                                          op.getBias(), shape->n);
     if (!plan.product)
       return std::nullopt;
-    plan.cfg = makeConfig(t, false, shape->m, shape->n, shape->k,
+    plan.cfg = makeConfig(opts, false, shape->m, shape->n, shape->k,
                           /*broadcastIsActivation=*/true,
                           !t.signedActivations);
     plan.packActivations = needsShift(t, plan.product->activationUnsigned) ||
@@ -573,7 +614,7 @@ std::optional<MatMulPlan> planMatMul(MatMulOp op, const LoweringOptions &opts) {
   if (!getConstant(op.getRhs()) ||
       (op.getBias() && !getConstant(op.getBias())))
     return std::nullopt;
-  plan.cfg = makeConfig(t, true, shape->m, shape->n, shape->k, true, true);
+  plan.cfg = makeConfig(opts, true, shape->m, shape->n, shape->k, true, true);
   return plan;
 }
 
@@ -590,7 +631,7 @@ struct ConvPlan {
 bool isDepthwise(Conv2DOp op) {
   int64_t c = op.getInput().getType().getDimSize(1);
   int64_t o = op.getWeight().getType().getDimSize(0);
-  return op.getGroups() == c && o == c && c > 1;
+  return int64_t(op.getGroups()) == c && o == c && c > 1;
 }
 
 std::optional<ConvPlan> planConv(Conv2DOp op, const LoweringOptions &opts) {
@@ -610,7 +651,7 @@ std::optional<ConvPlan> planConv(Conv2DOp op, const LoweringOptions &opts) {
                                          op.getBias(), w.getDimSize(0));
     if (!plan.product)
       return std::nullopt;
-    plan.cfg = makeConfig(t, false, og, plan.pixels, depth,
+    plan.cfg = makeConfig(opts, false, og, plan.pixels, depth,
                           /*broadcastIsActivation=*/false,
                           !t.signedActivations);
     return plan;
@@ -619,7 +660,7 @@ std::optional<ConvPlan> planConv(Conv2DOp op, const LoweringOptions &opts) {
       (op.getBias() && !getConstant(op.getBias())))
     return std::nullopt;
   (void)in;
-  plan.cfg = makeConfig(t, true, og, plan.pixels, depth, false, true);
+  plan.cfg = makeConfig(opts, true, og, plan.pixels, depth, false, true);
   return plan;
 }
 

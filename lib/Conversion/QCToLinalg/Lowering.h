@@ -47,6 +47,8 @@ MemRefType getBufferType(Type tensorType);
 struct LoweringOptions {
   const TargetDesc *target = nullptr;
   bool reference = false;
+  /// Cache budget of a GEMM row block in bytes (0: the target's).
+  uint64_t blockBytes = 0;
 };
 
 /// What an op lowering sees: the memrefs of its operands and result, its

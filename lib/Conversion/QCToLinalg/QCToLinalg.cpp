@@ -322,6 +322,7 @@ struct ConvertQCToLinalgPass
     LoweringOptions options;
     options.target = lookupTarget(target);
     options.reference = reference;
+    options.blockBytes = blockBytes;
     if (!options.target) {
       getOperation().emitError("unknown target '") << target << "'";
       return signalPassFailure();
