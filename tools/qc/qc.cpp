@@ -195,15 +195,29 @@ static LogicalResult linkShared(StringRef object, StringRef output,
   return success();
 }
 
-/// Writes `text` to `path` only when complete.
-static std::string writeText(StringRef path, StringRef text) {
+/// Side outputs (--header, --report): written as soon as they are ready
+/// but kept only once the whole command has succeeded, so that a failure
+/// later on leaves no file behind.
+using PendingOutputs = std::vector<std::unique_ptr<llvm::ToolOutputFile>>;
+
+static std::string stageText(StringRef path, StringRef text,
+                             PendingOutputs &pending) {
   std::string error;
   auto out = openOutputFile(path, &error);
   if (!out)
     return error;
   out->os() << text;
-  out->keep();
+  out->os().flush();
+  if (out->os().has_error())
+    return "cannot write '" + path.str() + "'";
+  pending.push_back(std::move(out));
   return "";
+}
+
+static int keepOutputs(PendingOutputs &pending) {
+  for (auto &out : pending)
+    out->keep();
+  return 0;
 }
 
 static std::string htmlEscape(StringRef s) {
@@ -333,6 +347,8 @@ int main(int argc, char **argv) {
       "  qc model.onnx --no-quantize -o model_f32.o\n"
       "  qc run model.onnx --input x.npy -o y.npy\n"
       "  qc run model.onnx --input x.pb --expect y.pb\n");
+  // Removed on the way out unless the command succeeds.
+  PendingOutputs pending;
 
   const TargetDesc *target = lookupTarget(targetName);
   if (!target) {
@@ -459,9 +475,10 @@ int main(int argc, char **argv) {
     for (auto &[layer, text] : schemeRemarks)
       if (StringRef(text).contains("weight quantized"))
         schemes.push_back({layer, text});
-    std::string err = writeText(
-        reportFile, renderReport(name, layers, schemes, samples.size(),
-                                 calibrationMethod));
+    std::string err = stageText(
+        reportFile,
+        renderReport(name, layers, schemes, samples.size(), calibrationMethod),
+        pending);
     if (!err.empty())
       return fail(err);
   }
@@ -558,6 +575,7 @@ int main(int argc, char **argv) {
       llvm::outs() << llvm::formatv("time: {0:F4} ms per run (median of {1})\n",
                                     times[times.size() / 2], repeat);
     }
+    keepOutputs(pending);
     return status;
   }
 
@@ -571,13 +589,14 @@ int main(int argc, char **argv) {
       return fail(error);
     module->print(output->os());
     output->keep();
-    return 0;
+    return keepOutputs(pending);
   }
   if (failed(lowerToLLVM(*module, options)))
     return 1;
   if (!headerFile.empty()) {
-    std::string err = writeText(
-        headerFile, generateHeader(interface, getWorkspaceSize(*module, name)));
+    std::string err = stageText(
+        headerFile, generateHeader(interface, getWorkspaceSize(*module, name)),
+        pending);
     if (!err.empty())
       return fail(err);
   }
@@ -595,7 +614,7 @@ int main(int argc, char **argv) {
   if (*kind == Emit::LLVM) {
     llvmModule->print(output->os(), nullptr);
     output->keep();
-    return 0;
+    return keepOutputs(pending);
   }
   if (*kind == Emit::Shared) {
     SmallString<128> object;
@@ -613,7 +632,7 @@ int main(int argc, char **argv) {
       llvm::sys::fs::remove(outputFile);
       return fail(error);
     }
-    return 0;
+    return keepOutputs(pending);
   }
   if (failed(emitCode(*llvmModule, *tm,
                       *kind == Emit::Object ? CodeKind::Object
@@ -621,5 +640,5 @@ int main(int argc, char **argv) {
                       output->os(), error)))
     return fail(error);
   output->keep();
-  return 0;
+  return keepOutputs(pending);
 }

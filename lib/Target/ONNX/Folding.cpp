@@ -9,6 +9,9 @@
 
 #include "ImporterImpl.h"
 
+#include "llvm/ADT/StringSet.h"
+
+#include <algorithm>
 #include <cmath>
 
 using namespace mlir;
@@ -121,9 +124,33 @@ FailureOr<SliceBounds> onnximport::getSliceBounds(Importer &im,
   return b;
 }
 
-bool onnximport::foldOp(Importer &im, StringRef op) {
+FoldResult onnximport::foldOp(Importer &im, StringRef op) {
   const onnx::NodeProto &n = *im.node;
   auto in = [&](int i) -> const Const & { return im.constant(i); };
+  // Malformed nodes are errors, not crashes: these check what the folds
+  // below index with.
+  auto invalid = [&](const Twine &why) {
+    im.error() << why;
+    return FoldResult::Failed;
+  };
+  auto needConsts = [&](int count) {
+    for (int i = 0; i < count; ++i)
+      if (!im.isConst(i))
+        return false;
+    return true;
+  };
+  static const llvm::StringSet<> unary = {
+      "ConstantOfShape", "Identity", "Dropout", "Cast",  "Unsqueeze",
+      "Squeeze",         "Flatten",  "Slice",   "Transpose",
+      "Neg",             "Sqrt"};
+  static const llvm::StringSet<> binary = {"Gather", "Add", "Sub", "Mul",
+                                           "Div",    "Pow", "Max", "Min",
+                                           "Equal",  "Reshape"};
+  if ((unary.contains(op) && !needConsts(1)) ||
+      (binary.contains(op) && !needConsts(2)) ||
+      (op == "Where" && !needConsts(3)) ||
+      (op == "Concat" && (n.input_size() == 0 || !needConsts(n.input_size()))))
+    return FoldResult::NotFolded;
 
   if (op == "Constant") {
     const onnx::AttributeProto *value = im.attr("value");
@@ -132,7 +159,7 @@ bool onnximport::foldOp(Importer &im, StringRef op) {
       std::string err = toConst(value->t(), c);
       if (!err.empty()) {
         im.error() << err;
-        return false;
+        return FoldResult::Failed;
       }
     } else if (const auto *f = im.attr("value_float")) {
       c.dtype = DType::F32;
@@ -149,14 +176,14 @@ bool onnximport::foldOp(Importer &im, StringRef op) {
       c.shape = {is->ints_size()};
       c.values.assign(is->ints().begin(), is->ints().end());
     } else {
-      return false;
+      return FoldResult::NotFolded;
     }
     im.defineConst(0, std::move(c));
-    return true;
+    return FoldResult::Folded;
   }
   if (op == "Shape" || op == "Size") {
     if (!im.has(0))
-      return false;
+      return FoldResult::NotFolded;
     SmallVector<int64_t> shape = im.shapeOf(0);
     if (shape.empty() && !im.isConst(0)) {
       if (auto v = im.value(0); succeeded(v))
@@ -180,36 +207,41 @@ bool onnximport::foldOp(Importer &im, StringRef op) {
       c.shape = {int64_t(c.values.size())};
     }
     im.defineConst(0, std::move(c));
-    return true;
+    return FoldResult::Folded;
   }
   if (op == "ConstantOfShape") {
     if (!im.isConst(0))
-      return false;
+      return FoldResult::NotFolded;
     Const c;
     c.dtype = DType::F32;
     double fill = 0;
     if (const auto *v = im.attr("value"); v && v->has_t()) {
       Const t;
       if (!toConst(v->t(), t).empty() || t.values.empty())
-        return false;
+        return FoldResult::NotFolded;
       c.dtype = t.dtype;
       fill = t.values[0];
     }
-    for (int64_t d : in(0).asInts())
+    int64_t elements = 1;
+    for (int64_t d : in(0).asInts()) {
+      if (d < 0 || llvm::MulOverflow(elements, d, elements) ||
+          elements > kMaxTensorElements)
+        return invalid("shape must have dims >= 0 and at most 2^32 elements");
       c.shape.push_back(d);
-    c.values.assign(product(c.shape), fill);
+    }
+    c.values.assign(elements, fill);
     im.defineConst(0, std::move(c));
-    return true;
+    return FoldResult::Folded;
   }
   if (op == "Identity" || op == "Dropout") {
     im.defineConst(0, in(0));
-    return true;
+    return FoldResult::Folded;
   }
   if (op == "Cast") {
     Const c = in(0);
     DType to = fromOnnx(int32_t(im.attrInt("to", 1)));
     if (to == DType::Unknown)
-      return false;
+      return FoldResult::NotFolded;
     for (double &v : c.values) {
       v = truncIfInt(v, to);
       if (to == DType::U8)
@@ -223,7 +255,7 @@ bool onnximport::foldOp(Importer &im, StringRef op) {
     }
     c.dtype = to;
     im.defineConst(0, std::move(c));
-    return true;
+    return FoldResult::Folded;
   }
   if (op == "Gather") {
     const Const &data = in(0), &idx = in(1);
@@ -232,7 +264,7 @@ bool onnximport::foldOp(Importer &im, StringRef op) {
     if (axis < 0)
       axis += rank;
     if (rank == 0 || axis < 0 || axis >= rank)
-      return false;
+      return FoldResult::NotFolded;
     Const c;
     c.dtype = data.dtype;
     for (int64_t d = 0; d < axis; ++d)
@@ -247,13 +279,15 @@ bool onnximport::foldOp(Importer &im, StringRef op) {
         if (k < 0)
           k += data.shape[axis];
         if (k < 0 || k >= data.shape[axis])
-          return false;
+          return invalid("index " + Twine(k) + " is out of range for dim " +
+                         Twine(axis) + " of size " +
+                         Twine(data.shape[axis]));
         for (int64_t i = 0; i < inner; ++i)
           c.values.push_back(
               data.values[(o * data.shape[axis] + k) * inner + i]);
       }
     im.defineConst(0, std::move(c));
-    return true;
+    return FoldResult::Folded;
   }
   if (op == "Unsqueeze" || op == "Squeeze") {
     Const c = in(0);
@@ -265,14 +299,26 @@ bool onnximport::foldOp(Importer &im, StringRef op) {
     int64_t rank = c.shape.size();
     if (op == "Unsqueeze") {
       int64_t outRank = rank + axes.size();
-      for (int64_t &a : axes)
+      for (int64_t &a : axes) {
         if (a < 0)
           a += outRank;
+        if (a < 0 || a >= outRank)
+          return invalid("axis out of range for an output of rank " +
+                         Twine(outRank));
+      }
       llvm::sort(axes);
+      if (std::adjacent_find(axes.begin(), axes.end()) != axes.end())
+        return invalid("repeated axis");
       for (int64_t a : axes)
         c.shape.insert(c.shape.begin() + std::min<int64_t>(a, c.shape.size()),
                        1);
     } else {
+      for (int64_t a : axes) {
+        int64_t d = a < 0 ? a + rank : a;
+        if (d < 0 || d >= rank || c.shape[d] != 1)
+          return invalid("axis " + Twine(a) +
+                         " is not a dimension of size 1");
+      }
       SmallVector<int64_t> shape;
       for (int64_t d = 0; d < rank; ++d) {
         bool drop = axes.empty() ? c.shape[d] == 1
@@ -285,7 +331,7 @@ bool onnximport::foldOp(Importer &im, StringRef op) {
       c.shape = shape;
     }
     im.defineConst(0, std::move(c));
-    return true;
+    return FoldResult::Folded;
   }
   if (op == "Concat") {
     int64_t axis = im.attrInt("axis", 0);
@@ -294,6 +340,17 @@ bool onnximport::foldOp(Importer &im, StringRef op) {
     int64_t rank = in(0).shape.size();
     if (axis < 0)
       axis += rank;
+    if (axis < 0 || axis >= rank)
+      return invalid("axis out of range for rank " + Twine(rank));
+    for (int i = 1; i < n.input_size(); ++i) {
+      ArrayRef<int64_t> s = in(i).shape;
+      if (int64_t(s.size()) != rank)
+        return invalid("inputs have different ranks");
+      for (int64_t d = 0; d < rank; ++d)
+        if (d != axis && s[d] != in(0).shape[d])
+          return invalid("input #" + Twine(i) +
+                         " differs in a dimension other than the axis");
+    }
     c.shape = in(0).shape;
     c.shape[axis] = 0;
     for (int i = 0; i < n.input_size(); ++i)
@@ -307,7 +364,7 @@ bool onnximport::foldOp(Importer &im, StringRef op) {
                         x.values.begin() + (o + 1) * chunk);
       }
     im.defineConst(0, std::move(c));
-    return true;
+    return FoldResult::Folded;
   }
   if (op == "Reshape" || op == "Flatten") {
     Const c = in(0);
@@ -316,6 +373,8 @@ bool onnximport::foldOp(Importer &im, StringRef op) {
       int64_t axis = im.attrInt("axis", 1);
       if (axis < 0)
         axis += c.shape.size();
+      if (axis < 0 || axis > int64_t(c.shape.size()))
+        return invalid("axis out of range");
       shape = {product(ArrayRef<int64_t>(c.shape).take_front(axis)),
                product(ArrayRef<int64_t>(c.shape).drop_front(axis))};
     } else {
@@ -325,6 +384,8 @@ bool onnximport::foldOp(Importer &im, StringRef op) {
         int64_t d = target[i];
         if (d == 0 && !im.attrInt("allowzero", 0))
           d = i < c.shape.size() ? c.shape[i] : 0;
+        if (d < -1 || (d == -1 && infer >= 0))
+          return invalid("shape may have one -1 and no other negative dim");
         if (d == -1)
           infer = i;
         else
@@ -335,16 +396,17 @@ bool onnximport::foldOp(Importer &im, StringRef op) {
         shape[infer] = known ? c.numElements() / known : 0;
     }
     if (product(shape) != c.numElements())
-      return false;
+      return invalid("cannot reshape " + Twine(c.numElements()) +
+                     " elements to " + Twine(shape.size()) + "-d shape");
     c.shape = shape;
     im.defineConst(0, std::move(c));
-    return true;
+    return FoldResult::Folded;
   }
   if (op == "Slice") {
     const Const &data = in(0);
     auto bounds = getSliceBounds(im, data.shape);
     if (failed(bounds))
-      return false;
+      return FoldResult::NotFolded;
     int64_t rank = data.shape.size();
     SmallVector<int64_t> &lo = bounds->lo, &hi = bounds->hi, &st = bounds->steps;
     Const c;
@@ -360,7 +422,7 @@ bool onnximport::foldOp(Importer &im, StringRef op) {
       c.values.push_back(data.values[src]);
     }
     im.defineConst(0, std::move(c));
-    return true;
+    return FoldResult::Folded;
   }
   if (op == "Transpose") {
     const Const &data = in(0);
@@ -371,6 +433,14 @@ bool onnximport::foldOp(Importer &im, StringRef op) {
     else
       for (int64_t i = rank - 1; i >= 0; --i)
         perm.push_back(i);
+    std::vector<int64_t> sorted = perm;
+    llvm::sort(sorted);
+    bool isPermutation = int64_t(sorted.size()) == rank;
+    for (int64_t i = 0; isPermutation && i < rank; ++i)
+      isPermutation = sorted[i] == i;
+    if (!isPermutation)
+      return invalid("perm is not a permutation of the " + Twine(rank) +
+                     " dims");
     Const c;
     c.dtype = data.dtype;
     for (int64_t p : perm)
@@ -385,7 +455,7 @@ bool onnximport::foldOp(Importer &im, StringRef op) {
       c.values[i] = data.values[src];
     }
     im.defineConst(0, std::move(c));
-    return true;
+    return FoldResult::Folded;
   }
   // Elementwise arithmetic on constants.
   using Fn = std::function<double(double, double)>;
@@ -412,9 +482,9 @@ bool onnximport::foldOp(Importer &im, StringRef op) {
                        [](double a, double b) { return double(a == b); },
                        DType::Bool);
     if (!r)
-      return false;
+      return FoldResult::NotFolded;
     im.defineConst(0, std::move(*r));
-    return true;
+    return FoldResult::Folded;
   }
   if (fn && n.input_size() == 2) {
     bool f32 = dt == DType::F32;
@@ -425,16 +495,16 @@ bool onnximport::foldOp(Importer &im, StringRef op) {
                        },
                        dt);
     if (!r)
-      return false;
+      return FoldResult::NotFolded;
     im.defineConst(0, std::move(*r));
-    return true;
+    return FoldResult::Folded;
   }
   if (op == "Neg" || op == "Sqrt") {
     Const c = in(0);
     for (double &v : c.values)
       v = op == "Neg" ? -v : double(std::sqrt(float(v)));
     im.defineConst(0, std::move(c));
-    return true;
+    return FoldResult::Folded;
   }
   if (op == "Where") {
     const Const &cond = in(0);
@@ -445,12 +515,12 @@ bool onnximport::foldOp(Importer &im, StringRef op) {
     auto bb = broadcast(cond, in(2), [](double, double y) { return y; },
                         in(2).dtype);
     if (!pick || !a || !bb || a->shape != bb->shape)
-      return false;
+      return FoldResult::NotFolded;
     Const c = *a;
     for (size_t i = 0; i < c.values.size(); ++i)
       c.values[i] = pick->values[i] ? a->values[i] : bb->values[i];
     im.defineConst(0, std::move(c));
-    return true;
+    return FoldResult::Folded;
   }
   if (op == "Expand") {
     Const shape;
@@ -461,22 +531,22 @@ bool onnximport::foldOp(Importer &im, StringRef op) {
     auto r = broadcast(in(0), shape, [](double a, double) { return a; },
                        in(0).dtype);
     if (!r)
-      return false;
+      return FoldResult::NotFolded;
     im.defineConst(0, std::move(*r));
-    return true;
+    return FoldResult::Folded;
   }
   if (op == "Range") {
     double start = in(0).values.at(0), limit = in(1).values.at(0),
            delta = in(2).values.at(0);
     if (delta == 0)
-      return false;
+      return FoldResult::NotFolded;
     Const c;
     c.dtype = in(0).dtype;
     for (double v = start; delta > 0 ? v < limit : v > limit; v += delta)
       c.values.push_back(v);
     c.shape = {int64_t(c.values.size())};
     im.defineConst(0, std::move(c));
-    return true;
+    return FoldResult::Folded;
   }
-  return false;
+  return FoldResult::NotFolded;
 }

@@ -186,8 +186,9 @@ DenseElementsAttr onnximport::toAttr(const Const &c, MLIRContext *ctx) {
 
 Importer::Importer(MLIRContext *ctx, const onnx::ModelProto &model,
                    const ImportOptions &options, StringRef fileName)
-    : b(ctx), ctx(ctx), loc(UnknownLoc::get(ctx)), model(model),
-      graph(model.graph()), options(options), fileName(fileName.str()) {
+    : b(ctx), ctx(ctx), loc(FileLineColLoc::get(ctx, fileName, 0, 0)),
+      model(model), graph(model.graph()), options(options),
+      fileName(fileName.str()) {
   for (const auto &o : model.opset_import())
     if (o.domain().empty() || o.domain() == "ai.onnx")
       opset = o.version();
@@ -337,6 +338,14 @@ LogicalResult Importer::importInputs() {
                << "--input-shape for '" << in.name() << "' has "
                << dims.size() << " dims but the model's input has "
                << tt.shape().dim_size();
+      // Only symbolic dimensions are free; fixed ones must agree.
+      for (auto [i, d] : llvm::enumerate(tt.shape().dim()))
+        if (d.has_dim_value() && d.dim_value() > 0 &&
+            d.dim_value() != dims[i])
+          return emitError(loc)
+                 << "--input-shape gives input '" << in.name() << "' dim "
+                 << i << " = " << dims[i] << ", but the model fixes it at "
+                 << d.dim_value();
     } else {
       if (!tt.has_shape())
         return emitError(loc) << "graph input '" << in.name()
@@ -356,6 +365,13 @@ LogicalResult Importer::importInputs() {
         dims.push_back(1);
       }
     }
+    int64_t elements = 1;
+    for (int64_t d : dims)
+      if (llvm::MulOverflow(elements, d, elements) ||
+          elements > kMaxTensorElements)
+        return emitError(loc)
+               << "input '" << in.name() << "' would have more than 2^32 "
+               << "elements; qc supports at most that many per tensor";
     types.push_back(RankedTensorType::get(dims, elementType(dt, ctx)));
     names.push_back(in.name());
   }
@@ -395,10 +411,17 @@ LogicalResult Importer::importNode(const onnx::NodeProto &n, int index) {
   for (int i = 0; i < n.input_size(); ++i)
     if (has(i) && !isConst(i))
       allConst = false;
-  if ((allConst || n.op_type() == "Constant" || n.op_type() == "Shape" ||
-       n.op_type() == "Size" || n.op_type() == "ConstantOfShape") &&
-      foldOp(*this, n.op_type()))
-    return success();
+  if (allConst || n.op_type() == "Constant" || n.op_type() == "Shape" ||
+      n.op_type() == "Size" || n.op_type() == "ConstantOfShape") {
+    switch (foldOp(*this, n.op_type())) {
+    case FoldResult::Folded:
+      return success();
+    case FoldResult::Failed:
+      return failure();
+    case FoldResult::NotFolded:
+      break;
+    }
+  }
   return importOp(*this, n.op_type());
 }
 

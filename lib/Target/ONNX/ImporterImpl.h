@@ -76,6 +76,10 @@ public:
   bool used(int output) const;
   /// How many nodes read the value named `name`.
   int64_t consumers(StringRef name) const;
+  /// Whether `name` is an output of the graph.
+  bool isGraphOutput(StringRef name) const {
+    return graphOutputs.contains(name);
+  }
 
   int64_t attrInt(StringRef name, int64_t dflt) const;
   float attrFloat(StringRef name, float dflt) const;
@@ -126,6 +130,10 @@ private:
   llvm::StringSet<> graphOutputs;
 };
 
+/// The most elements a tensor may have (larger shapes are rejected at
+/// import rather than overflowing later).
+constexpr int64_t kMaxTensorElements = int64_t(1) << 32;
+
 /// The number of elements of a shape.
 inline int64_t product(ArrayRef<int64_t> shape) {
   int64_t n = 1;
@@ -146,9 +154,11 @@ FailureOr<SliceBounds> getSliceBounds(Importer &im, ArrayRef<int64_t> shape);
 /// Imports one node; returns failure after reporting an error.
 LogicalResult importOp(Importer &im, StringRef opType);
 
-/// Folds `opType` on all-constant inputs; returns false when it cannot
-/// (the node is then imported as runtime code, or rejected).
-bool foldOp(Importer &im, StringRef opType);
+/// Folds `opType` on all-constant inputs. NotFolded: it cannot (the node is
+/// then imported as runtime code, or rejected); Failed: the node is invalid
+/// and an error has been reported.
+enum class FoldResult { Folded, NotFolded, Failed };
+FoldResult foldOp(Importer &im, StringRef opType);
 
 } // namespace mlir::qc::onnximport
 

@@ -496,6 +496,15 @@ LogicalResult importBatchNorm(Importer &im) {
   const Const &gamma = im.constant(1), &beta = im.constant(2),
               &mean = im.constant(3), &var = im.constant(4);
   int64_t c = gamma.values.size();
+  auto xs = Importer::shape(*x);
+  if (xs.size() < 2 || xs[1] != c)
+    return im.error() << "scale has " << c
+                      << " values but the input's channel dimension is "
+                      << (xs.size() < 2 ? 0 : xs[1]);
+  for (const Const *p : {&beta, &mean, &var})
+    if (int64_t(p->values.size()) != c)
+      return im.error() << "scale, bias, mean and var must all have " << c
+                        << " values";
   std::vector<float> a(c), shift(c);
   for (int64_t i = 0; i < c; ++i) {
     a[i] = float(gamma.values[i] / std::sqrt(var.values[i] + double(eps)));
@@ -503,8 +512,11 @@ LogicalResult importBatchNorm(Importer &im) {
   }
   auto conv = (*x).getDefiningOp<Conv2DOp>();
   DenseElementsAttr w, bias;
-  if (conv && conv.getResult().hasOneUse() &&
+  // At import the convolution's result has no uses yet: BN must be the
+  // only consumer in the graph, and the value no graph output.
+  if (conv && conv.getResult().use_empty() &&
       im.consumers(im.node->input(0)) == 1 &&
+      !im.isGraphOutput(im.node->input(0)) &&
       matchPattern(conv.getWeight(), m_Constant(&w)) &&
       (!conv.getBias() || matchPattern(conv.getBias(), m_Constant(&bias)))) {
     auto ws = w.getType().getShape();
@@ -535,7 +547,6 @@ LogicalResult importBatchNorm(Importer &im) {
     im.define(0, conv.getResult());
     return success();
   }
-  auto xs = Importer::shape(*x);
   SmallVector<int64_t> cshape(xs.size() - 1, 1);
   cshape[0] = c;
   auto t = im.f32Type(cshape);
@@ -557,8 +568,9 @@ LogicalResult importGemm(Importer &im) {
   Value av = *a, bv = *b;
   auto transpose = [&](Value v) {
     auto s = Importer::shape(v);
-    return (Value)TransposeOp::create(im.b, im.loc, im.f32Type({s[1], s[0]}), v,
-                                      im.b.getDenseI64ArrayAttr({1, 0}));
+    // A constant (the usual transB weight) is transposed here.
+    return im.b.createOrFold<TransposeOp>(im.loc, im.f32Type({s[1], s[0]}), v,
+                                          im.b.getDenseI64ArrayAttr({1, 0}));
   };
   if (Importer::shape(av).size() != 2 || Importer::shape(bv).size() != 2)
     return im.error() << "Gemm operands must be 2-D";

@@ -9,6 +9,8 @@
 #include "qc/Dialect/QC/IR/QCOps.h"
 #include "qc/Dialect/QC/IR/QCTypeUtils.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
 using namespace mlir;
 using namespace mlir::qc;
 
@@ -25,9 +27,14 @@ void QCDialect::initialize() {
 Operation *QCDialect::materializeConstant(OpBuilder &builder, Attribute value,
                                           Type type, Location loc) {
   auto elements = dyn_cast<ElementsAttr>(value);
-  if (!elements || !isQuantized(type))
+  if (!elements)
     return nullptr;
-  return ConstantOp::create(builder, loc, type, elements);
+  if (isQuantized(type))
+    return ConstantOp::create(builder, loc, type, elements);
+  // Float and integer tensors folded by qc ops (a transposed weight).
+  if (elements.getType() == type)
+    return arith::ConstantOp::create(builder, loc, cast<TypedAttr>(value));
+  return nullptr;
 }
 
 LogicalResult QCDialect::verifyOperationAttribute(Operation *op,

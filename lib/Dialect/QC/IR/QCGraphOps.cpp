@@ -14,6 +14,7 @@
 #include "llvm/ADT/STLExtras.h"
 
 #include <cmath>
+#include <cstring>
 #include <numeric>
 
 using namespace mlir;
@@ -456,6 +457,60 @@ LogicalResult ReshapeOp::verify() {
 }
 
 QuantRule ReshapeOp::getQuantRule() { return QuantRule::SameAsInput; }
+
+/// The type of a folded constant: the op's shape with the constant's own
+/// element type (storage integers for a quantized result, which the
+/// dialect's materializer turns into a qc.constant).
+static RankedTensorType foldedType(Type resultType, DenseElementsAttr attr) {
+  return RankedTensorType::get(cast<RankedTensorType>(resultType).getShape(),
+                               attr.getElementType());
+}
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  auto attr = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput());
+  if (!attr)
+    return {};
+  return attr.reshape(foldedType(getType(), attr));
+}
+
+OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
+  auto attr = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput());
+  if (!attr)
+    return {};
+  RankedTensorType type = foldedType(getType(), attr);
+  if (attr.isSplat())
+    return attr.resizeSplat(type);
+  Type element = attr.getElementType();
+  if (!element.isIntOrFloat() || element.getIntOrFloatBitWidth() % 8 != 0)
+    return {};
+  // Move whole elements of the raw buffer: output index i (row-major over
+  // the result shape) reads the input at the permuted coordinates.
+  size_t bytes = element.getIntOrFloatBitWidth() / 8;
+  ArrayRef<int64_t> inShape = getInput().getType().getShape();
+  ArrayRef<int64_t> perm = getPerm();
+  int64_t rank = inShape.size();
+  SmallVector<int64_t> inStrides(rank, 1);
+  for (int64_t d = rank - 2; d >= 0; --d)
+    inStrides[d] = inStrides[d + 1] * inShape[d + 1];
+  ArrayRef<char> raw = attr.getRawData();
+  int64_t count = type.getNumElements();
+  std::vector<char> out(count * bytes);
+  SmallVector<int64_t> index(rank, 0);
+  for (int64_t i = 0; i < count; ++i) {
+    int64_t src = 0;
+    for (int64_t d = 0; d < rank; ++d)
+      src += index[d] * inStrides[perm[d]];
+    std::memcpy(&out[i * bytes], &raw[src * bytes], bytes);
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      if (++index[d] < type.getDimSize(d))
+        break;
+      index[d] = 0;
+    }
+  }
+  return DenseElementsAttr::getFromRawBuffer(type, out);
+}
 
 LogicalResult TransposeOp::verify() {
   auto inputType = getInput().getType();

@@ -97,6 +97,64 @@ struct QuantizeOfDequantize : OpRewritePattern<QuantizeOp> {
   }
 };
 
+/// op(dequantize(x)) -> dequantize(op(x)) for the ops that only move or
+/// select values (reshape, transpose, slice, max pooling): with a positive
+/// scale they commute with dequantization exactly, and moving the
+/// dequantize down lets the consumer fold (e.g. a Flatten between a
+/// quantized pooling and a Gemm, or a transposed Gemm weight, as ONNX
+/// exporters write them). Per-axis parameters follow a transpose; other
+/// ops take per-tensor parameters only.
+template <typename OpT>
+struct SinkDequantize : OpRewritePattern<OpT> {
+  using OpRewritePattern<OpT>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(OpT op,
+                                PatternRewriter &rewriter) const override {
+    auto dq = op->getOperand(0).template getDefiningOp<DequantizeOp>();
+    if (!dq || !isTyped(dq))
+      return rewriter.notifyMatchFailure(op, "input is not a typed dequantize");
+    auto resultType = cast<RankedTensorType>(op.getType());
+    if (isQuantized(resultType))
+      return rewriter.notifyMatchFailure(op, "already quantized");
+    quant::QuantizedType element = getQuantElementType(dq.getInput().getType());
+    if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(element)) {
+      if constexpr (!std::is_same_v<OpT, TransposeOp>) {
+        return rewriter.notifyMatchFailure(op, "per-axis parameters");
+      } else {
+        // Result dim j is input dim perm[j].
+        ArrayRef<int64_t> perm = op.getPerm();
+        int64_t axis = perAxis.getQuantizedDimension();
+        int64_t newAxis = llvm::find(perm, axis) - perm.begin();
+        element = quant::UniformQuantizedPerAxisType::get(
+            perAxis.getFlags(), perAxis.getStorageType(),
+            perAxis.getExpressedType(), perAxis.getScales(),
+            perAxis.getZeroPoints(), int32_t(newAxis),
+            perAxis.getStorageTypeMin(), perAxis.getStorageTypeMax());
+      }
+    }
+    OperationState state(op.getLoc(), op->getName());
+    state.addOperands(dq.getInput());
+    state.addTypes(resultType.clone(element));
+    state.addAttributes(op->getAttrs());
+    if (op->getPropertiesStorageSize())
+      state.propertiesAttr = op->getPropertiesAsAttribute();
+    Operation *moved = rewriter.create(state);
+    {
+      ScopedDiagnosticHandler silence(op.getContext(),
+                                      [](Diagnostic &) { return success(); });
+      if (failed(mlir::verify(moved))) {
+        rewriter.eraseOp(moved);
+        return rewriter.notifyMatchFailure(op, "quantized form does not "
+                                               "verify");
+      }
+    }
+    rewriter.replaceOpWithNewOp<DequantizeOp>(op, resultType,
+                                              moved->getResult(0), Value(),
+                                              Value(), IntegerAttr());
+    return success();
+  }
+};
+
 /// requantize(requantize(x)) -> requantize(x): one rounding instead of two.
 struct MergeRequantizeChain : OpRewritePattern<RequantizeOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -340,6 +398,8 @@ struct FoldQDQPass : public mlir::qc::impl::QCFoldQDQBase<FoldQDQPass> {
 void mlir::qc::populateFoldQDQPatterns(RewritePatternSet &patterns) {
   patterns.add<QuantizeConstant, QuantizeOfDequantize, MergeRequantizeChain,
                RemoveIdentityClamp, TypeConstantParams, FoldQuantizedOp,
-               SinkClampBelowQuantize>(
+               SinkClampBelowQuantize, SinkDequantize<ReshapeOp>,
+               SinkDequantize<TransposeOp>, SinkDequantize<SliceOp>,
+               SinkDequantize<MaxPool2DOp>>(
       patterns.getContext());
 }

@@ -74,6 +74,16 @@ public:
           failedOp = true;
         return;
       }
+      // A value the graph already dequantizes (a QDQ model calibrated
+      // anyway, or a pair from an earlier run) keeps its parameters: no
+      // second pair.
+      if (auto dq = dyn_cast<DequantizeOp>(op); dq && !dq.getScale()) {
+        if (auto type = getPerTensorType(dq.getInput().getType())) {
+          params[dq.getResult()] = type;
+          existing.insert(dq.getResult());
+          return;
+        }
+      }
       for (Value result : op->getResults())
         assignFromStatistics(result);
     });
@@ -352,6 +362,8 @@ private:
     // Arguments' pairs go to the block start, in argument order.
     DenseMap<Block *, Operation *> lastArgumentPair;
     for (auto &[value, type] : params) {
+      if (existing.contains(value))
+        continue;
       if (auto arg = dyn_cast<BlockArgument>(value)) {
         Operation *&last = lastArgumentPair[arg.getOwner()];
         if (last)
@@ -407,6 +419,8 @@ private:
   bool strict;
   DenseMap<Value, Range> ranges;
   llvm::MapVector<Value, quant::UniformQuantizedType> params;
+  /// Values produced by a dequantize already in the graph.
+  llvm::DenseSet<Value> existing;
   llvm::MapVector<Operation *, OpPlan> plans;
 };
 

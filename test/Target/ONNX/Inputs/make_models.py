@@ -87,6 +87,192 @@ def qdq_conv():
     np.save(os.path.join(HERE, "qdq_conv_y.npy"), (yq * np.float32(0.05)).astype(np.float32))
 
 
+def quantize(x, scale, zp, lo=0, hi=255):
+    """ONNX QuantizeLinear: round half to even, saturate."""
+    return np.clip(np.rint(x / np.float32(scale)) + zp, lo, hi)
+
+
+def conv2d(x, w, b, pad):
+    """NCHW float convolution, stride 1 (the reference the tests compare
+    qc's output with)."""
+    n, c, h, wd = x.shape
+    o, _, kh, kw = w.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    oh, ow = h + 2 * pad - kh + 1, wd + 2 * pad - kw + 1
+    y = np.zeros((n, o, oh, ow), np.float64)
+    for i in range(oh):
+        for j in range(ow):
+            patch = xp[:, :, i:i + kh, j:j + kw].astype(np.float64)
+            y[:, :, i, j] = np.einsum("nchw,ochw->no", patch, w) + b
+    return y
+
+
+def bn_conv():
+    """Convolutions followed by BatchNormalization (inference form), one
+    with a bias and one without: the importer folds each BN into its
+    convolution's weights and bias."""
+    rng = np.random.default_rng(1)
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 7, 7])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 5, 7, 7])
+    w1 = rng.normal(0, 0.3, (4, 3, 3, 3)).astype(np.float32)
+    b1 = rng.normal(0, 0.1, 4).astype(np.float32)
+    w2 = rng.normal(0, 0.3, (5, 4, 1, 1)).astype(np.float32)
+    bn = []
+    for c in (4, 5):
+        bn.append([rng.uniform(0.5, 1.5, c).astype(np.float32),
+                   rng.normal(0, 0.2, c).astype(np.float32),
+                   rng.normal(0, 0.2, c).astype(np.float32),
+                   rng.uniform(0.2, 2.0, c).astype(np.float32)])
+    inits = [numpy_helper.from_array(w1, "w1"), numpy_helper.from_array(b1, "b1"),
+             numpy_helper.from_array(w2, "w2")]
+    for k, names in enumerate(bn):
+        for name, v in zip(("gamma", "beta", "mean", "var"), names):
+            inits.append(numpy_helper.from_array(v, f"{name}{k}"))
+    nodes = [
+        helper.make_node("Conv", ["x", "w1", "b1"], ["c1"], pads=[1, 1, 1, 1], name="conv1"),
+        helper.make_node("BatchNormalization", ["c1", "gamma0", "beta0", "mean0", "var0"],
+                         ["n1"], epsilon=1e-3, name="bn1"),
+        helper.make_node("Relu", ["n1"], ["r1"], name="relu1"),
+        helper.make_node("Conv", ["r1", "w2"], ["c2"], name="conv2"),
+        helper.make_node("BatchNormalization", ["c2", "gamma1", "beta1", "mean1", "var1"],
+                         ["y"], name="bn2"),
+    ]
+    save(helper.make_model(helper.make_graph(nodes, "bn_conv", [x], [y], inits),
+                           opset_imports=[helper.make_opsetid("", 15)]),
+         "bn_conv.onnx")
+    xin = rng.normal(0, 1, (1, 3, 7, 7)).astype(np.float32)
+
+    def batchnorm(v, p, eps):
+        g, b, m, var = (a.astype(np.float64)[None, :, None, None] for a in p)
+        return (v - m) / np.sqrt(var + eps) * g + b
+
+    r1 = np.maximum(batchnorm(conv2d(xin, w1, b1, 1), bn[0], 1e-3), 0)
+    out = batchnorm(conv2d(r1, w2, np.zeros(5), 0), bn[1], 1e-5)
+    np.save(os.path.join(HERE, "bn_conv_x.npy"), xin)
+    np.save(os.path.join(HERE, "bn_conv_y.npy"), out.astype(np.float32))
+
+
+def ort_qdq():
+    """A QDQ model laid out the way ONNX Runtime's static quantization
+    writes it: u8 activations with scalar u8 zero points, every activation
+    tensor followed by a QuantizeLinear/DequantizeLinear pair (shared scale
+    initializers), int8 per-channel conv weights and int32 biases stored
+    quantized behind a DequantizeLinear, a ReLU with its own QDQ pair, max
+    pooling with its input's parameters, global average pooling, Flatten
+    and a Gemm (transB) with per-tensor int8 weights."""
+    rng = np.random.default_rng(2)
+    x = helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 2, 6, 6])
+    y = helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 3])
+    s_in, z_in = np.float32(0.03), 128
+    s_conv, z_conv = np.float32(0.05), 120
+    s_relu = np.float32(0.025)
+    s_gap, z_gap = np.float32(0.01), 3
+    s_out, z_out = np.float32(0.04), 130
+    w = rng.integers(-127, 128, (4, 2, 3, 3)).astype(np.int8)
+    w_s = np.array([0.004, 0.006, 0.005, 0.003], np.float32)
+    b = rng.integers(-300, 300, 4).astype(np.int32)
+    b_s = (s_in * w_s).astype(np.float32)
+    fw = rng.integers(-127, 128, (3, 4)).astype(np.int8)
+    fw_s = np.float32(0.02)
+    fb = rng.integers(-200, 200, 3).astype(np.int32)
+    fb_s = np.float32(s_gap * fw_s)
+    t = numpy_helper.from_array
+    inits = [
+        t(np.array(s_in), "input_scale"), t(np.array(z_in, np.uint8), "input_zero_point"),
+        t(np.array(s_conv), "conv_out_scale"), t(np.array(z_conv, np.uint8), "conv_out_zero_point"),
+        t(np.array(s_relu), "relu_out_scale"), t(np.array(0, np.uint8), "relu_out_zero_point"),
+        t(np.array(s_gap), "gap_out_scale"), t(np.array(z_gap, np.uint8), "gap_out_zero_point"),
+        t(np.array(s_out), "output_scale"), t(np.array(z_out, np.uint8), "output_zero_point"),
+        t(w, "conv.weight_quantized"), t(w_s, "conv.weight_scale"),
+        t(np.zeros(4, np.int8), "conv.weight_zero_point"),
+        t(b, "conv.bias_quantized"), t(b_s, "conv.bias_scale"),
+        t(np.zeros(4, np.int32), "conv.bias_zero_point"),
+        t(fw, "fc.weight_quantized"), t(np.array(fw_s), "fc.weight_scale"),
+        t(np.array(0, np.int8), "fc.weight_zero_point"),
+        t(fb, "fc.bias_quantized"), t(np.array(fb_s), "fc.bias_scale"),
+        t(np.array(0, np.int32), "fc.bias_zero_point"),
+    ]
+
+    def qdq(name, scale, zp):
+        return [helper.make_node("QuantizeLinear", [name, scale, zp], [name + "_quantized"],
+                                 name=name + "_QuantizeLinear"),
+                helper.make_node("DequantizeLinear", [name + "_quantized", scale, zp],
+                                 [name + "_dequantized"], name=name + "_DequantizeLinear")]
+
+    nodes = qdq("input", "input_scale", "input_zero_point") + [
+        helper.make_node("DequantizeLinear", ["conv.weight_quantized", "conv.weight_scale",
+                                              "conv.weight_zero_point"], ["conv.weight"], axis=0),
+        helper.make_node("DequantizeLinear", ["conv.bias_quantized", "conv.bias_scale",
+                                              "conv.bias_zero_point"], ["conv.bias"], axis=0),
+        helper.make_node("Conv", ["input_dequantized", "conv.weight", "conv.bias"], ["conv_out"],
+                         pads=[1, 1, 1, 1], name="Conv_0"),
+    ] + qdq("conv_out", "conv_out_scale", "conv_out_zero_point") + [
+        helper.make_node("Relu", ["conv_out_dequantized"], ["relu_out"], name="Relu_1"),
+    ] + qdq("relu_out", "relu_out_scale", "relu_out_zero_point") + [
+        helper.make_node("MaxPool", ["relu_out_dequantized"], ["pool_out"], kernel_shape=[2, 2],
+                         strides=[2, 2], name="MaxPool_2"),
+    ] + qdq("pool_out", "relu_out_scale", "relu_out_zero_point") + [
+        helper.make_node("GlobalAveragePool", ["pool_out_dequantized"], ["gap_out"],
+                         name="GlobalAveragePool_3"),
+    ] + qdq("gap_out", "gap_out_scale", "gap_out_zero_point") + [
+        helper.make_node("Flatten", ["gap_out_dequantized"], ["flat"], name="Flatten_4"),
+        helper.make_node("DequantizeLinear", ["fc.weight_quantized", "fc.weight_scale",
+                                              "fc.weight_zero_point"], ["fc.weight"]),
+        helper.make_node("DequantizeLinear", ["fc.bias_quantized", "fc.bias_scale",
+                                              "fc.bias_zero_point"], ["fc.bias"]),
+        helper.make_node("Gemm", ["flat", "fc.weight", "fc.bias"], ["fc_out"], transB=1,
+                         name="Gemm_5"),
+        helper.make_node("QuantizeLinear", ["fc_out", "output_scale", "output_zero_point"],
+                         ["fc_out_quantized"]),
+        helper.make_node("DequantizeLinear", ["fc_out_quantized", "output_scale",
+                                              "output_zero_point"], ["output"]),
+    ]
+    save(helper.make_model(helper.make_graph(nodes, "ort_qdq", [x], [y], inits),
+                           opset_imports=[helper.make_opsetid("", 13)]),
+         "ort_qdq.onnx")
+    # ONNX's semantics: float ops between quantize/dequantize steps.
+    xin = rng.normal(0, 1, (1, 2, 6, 6)).astype(np.float32)
+    dq = lambda q, s, z: (q - z) * np.float64(s)
+    a = dq(quantize(xin, s_in, z_in), s_in, z_in)
+    c = conv2d(a, w.astype(np.float64) * w_s[:, None, None, None].astype(np.float64),
+               b * b_s.astype(np.float64), 1)
+    c = dq(quantize(c, s_conv, z_conv), s_conv, z_conv)
+    r = dq(quantize(np.maximum(c, 0), s_relu, 0), s_relu, 0)
+    p = r.reshape(1, 4, 3, 2, 3, 2).max(axis=(3, 5))
+    g = dq(quantize(p.mean(axis=(2, 3)), s_gap, z_gap), s_gap, z_gap)
+    f = g @ (fw.astype(np.float64) * fw_s).T + fb * np.float64(fb_s)
+    out = dq(quantize(f, s_out, z_out), s_out, z_out)
+    np.save(os.path.join(HERE, "ort_qdq_x.npy"), xin)
+    np.save(os.path.join(HERE, "ort_qdq_y.npy"), out.astype(np.float32))
+
+
+def invalid_models():
+    """Models that pass protobuf parsing but are wrong: the importer must
+    name the node and the reason, never crash."""
+    def model(nodes, inits, name, out_shape):
+        x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3])
+        y = helper.make_tensor_value_info("y", TensorProto.FLOAT, out_shape)
+        m = helper.make_model(helper.make_graph(nodes, name, [x], [y], inits),
+                              opset_imports=[helper.make_opsetid("", 13)])
+        onnx.save(m, os.path.join(HERE, name + ".onnx"))  # no checker: invalid
+
+    t = numpy_helper.from_array
+    model([helper.make_node("ConstantOfShape", ["shape"], ["z"], name="fill"),
+           helper.make_node("Add", ["x", "z"], ["y"])],
+          [t(np.array([2, -3], np.int64), "shape")], "bad_constant_of_shape", [2, 3])
+    model([helper.make_node("Transpose", ["c"], ["ct"], perm=[0, 0], name="flip"),
+           helper.make_node("Add", ["x", "ct"], ["y"])],
+          [t(np.zeros((3, 2), np.float32), "c")], "bad_transpose_perm", [2, 3])
+    model([helper.make_node("Concat", ["a", "b"], ["c"], axis=3, name="join"),
+           helper.make_node("Add", ["x", "c"], ["y"])],
+          [t(np.zeros((1, 3), np.float32), "a"), t(np.zeros((1, 3), np.float32), "b")],
+          "bad_concat_axis", [2, 3])
+    model([helper.make_node("Reshape", ["c", "shape"], ["r"], name="reshape"),
+           helper.make_node("Add", ["x", "r"], ["y"])],
+          [t(np.zeros(6, np.float32), "c"), t(np.array([4, 2], np.int64), "shape")],
+          "bad_reshape", [2, 3])
+
+
 def transformer_block():
     """One pre-norm transformer encoder block as PyTorch exports it, at
     opset 13 (LayerNorm decomposed into ReduceMean/Sub/Pow/Sqrt/Div) and 17
@@ -138,9 +324,17 @@ def transformer_block():
     np.save(os.path.join(HERE, "transformer_calib.npy"), calib.reshape(8, 2, 8, 32).reshape(16, 8, 32))
 
 
-if __name__ == "__main__":
-    unsupported_op()
-    qdq_conv()
-    transformer_block()
+def malformed():
     with open(os.path.join(HERE, "malformed.onnx"), "wb") as f:
         f.write(b"\x08\x07this is not a protobuf model\xff\xff\xff")
+
+
+if __name__ == "__main__":
+    # With arguments, only the named generators run (e.g. `bn_conv`).
+    import sys
+    generators = [unsupported_op, qdq_conv, bn_conv, ort_qdq, invalid_models,
+                  transformer_block, malformed]
+    wanted = set(sys.argv[1:])
+    for g in generators:
+        if not wanted or g.__name__ in wanted:
+            g()

@@ -48,7 +48,8 @@ def QC_Dialect : Dialect {
     Saturation clamps to the storage type's range (narrowed where the
     `!quant.uniform` type says so).
   }];
-  let dependentDialects = ["::mlir::quant::QuantDialect"];
+  let dependentDialects = ["::mlir::quant::QuantDialect",
+                           "::mlir::arith::ArithDialect"];
   let useDefaultAttributePrinterParser = 1;
   let hasConstantMaterializer = 1;
   let hasOperationAttrVerify = 1;

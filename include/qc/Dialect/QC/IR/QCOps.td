@@ -342,6 +342,7 @@ def QC_ReshapeOp : QC_Op<"reshape", [Pure,
   let results = (outs QC_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def QC_TransposeOp : QC_Op<"transpose", [Pure,
@@ -359,6 +360,7 @@ def QC_TransposeOp : QC_Op<"transpose", [Pure,
   let results = (outs QC_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def QC_SoftmaxOp : QC_Op<"softmax", [Pure, SameOperandsAndResultShape,

@@ -123,17 +123,35 @@ func.func @fold_concat_same_params(%a: tensor<2x!quant.uniform<u8:f32, 0.5:128>>
 
 // -----
 
-// negative: a max pool between different parameters has no quantized form
-// (it moves storage integers), so the QDQ form stays.
-// CHECK-LABEL: func.func @negative_parameters_differ
-// CHECK: qc.dequantize
-// CHECK: qc.max_pool2d %{{.*}} : (tensor<1x1x2x2xf32>) -> tensor<1x1x1x1xf32>
-// CHECK: qc.quantize
-func.func @negative_parameters_differ(%x: tensor<1x1x2x2x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<1x1x1x1x!quant.uniform<u8:f32, 0.25:3>> {
+// A max pool between different parameters: the pool itself has no
+// rescaling quantized form, but it commutes with the dequantize, so it runs
+// on the input's integers and one requantize follows.
+// CHECK-LABEL: func.func @max_pool_then_requantize
+// CHECK-NEXT: %[[P:.*]] = qc.max_pool2d %arg0 {{.*}} -> tensor<1x1x1x1x!quant.uniform<u8:f32, 5.000000e-01:128>>
+// CHECK-NEXT: %[[R:.*]] = qc.requantize %[[P]] : {{.*}} -> tensor<1x1x1x1x!quant.uniform<u8:f32, 2.500000e-01:3>>
+// CHECK-NEXT: return %[[R]]
+func.func @max_pool_then_requantize(%x: tensor<1x1x2x2x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<1x1x1x1x!quant.uniform<u8:f32, 0.25:3>> {
   %d = qc.dequantize %x : tensor<1x1x2x2x!quant.uniform<u8:f32, 0.5:128>> -> tensor<1x1x2x2xf32>
   %p = qc.max_pool2d %d {kernel = array<i64: 2, 2>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x1x1xf32>
   %q = qc.quantize %p : tensor<1x1x1x1xf32> -> tensor<1x1x1x1x!quant.uniform<u8:f32, 0.25:3>>
   return %q : tensor<1x1x1x1x!quant.uniform<u8:f32, 0.25:3>>
+}
+
+// -----
+
+// negative: a concat of inputs with different parameters has no quantized
+// form (it moves storage integers), so the QDQ form stays.
+// CHECK-LABEL: func.func @negative_parameters_differ
+// CHECK: qc.dequantize
+// CHECK: qc.dequantize
+// CHECK: qc.concat %{{.*}}, %{{.*}} {{.*}} -> tensor<4xf32>
+// CHECK: qc.quantize
+func.func @negative_parameters_differ(%x: tensor<2x!quant.uniform<u8:f32, 0.5:128>>, %y: tensor<2x!quant.uniform<u8:f32, 0.25:3>>) -> tensor<4x!quant.uniform<u8:f32, 0.5:128>> {
+  %dx = qc.dequantize %x : tensor<2x!quant.uniform<u8:f32, 0.5:128>> -> tensor<2xf32>
+  %dy = qc.dequantize %y : tensor<2x!quant.uniform<u8:f32, 0.25:3>> -> tensor<2xf32>
+  %c = qc.concat %dx, %dy {axis = 0 : i64} : (tensor<2xf32>, tensor<2xf32>) -> tensor<4xf32>
+  %q = qc.quantize %c : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.5:128>>
+  return %q : tensor<4x!quant.uniform<u8:f32, 0.5:128>>
 }
 
 // -----
@@ -248,4 +266,73 @@ func.func @sink_relu6_below_quantize(%x: tensor<4x!quant.uniform<u8:f32, 0.5:128
   %r = qc.clamp %y {min = 0.0 : f32, max = 6.0 : f32} : tensor<4xf32>
   %q = qc.quantize %r : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.1>>
   return %q : tensor<4x!quant.uniform<u8:f32, 0.1>>
+}
+
+// -----
+
+// A reshape of a dequantized value (ONNX Flatten between a quantized
+// pooling and a Gemm) moves below the dequantize, so the matmul after it
+// folds into an integer matmul.
+// CHECK-LABEL: func.func @sink_dequantize_through_reshape
+// CHECK-NEXT: %[[W:.*]] = qc.constant
+// CHECK-NEXT: %[[R:.*]] = qc.reshape %arg0 : (tensor<1x4x1x1x!quant.uniform<u8:f32, 5.000000e-01:3>>) -> tensor<1x4x!quant.uniform<u8:f32, 5.000000e-01:3>>
+// CHECK-NEXT: %[[Y:.*]] = qc.matmul %[[R]], %[[W]] : {{.*}} -> tensor<1x2x!quant.uniform<u8:f32, 1.000000e-01>>
+// CHECK-NEXT: return %[[Y]]
+func.func @sink_dequantize_through_reshape(%x: tensor<1x4x1x1x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<1x2x!quant.uniform<u8:f32, 0.1>> {
+  %d = qc.dequantize %x : tensor<1x4x1x1x!quant.uniform<u8:f32, 0.5:3>> -> tensor<1x4x1x1xf32>
+  %f = qc.reshape %d : (tensor<1x4x1x1xf32>) -> tensor<1x4xf32>
+  %wq = qc.constant dense<1> : tensor<4x2xi8> -> tensor<4x2x!quant.uniform<i8:f32, 0.25>>
+  %w = qc.dequantize %wq : tensor<4x2x!quant.uniform<i8:f32, 0.25>> -> tensor<4x2xf32>
+  %y = qc.matmul %f, %w : (tensor<1x4xf32>, tensor<4x2xf32>) -> tensor<1x2xf32>
+  %q = qc.quantize %y : tensor<1x2xf32> -> tensor<1x2x!quant.uniform<u8:f32, 0.1>>
+  return %q : tensor<1x2x!quant.uniform<u8:f32, 0.1>>
+}
+
+// -----
+
+// A transposed per-channel weight (ONNX Gemm with transB): the dequantize
+// sinks with its axis following the transpose (0 -> 1), and the transpose
+// of the constant folds away at compile time.
+// CHECK-LABEL: func.func @sink_dequantize_through_transpose_per_axis
+// CHECK-NEXT: %[[W:.*]] = qc.constant dense<{{\[}}[1, 3], [2, 4]]> : tensor<2x2xi8> -> tensor<2x2x!quant.uniform<i8:f32:1, {2.500000e-01,5.000000e-01}>>
+// CHECK-NEXT: %[[Y:.*]] = qc.matmul %arg0, %[[W]]
+// CHECK-NEXT: return %[[Y]]
+func.func @sink_dequantize_through_transpose_per_axis(%x: tensor<1x2x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<1x2x!quant.uniform<u8:f32, 0.1>> {
+  %d = qc.dequantize %x : tensor<1x2x!quant.uniform<u8:f32, 0.5:3>> -> tensor<1x2xf32>
+  %wq = qc.constant dense<[[1, 2], [3, 4]]> : tensor<2x2xi8> -> tensor<2x2x!quant.uniform<i8:f32:0, {0.25, 0.5}>>
+  %w = qc.dequantize %wq : tensor<2x2x!quant.uniform<i8:f32:0, {0.25, 0.5}>> -> tensor<2x2xf32>
+  %wt = qc.transpose %w {perm = array<i64: 1, 0>} : (tensor<2x2xf32>) -> tensor<2x2xf32>
+  %y = qc.matmul %d, %wt : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
+  %q = qc.quantize %y : tensor<1x2xf32> -> tensor<1x2x!quant.uniform<u8:f32, 0.1>>
+  return %q : tensor<1x2x!quant.uniform<u8:f32, 0.1>>
+}
+
+// -----
+
+// Max pooling and slicing select values: the dequantize sinks through
+// them too, and the float ops become integer ones.
+// CHECK-LABEL: func.func @sink_dequantize_through_pool_and_slice
+// CHECK-NEXT: %[[P:.*]] = qc.max_pool2d %arg0 {{.*}} -> tensor<1x1x2x2x!quant.uniform<u8:f32, 5.000000e-01:3>>
+// CHECK-NEXT: %[[S:.*]] = qc.slice %[[P]] {{.*}} -> tensor<1x1x1x2x!quant.uniform<u8:f32, 5.000000e-01:3>>
+// CHECK-NEXT: %[[D:.*]] = qc.dequantize %[[S]]
+// CHECK-NEXT: return %[[D]]
+func.func @sink_dequantize_through_pool_and_slice(%x: tensor<1x1x4x4x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<1x1x1x2xf32> {
+  %d = qc.dequantize %x : tensor<1x1x4x4x!quant.uniform<u8:f32, 0.5:3>> -> tensor<1x1x4x4xf32>
+  %p = qc.max_pool2d %d {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xf32>
+  %s = qc.slice %p {offsets = array<i64: 0, 0, 1, 0>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x1x2xf32>
+  return %s : tensor<1x1x1x2xf32>
+}
+
+// -----
+
+// negative: a per-axis dequantize does not sink through a reshape (the
+// axis has no meaning after it).
+// CHECK-LABEL: func.func @negative_sink_reshape_per_axis
+// CHECK-NEXT: %[[D:.*]] = qc.dequantize %arg0
+// CHECK-NEXT: %[[R:.*]] = qc.reshape %[[D]] : (tensor<2x2xf32>) -> tensor<4xf32>
+// CHECK-NEXT: return %[[R]]
+func.func @negative_sink_reshape_per_axis(%x: tensor<2x2x!quant.uniform<i8:f32:0, {0.25, 0.5}>>) -> tensor<4xf32> {
+  %d = qc.dequantize %x : tensor<2x2x!quant.uniform<i8:f32:0, {0.25, 0.5}>> -> tensor<2x2xf32>
+  %r = qc.reshape %d : (tensor<2x2xf32>) -> tensor<4xf32>
+  return %r : tensor<4xf32>
 }

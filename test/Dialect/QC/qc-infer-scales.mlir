@@ -173,15 +173,30 @@ func.func @infer_activations_and_constants(%a: tensor<2x3xf32>, %b: tensor<3x2xf
 
 // Without statistics on its result a free op stays f32 (its input is still
 // quantized; its weight is not).
-// CHECK-LABEL: func.func @no_stats_stays_float
+// CHECK-LABEL: func.func @negative_no_stats_stays_float
 // CHECK: qc.quantize %arg0
 // CHECK: %[[X:.*]] = qc.dequantize
 // CHECK: %[[W:.*]] = arith.constant
 // CHECK-NEXT: %[[Y:.*]] = qc.matmul %[[X]], %[[W]]
 // CHECK-NEXT: return %[[Y]]
-func.func @no_stats_stays_float(%x: tensor<2x3xf32>) -> tensor<2x2xf32> {
+func.func @negative_no_stats_stays_float(%x: tensor<2x3xf32>) -> tensor<2x2xf32> {
   %xs = qc.stats %x <min = -1.0, max = 1.0> : tensor<2x3xf32>
   %w = arith.constant dense<[[1.0, -1.0], [0.5, 0.5], [0.25, -0.25]]> : tensor<3x2xf32>
   %y = qc.matmul %xs, %w : (tensor<2x3xf32>, tensor<3x2xf32>) -> tensor<2x2xf32>
   return %y : tensor<2x2xf32>
+}
+
+// -----
+
+// negative: a value the graph already dequantizes keeps its parameters;
+// no second pair is inserted for its statistics.
+// CHECK-LABEL: func.func @negative_already_dequantized
+// CHECK: %[[D:.*]] = qc.dequantize %{{.*}} : tensor<4x!quant.uniform<u8:f32, 5.000000e-01:128>> -> tensor<4xf32>
+// CHECK-NEXT: qc.sigmoid %[[D]]
+func.func @negative_already_dequantized(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %q = qc.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.5:128>>
+  %d = qc.dequantize %q : tensor<4x!quant.uniform<u8:f32, 0.5:128>> -> tensor<4xf32>
+  %s = qc.stats %d <min = -8.0, max = 8.0> : tensor<4xf32>
+  %y = qc.sigmoid %s : (tensor<4xf32>) -> tensor<4xf32>
+  return %y : tensor<4xf32>
 }
