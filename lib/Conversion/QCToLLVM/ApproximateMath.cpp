@@ -26,7 +26,7 @@ struct ApproximateMathPass
     // exp, log, tanh and erf become polynomials.
     math::populateExpansionPatterns(patterns, {"powf"});
     populateMathPolynomialApproximationPatterns(
-        patterns, [](StringRef name) { return name == "exp" || name == "log"; });
+        patterns, [](StringRef name) { return name == "math.exp" || name == "math.log"; });
     populatePolynomialApproximateTanhPattern(patterns);
     populatePolynomialApproximateErfPattern(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))

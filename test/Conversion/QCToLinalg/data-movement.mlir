@@ -35,3 +35,16 @@ func.func @reshape_is_a_view(%x: tensor<12xf32>) -> tensor<3x4xf32> {
   %s = qc.sigmoid %r : (tensor<3x4xf32>) -> tensor<3x4xf32>
   return %s : tensor<3x4xf32>
 }
+
+// -----
+
+// Slice copies a strided view of its operand (storage bytes, unchanged).
+// CHECK-LABEL: func.func @slice
+// CHECK: %[[V:.*]] = memref.subview %arg0[1, 2] [1, 3] [1, 1] : memref<2x6xi8> to memref<1x3xi8, strided<[6, 1], offset: 8>>
+// CHECK: linalg.generic {{.*}} ins(%[[V]] : {{.*}}) outs(%arg1 : memref<1x3xi8>)
+// CHECK-NEXT: ^bb0(%[[IN:.*]]: i8, %{{.*}}: i8):
+// CHECK-NEXT: linalg.yield %[[IN]] : i8
+func.func @slice(%x: tensor<2x6x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<1x3x!quant.uniform<u8:f32, 0.5:128>> {
+  %s = qc.slice %x {offsets = array<i64: 1, 2>} : (tensor<2x6x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<1x3x!quant.uniform<u8:f32, 0.5:128>>
+  return %s : tensor<1x3x!quant.uniform<u8:f32, 0.5:128>>
+}

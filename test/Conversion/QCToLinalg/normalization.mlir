@@ -40,3 +40,21 @@ func.func @layer_norm(%x: tensor<2x8xf32>, %g: tensor<8xf32>, %b: tensor<8xf32>)
   %y = qc.layer_norm %x, %g, %b {epsilon = 1.0e-3 : f32} : (tensor<2x8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<2x8xf32>
   return %y : tensor<2x8xf32>
 }
+
+// -----
+
+// ReduceMean: an f32 sum over the reduced axes (zero-initialized, in
+// order), then one division by the count.
+// CHECK-DAG: #[[ALL:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-DAG: #[[KEEP:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, 0)>
+// CHECK-LABEL: func.func @reduce_mean
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[SUM:.*]] : memref<2x3x1xf32>)
+// CHECK: linalg.generic {indexing_maps = [#[[ALL]], #[[KEEP]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg0 : memref<2x3x4xf32>) outs(%[[SUM]] : memref<2x3x1xf32>)
+// CHECK: arith.addf
+// CHECK: %[[N:.*]] = arith.constant 4.000000e+00 : f32
+// CHECK: linalg.generic {{.*}} ins(%[[SUM]] : memref<2x3x1xf32>) outs(%arg1 : memref<2x3x1xf32>)
+// CHECK: arith.divf %{{.*}}, %[[N]] : f32
+func.func @reduce_mean(%x: tensor<2x3x4xf32>) -> tensor<2x3x1xf32> {
+  %m = qc.reduce_mean %x {axes = array<i64: 2>} : (tensor<2x3x4xf32>) -> tensor<2x3x1xf32>
+  return %m : tensor<2x3x1xf32>
+}

@@ -70,3 +70,34 @@ func.func @requantize(%q: tensor<4x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<4
   %r = qc.requantize %q : tensor<4x!quant.uniform<u8:f32, 0.5:128>> -> tensor<4x!quant.uniform<i8:f32, 0.25:-3>>
   return %r : tensor<4x!quant.uniform<i8:f32, 0.25:-3>>
 }
+
+// -----
+
+// DynamicQuantizeLinear: min and max over the tensor, both starting at 0
+// (the range always holds 0); scale = (max - min) / 255; zero point =
+// saturate(roundeven(-min / scale)), 0 when the scale is 0; then every
+// element is quantized with them.
+// CHECK-LABEL: func.func @dynamic_quantize
+// CHECK: linalg.fill ins(%[[Z0:.*]] : f32) outs(%[[MIN:.*]] : memref<f32>)
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[MAX:.*]] : memref<f32>)
+// CHECK: linalg.generic {{.*}}iterator_types = ["reduction", "reduction"]} ins(%arg0 : memref<2x3xf32>) outs(%[[MIN]], %[[MAX]] : memref<f32>, memref<f32>)
+// CHECK: arith.minnumf
+// CHECK: arith.maxnumf
+// CHECK: %[[LO:.*]] = memref.load %[[MIN]][]
+// CHECK: %[[HI:.*]] = memref.load %[[MAX]][]
+// CHECK: %[[RANGE:.*]] = arith.subf %[[HI]], %[[LO]] : f32
+// CHECK: %[[SCALE:.*]] = arith.divf %[[RANGE]], %{{.*}} : f32
+// CHECK: %[[NEG:.*]] = arith.negf %[[LO]] : f32
+// CHECK: %[[ZPF:.*]] = arith.divf %[[NEG]], %[[SCALE]] : f32
+// CHECK: %[[IS0:.*]] = arith.cmpf oeq, %[[SCALE]]
+// CHECK: arith.select %[[IS0]]
+// CHECK: math.roundeven
+// CHECK: memref.store %[[SCALE]], %arg2[] : memref<f32>
+// CHECK: memref.store %[[ZP:.*]], %arg3[] : memref<i8>
+// CHECK: linalg.generic {{.*}} ins(%arg0 : memref<2x3xf32>) outs(%arg1 : memref<2x3xi8>)
+// CHECK: arith.divf %{{.*}}, %[[SCALE]] : f32
+// CHECK-NEXT: math.roundeven
+func.func @dynamic_quantize(%x: tensor<2x3xf32>) -> (tensor<2x3xui8>, tensor<f32>, tensor<ui8>) {
+  %q, %s, %z = qc.dynamic_quantize %x : tensor<2x3xf32> -> tensor<2x3xui8>, tensor<f32>, tensor<ui8>
+  return %q, %s, %z : tensor<2x3xui8>, tensor<f32>, tensor<ui8>
+}
