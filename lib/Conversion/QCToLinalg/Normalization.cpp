@@ -10,6 +10,9 @@
 #include "Lowering.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::qc;
@@ -50,11 +53,123 @@ void emitReduce(OpBuilder &b, Location loc, Value input, Value acc,
                });
 }
 
+/// Row-wise loops for normalizations over the innermost dims: a buffer of
+/// `outer * count` elements is viewed as [outer, count], and per row the
+/// reductions carry their accumulator in a register (scf.for iter_args) and
+/// the pointwise loops see the row's statistics as SSA values. (Reading
+/// them from a workspace buffer inside the loop would be a loop-invariant
+/// load LLVM cannot separate from the stores into the same workspace, and
+/// keeps those loops from vectorizing.)
+class RowLoops {
+public:
+  RowLoops(OpBuilder &b, Location loc, int64_t count)
+      : b(b), loc(loc), count(count) {}
+
+  Value rows(Value buffer, int64_t outer) {
+    return reshapeBuffer(b, loc, buffer, {outer, count});
+  }
+
+  /// acc = body(acc, k) for k in [0, count), from `init`.
+  Value reduce(Value init,
+               function_ref<Value(OpBuilder &, Location, Value, Value)> body) {
+    auto loop = scf::ForOp::create(b, loc, idx(0), idx(count), idx(1), init);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(loop.getBody());
+    scf::YieldOp::create(
+        b, loc, body(b, loc, loop.getRegionIterArgs()[0],
+                     loop.getInductionVar()));
+    return loop.getResult(0);
+  }
+
+  /// body(k) for k in [0, count).
+  void forEach(function_ref<void(OpBuilder &, Location, Value)> body) {
+    auto loop = scf::ForOp::create(b, loc, idx(0), idx(count), idx(1));
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(loop.getBody());
+    body(b, loc, loop.getInductionVar());
+  }
+
+  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+
+private:
+  OpBuilder &b;
+  Location loc;
+  int64_t count;
+};
+
+/// Emits `body(row)` inside a loop over the `outer` rows.
+void forEachRow(OpBuilder &b, Location loc, int64_t outer,
+                function_ref<void(Value)> body) {
+  auto loop = scf::ForOp::create(
+      b, loc, arith::ConstantIndexOp::create(b, loc, 0),
+      arith::ConstantIndexOp::create(b, loc, outer),
+      arith::ConstantIndexOp::create(b, loc, 1));
+  OpBuilder::InsertionGuard g(b);
+  b.setInsertionPointToStart(loop.getBody());
+  body(loop.getInductionVar());
+}
+
 struct SoftmaxLowering : OpLowering {
   static unsigned axisOf(SoftmaxOp op) {
     int64_t rank = op.getInput().getType().getRank();
     int64_t axis = static_cast<int64_t>(op.getAxis());
     return axis < 0 ? axis + rank : axis;
+  }
+
+  /// Whether the softmax runs along contiguous rows (the axis is the last
+  /// dim, or only size-1 dims follow it).
+  static bool isInnermost(SoftmaxOp op) {
+    ArrayRef<int64_t> shape = op.getInput().getType().getShape();
+    for (unsigned d = axisOf(op) + 1; d < shape.size(); ++d)
+      if (shape[d] != 1)
+        return false;
+    return true;
+  }
+
+  /// Per row: the max (in order), exp(x - max) into the row buffer, their
+  /// sum (in order), then each exponential divided by the sum: the same
+  /// operations in the same order as the general form below.
+  static void lowerRows(SoftmaxOp op, LoweringState &state,
+                        const ElementInfo &in, const ElementInfo &out,
+                        const ParamOperands &p) {
+    OpBuilder &b = state.builder;
+    Location loc = op.getLoc();
+    auto type = op.getInput().getType();
+    int64_t count = type.getDimSize(axisOf(op));
+    int64_t outer = type.getNumElements() / count;
+    Type f32 = b.getF32Type();
+    RowLoops rows(b, loc, count);
+    Value x = rows.rows(state.operands[0], outer);
+    Value y = rows.rows(state.result, outer);
+    Value exps = state.scratch[0];
+    forEachRow(b, loc, outer, [&](Value r) {
+      auto read = [&](OpBuilder &nb, Location l, Value k) {
+        Value v = memref::LoadOp::create(nb, l, x, ValueRange{r, k});
+        return toFloat(nb, l, v, in, p);
+      };
+      Value max = rows.reduce(
+          constantOf(b, loc, f32, -std::numeric_limits<double>::infinity()),
+          [&](OpBuilder &nb, Location l, Value acc, Value k) {
+            return (Value)arith::MaximumFOp::create(nb, l, acc,
+                                                    read(nb, l, k));
+          });
+      rows.forEach([&](OpBuilder &nb, Location l, Value k) {
+        Value e = math::ExpOp::create(
+            nb, l, arith::SubFOp::create(nb, l, read(nb, l, k), max));
+        memref::StoreOp::create(nb, l, e, exps, k);
+      });
+      Value sum = rows.reduce(
+          constantOf(b, loc, f32, 0.0),
+          [&](OpBuilder &nb, Location l, Value acc, Value k) {
+            Value e = memref::LoadOp::create(nb, l, exps, k);
+            return (Value)arith::AddFOp::create(nb, l, acc, e);
+          });
+      rows.forEach([&](OpBuilder &nb, Location l, Value k) {
+        Value e = memref::LoadOp::create(nb, l, exps, k);
+        Value v = fromFloat(nb, l, arith::DivFOp::create(nb, l, e, sum), out);
+        memref::StoreOp::create(nb, l, v, y, ValueRange{r, k});
+      });
+    });
   }
 
   SmallVector<MemRefType> getScratch(Operation *o,
@@ -63,6 +178,8 @@ struct SoftmaxLowering : OpLowering {
     Builder b(op.getContext());
     ArrayRef<int64_t> shape = op.getInput().getType().getShape();
     unsigned axis = axisOf(op);
+    if (isInnermost(op)) // One row of exponentials.
+      return {MemRefType::get({shape[axis]}, b.getF32Type())};
     auto reduced = MemRefType::get(keepDims(shape, axis, axis + 1),
                                    b.getF32Type());
     return {reduced, reduced, MemRefType::get(shape, b.getF32Type())};
@@ -78,8 +195,12 @@ struct SoftmaxLowering : OpLowering {
     ParamOperands p;
     if (in.quant)
       p = getParamOperands(state, loc, in.quant);
-    Value max = state.scratch[0], sum = state.scratch[1], exps = state.scratch[2];
     Type f32 = b.getF32Type();
+    if (isInnermost(op)) {
+      lowerRows(op, state, in, out, p);
+      return success();
+    }
+    Value max = state.scratch[0], sum = state.scratch[1], exps = state.scratch[2];
 
     emitFill(b, loc, max,
              constantOf(b, loc, f32, -std::numeric_limits<double>::infinity()));
@@ -116,16 +237,15 @@ struct LayerNormLowering : OpLowering {
     return axis < 0 ? axis + rank : axis;
   }
 
-  SmallVector<MemRefType> getScratch(Operation *o,
+  SmallVector<MemRefType> getScratch(Operation *,
                                      const LoweringOptions &) const override {
-    auto op = cast<LayerNormOp>(o);
-    Builder b(op.getContext());
-    ArrayRef<int64_t> shape = op.getInput().getType().getShape();
-    auto reduced = MemRefType::get(keepDims(shape, axisOf(op), shape.size()),
-                                   b.getF32Type());
-    return {reduced, reduced};
+    return {};
   }
 
+  /// The normalized dims [axis, rank) are contiguous: per row, the mean
+  /// (sum in order / n), the biased variance (sum of squared differences in
+  /// order / n), sqrt(variance + epsilon), then
+  /// ((x - mean) / stddev) * scale (+ bias), all in f32.
   LogicalResult lower(Operation *o, LoweringState &state) const override {
     auto op = cast<LayerNormOp>(o);
     OpBuilder &b = state.builder;
@@ -136,6 +256,7 @@ struct LayerNormLowering : OpLowering {
     int64_t count = 1;
     for (unsigned d = axis; d < rank; ++d)
       count *= inType.getDimSize(d);
+    int64_t outer = inType.getNumElements() / count;
     ElementInfo in = getElementInfo(inType);
     ElementInfo gi = getElementInfo(op.getScale().getType());
     ElementInfo out = getElementInfo(op.getType());
@@ -150,72 +271,52 @@ struct LayerNormLowering : OpLowering {
       if (bi.quant)
         bp = getParamOperands(state, loc, bi.quant);
     }
-    Value mean = state.scratch[0], stddev = state.scratch[1];
     Type f32 = b.getF32Type();
     Value n = constantOf(b, loc, f32, double(count));
-    auto add = [&](OpBuilder &nb, Location l, Value acc, Value x) {
-      return (Value)arith::AddFOp::create(nb, l, acc, x);
-    };
-
-    emitFill(b, loc, mean, constantOf(b, loc, f32, 0.0));
-    emitReduce(b, loc, state.operands[0], mean, axis, rank,
-               [&](OpBuilder &nb, Location l, Value acc, Value x) {
-                 return add(nb, l, acc, toFloat(nb, l, x, in, p));
-               });
-    emitPointwise(b, loc, {mean}, mean,
-                  [&](OpBuilder &nb, Location l, ValueRange args) {
-                    return (Value)arith::DivFOp::create(nb, l, args[0], n);
-                  });
-    // The biased variance, then sqrt(var + epsilon).
-    emitFill(b, loc, stddev, constantOf(b, loc, f32, 0.0));
-    {
-      SmallVector<AffineExpr> exprs;
-      SmallVector<utils::IteratorType> iterators;
-      for (unsigned d = 0; d < rank; ++d) {
-        bool reduced = d >= axis;
-        exprs.push_back(reduced ? getAffineConstantExpr(0, b.getContext())
-                                : getAffineDimExpr(d, b.getContext()));
-        iterators.push_back(reduced ? utils::IteratorType::reduction
-                                    : utils::IteratorType::parallel);
-      }
-      AffineMap keep = AffineMap::get(rank, 0, exprs, b.getContext());
-      buildGeneric(b, loc, {state.operands[0], mean}, stddev,
-                   {b.getMultiDimIdentityMap(rank), keep, keep}, iterators,
-                   [&](OpBuilder &nb, Location l, ValueRange args) {
-                     Value x = toFloat(nb, l, args[0], in, p);
-                     Value d = arith::SubFOp::create(nb, l, x, args[1]);
-                     linalg::YieldOp::create(
-                         nb, l,
-                         add(nb, l, args[2], arith::MulFOp::create(nb, l, d, d)));
-                   });
-    }
     double eps = op.getEpsilon().convertToDouble();
-    emitPointwise(b, loc, {stddev}, stddev,
-                  [&](OpBuilder &nb, Location l, ValueRange args) {
-                    Value var = arith::DivFOp::create(nb, l, args[0], n);
-                    return (Value)math::SqrtOp::create(
-                        nb, l,
-                        arith::AddFOp::create(
-                            nb, l, var,
-                            constantOf(nb, l, f32, double(float(eps)))));
-                  });
-    SmallVector<Value> inputs = {state.operands[0], mean, stddev,
-                                 state.operands[1]};
-    if (op.getBias())
-      inputs.push_back(state.operands[2]);
-    emitPointwise(b, loc, inputs, state.result,
-                  [&](OpBuilder &nb, Location l, ValueRange args) {
-                    Value x = toFloat(nb, l, args[0], in, p);
-                    Value y = arith::DivFOp::create(
-                        nb, l, arith::SubFOp::create(nb, l, x, args[1]),
-                        args[2]);
-                    y = arith::MulFOp::create(nb, l, y,
-                                              toFloat(nb, l, args[3], gi, gp));
-                    if (args.size() > 4)
-                      y = arith::AddFOp::create(
-                          nb, l, y, toFloat(nb, l, args[4], bi, bp));
-                    return fromFloat(nb, l, y, out);
-                  });
+    Value epsilon = constantOf(b, loc, f32, double(float(eps)));
+    RowLoops rows(b, loc, count);
+    Value x = rows.rows(state.operands[0], outer);
+    Value y = rows.rows(state.result, outer);
+    Value gamma = rows.rows(state.operands[1], 1);
+    Value beta = op.getBias() ? rows.rows(state.operands[2], 1) : Value();
+    forEachRow(b, loc, outer, [&](Value r) {
+      auto read = [&](OpBuilder &nb, Location l, Value k) {
+        Value v = memref::LoadOp::create(nb, l, x, ValueRange{r, k});
+        return toFloat(nb, l, v, in, p);
+      };
+      Value zero = constantOf(b, loc, f32, 0.0);
+      Value sum = rows.reduce(zero, [&](OpBuilder &nb, Location l, Value acc,
+                                        Value k) {
+        return (Value)arith::AddFOp::create(nb, l, acc, read(nb, l, k));
+      });
+      Value mean = arith::DivFOp::create(b, loc, sum, n);
+      Value squares = rows.reduce(zero, [&](OpBuilder &nb, Location l,
+                                            Value acc, Value k) {
+        Value d = arith::SubFOp::create(nb, l, read(nb, l, k), mean);
+        return (Value)arith::AddFOp::create(
+            nb, l, acc, arith::MulFOp::create(nb, l, d, d));
+      });
+      Value stddev = math::SqrtOp::create(
+          b, loc,
+          arith::AddFOp::create(b, loc,
+                                arith::DivFOp::create(b, loc, squares, n),
+                                epsilon));
+      Value c0 = rows.idx(0);
+      rows.forEach([&](OpBuilder &nb, Location l, Value k) {
+        Value v = arith::DivFOp::create(
+            nb, l, arith::SubFOp::create(nb, l, read(nb, l, k), mean),
+            stddev);
+        Value g = memref::LoadOp::create(nb, l, gamma, ValueRange{c0, k});
+        v = arith::MulFOp::create(nb, l, v, toFloat(nb, l, g, gi, gp));
+        if (beta) {
+          Value bv = memref::LoadOp::create(nb, l, beta, ValueRange{c0, k});
+          v = arith::AddFOp::create(nb, l, v, toFloat(nb, l, bv, bi, bp));
+        }
+        memref::StoreOp::create(nb, l, fromFloat(nb, l, v, out), y,
+                                ValueRange{r, k});
+      });
+    });
     return success();
   }
 };
