@@ -3,7 +3,8 @@
 // Differential tests: random quantized (and f32) matmuls and convolutions,
 // random data with extreme values and zero points at both ends of the
 // range, awkward shapes (M = 1, odd N, K not a multiple of 4, strides,
-// padding, dilation, groups, depthwise). Each case is compiled with the
+// padding, dilation, groups, depthwise) and shapes drawn at random from a
+// fixed seed. Each case is compiled with the
 // reference lowering and with every target's kernels, run, and compared
 // bit for bit. x86 targets run in process (JIT) when this CPU has their
 // instructions; AArch64 code is cross-compiled, linked with a C harness and
@@ -336,6 +337,23 @@ struct Generator {
     addConv({1, 16, 8, 8}, 16, 3, 3, 16, {1, 1}, {1, 1, 1, 1}, {1, 1}, false, true, true);
     addConv({2, 6, 9, 9}, 6, 3, 3, 6, {2, 2}, {1, 1, 1, 1}, {1, 1}, true, false, true);
     addConv({1, 7, 13, 5}, 3, 5, 3, 1, {3, 1}, {2, 1, 0, 1}, {1, 2}, false, false, false);
+    // Random shapes (fixed seed): sizes around and between the tile sizes,
+    // every option of the convolution drawn independently.
+    for (int r = 0; r < 6; ++r)
+      addMatMul(uniform(1, 24), uniform(1, 100), uniform(1, 200),
+                uniform(0, 1), uniform(0, 1), uniform(0, 1));
+    for (int r = 0; r < 5; ++r) {
+      int64_t groups = uniform(1, 3);
+      int64_t c = groups * uniform(1, 5), o = groups * uniform(1, 6);
+      int64_t kh = uniform(1, 3), kw = uniform(1, 3);
+      int64_t dh = uniform(1, 2), dw = uniform(1, 2);
+      // At least one output pixel: the input covers the dilated kernel.
+      int64_t h = uniform(dh * (kh - 1) + 1, 12), w = uniform(dw * (kw - 1) + 1, 12);
+      addConv({uniform(1, 2), c, h, w}, o, kh, kw, groups,
+              {uniform(1, 3), uniform(1, 3)},
+              {uniform(0, 2), uniform(0, 2), uniform(0, 2), uniform(0, 2)},
+              {dh, dw}, uniform(0, 1), uniform(0, 1), uniform(0, 1));
+    }
     // f32 kernels must equal the reference bit for bit too.
     addFloatMatMul(1, 37, 11);
     addFloatMatMul(7, 40, 64);
