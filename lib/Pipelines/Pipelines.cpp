@@ -26,6 +26,7 @@ void mlir::qc::buildQuantizePipeline(OpPassManager &pm,
   schemes.thresholdDb = options.thresholdDb;
   schemes.allowAsymmetric = options.allowAsymmetric;
   schemes.weightType = options.weightType;
+  schemes.narrowRange = options.narrowRange;
   fpm.addPass(createQCChooseSchemes(schemes));
   QCInferScalesOptions scales;
   scales.activationType = options.activationType;

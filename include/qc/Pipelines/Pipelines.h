@@ -46,6 +46,11 @@ struct QuantizePipelineOptions
   Option<std::string> weightType{
       *this, "weight-type", llvm::cl::desc("Weight storage type: i8 or u8"),
       llvm::cl::init("i8")};
+  Option<bool> narrowRange{
+      *this, "narrow-range",
+      llvm::cl::desc("Symmetric weights use [-127, 127] (i8) instead of "
+                     "[-128, 127]"),
+      llvm::cl::init(false)};
 };
 
 /// Options of the qc-lower-to-llvm pipeline.

@@ -1,5 +1,6 @@
 // RUN: qopt %s -qc-quantize | FileCheck %s
 // RUN: qopt %s -qc-quantize="granularity=per-tensor activation-type=i8" | FileCheck %s --check-prefix=PT
+// RUN: qopt %s -qc-quantize="narrow-range" 2>/dev/null | FileCheck %s --check-prefix=NARROW
 
 // End to end: a small float CNN with hand-written statistics becomes integer
 // ops with the parameters the statistics and rules give:
@@ -26,6 +27,10 @@
 // CHECK-NEXT: %[[S:.*]] = qc.softmax %[[L]] {{.*}} -> tensor<1x3x!quant.uniform<u8:f32, 3.906250e-03>>
 // CHECK-NEXT: %[[O:.*]] = qc.dequantize %[[S]]
 // CHECK-NEXT: return %[[O]]
+// With narrow-range, weights use [-127, 127].
+// NARROW-LABEL: func.func @cnn
+// NARROW-DAG: qc.constant dense<{{.*}}> : tensor<2x1x1x1xi8> -> tensor<2x1x1x1x!quant.uniform<i8<-127:127>:f32:0,
+// NARROW-DAG: qc.constant dense<{{.*}}> : tensor<2x3xi8> -> tensor<2x3x!quant.uniform<i8<-127:127>:f32:1,
 // PT-LABEL: func.func @cnn
 // PT-DAG: qc.constant dense<{{.*}}> : tensor<2x1x1x1xi8> -> tensor<2x1x1x1x!quant.uniform<i8:f32, 0.0999{{[0-9]*}}>>
 // PT-DAG: qc.quantize %arg0 : tensor<1x1x4x4xf32> -> tensor<1x1x4x4x!quant.uniform<i8:f32, 0.0099{{[0-9]*}}:-128>>

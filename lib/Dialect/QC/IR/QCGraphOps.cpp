@@ -351,6 +351,18 @@ LogicalResult ClampOp::verify() {
 
 QuantRule ClampOp::getQuantRule() { return QuantRule::SameAsInput; }
 
+std::pair<double, double>
+ClampOp::getNeededInputRange(std::pair<double, double> range) {
+  auto [lo, hi] = range;
+  if (auto min = getMinAttr())
+    lo = std::max(lo, min.getValueAsDouble());
+  if (auto max = getMaxAttr())
+    hi = std::min(hi, max.getValueAsDouble());
+  if (lo > hi) // The clamp maps everything to one bound.
+    lo = hi;
+  return {lo, hi};
+}
+
 //===----------------------------------------------------------------------===//
 // Pooling
 //===----------------------------------------------------------------------===//

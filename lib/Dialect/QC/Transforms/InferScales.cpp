@@ -216,7 +216,7 @@ private:
     case QuantRule::Free: {
       std::optional<Range> range = getRange(result);
       if (range)
-        setParams(result, paramsForRange(narrowByClamp(result, *range)));
+        setParams(result, paramsForRange(narrowByUser(result, *range)));
       break;
     }
     case QuantRule::SameAsInput:
@@ -268,21 +268,17 @@ private:
     return success();
   }
 
-  /// A Free op whose only user is a clamp needs only the clamped range: the
-  /// clamp then costs nothing (it becomes the requantization's saturation).
-  Range narrowByClamp(Value result, Range r) const {
+  /// A Free op whose only user needs part of its range (a clamp, as the
+  /// user's interface says) takes parameters for that part.
+  Range narrowByUser(Value result, Range r) const {
     if (!result.hasOneUse())
       return r;
-    auto clamp = dyn_cast<ClampOp>(*result.getUsers().begin());
-    if (!clamp)
+    auto user =
+        dyn_cast<QuantPropagationInterface>(*result.getUsers().begin());
+    if (!user)
       return r;
-    if (auto lo = clamp.getMinAttr())
-      r.lo = std::max(r.lo, lo.getValueAsDouble());
-    if (auto hi = clamp.getMaxAttr())
-      r.hi = std::min(r.hi, hi.getValueAsDouble());
-    if (r.lo > r.hi) // The clamp maps everything to one bound.
-      r.lo = r.hi;
-    return r;
+    auto [lo, hi] = user.getNeededInputRange({r.lo, r.hi});
+    return Range{lo, hi};
   }
 
   /// Result parameters equal the inputs'; inputs that disagree (a concat)

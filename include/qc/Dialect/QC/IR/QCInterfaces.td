@@ -52,6 +52,13 @@ def QC_QuantPropagationInterface : OpInterface<"QuantPropagationInterface"> {
     InterfaceMethod<"The operand that is a bias, if any.",
       "std::optional<unsigned>", "getBiasOperand", (ins), [{}],
       [{ return std::nullopt; }]>,
+    InterfaceMethod<[{The part of the real range `range` of the data operand
+      that this op needs. A Free producer whose only user is this op takes
+      parameters for that part only: a ReLU or clip after a convolution
+      narrows the convolution's range, and the clamp then costs nothing
+      (it is the requantization's saturation). By default, all of it.}],
+      "std::pair<double, double>", "getNeededInputRange",
+      (ins "std::pair<double, double>":$range), [{}], [{ return range; }]>,
     InterfaceMethod<"For FixedRange ops: the real range of the result.",
       "std::pair<double, double>", "getFixedRange", (ins), [{}],
       [{ return {0.0, 1.0}; }]>,

@@ -240,7 +240,8 @@ def QC_MulOp : QC_BinaryOp<"mul", "multiplication", "lhs * rhs">;
 def QC_DivOp : QC_BinaryOp<"div", "division", "lhs / rhs">;
 
 def QC_ClampOp : QC_Op<"clamp", [Pure, SameOperandsAndResultType,
-    DeclareOpInterfaceMethods<QC_QuantPropagationInterface>]> {
+    DeclareOpInterfaceMethods<QC_QuantPropagationInterface,
+                              ["getNeededInputRange"]>]> {
   let summary = "Clamps values to [min, max] (ReLU, ReLU6, Clip)";
   let description = [{
     `output = min(max(input, min), max)` with either bound optional: ReLU is
