@@ -63,6 +63,13 @@ const char *onnximport::dtypeName(DType t) {
   return "unsupported";
 }
 
+std::string onnximport::onnxTypeName(int32_t onnxType) {
+  if (onnx::TensorProto_DataType_IsValid(onnxType))
+    return onnx::TensorProto_DataType_Name(
+        static_cast<onnx::TensorProto_DataType>(onnxType));
+  return "element type " + std::to_string(onnxType);
+}
+
 Type onnximport::elementType(DType t, MLIRContext *ctx) {
   switch (t) {
   case DType::F32:
@@ -102,8 +109,8 @@ std::vector<int64_t> Const::asInts() const {
 std::string onnximport::toConst(const onnx::TensorProto &t, Const &out) {
   out.dtype = fromOnnx(t.data_type());
   if (out.dtype == DType::Unknown)
-    return "tensor '" + t.name() + "' has an unsupported element type (" +
-           std::to_string(t.data_type()) + ")";
+    return "tensor '" + t.name() + "' has element type " +
+           onnxTypeName(t.data_type()) + ", which is not supported";
   if (t.data_location() == onnx::TensorProto::EXTERNAL)
     return "tensor '" + t.name() + "' keeps its data in an external file, "
            "which is not supported";
@@ -327,7 +334,8 @@ LogicalResult Importer::importInputs() {
     if (dt != DType::F32 && dt != DType::U8 && dt != DType::I8 &&
         dt != DType::I32)
       return emitError(loc) << "graph input '" << in.name()
-                            << "' has element type " << dtypeName(dt)
+                            << "' has element type "
+                            << onnxTypeName(tt.elem_type())
                             << "; inputs must be float32, uint8, int8 or int32";
     SmallVector<int64_t> dims;
     auto given = options.inputShapes.find(in.name());

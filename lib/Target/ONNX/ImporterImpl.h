@@ -25,6 +25,9 @@ enum class DType { F32, U8, I8, I32, I64, Bool, F64, Unknown };
 
 DType fromOnnx(int32_t dataType);
 const char *dtypeName(DType t);
+/// The name of an ONNX TensorProto element type as ONNX spells it
+/// ("FLOAT16", "STRING"), also for the ones qc does not support.
+std::string onnxTypeName(int32_t onnxType);
 
 /// A constant known at import time (weights, shapes): values held as double,
 /// which is exact for f32 and for the integers that occur in shapes.

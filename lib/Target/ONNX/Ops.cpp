@@ -879,14 +879,15 @@ LogicalResult importPassThrough(Importer &im) {
   if (failed(x))
     return failure();
   if (im.node->op_type() == "Cast") {
-    DType to = fromOnnx(int32_t(im.attrInt("to", 1)));
+    int32_t onnxTo = int32_t(im.attrInt("to", 1));
+    DType to = fromOnnx(onnxTo);
     Type element = elementOf(*x);
     Type storage = element;
     if (auto q = getQuantElementType((*x).getType()))
       storage = getStorageIntegerType(q);
     if (!castIsNoOp(to, storage))
       return im.error() << "casts from " << element << " to "
-                        << dtypeName(to) << " are not supported";
+                        << onnxTypeName(onnxTo) << " are not supported";
   }
   im.define(0, *x);
   return success();

@@ -65,6 +65,7 @@ func.func @conv2d_f32(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tens
   %s = qc.conv2d %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 2, 2>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x2x2xf32>
   // CHECK: qc.conv2d %{{.*}}, %{{.*}} {groups = 3 : i64, pads = array<i64: 1, 1, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x3x8x8xf32>, tensor<3x1x3x3xf32>) -> tensor<1x3x4x4xf32>
   %d = qc.conv2d %x, %dw {groups = 3 : i64, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 0, 0>} : (tensor<1x3x8x8xf32>, tensor<3x1x3x3xf32>) -> tensor<1x3x4x4xf32>
+  // CHECK: qc.conv2d %{{.*}}, %{{.*}} {pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 3, 3>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x3x3xf32>
   %a = qc.conv2d %x, %w {strides = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x3x3xf32>
   return %y, %a, %d : tensor<1x4x8x8xf32>, tensor<1x4x3x3xf32>, tensor<1x3x4x4xf32>
 }
