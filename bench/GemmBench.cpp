@@ -172,7 +172,7 @@ Compiled compile(const std::string &text, uint64_t blockBytes) {
   options.blockBytes = blockBytes;
   std::string error;
   if (!module || failed(lowerModule(*module, options)) ||
-      !(c.jit = JitModule::create(*module, error))) {
+      !(c.jit = JitModule::create(*module, *options.target, error))) {
     fprintf(stderr, "qc-bench-gemm: cannot compile: %s\n", error.c_str());
     exit(1);
   }

@@ -33,3 +33,15 @@ import shutil
 if (shutil.which("qemu-aarch64") and shutil.which("clang-22")
         and os.path.isdir("/usr/aarch64-linux-gnu/lib")):
     config.available_features.add("aarch64-cross")
+
+# The x86 vector extensions this CPU runs (tests that JIT code for a target).
+try:
+    with open("/proc/cpuinfo") as f:
+        flags = next((l.split(":", 1)[1].split() for l in f
+                      if l.startswith("flags")), [])
+except OSError:
+    flags = []
+if "avx2" in flags and "fma" in flags:
+    config.available_features.add("host-avx2")
+if "avx512_vnni" in flags and "avx512bw" in flags and "avx512vl" in flags:
+    config.available_features.add("host-avx512vnni")

@@ -109,14 +109,40 @@ LogicalResult mlir::qc::emitCode(llvm::Module &module, llvm::TargetMachine &tm,
 JitModule::~JitModule() = default;
 
 std::unique_ptr<JitModule> JitModule::create(ModuleOp module,
+                                             const TargetDesc &target,
                                              std::string &error) {
+  if (!hostSupports(target)) {
+    error = "code for target '" + target.name +
+            "' cannot run on this CPU (qc run and the JIT need a target the "
+            "host executes)";
+    return nullptr;
+  }
   initializeTargets();
   DialectRegistry registry;
   registerCodegenTranslations(registry);
   module->getContext()->appendDialectRegistry(registry);
+  auto jit = std::unique_ptr<JitModule>(new JitModule());
+  // The optimizer's cost model and the JIT's instruction selection both
+  // follow the target's CPU and features (function attributes), not the
+  // host's: code JIT-compiled for x86-64-avx2 is the code `qc
+  // --target=x86-64-avx2` emits, even on an AVX-512 machine.
+  jit->tm = createTargetMachine(target, error);
+  if (!jit->tm)
+    return nullptr;
   // The options hold a function_ref: the transformer must outlive create().
+  std::string cpu = target.cpu, features = target.features;
+  auto optimize = makeOptimizingTransformer(3, 0, jit->tm.get());
   std::function<llvm::Error(llvm::Module *)> transformer =
-      makeOptimizingTransformer(3, 0, nullptr);
+      [cpu, features, optimize](llvm::Module *m) {
+        for (llvm::Function &f : *m) {
+          if (f.isDeclaration())
+            continue;
+          f.addFnAttr("target-cpu", cpu);
+          if (!features.empty())
+            f.addFnAttr("target-features", features);
+        }
+        return optimize(m);
+      };
   ExecutionEngineOptions options;
   options.transformer = transformer;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
@@ -125,7 +151,6 @@ std::unique_ptr<JitModule> JitModule::create(ModuleOp module,
     error = llvm::toString(engine.takeError());
     return nullptr;
   }
-  auto jit = std::unique_ptr<JitModule>(new JitModule());
   jit->engine = std::move(*engine);
   return jit;
 }

@@ -281,7 +281,7 @@ std::unique_ptr<Runner> Runner::create(ModuleOp module,
     error = "compilation failed";
     return nullptr;
   }
-  runner->jit = JitModule::create(*clone, error);
+  runner->jit = JitModule::create(*clone, *options.target, error);
   if (!runner->jit)
     return nullptr;
   runner->fn = runner->jit->getRun(name);

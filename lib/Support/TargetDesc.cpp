@@ -96,6 +96,26 @@ static const TargetDesc &aarch64dotprod() {
   return t;
 }
 
+/// AArch64 without the dot product extension: NEON, no int8 kernels.
+static const TargetDesc &aarch64Baseline() {
+  static const TargetDesc t = [] {
+    TargetDesc d;
+    d.name = "aarch64";
+    d.triple = "aarch64-unknown-linux-gnu";
+    d.cpu = "generic";
+    d.features = "+neon";
+    d.dot = DotKind::None;
+    d.vectorBits = 128;
+    d.vectorRegisters = 32;
+    d.rows = 4;
+    d.vectors = 1;
+    d.f32Rows = 8;
+    d.f32Vectors = 2;
+    return d;
+  }();
+  return t;
+}
+
 static const TargetDesc &baseline() {
   static const TargetDesc t = [] {
     TargetDesc d;
@@ -120,7 +140,7 @@ const TargetDesc &mlir::qc::getHostTarget() {
     llvm::StringMap<bool> f = llvm::sys::getHostCPUFeatures();
     TargetDesc d;
 #if defined(__aarch64__)
-    d = f.lookup("dotprod") ? aarch64dotprod() : aarch64dotprod();
+    d = f.lookup("dotprod") ? aarch64dotprod() : aarch64Baseline();
 #else
     if (f.lookup("avx512vnni") && f.lookup("avx512bw") && f.lookup("avx512vl"))
       d = avx512vnni();
@@ -144,7 +164,7 @@ const TargetDesc &mlir::qc::getHostTarget() {
 llvm::ArrayRef<llvm::StringRef> mlir::qc::getTargetNames() {
   static const llvm::StringRef names[] = {
       "host", "x86-64-avx512vnni", "x86-64-avxvnni", "x86-64-avx2",
-      "aarch64-dotprod", "x86-64"};
+      "aarch64-dotprod", "x86-64", "aarch64"};
   return names;
 }
 
@@ -161,6 +181,8 @@ const TargetDesc *mlir::qc::lookupTarget(llvm::StringRef name) {
     return &aarch64dotprod();
   if (name == "x86-64")
     return &baseline();
+  if (name == "aarch64")
+    return &aarch64Baseline();
   return nullptr;
 }
 
@@ -181,7 +203,8 @@ bool mlir::qc::hostSupports(const TargetDesc &target) {
     return true;
   }
 #elif defined(__aarch64__)
-  return target.isAArch64() && f.lookup("dotprod");
+  return target.isAArch64() &&
+         (target.dot == DotKind::None || f.lookup("dotprod"));
 #else
   return false;
 #endif

@@ -393,7 +393,7 @@ std::optional<Outputs> runJit(const Generator &gen, const TargetDesc &target,
     error = "lowering failed";
     return std::nullopt;
   }
-  auto jit = JitModule::create(*module, error);
+  auto jit = JitModule::create(*module, *options.target, error);
   if (!jit)
     return std::nullopt;
   Outputs outputs;

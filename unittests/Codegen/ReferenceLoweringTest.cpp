@@ -44,7 +44,7 @@ public:
     options.reference = true;
     std::string error;
     if (failed(lowerModule(*module, options)) ||
-        !(jit = JitModule::create(*module, error)))
+        !(jit = JitModule::create(*module, *options.target, error)))
       ADD_FAILURE() << "does not compile: " << error << "\n" << mlir;
   }
 

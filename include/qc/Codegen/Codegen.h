@@ -54,8 +54,11 @@ LogicalResult emitCode(llvm::Module &module, llvm::TargetMachine &tm,
 class JitModule {
 public:
   ~JitModule();
-  /// JIT-compiles a module in the LLVM dialect (O3, host CPU).
+  /// JIT-compiles a module in the LLVM dialect at O3 for `target`'s CPU and
+  /// features. Fails (null, `error` set) when this CPU cannot run the
+  /// target's code.
   static std::unique_ptr<JitModule> create(ModuleOp module,
+                                           const TargetDesc &target,
                                            std::string &error);
 
   using RunFn = int (*)(const void *const *, void *const *, void *);
@@ -67,6 +70,7 @@ public:
   SizeFn getWorkspaceSize(llvm::StringRef name);
 
 private:
+  std::unique_ptr<llvm::TargetMachine> tm;
   std::unique_ptr<ExecutionEngine> engine;
 };
 

@@ -35,7 +35,7 @@ def ConvertQCToLinalg : Pass<"convert-qc-to-linalg", "ModuleOp"> {
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"host\"",
            "Code generation target: host, x86-64-avx512vnni, x86-64-avxvnni, "
-           "x86-64-avx2, aarch64-dotprod, x86-64">,
+           "x86-64-avx2, aarch64-dotprod, x86-64, aarch64">,
     Option<"reference", "reference", "bool", /*default=*/"false",
            "Lower every op with the scalar reference lowering (the oracle "
            "the kernels are tested against)">,

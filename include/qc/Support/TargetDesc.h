@@ -67,8 +67,9 @@ struct TargetDesc {
 };
 
 /// The targets by name: x86-64-avx512vnni, x86-64-avxvnni, x86-64-avx2,
-/// aarch64-dotprod, x86-64 (baseline SSE2, no int8 kernels) and host (the
-/// best of these this CPU runs). Returns null for an unknown name.
+/// aarch64-dotprod, x86-64 (baseline SSE2, no int8 kernels), aarch64
+/// (baseline NEON, no int8 kernels) and host (the best of these this CPU
+/// runs). Returns null for an unknown name.
 const TargetDesc *lookupTarget(llvm::StringRef name);
 
 /// The target `host` resolves to on this machine.

@@ -589,6 +589,8 @@ struct MatMulPlan {
   GemmConfig cfg;
   bool packActivations = false;
   std::optional<IntegerProduct> product;
+  /// The integer bias with the zero-point terms folded in (one per column).
+  SmallVector<int32_t> foldedBias;
 };
 
 std::optional<MatMulPlan> planMatMul(MatMulOp op, const LoweringOptions &opts) {
@@ -609,6 +611,17 @@ std::optional<MatMulPlan> planMatMul(MatMulOp op, const LoweringOptions &opts) {
                           !t.signedActivations);
     plan.packActivations = needsShift(t, plan.product->activationUnsigned) ||
                            shape->k % plan.cfg.kGroup != 0;
+    // Decided here, not at lowering time: an op whose accumulator could
+    // overflow i32 takes the reference path, which plans its own scratch.
+    const IntegerProduct &p = *plan.product;
+    SmallVector<int64_t> colSums(shape->n, 0);
+    for (int64_t k = 0; k < shape->k; ++k)
+      for (int64_t c = 0; c < shape->n; ++c)
+        colSums[c] += p.weights[k * shape->n + c];
+    if (failed(foldBias(p.bias, colSums,
+                        shiftOf(t, p.activationUnsigned) + p.inputZp, shape->k,
+                        plan.foldedBias)))
+      return std::nullopt;
     return plan;
   }
   if (!getConstant(op.getRhs()) ||
@@ -626,6 +639,9 @@ struct ConvPlan {
   GemmConfig cfg; // per group: rows = Og, cols = pixels, depth = Cg*KH*KW
   std::optional<IntegerProduct> product;
   int64_t pixels = 0;
+  /// The integer bias with the zero-point terms folded in (one per output
+  /// channel).
+  SmallVector<int32_t> foldedBias;
 };
 
 bool isDepthwise(Conv2DOp op) {
@@ -654,6 +670,15 @@ std::optional<ConvPlan> planConv(Conv2DOp op, const LoweringOptions &opts) {
     plan.cfg = makeConfig(opts, false, og, plan.pixels, depth,
                           /*broadcastIsActivation=*/false,
                           !t.signedActivations);
+    const IntegerProduct &p = *plan.product;
+    SmallVector<int64_t> rowSums(w.getDimSize(0), 0);
+    for (int64_t r = 0; r < w.getDimSize(0); ++r)
+      for (int64_t k = 0; k < depth; ++k)
+        rowSums[r] += p.weights[r * depth + k];
+    if (failed(foldBias(p.bias, rowSums,
+                        shiftOf(t, p.activationUnsigned) + p.inputZp, depth,
+                        plan.foldedBias)))
+      return std::nullopt;
     return plan;
   }
   if (!getConstant(op.getWeight()) ||
@@ -998,15 +1023,7 @@ LogicalResult lowering::tryLowerMatMulWithKernel(MatMulOp op,
   auto packed = packVectorSide<int8_t>(cfg, [&](int64_t k, int64_t c) {
     return int8_t(p.weights[k * shape.n + c]);
   });
-  SmallVector<int64_t> colSums(shape.n, 0);
-  for (int64_t k = 0; k < shape.k; ++k)
-    for (int64_t c = 0; c < shape.n; ++c)
-      colSums[c] += p.weights[k * shape.n + c];
-  SmallVector<int32_t> bias;
-  if (failed(foldBias(p.bias, colSums,
-                      shiftOf(t, p.activationUnsigned) + p.inputZp, shape.k,
-                      bias)))
-    return failure();
+  SmallVector<int32_t> bias(plan->foldedBias);
   bias.resize(cfg.colTiles() * cfg.tileCols(), 0);
   SmallVector<float> mult(p.multipliers);
   mult.resize(bias.size(), 0.0f);
@@ -1106,17 +1123,10 @@ LogicalResult lowering::tryLowerConvWithKernel(Conv2DOp op,
   } else {
     const IntegerProduct &p = *plan->product;
     SmallVector<int8_t> weights(o * kp, 0);
-    SmallVector<int64_t> rowSums(o, 0);
     for (int64_t r = 0; r < o; ++r)
-      for (int64_t k = 0; k < depth; ++k) {
+      for (int64_t k = 0; k < depth; ++k)
         weights[r * kp + k] = int8_t(p.weights[r * depth + k]);
-        rowSums[r] += p.weights[r * depth + k];
-      }
-    SmallVector<int32_t> bias;
-    if (failed(foldBias(p.bias, rowSums,
-                        shiftOf(t, p.activationUnsigned) + p.inputZp, depth,
-                        bias)))
-      return failure();
+    ArrayRef<int32_t> bias = plan->foldedBias;
     ops.x = constantBuffer(state, loc, ArrayRef<int8_t>(weights));
     ops.bias = constantBuffer<int32_t>(state, loc, bias, b.getI32Type());
     ops.mult = constantBuffer<float>(state, loc, p.multipliers, b.getF32Type());

@@ -97,3 +97,32 @@ func.func @matmul_f32(%a: tensor<2x8xf32>) -> tensor<2x16xf32> {
   %y = qc.matmul %a, %w : (tensor<2x8xf32>, tensor<8x16xf32>) -> tensor<2x16xf32>
   return %y : tensor<2x16xf32>
 }
+
+// -----
+
+// A bias so large that the i32 accumulator could overflow: the kernels
+// decline when planning (before any scratch is reserved) and the reference
+// lowering takes the op, with its i32 accumulator as the scratch.
+// VNNI-LABEL: func.func @no_kernel_accumulator_bound_matmul
+// VNNI-NOT: llvm.call_intrinsic
+// VNNI: linalg.generic
+// VNNI: arith.muli %{{.*}}, %{{.*}} : i32
+func.func @no_kernel_accumulator_bound_matmul(%a: tensor<3x8x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<3x20x!quant.uniform<u8:f32, 1.0:3>> {
+  %w = qc.constant dense<1> : tensor<8x20xi8> -> tensor<8x20x!quant.uniform<i8:f32, 0.25>>
+  %b = qc.constant dense<2147483000> : tensor<20xi32> -> tensor<20x!quant.uniform<i32:f32, 0.125>>
+  %y = qc.matmul %a, %w, %b : (tensor<3x8x!quant.uniform<u8:f32, 0.5:3>>, tensor<8x20x!quant.uniform<i8:f32, 0.25>>, tensor<20x!quant.uniform<i32:f32, 0.125>>) -> tensor<3x20x!quant.uniform<u8:f32, 1.0:3>>
+  return %y : tensor<3x20x!quant.uniform<u8:f32, 1.0:3>>
+}
+
+// -----
+
+// VNNI-LABEL: func.func @no_kernel_accumulator_bound_conv
+// VNNI-NOT: llvm.call_intrinsic
+// VNNI: linalg.generic
+// VNNI: arith.muli %{{.*}}, %{{.*}} : i32
+func.func @no_kernel_accumulator_bound_conv(%x: tensor<1x4x5x5x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<1x4x5x5x!quant.uniform<u8:f32, 1.0:3>> {
+  %w = qc.constant dense<3> : tensor<4x4x3x3xi8> -> tensor<4x4x3x3x!quant.uniform<i8:f32, 0.25>>
+  %b = qc.constant dense<-2147483000> : tensor<4xi32> -> tensor<4x!quant.uniform<i32:f32, 0.125>>
+  %y = qc.conv2d %x, %w, %b {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x4x5x5x!quant.uniform<u8:f32, 0.5:128>>, tensor<4x4x3x3x!quant.uniform<i8:f32, 0.25>>, tensor<4x!quant.uniform<i32:f32, 0.125>>) -> tensor<1x4x5x5x!quant.uniform<u8:f32, 1.0:3>>
+  return %y : tensor<1x4x5x5x!quant.uniform<u8:f32, 1.0:3>>
+}
