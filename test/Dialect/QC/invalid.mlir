@@ -74,6 +74,57 @@ func.func @per_axis_scale_count(%x: tensor<4x2xf32>) {
 
 // -----
 
+// Zero, negative and infinite scales are rejected by the quant dialect's
+// type parser, NaN by the qc verifier.
+
+func.func @scale_zero(%x: tensor<4xf32>) {
+  // expected-error @+1 {{scale 0.000000e+00 out of expressed type range}}
+  %q = qc.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.0:128>>
+  return
+}
+
+// -----
+
+func.func @scale_negative(%x: tensor<4xf32>) {
+  // expected-error @+1 {{scale -5.000000e-01 out of expressed type range}}
+  %q = qc.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, -0.5:128>>
+  return
+}
+
+// -----
+
+func.func @scale_infinite(%x: tensor<4xf32>) {
+  // expected-error @+1 {{scale INF out of expressed type range}}
+  %q = qc.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0x7FF0000000000000:128>>
+  return
+}
+
+// -----
+
+func.func @per_axis_scale_zero(%x: tensor<2xf32>) {
+  // expected-error @+1 {{scale 0.000000e+00 out of expressed type range}}
+  %q = qc.quantize %x : tensor<2xf32> -> tensor<2x!quant.uniform<i8:f32:0, {0.5, 0.0}>>
+  return
+}
+
+// -----
+
+func.func @scale_nan(%x: tensor<4xf32>) {
+  // expected-error @+1 {{quantized type scale nan must be positive and finite}}
+  %q = qc.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0x7FF8000000000000:128>>
+  return
+}
+
+// -----
+
+func.func @per_axis_scale_nan(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{quantized type scale nan must be positive and finite}}
+  %q = qc.quantize %x : tensor<2x3xf32> -> tensor<2x3x!quant.uniform<i8:f32:1, {0.5, 0x7FF8000000000000, 0.25}>>
+  return
+}
+
+// -----
+
 func.func @runtime_needs_integer(%x: tensor<4xf32>, %s: tensor<f32>) {
   // expected-error @+1 {{with a runtime 'scale' the quantized side must have an integer element type}}
   %q = qc.quantize %x scale(%s : tensor<f32>) : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.5:128>>
@@ -139,6 +190,46 @@ func.func @runtime_scale_positive(%x: tensor<4xf32>) {
 
 // -----
 
+func.func @quantize_input_type(%x: tensor<4xf16>) {
+  // expected-error @+1 {{operand #0 must be ranked tensor of 32-bit float values, but got 'tensor<4xf16>'}}
+  %q = qc.quantize %x : tensor<4xf16> -> tensor<4x!quant.uniform<u8:f32, 0.5:128>>
+  return
+}
+
+// -----
+
+func.func @requantize_shape(%x: tensor<4x!quant.uniform<u8:f32, 0.5:128>>) {
+  // expected-error @+1 {{requires the same shape for all operands and results}}
+  %r = qc.requantize %x : tensor<4x!quant.uniform<u8:f32, 0.5:128>> -> tensor<2x2x!quant.uniform<i8:f32, 0.25>>
+  return
+}
+
+// -----
+
+func.func @requantize_operand(%x: tensor<4x!quant.uniform<u8:f32, 0.5:300>>) {
+  // expected-error @+1 {{operand zero point 300 is outside the storage range [0, 255]}}
+  %r = qc.requantize %x : tensor<4x!quant.uniform<u8:f32, 0.5:300>> -> tensor<4x!quant.uniform<i8:f32, 0.25>>
+  return
+}
+
+// -----
+
+func.func @requantize_result(%x: tensor<4x!quant.uniform<u8:f32, 0.5:128>>) {
+  // expected-error @+1 {{result must have an f32 expressed type}}
+  %r = qc.requantize %x : tensor<4x!quant.uniform<u8:f32, 0.5:128>> -> tensor<4x!quant.uniform<i8:f16, 0.25>>
+  return
+}
+
+// -----
+
+func.func @constant_not_quantized() {
+  // expected-error @+1 {{result #0 must be ranked tensor of quantized type values, but got 'tensor<2xi8>'}}
+  %c = qc.constant dense<[1, 2]> : tensor<2xi8> -> tensor<2xi8>
+  return
+}
+
+// -----
+
 func.func @constant_shape() {
   // expected-error @+1 {{value shape must match the result shape}}
   %c = qc.constant dense<[1, 2]> : tensor<2xi8> -> tensor<3x!quant.uniform<i8:f32, 0.5>>
@@ -178,6 +269,14 @@ func.func @workspace_size() attributes {qc.workspace_size = -1 : i64} { return }
 
 // expected-error @+1 {{'qc.num_inputs' must be a non-negative integer}}
 func.func @num_inputs() attributes {qc.num_inputs = "two"} { return }
+
+// -----
+
+func.func @stats_type(%x: tensor<4xf32>) {
+  // expected-error @+1 {{requires the same type for all operands and results}}
+  %0 = "qc.stats"(%x) {stats = #qc.stats<min = 0.0, max = 1.0>} : (tensor<4xf32>) -> tensor<2x2xf32>
+  return
+}
 
 // -----
 
@@ -448,6 +547,14 @@ func.func @clamp_order(%a: tensor<2xf32>) {
 
 // -----
 
+func.func @clamp_type(%a: tensor<2xf32>) {
+  // expected-error @+1 {{requires the same type for all operands and results}}
+  %0 = "qc.clamp"(%a) {min = 0.0 : f32} : (tensor<2xf32>) -> tensor<2x!quant.uniform<u8:f32, 0.5>>
+  return
+}
+
+// -----
+
 func.func @pool_rank(%x: tensor<4x8x8xf32>) {
   // expected-error @+1 {{input must have rank 4 (NCHW), got rank 3}}
   %0 = qc.max_pool2d %x {kernel = array<i64: 2, 2>} : (tensor<4x8x8xf32>) -> tensor<4x4x4xf32>
@@ -555,6 +662,46 @@ func.func @transpose_type(%a: tensor<2x3xf32>) {
 func.func @softmax_axis(%a: tensor<2x3xf32>) {
   // expected-error @+1 {{axis 2 is out of range for rank 2}}
   %0 = qc.softmax %a {axis = 2 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @softmax_shape(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{requires the same shape for all operands and results}}
+  %0 = qc.softmax %a {axis = 1 : i64} : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @sigmoid_shape(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{requires the same shape for all operands and results}}
+  %0 = qc.sigmoid %a : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @tanh_shape(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{requires the same shape for all operands and results}}
+  %0 = qc.tanh %a : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @erf_shape(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{requires the same shape for all operands and results}}
+  %0 = qc.erf %a : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @sqrt_shape(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{requires the same shape for all operands and results}}
+  %0 = qc.sqrt %a : (tensor<2x3xf32>) -> tensor<3x2xf32>
   return
 }
 

@@ -8,6 +8,8 @@
 
 #include "mlir/IR/TypeUtilities.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::qc;
 
@@ -58,14 +60,29 @@ LogicalResult mlir::qc::verifyQuantizedTensorType(
                        << " is outside the storage range [" << range.min
                        << ", " << range.max << "]";
   };
-  if (auto perTensor = dyn_cast<quant::UniformQuantizedType>(qtype))
+  // The quant dialect rejects zero, negative and infinite scales when it
+  // parses a type but lets NaN through (every comparison with NaN is false),
+  // and types built without getChecked are not verified at all.
+  auto checkScale = [&](double scale) -> LogicalResult {
+    if (scale > 0 && std::isfinite(scale))
+      return success();
+    return emitError() << what << " scale " << scale
+                       << " must be positive and finite";
+  };
+  if (auto perTensor = dyn_cast<quant::UniformQuantizedType>(qtype)) {
+    if (failed(checkScale(perTensor.getScale())))
+      return failure();
     return checkZeroPoint(perTensor.getZeroPoint());
+  }
   auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(qtype);
   if (!perAxis)
     return emitError() << what
                        << " must be a !quant.uniform type (per-tensor or "
                           "per-axis), got "
                        << qtype;
+  for (double scale : perAxis.getScales())
+    if (failed(checkScale(scale)))
+      return failure();
   for (int64_t zp : perAxis.getZeroPoints())
     if (failed(checkZeroPoint(zp)))
       return failure();

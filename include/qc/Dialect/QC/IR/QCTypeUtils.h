@@ -39,8 +39,9 @@ inline bool isUnsignedStorage(quant::QuantizedType type) {
 }
 
 /// Checks a tensor type whose element type may be quantized: it must be a
-/// !quant.uniform over f32, its zero points must lie in the storage range,
-/// and a per-axis type's axis must exist with one scale per slice.
+/// !quant.uniform over f32 with positive finite scales, its zero points must
+/// lie in the storage range, and a per-axis type's axis must exist with one
+/// scale per slice.
 /// `what` names the value in messages ("operand #1", "result").
 LogicalResult verifyQuantizedTensorType(
     llvm::function_ref<InFlightDiagnostic()> emitError, Type type,
