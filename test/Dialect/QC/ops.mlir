@@ -23,10 +23,22 @@ func.func @quantize_static(%x: tensor<4xf32>) -> tensor<4xf32> {
 
 // CHECK-LABEL: func.func @quantize_per_axis
 func.func @quantize_per_axis(%x: tensor<4x2xf32>) -> tensor<4x2xf32> {
-  // CHECK: qc.quantize %{{.*}} : tensor<4x2xf32> -> tensor<4x2x!quant.uniform<i8:f32:0, {5.000000e-01,2.500000e-01,1.250000e-01,1.000000e+00}>>
+  // CHECK: %[[Q:.*]] = qc.quantize %{{.*}} : tensor<4x2xf32> -> tensor<4x2x!quant.uniform<i8:f32:0, {5.000000e-01,2.500000e-01,1.250000e-01,1.000000e+00}>>
   %q = qc.quantize %x : tensor<4x2xf32> -> tensor<4x2x!i8pc>
-  %d = qc.dequantize %q : tensor<4x2x!i8pc> -> tensor<4x2xf32>
+  // CHECK: %[[R:.*]] = qc.requantize %[[Q]] : tensor<4x2x!quant.uniform<i8:f32:0, {5.000000e-01,2.500000e-01,1.250000e-01,1.000000e+00}>> -> tensor<4x2x!quant.uniform<u8:f32:0, {1.000000e+00:128,5.000000e-01:100,2.500000e-01,2.000000e+00:255}>>
+  %r = qc.requantize %q : tensor<4x2x!i8pc> -> tensor<4x2x!quant.uniform<u8:f32:0, {1.0:128, 0.5:100, 0.25:0, 2.0:255}>>
+  // CHECK: qc.dequantize %[[R]] : tensor<4x2x!quant.uniform<u8:f32:0, {{.*}}>> -> tensor<4x2xf32>
+  %d = qc.dequantize %r : tensor<4x2x!quant.uniform<u8:f32:0, {1.0:128, 0.5:100, 0.25:0, 2.0:255}>> -> tensor<4x2xf32>
   return %d : tensor<4x2xf32>
+}
+
+// CHECK-LABEL: func.func @quantize_i32
+func.func @quantize_i32(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // CHECK: %[[Q:.*]] = qc.quantize %{{.*}} : tensor<4xf32> -> tensor<4x!quant.uniform<i32:f32, 6.250000e-02>>
+  %q = qc.quantize %x : tensor<4xf32> -> tensor<4x!i32>
+  // CHECK: qc.dequantize %[[Q]] : tensor<4x!quant.uniform<i32:f32, 6.250000e-02>> -> tensor<4xf32>
+  %d = qc.dequantize %q : tensor<4x!i32> -> tensor<4xf32>
+  return %d : tensor<4xf32>
 }
 
 // CHECK-LABEL: func.func @quantize_runtime
@@ -99,21 +111,24 @@ func.func @matmul(%a: tensor<2x8xf32>, %b: tensor<8x4xf32>, %c: tensor<4xf32>,
 }
 
 // CHECK-LABEL: func.func @elementwise
+// CHECK-SAME: (%[[A:[^:]+]]: tensor<2x3xf32>, %[[B:[^:]+]]: tensor<3xf32>, %[[QA:[^:]+]]: tensor<2x3x!quant.uniform<u8:f32, 5.000000e-01:128>>, %[[QB:[^:]+]]: tensor<1x3x!quant.uniform<u8:f32, 2.500000e-01:3>>)
 func.func @elementwise(%a: tensor<2x3xf32>, %b: tensor<3xf32>, %qa: tensor<2x3x!u8>, %qb: tensor<1x3x!u8b>)
     -> (tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3x!u8b>, tensor<2x3x!u8>, tensor<2x3x!u8>, tensor<2x3x!u8>) {
-  // CHECK: qc.add %{{.*}}, %{{.*}} : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  // CHECK: qc.add %[[A]], %[[B]] : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
   %0 = qc.add %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
-  // CHECK: qc.sub
+  // CHECK: qc.sub %[[A]], %[[B]] : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
   %1 = qc.sub %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
-  // CHECK: qc.mul
+  // CHECK: qc.mul %[[A]], %[[B]] : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
   %2 = qc.mul %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
-  // CHECK: qc.div
+  // CHECK: qc.div %[[B]], %[[A]] : (tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
   %3 = qc.div %b, %a : (tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
-  // CHECK: qc.add %{{.*}}, %{{.*}} : (tensor<2x3x!quant.uniform<u8:f32, 5.000000e-01:128>>, tensor<1x3x!quant.uniform<u8:f32, 2.500000e-01:3>>) -> tensor<2x3x!quant.uniform<u8:f32, 2.500000e-01:3>>
+  // CHECK: qc.add %[[QA]], %[[QB]] : (tensor<2x3x!quant.uniform<u8:f32, 5.000000e-01:128>>, tensor<1x3x!quant.uniform<u8:f32, 2.500000e-01:3>>) -> tensor<2x3x!quant.uniform<u8:f32, 2.500000e-01:3>>
   %4 = qc.add %qa, %qb : (tensor<2x3x!u8>, tensor<1x3x!u8b>) -> tensor<2x3x!u8b>
+  // CHECK: qc.sub %[[QA]], %[[QB]] : (tensor<2x3x!quant.uniform<u8:f32, 5.000000e-01:128>>, tensor<1x3x!quant.uniform<u8:f32, 2.500000e-01:3>>) -> tensor<2x3x!quant.uniform<u8:f32, 5.000000e-01:128>>
   %5 = qc.sub %qa, %qb : (tensor<2x3x!u8>, tensor<1x3x!u8b>) -> tensor<2x3x!u8>
+  // CHECK: qc.mul %[[QA]], %[[QB]] : (tensor<2x3x!quant.uniform<u8:f32, 5.000000e-01:128>>, tensor<1x3x!quant.uniform<u8:f32, 2.500000e-01:3>>) -> tensor<2x3x!quant.uniform<u8:f32, 5.000000e-01:128>>
   %6 = qc.mul %qa, %qb : (tensor<2x3x!u8>, tensor<1x3x!u8b>) -> tensor<2x3x!u8>
-  // CHECK: qc.div %{{.*}}, %{{.*}} : (tensor<2x3x!quant.uniform<u8:f32, 5.000000e-01:128>>, tensor<1x3x!quant.uniform<u8:f32, 2.500000e-01:3>>) -> tensor<2x3x!quant.uniform<u8:f32, 5.000000e-01:128>>
+  // CHECK: qc.div %[[QA]], %[[QB]] : (tensor<2x3x!quant.uniform<u8:f32, 5.000000e-01:128>>, tensor<1x3x!quant.uniform<u8:f32, 2.500000e-01:3>>) -> tensor<2x3x!quant.uniform<u8:f32, 5.000000e-01:128>>
   %7 = qc.div %qa, %qb : (tensor<2x3x!u8>, tensor<1x3x!u8b>) -> tensor<2x3x!u8>
   return %0, %1, %2, %3, %4, %5, %6, %7 : tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3x!u8b>, tensor<2x3x!u8>, tensor<2x3x!u8>, tensor<2x3x!u8>
 }
@@ -167,17 +182,18 @@ func.func @data_movement(%a: tensor<1x2xf32>, %b: tensor<1x3xf32>, %x: tensor<1x
 }
 
 // CHECK-LABEL: func.func @activations
+// CHECK-SAME: (%[[X:[^:]+]]: tensor<2x10xf32>
 func.func @activations(%x: tensor<2x10xf32>, %q: tensor<2x10x!u8>)
     -> (tensor<2x10xf32>, tensor<2x10xf32>, tensor<2x10xf32>, tensor<2x10xf32>,
         tensor<2x10x!quant.uniform<u8:f32, 0.00390625>>, tensor<2x10x!quant.uniform<u8:f32, 0.00390625>>,
         tensor<2x10x!quant.uniform<i8:f32, 0.0078125>>, tensor<2x10x!quant.uniform<i8:f32, 0.0078125>>) {
-  // CHECK: qc.softmax %{{.*}} {axis = 1 : i64} : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  // CHECK: qc.softmax %[[X]] {axis = 1 : i64} : (tensor<2x10xf32>) -> tensor<2x10xf32>
   %0 = qc.softmax %x {axis = 1} : (tensor<2x10xf32>) -> tensor<2x10xf32>
-  // CHECK: qc.sigmoid %{{.*}} : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  // CHECK: qc.sigmoid %[[X]] : (tensor<2x10xf32>) -> tensor<2x10xf32>
   %1 = qc.sigmoid %x : (tensor<2x10xf32>) -> tensor<2x10xf32>
-  // CHECK: qc.tanh
+  // CHECK: qc.tanh %[[X]] : (tensor<2x10xf32>) -> tensor<2x10xf32>
   %2 = qc.tanh %x : (tensor<2x10xf32>) -> tensor<2x10xf32>
-  // CHECK: qc.erf
+  // CHECK: qc.erf %[[X]] : (tensor<2x10xf32>) -> tensor<2x10xf32>
   %3 = qc.erf %x : (tensor<2x10xf32>) -> tensor<2x10xf32>
   // CHECK: qc.softmax %{{.*}} : (tensor<2x10x!quant.uniform<u8:f32, 5.000000e-01:128>>) -> tensor<2x10x!quant.uniform<u8:f32, 3.906250e-03>>
   %4 = qc.softmax %q : (tensor<2x10x!u8>) -> tensor<2x10x!quant.uniform<u8:f32, 0.00390625>>
@@ -222,6 +238,19 @@ func.func @transformer_helpers(%x: tensor<4x48xf32>, %q: tensor<4x48x!quant.unif
   // CHECK: qc.sqrt %{{.*}} : (tensor<4x48xf32>) -> tensor<4x48xf32>
   %r = qc.sqrt %p : (tensor<4x48xf32>) -> tensor<4x48xf32>
   return %m, %n, %s, %t, %p, %r : tensor<4x1xf32>, tensor<4xf32>, tensor<4x16xf32>, tensor<4x16x!quant.uniform<u8:f32, 0.5:128>>, tensor<4x48xf32>, tensor<4x48xf32>
+}
+
+// CHECK-LABEL: func.func @transformer_helpers_quantized
+// CHECK-SAME: (%[[Q:[^:]+]]: tensor<4x48x!quant.uniform<u8:f32, 5.000000e-01:128>>, %[[E:[^:]+]]: tensor<!quant.uniform<u8:f32, 2.500000e-01:3>>)
+func.func @transformer_helpers_quantized(%q: tensor<4x48x!u8>, %e: tensor<!u8b>)
+    -> (tensor<4x1x!u8b>, tensor<4x48x!u8b>, tensor<4x48x!i8>) {
+  // CHECK: qc.reduce_mean %[[Q]] {axes = array<i64: -1>} : (tensor<4x48x!quant.uniform<u8:f32, 5.000000e-01:128>>) -> tensor<4x1x!quant.uniform<u8:f32, 2.500000e-01:3>>
+  %m = qc.reduce_mean %q {axes = array<i64: -1>} : (tensor<4x48x!u8>) -> tensor<4x1x!u8b>
+  // CHECK: %[[P:.*]] = qc.pow %[[Q]], %[[E]] : (tensor<4x48x!quant.uniform<u8:f32, 5.000000e-01:128>>, tensor<!quant.uniform<u8:f32, 2.500000e-01:3>>) -> tensor<4x48x!quant.uniform<u8:f32, 2.500000e-01:3>>
+  %p = qc.pow %q, %e : (tensor<4x48x!u8>, tensor<!u8b>) -> tensor<4x48x!u8b>
+  // CHECK: qc.sqrt %[[P]] : (tensor<4x48x!quant.uniform<u8:f32, 2.500000e-01:3>>) -> tensor<4x48x!quant.uniform<i8:f32, 1.250000e-01>>
+  %r = qc.sqrt %p : (tensor<4x48x!u8b>) -> tensor<4x48x!i8>
+  return %m, %p, %r : tensor<4x1x!u8b>, tensor<4x48x!u8b>, tensor<4x48x!i8>
 }
 
 // CHECK-LABEL: func.func @dynamic_quantize
