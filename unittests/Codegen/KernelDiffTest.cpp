@@ -360,6 +360,17 @@ struct Generator {
     addFloatMatMul(50, 37, 20);
     addFloatConv({1, 3, 9, 9}, 10, 3, 1, 1, 1);
     addFloatConv({1, 4, 8, 8}, 4, 3, 4, 2, 1);
+    // im2col's data movement: rows wider than one 64-byte (16-float) vector
+    // take the whole-vector copy and fill loops as well as the masked tail;
+    // 1x1 stride-1 convolutions pack their input directly (grouped, s8,
+    // K % 4 != 0, batch 2, more pixels than one column tile).
+    addConv({1, 3, 5, 150}, 8, 3, 3, 1, {1, 1}, {1, 1, 1, 1}, {1, 1}, false, true, true);
+    addConv({1, 2, 4, 140}, 4, 3, 3, 1, {1, 2}, {1, 1, 1, 1}, {1, 1}, true, false, true);
+    addConv({1, 2, 3, 70}, 5, 1, 5, 1, {1, 1}, {0, 70, 0, 66}, {1, 1}, false, true, false);
+    addConv({2, 6, 9, 10}, 10, 1, 1, 2, {1, 1}, {0, 0, 0, 0}, {1, 1}, true, true, true);
+    addConv({1, 20, 12, 12}, 24, 1, 1, 1, {1, 1}, {0, 0, 0, 0}, {1, 1}, false, false, true);
+    addFloatConv({1, 5, 3, 70}, 6, 1, 1, 1, 0);
+    addFloatConv({1, 2, 4, 40}, 3, 3, 1, 1, 1);
   }
 
   std::string module() const {
