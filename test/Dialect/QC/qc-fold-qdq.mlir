@@ -23,12 +23,13 @@ func.func @fold_conv_per_channel(%x: tensor<1x2x4x4x!quant.uniform<u8:f32, 0.5:1
 // Float weights and biases are quantized at compile time: quantize of a
 // constant becomes a qc.constant (i8 weights, i32 bias), and a float
 // constant bias of a quantized product is quantized on the way
-// (0.3 / (0.5 * 0.5) = 1.2 -> 1, -1.0 / 0.25 = -4).
+// (0.3 / (0.5 * 0.5) = 1.2 -> 1, -1.0 / 0.25 = -4). No float constant
+// remains: the body is exactly the two qc.constants and the matmul.
 // CHECK-LABEL: func.func @fold_constant_weight_and_float_bias
-// CHECK-DAG: %[[W:.*]] = qc.constant dense<{{\[\[}}2, -1], [127, -128]]> : tensor<2x2xi8> -> tensor<2x2x!quant.uniform<i8:f32, 5.000000e-01>>
-// CHECK-DAG: %[[B:.*]] = qc.constant dense<[1, -4]> : tensor<2xi32> -> tensor<2x!quant.uniform<i32:f32, 2.500000e-01>>
-// CHECK: qc.matmul %arg0, %[[W]], %[[B]] : {{.*}} -> tensor<1x2x!quant.uniform<u8:f32, 2.500000e-01:3>>
-// CHECK-NOT: arith.constant
+// CHECK-NEXT: %[[W:.*]] = qc.constant dense<{{\[\[}}2, -1], [127, -128]]> : tensor<2x2xi8> -> tensor<2x2x!quant.uniform<i8:f32, 5.000000e-01>>
+// CHECK-NEXT: %[[B:.*]] = qc.constant dense<[1, -4]> : tensor<2xi32> -> tensor<2x!quant.uniform<i32:f32, 2.500000e-01>>
+// CHECK-NEXT: %[[Y:.*]] = qc.matmul %arg0, %[[W]], %[[B]] : {{.*}} -> tensor<1x2x!quant.uniform<u8:f32, 2.500000e-01:3>>
+// CHECK-NEXT: return %[[Y]]
 func.func @fold_constant_weight_and_float_bias(%x: tensor<1x2x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<1x2x!quant.uniform<u8:f32, 0.25:3>> {
   %xd = qc.dequantize %x : tensor<1x2x!quant.uniform<u8:f32, 0.5:128>> -> tensor<1x2xf32>
   %w = arith.constant dense<[[1.0, -0.5], [100.0, -100.0]]> : tensor<2x2xf32>

@@ -1,4 +1,5 @@
 // RUN: qopt %s -qc-quantize | FileCheck %s
+// RUN: qopt %s -qc-quantize 2>/dev/null | FileCheck %s --check-prefix=NOSTATS
 // RUN: qopt %s -qc-quantize="granularity=per-tensor activation-type=i8" | FileCheck %s --check-prefix=PT
 // RUN: qopt %s -qc-quantize="narrow-range" 2>/dev/null | FileCheck %s --check-prefix=NARROW
 
@@ -14,7 +15,6 @@
 //   linear [-2.55, 2.55]   -> scale 0.02, zero point 128
 //   softmax                -> 1/256, zero point 0
 // CHECK-LABEL: func.func @cnn
-// CHECK-NOT: qc.stats
 // CHECK-DAG: %[[W1:.*]] = qc.constant dense<{{\[\[\[\[}}127]]], {{\[\[\[}}-127]]]]> : tensor<2x1x1x1xi8> -> tensor<2x1x1x1x!quant.uniform<i8:f32:0, {0.00100{{[0-9]*}},0.0999{{[0-9]*}}}>>
 // CHECK-DAG: %[[B1:.*]] = qc.constant dense<[500, -20]> : tensor<2xi32> -> tensor<2x!quant.uniform<i32:f32:0, {1.0000{{[0-9]*}}E-5,9.999{{[0-9]*}}E-4}>>
 // CHECK-DAG: %[[W2:.*]] = qc.constant dense<{{.*}}> : tensor<2x3xi8> -> tensor<2x3x!quant.uniform<i8:f32:1,
@@ -27,6 +27,10 @@
 // CHECK-NEXT: %[[S:.*]] = qc.softmax %[[L]] {{.*}} -> tensor<1x3x!quant.uniform<u8:f32, 3.906250e-03>>
 // CHECK-NEXT: %[[O:.*]] = qc.dequantize %[[S]]
 // CHECK-NEXT: return %[[O]]
+// Every qc.stats op is consumed, wherever it was.
+// NOSTATS-LABEL: func.func @cnn
+// NOSTATS-NOT: qc.stats
+// NOSTATS: return
 // With narrow-range, weights use [-127, 127].
 // NARROW-LABEL: func.func @cnn
 // NARROW-DAG: qc.constant dense<{{.*}}> : tensor<2x1x1x1xi8> -> tensor<2x1x1x1x!quant.uniform<i8<-127:127>:f32:0,
