@@ -179,6 +179,13 @@ std::string mlir::qc::writeNpy(llvm::StringRef path, const HostArray &array) {
        << char(header.size() >> 8) << header;
     os.write(reinterpret_cast<const char *>(array.data.data()),
              array.data.size());
+    os.close();
+    if (os.has_error()) {
+      std::string message = os.error().message();
+      os.clear_error();
+      llvm::sys::fs::remove(tmp);
+      return "cannot write '" + path.str() + "': " + message;
+    }
   }
   if (std::error_code ec = llvm::sys::fs::rename(tmp, path)) {
     llvm::sys::fs::remove(tmp);

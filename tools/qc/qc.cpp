@@ -14,6 +14,7 @@
 #include "qc/Codegen/Codegen.h"
 #include "qc/Driver/Compiler.h"
 #include "qc/Dialect/QC/IR/QCOps.h"
+#include "qc/Dialect/QC/IR/QCTypeUtils.h"
 #include "qc/Driver/Model.h"
 #include "qc/Support/TargetDesc.h"
 
@@ -195,28 +196,94 @@ static LogicalResult linkShared(StringRef object, StringRef output,
   return success();
 }
 
-/// Side outputs (--header, --report): written as soon as they are ready
-/// but kept only once the whole command has succeeded, so that a failure
-/// later on leaves no file behind.
-using PendingOutputs = std::vector<std::unique_ptr<llvm::ToolOutputFile>>;
+/// One output file, written beside its destination (a unique temporary in
+/// the same directory) and renamed over it only when the whole command has
+/// succeeded: a failure at any point leaves neither a partial file nor a
+/// clobbered earlier one. "-" is standard output, written directly.
+class StagedOutput {
+public:
+  static std::unique_ptr<StagedOutput> open(StringRef path,
+                                            std::string &error) {
+    auto out = std::unique_ptr<StagedOutput>(new StagedOutput());
+    out->path = path.str();
+    std::error_code ec;
+    if (path == "-") {
+      out->stream = std::make_unique<llvm::raw_fd_ostream>("-", ec);
+    } else {
+      SmallString<128> model(path);
+      model += ".tmp-%%%%%%";
+      int fd;
+      ec = llvm::sys::fs::createUniqueFile(model, fd, out->temp);
+      if (!ec)
+        out->stream =
+            std::make_unique<llvm::raw_fd_ostream>(fd, /*shouldClose=*/true);
+    }
+    if (ec) {
+      error = "cannot open output file '" + path.str() + "': " + ec.message();
+      return nullptr;
+    }
+    return out;
+  }
+  ~StagedOutput() {
+    if (stream) {
+      stream->close();
+      stream->clear_error(); // Reported by commit(), or moot on failure.
+    }
+    if (!committed && !temp.empty())
+      llvm::sys::fs::remove(temp);
+  }
+  llvm::raw_fd_ostream &os() { return *stream; }
+  /// Where a tool that writes the file itself (the linker) should write.
+  StringRef stagingPath() const {
+    return temp.empty() ? StringRef(path) : StringRef(temp);
+  }
+  /// Closes the stream and moves the file into place.
+  std::string commit() {
+    stream->close();
+    if (stream->has_error()) {
+      std::string message = stream->error().message();
+      stream->clear_error();
+      return "cannot write '" + path + "': " + message;
+    }
+    if (!temp.empty()) {
+      if (std::error_code ec = llvm::sys::fs::rename(temp, path))
+        return "cannot write '" + path + "': " + ec.message();
+    }
+    committed = true;
+    return "";
+  }
+
+private:
+  StagedOutput() = default;
+  std::string path;
+  SmallString<128> temp;
+  std::unique_ptr<llvm::raw_fd_ostream> stream;
+  bool committed = false;
+};
+
+/// Every output of a command (the main one, --header, --report): written as
+/// soon as it is ready but moved into place only once the whole command has
+/// succeeded.
+using PendingOutputs = std::vector<std::unique_ptr<StagedOutput>>;
 
 static std::string stageText(StringRef path, StringRef text,
                              PendingOutputs &pending) {
   std::string error;
-  auto out = openOutputFile(path, &error);
+  auto out = StagedOutput::open(path, error);
   if (!out)
     return error;
   out->os() << text;
-  out->os().flush();
-  if (out->os().has_error())
-    return "cannot write '" + path.str() + "'";
   pending.push_back(std::move(out));
   return "";
 }
 
+/// Moves every staged output into place; 0, or 1 after an error.
 static int keepOutputs(PendingOutputs &pending) {
-  for (auto &out : pending)
-    out->keep();
+  for (auto &out : pending) {
+    std::string error = out->commit();
+    if (!error.empty())
+      return fail(error);
+  }
   return 0;
 }
 
@@ -427,7 +494,9 @@ int main(int argc, char **argv) {
   // Calibrate a float model.
   bool hasQDQ = false, hasStats = false;
   module->walk([&](Operation *op) {
-    hasQDQ |= isa<QuantizeOp, DequantizeOp, DynamicQuantizeOp>(op);
+    // A model already in integer form needs no calibration either.
+    hasQDQ |= isa<QuantizeOp, DequantizeOp, DynamicQuantizeOp>(op) ||
+              llvm::any_of(op->getResultTypes(), isQuantized);
     hasStats |= isa<StatsOp>(op);
   });
   Samples samples;
@@ -575,7 +644,8 @@ int main(int argc, char **argv) {
       llvm::outs() << llvm::formatv("time: {0:F4} ms per run (median of {1})\n",
                                     times[times.size() / 2], repeat);
     }
-    keepOutputs(pending);
+    if (keepOutputs(pending))
+      return 1;
     return status;
   }
 
@@ -584,11 +654,25 @@ int main(int argc, char **argv) {
   if (*kind == Emit::MLIR) {
     // The quantized qc graph, before lowering: what to read to see what the
     // quantization did.
-    auto output = openOutputFile(outputFile, &error);
-    if (!output)
-      return fail(error);
-    module->print(output->os());
-    output->keep();
+    if (!headerFile.empty()) {
+      // The header states the workspace size, which lowering decides: lower
+      // a copy for it.
+      OwningOpRef<ModuleOp> lowered = module->clone();
+      if (failed(lowerToLLVM(*lowered, options)))
+        return 1;
+      std::string err = stageText(
+          headerFile,
+          generateHeader(interface, getWorkspaceSize(*lowered, name)),
+          pending);
+      if (!err.empty())
+        return fail(err);
+    }
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    module->print(os);
+    std::string err = stageText(outputFile, text, pending);
+    if (!err.empty())
+      return fail(err);
     return keepOutputs(pending);
   }
   if (failed(lowerToLLVM(*module, options)))
@@ -601,7 +685,7 @@ int main(int argc, char **argv) {
       return fail(err);
   }
 
-  auto output = openOutputFile(outputFile, &error);
+  auto output = StagedOutput::open(outputFile, error);
   if (!output)
     return fail(error);
   auto tm = createTargetMachine(*target, error);
@@ -613,10 +697,7 @@ int main(int argc, char **argv) {
     return fail(error);
   if (*kind == Emit::LLVM) {
     llvmModule->print(output->os(), nullptr);
-    output->keep();
-    return keepOutputs(pending);
-  }
-  if (*kind == Emit::Shared) {
+  } else if (*kind == Emit::Shared) {
     SmallString<128> object;
     int fd;
     if (llvm::sys::fs::createTemporaryFile("qc", "o", fd, object))
@@ -627,18 +708,16 @@ int main(int argc, char **argv) {
       if (failed(emitCode(*llvmModule, *tm, CodeKind::Object, os, error)))
         return fail(error);
     }
-    output.reset();
-    if (failed(linkShared(object, outputFile, error))) {
-      llvm::sys::fs::remove(outputFile);
+    if (outputFile == "-")
+      return fail("a shared library cannot be written to standard output");
+    if (failed(linkShared(object, output->stagingPath(), error)))
       return fail(error);
-    }
-    return keepOutputs(pending);
-  }
-  if (failed(emitCode(*llvmModule, *tm,
-                      *kind == Emit::Object ? CodeKind::Object
-                                            : CodeKind::Assembly,
-                      output->os(), error)))
+  } else if (failed(emitCode(*llvmModule, *tm,
+                             *kind == Emit::Object ? CodeKind::Object
+                                                   : CodeKind::Assembly,
+                             output->os(), error))) {
     return fail(error);
-  output->keep();
+  }
+  pending.push_back(std::move(output));
   return keepOutputs(pending);
 }

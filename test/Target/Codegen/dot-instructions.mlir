@@ -2,6 +2,8 @@
 // RUN: qc %s --target=x86-64-avx512vnni --emit=asm -o - | FileCheck %s --check-prefix=AVX512
 // RUN: qc %s --target=x86-64-avxvnni --emit=asm -o - | FileCheck %s --check-prefix=AVXVNNI
 // RUN: qc %s --target=x86-64-avx2 --emit=asm -o - | FileCheck %s --check-prefix=AVX2
+// RUN: qc %s --target=x86-64-avx2 --emit=asm -o - | FileCheck %s --check-prefix=AVX2-ONLY
+// RUN: qc %s --target=x86-64-avxvnni --emit=asm -o - | FileCheck %s --check-prefix=AVXVNNI-ONLY
 // RUN: qc %s --target=aarch64-dotprod --emit=asm -o - | FileCheck %s --check-prefix=ARM
 // RUN: qc %s --target=x86-64-avx512vnni --reference --emit=asm -o - | FileCheck %s --check-prefix=REF
 
@@ -11,6 +13,10 @@
 // AVX2-NOT: vpdpbusd
 // AVX2: vpmaddwd
 // AVX2-NOT: vpdpbusd
+// The AVX2 kernel widens to i16 and adds pairs with vpmaddwd: never the
+// saturating u8 x s8 pair add vpmaddubsw, and no AVX-512 register anywhere.
+// AVX2-ONLY-NOT: {{vpmaddubsw|zmm|vpdpbusd}}
+// AVXVNNI-ONLY-NOT: {{vpmaddubsw|zmm}}
 // ARM: sdot v{{[0-9]+}}.4s, v{{[0-9]+}}.16b, v{{[0-9]+}}.16b
 // REF: matmul_run:
 // REF-NOT: vpdpbusd
