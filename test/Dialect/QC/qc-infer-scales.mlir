@@ -49,6 +49,28 @@ func.func @infer_relu_narrows(%x: tensor<2x3xf32>) -> tensor<2x2xf32> {
 
 // -----
 
+// A clip (ReLU6) narrows with both bounds: [-3, 10] to [0, 6] (u8 scale
+// 6/255, zero point 0; symmetric i8 scale 6/127).
+// CHECK-LABEL: func.func @infer_clip_narrows
+// CHECK: %[[M:.*]] = qc.matmul
+// CHECK: %[[MQ:.*]] = qc.quantize %[[M]] : {{.*}} -> tensor<2x2x!quant.uniform<u8:f32, 0.0235{{[0-9]*}}>>
+// CHECK: %[[MD:.*]] = qc.dequantize %[[MQ]]
+// CHECK: %[[R:.*]] = qc.clamp %[[MD]]
+// CHECK: qc.quantize %[[R]] : {{.*}} -> tensor<2x2x!quant.uniform<u8:f32, 0.0235{{[0-9]*}}>>
+// I8-LABEL: func.func @infer_clip_narrows
+// I8: %[[M:.*]] = qc.matmul
+// I8: qc.quantize %[[M]] : {{.*}} -> tensor<2x2x!quant.uniform<i8:f32, 0.0472{{[0-9]*}}>>
+func.func @infer_clip_narrows(%x: tensor<2x3xf32>) -> tensor<2x2xf32> {
+  %xs = qc.stats %x <min = -1.0, max = 1.0> : tensor<2x3xf32>
+  %w = arith.constant dense<[[1.0, -1.0], [0.5, 0.5], [0.25, -0.25]]> : tensor<3x2xf32>
+  %y = qc.matmul %xs, %w : (tensor<2x3xf32>, tensor<3x2xf32>) -> tensor<2x2xf32>
+  %ys = qc.stats %y <min = -3.0, max = 10.0> : tensor<2x2xf32>
+  %r = qc.clamp %ys {min = 0.0 : f32, max = 6.0 : f32} : tensor<2x2xf32>
+  return %r : tensor<2x2xf32>
+}
+
+// -----
+
 // Same-scale ops pass their input's parameters on; statistics on their
 // results are not needed.
 // CHECK-LABEL: func.func @infer_same_scale
@@ -112,7 +134,7 @@ func.func @infer_concat_requantizes(%x: tensor<2x2xf32>) -> (tensor<2x4xf32>, te
 // -----
 
 // Fixed-range ops take the exact conventional scales: sigmoid and softmax
-// 1/256 (u8 zero point 0, i8 -128), tanh 1/128 (u8 128, i8 0).
+// 1/256 (u8 zero point 0, i8 -128), tanh and erf 1/128 (u8 128, i8 0).
 // CHECK-LABEL: func.func @infer_fixed_range
 // CHECK: qc.sigmoid
 // CHECK-NEXT: qc.quantize %{{.*}} -> tensor<4x!quant.uniform<u8:f32, 3.906250e-03>>
@@ -120,18 +142,25 @@ func.func @infer_concat_requantizes(%x: tensor<2x2xf32>) -> (tensor<2x4xf32>, te
 // CHECK-NEXT: qc.quantize %{{.*}} -> tensor<4x!quant.uniform<u8:f32, 7.812500e-03:128>>
 // CHECK: qc.softmax
 // CHECK-NEXT: qc.quantize %{{.*}} -> tensor<4x!quant.uniform<u8:f32, 3.906250e-03>>
+// CHECK: qc.erf
+// CHECK-NEXT: qc.quantize %{{.*}} -> tensor<4x!quant.uniform<u8:f32, 7.812500e-03:128>>
 // I8-LABEL: func.func @infer_fixed_range
 // I8: qc.quantize %arg0 : {{.*}} -> tensor<4x!quant.uniform<i8:f32, 0.0629{{[0-9]*}}>>
 // I8: qc.sigmoid
 // I8-NEXT: qc.quantize %{{.*}} -> tensor<4x!quant.uniform<i8:f32, 3.906250e-03:-128>>
 // I8: qc.tanh
 // I8-NEXT: qc.quantize %{{.*}} -> tensor<4x!quant.uniform<i8:f32, 7.812500e-03>>
-func.func @infer_fixed_range(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
+// I8: qc.softmax
+// I8-NEXT: qc.quantize %{{.*}} -> tensor<4x!quant.uniform<i8:f32, 3.906250e-03:-128>>
+// I8: qc.erf
+// I8-NEXT: qc.quantize %{{.*}} -> tensor<4x!quant.uniform<i8:f32, 7.812500e-03>>
+func.func @infer_fixed_range(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
   %xs = qc.stats %x <min = -8.0, max = 8.0> : tensor<4xf32>
   %s = qc.sigmoid %xs : (tensor<4xf32>) -> tensor<4xf32>
   %t = qc.tanh %xs : (tensor<4xf32>) -> tensor<4xf32>
   %m = qc.softmax %xs : (tensor<4xf32>) -> tensor<4xf32>
-  return %s, %t, %m : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
+  %e = qc.erf %xs : (tensor<4xf32>) -> tensor<4xf32>
+  return %s, %t, %m, %e : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
 }
 
 // -----
