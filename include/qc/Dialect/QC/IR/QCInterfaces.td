@@ -21,8 +21,9 @@ def QC_QuantPropagationInterface : OpInterface<"QuantPropagationInterface"> {
     * `QuantRule::Free`: the result takes the parameters of its calibrated
       range (convolution, matmul, add, ...);
     * `QuantRule::SameAsInput`: the result has exactly the parameters of its
-      data operands, which must all agree (reshape, transpose, max pooling,
-      concat, clamp): the op moves storage integers and never rescales;
+      data operands, which must all agree (reshape, transpose, slice, max
+      pooling, concat, clamp): the op moves storage integers and never
+      rescales;
     * `QuantRule::FixedRange`: the result range is fixed by the function
       (sigmoid and softmax [0, 1], tanh and erf [-1, 1]) and takes the
       conventional exact scale 2^-bits * (hi - lo).
