@@ -76,12 +76,18 @@ double truncIfInt(double v, DType t) {
 } // namespace
 
 FailureOr<SliceBounds> onnximport::getSliceBounds(Importer &im,
-                                                  ArrayRef<int64_t> shape) {
+                                                  ArrayRef<int64_t> shape,
+                                                  std::string *why) {
+  auto fail = [&](const Twine &reason) {
+    if (why)
+      *why = reason.str();
+    return failure();
+  };
   std::vector<int64_t> starts, ends, axes, steps;
   if (im.opset < 10) {
     auto s = im.attrInts("starts"), e = im.attrInts("ends");
     if (!s || !e)
-      return failure();
+      return fail("the starts and ends attributes are required");
     starts = *s;
     ends = *e;
     if (auto a = im.attrInts("axes"))
@@ -89,9 +95,10 @@ FailureOr<SliceBounds> onnximport::getSliceBounds(Importer &im,
   } else {
     for (int i = 1; i <= 4; ++i)
       if (im.has(i) && !im.isConst(i))
-        return failure();
+        return fail("starts, ends, axes and steps must be known at compile "
+                    "time");
     if (!im.has(1) || !im.has(2))
-      return failure();
+      return fail("the starts and ends inputs are required");
     starts = im.constant(1).asInts();
     ends = im.constant(2).asInts();
     if (im.has(3))
@@ -105,18 +112,28 @@ FailureOr<SliceBounds> onnximport::getSliceBounds(Importer &im,
       axes.push_back(i);
   if (ends.size() != starts.size() || axes.size() != starts.size() ||
       (!steps.empty() && steps.size() != starts.size()))
-    return failure();
+    return fail("starts (" + Twine(starts.size()) + "), ends (" +
+                Twine(ends.size()) + "), axes (" + Twine(axes.size()) +
+                ") and steps (" + Twine(steps.size()) +
+                ") must have the same length");
   SliceBounds b;
   b.lo.assign(rank, 0);
   b.hi.assign(shape.begin(), shape.end());
   b.steps.assign(rank, 1);
+  SmallVector<bool> seen(rank, false);
   for (size_t i = 0; i < axes.size(); ++i) {
     int64_t a = axes[i] < 0 ? axes[i] + rank : axes[i];
     if (a < 0 || a >= rank)
-      return failure();
+      return fail("axis " + Twine(axes[i]) + " is out of range for rank " +
+                  Twine(rank));
+    if (seen[a])
+      return fail("axis " + Twine(axes[i]) + " is repeated");
+    seen[a] = true;
     int64_t d = shape[a], s = steps.empty() ? 1 : steps[i];
-    if (s <= 0)
-      return failure();
+    if (s == 0)
+      return fail("steps must not be 0");
+    if (s < 0)
+      return fail("negative steps are not supported");
     b.lo[a] = std::clamp<int64_t>(starts[i] < 0 ? starts[i] + d : starts[i], 0, d);
     b.hi[a] = std::clamp<int64_t>(ends[i] < 0 ? ends[i] + d : ends[i], 0, d);
     b.steps[a] = s;
@@ -148,7 +165,8 @@ FoldResult onnximport::foldOp(Importer &im, StringRef op) {
                                            "Equal",  "Reshape"};
   if ((unary.contains(op) && !needConsts(1)) ||
       (binary.contains(op) && !needConsts(2)) ||
-      (op == "Where" && !needConsts(3)) ||
+      ((op == "Where" || op == "Range") && !needConsts(3)) ||
+      (op == "Expand" && !needConsts(2)) ||
       (op == "Concat" && (n.input_size() == 0 || !needConsts(n.input_size()))))
     return FoldResult::NotFolded;
 
@@ -263,8 +281,9 @@ FoldResult onnximport::foldOp(Importer &im, StringRef op) {
     int64_t axis = im.attrInt("axis", 0);
     if (axis < 0)
       axis += rank;
-    if (rank == 0 || axis < 0 || axis >= rank)
-      return FoldResult::NotFolded;
+    if (axis < 0 || axis >= rank)
+      return invalid("axis " + Twine(im.attrInt("axis", 0)) +
+                     " is out of range for rank " + Twine(rank));
     Const c;
     c.dtype = data.dtype;
     for (int64_t d = 0; d < axis; ++d)
@@ -341,7 +360,8 @@ FoldResult onnximport::foldOp(Importer &im, StringRef op) {
     if (axis < 0)
       axis += rank;
     if (axis < 0 || axis >= rank)
-      return invalid("axis out of range for rank " + Twine(rank));
+      return invalid("axis " + Twine(im.attrInt("axis", 0)) +
+                     " is out of range for rank " + Twine(rank));
     for (int i = 1; i < n.input_size(); ++i) {
       ArrayRef<int64_t> s = in(i).shape;
       if (int64_t(s.size()) != rank)
@@ -525,8 +545,13 @@ FoldResult onnximport::foldOp(Importer &im, StringRef op) {
   if (op == "Expand") {
     Const shape;
     shape.dtype = in(0).dtype;
-    for (int64_t d : in(1).asInts())
+    int64_t elements = 1;
+    for (int64_t d : in(1).asInts()) {
+      if (d < 0 || llvm::MulOverflow(elements, d, elements) ||
+          elements > kMaxTensorElements)
+        return invalid("shape must have dims >= 0 and at most 2^32 elements");
       shape.shape.push_back(d);
+    }
     shape.values.assign(product(shape.shape), 0);
     auto r = broadcast(in(0), shape, [](double a, double) { return a; },
                        in(0).dtype);
@@ -536,10 +561,16 @@ FoldResult onnximport::foldOp(Importer &im, StringRef op) {
     return FoldResult::Folded;
   }
   if (op == "Range") {
-    double start = in(0).values.at(0), limit = in(1).values.at(0),
-           delta = in(2).values.at(0);
+    for (int i = 0; i < 3; ++i)
+      if (in(i).values.size() != 1)
+        return invalid("start, limit and delta must be single values");
+    double start = in(0).values[0], limit = in(1).values[0],
+           delta = in(2).values[0];
     if (delta == 0)
-      return FoldResult::NotFolded;
+      return invalid("delta must not be 0");
+    double count = std::ceil((limit - start) / delta);
+    if (!(count <= double(kMaxTensorElements)))
+      return invalid("the range would have more than 2^32 elements");
     Const c;
     c.dtype = in(0).dtype;
     for (double v = start; delta > 0 ? v < limit : v > limit; v += delta)

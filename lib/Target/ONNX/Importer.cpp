@@ -430,7 +430,32 @@ LogicalResult Importer::importNode(const onnx::NodeProto &n, int index) {
       break;
     }
   }
-  return importOp(*this, n.op_type());
+  // The ops emitted for the node must verify: a shape the per-op checks
+  // missed is reported as this node's error, not as a later failure of an
+  // anonymous op.
+  Block *block = b.getInsertionBlock();
+  Operation *last = block->empty() ? nullptr : &block->back();
+  if (failed(importOp(*this, n.op_type())))
+    return failure();
+  std::string message;
+  {
+    ScopedDiagnosticHandler capture(ctx, [&](Diagnostic &d) {
+      if (message.empty() && d.getSeverity() == DiagnosticSeverity::Error)
+        message = d.str();
+      return success();
+    });
+    for (Operation *op = last ? last->getNextNode()
+                              : (block->empty() ? nullptr : &block->front());
+         op; op = op->getNextNode())
+      if (failed(mlir::verify(op))) {
+        if (message.empty())
+          message = "an emitted op does not verify";
+        break;
+      }
+  }
+  if (!message.empty())
+    return error() << message;
+  return success();
 }
 
 OwningOpRef<ModuleOp> Importer::run() {

@@ -111,6 +111,10 @@ public:
   };
   FailureOr<Params> params(int scaleInput, int zpInput, int64_t axis,
                            DType defaultStorage = DType::U8);
+  /// Checks `p` against the data it applies to (one value, or one per
+  /// slice along `p.axis`) and reshapes the parameters to a scalar or 1-D
+  /// with a non-negative axis.
+  LogicalResult fitParams(Params &p, ArrayRef<int64_t> dataShape);
   FailureOr<Value> quantizeValue(Value x, const Params &p);
   FailureOr<Value> dequantizeValue(int input, const Params &p);
   FailureOr<Value> dequantizeValue(Value x, const Params &p);
@@ -147,12 +151,13 @@ inline int64_t product(ArrayRef<int64_t> shape) {
 
 /// The per-dim [lo, hi) bounds and steps a Slice node selects from a tensor
 /// of `shape` (attributes before opset 10, constant inputs since), clamped
-/// to the tensor. Fails (without a diagnostic) when a bound is not constant
-/// or a step is not positive.
+/// to the tensor. Fails (without a diagnostic; the reason in `why`) when a
+/// bound is not constant, an axis is invalid or a step is not positive.
 struct SliceBounds {
   SmallVector<int64_t> lo, hi, steps;
 };
-FailureOr<SliceBounds> getSliceBounds(Importer &im, ArrayRef<int64_t> shape);
+FailureOr<SliceBounds> getSliceBounds(Importer &im, ArrayRef<int64_t> shape,
+                                      std::string *why = nullptr);
 
 /// Imports one node; returns failure after reporting an error.
 LogicalResult importOp(Importer &im, StringRef opType);

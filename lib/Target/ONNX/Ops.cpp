@@ -26,6 +26,48 @@ int64_t normalizeAxis(int64_t axis, int64_t rank) {
   return axis < 0 ? axis + rank : axis;
 }
 
+/// `axis` counted from the front, after checking that it lies in
+/// [-rank, rank) (or [-rank, rank] for ops like Flatten that split a shape
+/// in two, `allowRank`).
+FailureOr<int64_t> checkedAxis(Importer &im, int64_t axis, int64_t rank,
+                               bool allowRank = false) {
+  int64_t hi = allowRank ? rank : rank - 1;
+  if (axis < -rank || axis > hi) {
+    im.error() << "axis " << axis << " is out of range for rank " << rank;
+    return failure();
+  }
+  return normalizeAxis(axis, rank);
+}
+
+/// Axes (ONNX reduce/squeeze style) counted from the front, each checked
+/// against `rank` and none repeated.
+FailureOr<SmallVector<int64_t>> checkedAxes(Importer &im,
+                                            ArrayRef<int64_t> axes,
+                                            int64_t rank) {
+  SmallVector<int64_t> out;
+  for (int64_t a : axes) {
+    auto n = checkedAxis(im, a, rank);
+    if (failed(n))
+      return failure();
+    if (llvm::is_contained(out, *n)) {
+      im.error() << "axis " << a << " is repeated";
+      return failure();
+    }
+    out.push_back(*n);
+  }
+  return out;
+}
+
+/// "2x3x4" (or "scalar") for diagnostics.
+std::string shapeStr(ArrayRef<int64_t> shape) {
+  if (shape.empty())
+    return "scalar";
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  llvm::interleave(shape, os, "x");
+  return s;
+}
+
 /// Reshapes `v` to `shape` (no-op when equal).
 Value reshape(Importer &im, Value v, ArrayRef<int64_t> shape) {
   auto type = cast<RankedTensorType>(v.getType());
@@ -64,6 +106,10 @@ FailureOr<SmallVector<int64_t>> windowPads(Importer &im,
                    << " values)";
         return failure();
       }
+      if (llvm::any_of(*p, [](int64_t v) { return v < 0; })) {
+        im.error() << "pads must not be negative";
+        return failure();
+      }
       pads.assign(p->begin(), p->end());
     }
     return pads;
@@ -89,9 +135,45 @@ FailureOr<SmallVector<int64_t>> windowPads(Importer &im,
 int64_t windowOut(int64_t in, int64_t k, int64_t s, int64_t p0, int64_t p1,
                   int64_t d, bool ceil) {
   int64_t room = in + p0 + p1 - (d * (k - 1) + 1);
+  if (room < 0)
+    return 0;
   int64_t out = (ceil ? (room + s - 1) / s : room / s) + 1;
   if (ceil && (out - 1) * s >= in + p0)
     --out;
+  return out;
+}
+
+/// Checks the window attributes of a 2-D convolution or pooling: two
+/// positive kernel dims, strides and dilations.
+LogicalResult checkWindow(Importer &im, ArrayRef<int64_t> kernel,
+                          ArrayRef<int64_t> strides,
+                          ArrayRef<int64_t> dilations) {
+  auto positive = [](int64_t v) { return v > 0; };
+  if (kernel.size() != 2 || !llvm::all_of(kernel, positive))
+    return im.error() << "the kernel must have 2 positive dims, got "
+                      << shapeStr(kernel);
+  if (strides.size() != 2 || !llvm::all_of(strides, positive))
+    return im.error() << "strides must be 2 positive values (2-D windows)";
+  if (dilations.size() != 2 || !llvm::all_of(dilations, positive))
+    return im.error() << "dilations must be 2 positive values (2-D windows)";
+  return success();
+}
+
+/// The spatial output size of a window, or an error when it does not fit.
+FailureOr<int64_t> checkedWindowOut(Importer &im, int d, ArrayRef<int64_t> in,
+                                    ArrayRef<int64_t> kernel,
+                                    ArrayRef<int64_t> strides,
+                                    ArrayRef<int64_t> pads,
+                                    ArrayRef<int64_t> dilations, bool ceil) {
+  int64_t out = windowOut(in[d], kernel[d], strides[d], pads[d], pads[d + 2],
+                          dilations[d], ceil);
+  if (out < 1) {
+    im.error() << "kernel dim " << d << " of size " << kernel[d]
+               << " (dilation " << dilations[d]
+               << ") does not fit the input's size " << in[d]
+               << " with padding " << pads[d] << "+" << pads[d + 2];
+    return failure();
+  }
   return out;
 }
 
@@ -108,39 +190,75 @@ FailureOr<Value> floatInput(Importer &im, int i) {
   return v;
 }
 
+/// A qc.matmul with an optional bias (its other attributes default).
+Value createMatMul(Importer &im, Type type, Value a, Value b, Value bias) {
+  SmallVector<Value> operands = {a, b};
+  if (bias)
+    operands.push_back(bias);
+  return MatMulOp::create(im.b, im.loc, TypeRange{type}, operands,
+                          ArrayRef<NamedAttribute>{});
+}
+
 LogicalResult importConvLike(Importer &im, Value x, Value w, Value bias,
                              Value &result) {
   auto xs = Importer::shape(x), ws = Importer::shape(w);
   if (xs.size() != 4 || ws.size() != 4)
     return im.error() << "only 2-D convolutions (NCHW input, OIHW weights) "
-                         "are supported";
+                         "are supported (input "
+                      << shapeStr(xs) << ", weight " << shapeStr(ws) << ")";
   SmallVector<int64_t> strides(2, 1), dilations(2, 1);
   if (auto s = im.attrInts("strides"))
     strides.assign(s->begin(), s->end());
   if (auto d = im.attrInts("dilations"))
     dilations.assign(d->begin(), d->end());
-  if (strides.size() != 2 || dilations.size() != 2)
-    return im.error() << "only 2-D convolutions are supported";
-  auto pads = windowPads(im, {xs[2], xs[3]}, {ws[2], ws[3]}, strides,
-                         dilations);
-  if (failed(pads))
+  SmallVector<int64_t> kernel = {ws[2], ws[3]};
+  if (auto k = im.attrInts("kernel_shape");
+      k && ArrayRef<int64_t>(*k) != ArrayRef<int64_t>(kernel))
+    return im.error() << "kernel_shape " << shapeStr(*k)
+                      << " differs from the weight's " << shapeStr(kernel);
+  if (failed(checkWindow(im, kernel, strides, dilations)))
     return failure();
   int64_t groups = im.attrInt("group", 1);
-  SmallVector<int64_t> out = {
-      xs[0], ws[0],
-      windowOut(xs[2], ws[2], strides[0], (*pads)[0], (*pads)[2], dilations[0],
-                false),
-      windowOut(xs[3], ws[3], strides[1], (*pads)[1], (*pads)[3], dilations[1],
-                false)};
+  if (groups < 1)
+    return im.error() << "group must be positive, got " << groups;
+  if (xs[1] % groups || ws[0] % groups)
+    return im.error() << "input channels (" << xs[1] << ") and output "
+                      << "channels (" << ws[0]
+                      << ") must be divisible by group (" << groups << ")";
+  if (ws[1] * groups != xs[1])
+    return im.error() << "the weight has " << ws[1]
+                      << " input channels per group but the input has "
+                      << xs[1] << " channels in " << groups << " group"
+                      << (groups == 1 ? "" : "s");
+  if (bias) {
+    auto bs = Importer::shape(bias);
+    if (bs.size() != 1 || bs[0] != ws[0])
+      return im.error() << "the bias must have one value per output channel ("
+                        << ws[0] << "), got shape " << shapeStr(bs);
+  }
+  auto pads = windowPads(im, {xs[2], xs[3]}, kernel, strides, dilations);
+  if (failed(pads))
+    return failure();
+  auto h = checkedWindowOut(im, 0, {xs[2], xs[3]}, kernel, strides, *pads,
+                            dilations, false);
+  if (failed(h))
+    return failure();
+  auto wd = checkedWindowOut(im, 1, {xs[2], xs[3]}, kernel, strides, *pads,
+                             dilations, false);
+  if (failed(wd))
+    return failure();
+  SmallVector<int64_t> out = {xs[0], ws[0], *h, *wd};
   SmallVector<Value> operands = {x, w};
   if (bias)
     operands.push_back(bias);
-  result = Conv2DOp::create(im.b, im.loc, im.f32Type(out), operands[0],
-                            operands[1], bias,
-                            im.b.getDenseI64ArrayAttr(strides),
-                            im.b.getDenseI64ArrayAttr(*pads),
-                            im.b.getDenseI64ArrayAttr(dilations),
-                            im.b.getI64IntegerAttr(groups));
+  // Attributes by name: those not set here keep their defaults.
+  SmallVector<NamedAttribute> attrs = {
+      im.b.getNamedAttr("strides", im.b.getDenseI64ArrayAttr(strides)),
+      im.b.getNamedAttr("pads", im.b.getDenseI64ArrayAttr(*pads)),
+      im.b.getNamedAttr("dilations", im.b.getDenseI64ArrayAttr(dilations)),
+      im.b.getNamedAttr("groups", im.b.getI64IntegerAttr(groups))};
+  result = Conv2DOp::create(im.b, im.loc, TypeRange{im.f32Type(out)}, operands,
+                            attrs);
   return success();
 }
 
@@ -166,8 +284,10 @@ LogicalResult importMatMulLike(Importer &im, Value a, Value b, Value &result) {
   bool ok;
   auto shape = matmulShape(Importer::shape(a), Importer::shape(b), ok);
   if (!ok)
-    return im.error() << "operand shapes do not multiply";
-  result = MatMulOp::create(im.b, im.loc, im.f32Type(shape), a, b, Value());
+    return im.error() << "operand shapes " << shapeStr(Importer::shape(a))
+                      << " and " << shapeStr(Importer::shape(b))
+                      << " do not multiply";
+  result = createMatMul(im, im.f32Type(shape), a, b, Value());
   return success();
 }
 
@@ -179,7 +299,9 @@ LogicalResult importBinary(Importer &im) {
   SmallVector<int64_t> shape;
   if (!OpTrait::util::getBroadcastedShape(Importer::shape(*a),
                                           Importer::shape(*b), shape))
-    return im.error() << "operand shapes do not broadcast";
+    return im.error() << "operand shapes " << shapeStr(Importer::shape(*a))
+                      << " and " << shapeStr(Importer::shape(*b))
+                      << " do not broadcast";
   im.define(0, OpT::create(im.b, im.loc, im.f32Type(shape), *a, *b));
   return success();
 }
@@ -228,6 +350,8 @@ LogicalResult importPool(Importer &im, bool isMax, bool global) {
       strides.assign(s->begin(), s->end());
     if (auto d = im.attrInts("dilations"))
       dilations.assign(d->begin(), d->end());
+    if (failed(checkWindow(im, kernel, strides, dilations)))
+      return failure();
     auto p = windowPads(im, {xs[2], xs[3]}, kernel, strides, dilations);
     if (failed(p))
       return failure();
@@ -237,12 +361,15 @@ LogicalResult importPool(Importer &im, bool isMax, bool global) {
     if (!isMax && (dilations[0] != 1 || dilations[1] != 1))
       return im.error() << "dilated average pooling is not supported";
   }
-  SmallVector<int64_t> out = {
-      xs[0], xs[1],
-      windowOut(xs[2], kernel[0], strides[0], pads[0], pads[2], dilations[0],
-                ceil),
-      windowOut(xs[3], kernel[1], strides[1], pads[1], pads[3], dilations[1],
-                ceil)};
+  auto h = checkedWindowOut(im, 0, {xs[2], xs[3]}, kernel, strides, pads,
+                            dilations, ceil);
+  if (failed(h))
+    return failure();
+  auto w = checkedWindowOut(im, 1, {xs[2], xs[3]}, kernel, strides, pads,
+                            dilations, ceil);
+  if (failed(w))
+    return failure();
+  SmallVector<int64_t> out = {xs[0], xs[1], *h, *w};
   auto arr = [&](ArrayRef<int64_t> v) { return im.b.getDenseI64ArrayAttr(v); };
   if (isMax)
     im.define(0, MaxPool2DOp::create(im.b, im.loc, im.f32Type(out), *x,
@@ -266,6 +393,11 @@ FailureOr<SmallVector<int64_t>> reshapeTarget(Importer &im,
     int64_t d = target[i];
     if (d == 0 && !im.attrInt("allowzero", 0))
       d = i < in.size() ? in[i] : 0;
+    if (d < -1) {
+      im.error() << "the target shape has dim " << d
+                 << "; only -1 (inferred) may be negative";
+      return failure();
+    }
     if (d == -1) {
       if (infer >= 0) {
         im.error() << "more than one -1 in the target shape";
@@ -280,8 +412,8 @@ FailureOr<SmallVector<int64_t>> reshapeTarget(Importer &im,
   if (infer >= 0)
     shape[infer] = known ? product(in) / known : 0;
   if (product(shape) != product(in)) {
-    im.error() << "cannot reshape " << product(in) << " elements to "
-               << product(shape);
+    im.error() << "cannot reshape " << product(in) << " elements ("
+               << shapeStr(in) << ") to " << shapeStr(shape);
     return failure();
   }
   return shape;
@@ -305,10 +437,19 @@ FailureOr<Importer::Params> Importer::params(int scaleInput, int zpInput,
   }
   if (isConst(scaleInput)) {
     p.scale = constant(scaleInput);
+    if (p.scale->dtype != DType::F32) {
+      error() << "the scale must be float32, got "
+              << dtypeName(p.scale->dtype);
+      return failure();
+    }
   } else {
     auto v = value(scaleInput);
     if (failed(v))
       return failure();
+    if (!elementOf(*v).isF32()) {
+      error() << "the scale must be float32, got " << elementOf(*v);
+      return failure();
+    }
     p.scaleValue = *v;
   }
   if (has(zpInput)) {
@@ -320,7 +461,12 @@ FailureOr<Importer::Params> Importer::params(int scaleInput, int zpInput,
       if (failed(v))
         return failure();
       p.zeroPointValue = *v;
-      auto it = cast<IntegerType>(elementOf(*v));
+      auto it = dyn_cast<IntegerType>(elementOf(*v));
+      if (!it || (it.getWidth() != 8 && it.getWidth() != 32)) {
+        error() << "zero points of type " << elementOf(*v)
+                << " are not supported (uint8, int8, int32)";
+        return failure();
+      }
       p.storage = it.getWidth() == 32 ? DType::I32
                   : it.isUnsigned()   ? DType::U8
                                       : DType::I8;
@@ -333,6 +479,78 @@ FailureOr<Importer::Params> Importer::params(int scaleInput, int zpInput,
     return failure();
   }
   return p;
+}
+
+LogicalResult Importer::fitParams(Params &p, ArrayRef<int64_t> dataShape) {
+  int64_t rank = dataShape.size();
+  SmallVector<int64_t> ss = p.scale ? p.scale->shape : shape(p.scaleValue);
+  std::optional<SmallVector<int64_t>> zs;
+  if (p.zeroPoint)
+    zs = p.zeroPoint->shape;
+  else if (p.zeroPointValue)
+    zs = shape(p.zeroPointValue);
+  int64_t n = product(ss);
+  if (n == 0)
+    return error() << "the scale is empty";
+  if (zs && product(*zs) != n)
+    return error() << "the scale (" << shapeStr(ss) << ") and zero point ("
+                   << shapeStr(*zs) << ") have different sizes";
+  // Parameters are passed on as scalars (per tensor) or 1-D (per axis);
+  // run-time ones (integer zero points cannot be reshaped) must be so.
+  for (Value v : {p.scaleValue, p.zeroPointValue})
+    if (v && shape(v).size() > 1)
+      return error() << "run-time scales and zero points must be scalars or "
+                        "1-D, got shape "
+                     << shapeStr(shape(v));
+  auto fit = [&](SmallVector<int64_t> to) {
+    if (p.scale)
+      p.scale->shape = to;
+    if (p.zeroPoint)
+      p.zeroPoint->shape = to;
+    // Scale and zero point must have one shape; a run-time f32 scale can
+    // be reshaped to the zero point's.
+    if (p.scaleValue && shape(p.scaleValue) != ArrayRef<int64_t>(to))
+      p.scaleValue = ReshapeOp::create(
+          b, loc, cast<RankedTensorType>(p.scaleValue.getType()).clone(to),
+          p.scaleValue);
+  };
+  if (n == 1) {
+    // A single value: a scalar, or [1] when a run-time zero point is so.
+    fit(p.zeroPointValue ? shape(p.zeroPointValue)
+        : p.scaleValue   ? shape(p.scaleValue)
+                         : SmallVector<int64_t>{});
+    return success();
+  }
+  if (p.axis < -rank || p.axis >= rank)
+    return error() << "axis " << p.axis << " of the per-axis parameters ("
+                   << n << " values) is out of range for the data's rank "
+                   << rank;
+  int64_t axis = normalizeAxis(p.axis, rank);
+  if (n != dataShape[axis])
+    return error() << "the per-axis scale/zero point has " << n
+                   << " values but dim " << axis << " of the data ("
+                   << shapeStr(dataShape) << ") has size " << dataShape[axis];
+  // 1-D, or the data's rank with size 1 in every dim but the axis (the
+  // N-D form of MatMulInteger and QLinearMatMul).
+  auto fits = [&](ArrayRef<int64_t> s) {
+    if (s.size() == 1)
+      return true;
+    if (int64_t(s.size()) != rank)
+      return false;
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != axis && s[d] != 1)
+        return false;
+    return true;
+  };
+  for (auto [s, name] : {std::pair(std::optional(ss), "scale"),
+                         std::pair(zs, "zero point")})
+    if (s && !fits(*s))
+      return error() << "the " << name << " has shape " << shapeStr(*s)
+                     << "; per-axis parameters along dim " << axis
+                     << " must be 1-D or have size 1 in every other dim";
+  fit({n});
+  p.axis = axis;
+  return success();
 }
 
 FailureOr<quant::QuantizedType> Importer::quantType(const Params &p,
@@ -366,9 +584,12 @@ FailureOr<quant::QuantizedType> Importer::quantType(const Params &p,
   return buildQuantType(ctx, scheme, qp, axis);
 }
 
-FailureOr<Value> Importer::quantizeValue(Value x, const Params &p) {
+FailureOr<Value> Importer::quantizeValue(Value x, const Params &given) {
   auto xType = cast<RankedTensorType>(x.getType());
-  if (p.scale && (!p.zeroPoint || true) && !p.zeroPointValue) {
+  Params p = given;
+  if (failed(fitParams(p, xType.getShape())))
+    return failure();
+  if (p.scale && !p.zeroPointValue) {
     auto qt = quantType(p, xType.getRank());
     if (failed(qt))
       return failure();
@@ -387,7 +608,11 @@ FailureOr<Value> Importer::quantizeValue(Value x, const Params &p) {
       b, loc, xType.clone(elementType(p.storage, ctx)), x, scale, zp, axis);
 }
 
-FailureOr<Value> Importer::quantizedConstant(const Const &c, const Params &p) {
+FailureOr<Value> Importer::quantizedConstant(const Const &c,
+                                             const Params &given) {
+  Params p = given;
+  if (failed(fitParams(p, c.shape)))
+    return failure();
   auto qt = quantType(p, c.shape.size());
   if (failed(qt))
     return failure();
@@ -415,8 +640,11 @@ FailureOr<Value> Importer::dequantizeValue(int input, const Params &p) {
   return dequantizeValue(*x, p);
 }
 
-FailureOr<Value> Importer::dequantizeValue(Value x, const Params &p) {
+FailureOr<Value> Importer::dequantizeValue(Value x, const Params &given) {
   auto xType = cast<RankedTensorType>(x.getType());
+  Params p = given;
+  if (failed(fitParams(p, xType.getShape())))
+    return failure();
   auto f32 = xType.clone(b.getF32Type());
   if (auto qt = getQuantElementType(xType)) {
     // A typed value (from a typed QuantizeLinear or constant): its own
@@ -585,7 +813,9 @@ LogicalResult importGemm(Importer &im) {
   }
   auto as = Importer::shape(av), bs = Importer::shape(bv);
   if (as[1] != bs[0])
-    return im.error() << "operand shapes do not multiply";
+    return im.error() << "operand shapes " << shapeStr(as) << " and "
+                      << shapeStr(bs) << " do not multiply (after transA="
+                      << ta << ", transB=" << tb << ")";
   auto outType = im.f32Type({as[0], bs[1]});
   Value bias;
   std::optional<Value> addAfter;
@@ -605,7 +835,7 @@ LogicalResult importGemm(Importer &im) {
     else
       addAfter = cv;
   }
-  Value y = MatMulOp::create(im.b, im.loc, outType, av, bv, bias);
+  Value y = createMatMul(im, outType, av, bv, bias);
   if (addAfter) {
     SmallVector<int64_t> shape;
     if (!OpTrait::util::getBroadcastedShape(Importer::shape(y),
@@ -623,7 +853,11 @@ LogicalResult importSoftmax(Importer &im) {
     return failure();
   auto xs = Importer::shape(*x);
   int64_t rank = xs.size();
-  int64_t axis = normalizeAxis(im.attrInt("axis", im.opset >= 13 ? -1 : 1), rank);
+  auto checked =
+      checkedAxis(im, im.attrInt("axis", im.opset >= 13 ? -1 : 1), rank);
+  if (failed(checked))
+    return failure();
+  int64_t axis = *checked;
   if (im.opset >= 13 || axis == rank - 1) {
     im.define(0, SoftmaxOp::create(im.b, im.loc, (*x).getType(), *x,
                                    im.b.getI64IntegerAttr(axis)));
@@ -655,7 +889,11 @@ LogicalResult importReshapeLike(Importer &im, StringRef op) {
       return failure();
     shape = *s;
   } else if (op == "Flatten") {
-    int64_t axis = normalizeAxis(im.attrInt("axis", 1), rank);
+    auto checked = checkedAxis(im, im.attrInt("axis", 1), rank,
+                               /*allowRank=*/true);
+    if (failed(checked))
+      return failure();
+    int64_t axis = *checked;
     shape = {product(ArrayRef<int64_t>(xs).take_front(axis)),
              product(ArrayRef<int64_t>(xs).drop_front(axis))};
   } else {
@@ -668,19 +906,23 @@ LogicalResult importReshapeLike(Importer &im, StringRef op) {
       axes = im.constant(1).asInts();
     }
     if (op == "Unsqueeze") {
+      if (axes.empty())
+        return im.error() << "axes must be given";
       shape.assign(xs.begin(), xs.end());
       int64_t outRank = rank + axes.size();
-      for (int64_t &a : axes)
-        a = normalizeAxis(a, outRank);
-      llvm::sort(axes);
-      for (int64_t a : axes)
+      auto checked = checkedAxes(im, axes, outRank);
+      if (failed(checked))
+        return failure();
+      llvm::sort(*checked);
+      for (int64_t a : *checked)
         shape.insert(shape.begin() + std::min<int64_t>(a, shape.size()), 1);
     } else {
+      auto checked = checkedAxes(im, axes, rank);
+      if (failed(checked))
+        return failure();
       for (int64_t d = 0; d < rank; ++d) {
         bool drop = axes.empty() ? xs[d] == 1
-                                 : llvm::any_of(axes, [&](int64_t a) {
-                                     return normalizeAxis(a, rank) == d;
-                                   });
+                                 : llvm::is_contained(*checked, d);
         if (drop && xs[d] != 1)
           return im.error() << "cannot squeeze dim " << d << " of size "
                             << xs[d];
@@ -704,6 +946,12 @@ LogicalResult importTranspose(Importer &im) {
   else
     for (int64_t i = xs.size() - 1; i >= 0; --i)
       perm.push_back(i);
+  std::vector<int64_t> sorted = perm;
+  llvm::sort(sorted);
+  for (size_t i = 0; i < sorted.size(); ++i)
+    if (sorted.size() != xs.size() || sorted[i] != int64_t(i))
+      return im.error() << "perm is not a permutation of the " << xs.size()
+                        << " dims";
   SmallVector<int64_t> out;
   for (int64_t p : perm)
     out.push_back(xs[p]);
@@ -721,9 +969,30 @@ LogicalResult importConcat(Importer &im) {
       return failure();
     inputs.push_back(*v);
   }
-  int64_t rank = Importer::shape(inputs[0]).size();
-  int64_t axis = normalizeAxis(im.attrInt("axis", 0), rank);
+  if (inputs.empty())
+    return im.error() << "needs at least one input";
   SmallVector<int64_t> shape = Importer::shape(inputs[0]);
+  int64_t rank = shape.size();
+  auto checked = checkedAxis(im, im.attrInt("axis", 0), rank);
+  if (failed(checked))
+    return failure();
+  int64_t axis = *checked;
+  Type element = elementOf(inputs[0]);
+  for (auto [i, v] : llvm::enumerate(inputs)) {
+    auto s = Importer::shape(v);
+    if (int64_t(s.size()) != rank)
+      return im.error() << "input #" << i << " has rank " << s.size()
+                        << " but input #0 has rank " << rank;
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != axis && s[d] != shape[d])
+        return im.error() << "input #" << i << " has shape " << shapeStr(s)
+                          << ", which differs from input #0's "
+                          << shapeStr(shape) << " in dim " << d
+                          << " (not the axis)";
+    if (elementOf(v) != element)
+      return im.error() << "input #" << i << " has element type "
+                        << elementOf(v) << " but input #0 has " << element;
+  }
   shape[axis] = 0;
   for (Value v : inputs)
     shape[axis] += Importer::shape(v)[axis];
@@ -738,9 +1007,10 @@ LogicalResult importSlice(Importer &im) {
   if (failed(x))
     return failure();
   auto xs = Importer::shape(*x);
-  auto bounds = getSliceBounds(im, xs);
+  std::string why;
+  auto bounds = getSliceBounds(im, xs, &why);
   if (failed(bounds))
-    return im.error() << "slice bounds must be constants (steps positive)";
+    return im.error() << why;
   SmallVector<int64_t> offsets(bounds->lo), sizes(xs.size());
   for (size_t d = 0; d < xs.size(); ++d) {
     if (bounds->steps[d] != 1)
@@ -760,7 +1030,13 @@ LogicalResult importSplit(Importer &im) {
     return failure();
   auto xs = Importer::shape(*x);
   int64_t rank = xs.size();
-  int64_t axis = normalizeAxis(im.attrInt("axis", 0), rank);
+  auto checked = checkedAxis(im, im.attrInt("axis", 0), rank);
+  if (failed(checked))
+    return failure();
+  int64_t axis = *checked;
+  int64_t n = im.node->output_size();
+  if (n == 0)
+    return im.error() << "has no outputs";
   std::vector<int64_t> split;
   if (auto s = im.attrInts("split"))
     split = *s;
@@ -769,12 +1045,23 @@ LogicalResult importSplit(Importer &im) {
       return im.error() << "split sizes must be constant";
     split = im.constant(1).asInts();
   } else {
-    int64_t n = im.node->output_size();
     if (xs[axis] % n)
       return im.error() << "dim " << axis << " of size " << xs[axis]
                         << " does not split evenly into " << n;
     split.assign(n, xs[axis] / n);
   }
+  if (int64_t(split.size()) != n)
+    return im.error() << "gives " << split.size() << " split sizes for " << n
+                      << " outputs";
+  int64_t total = 0;
+  for (int64_t size : split) {
+    if (size < 0)
+      return im.error() << "split size " << size << " is negative";
+    total += size;
+  }
+  if (total != xs[axis])
+    return im.error() << "split sizes add up to " << total << ", not "
+                      << xs[axis] << " (dim " << axis << ")";
   int64_t offset = 0;
   for (size_t i = 0; i < split.size(); ++i) {
     SmallVector<int64_t> offsets(rank, 0), sizes(xs);
@@ -785,9 +1072,6 @@ LogicalResult importSplit(Importer &im) {
     im.define(i, SliceOp::create(im.b, im.loc, type, *x,
                                  im.b.getDenseI64ArrayAttr(offsets)));
   }
-  if (offset != xs[axis])
-    return im.error() << "split sizes add up to " << offset << ", not "
-                      << xs[axis];
   return success();
 }
 
@@ -808,6 +1092,8 @@ LogicalResult importReduceMean(Importer &im) {
     for (int64_t d = 0; d < rank; ++d)
       axes.push_back(d);
   }
+  if (failed(checkedAxes(im, axes, rank)))
+    return failure();
   bool keep = im.attrInt("keepdims", 1);
   SmallVector<int64_t> out;
   for (int64_t d = 0; d < rank; ++d) {
@@ -847,8 +1133,6 @@ LogicalResult importPow(Importer &im) {
 }
 
 LogicalResult importLayerNorm(Importer &im) {
-  if (im.used(1) || im.used(2))
-    return im.error() << "the Mean and InvStdDev outputs are not supported";
   auto x = floatInput(im, 0), g = floatInput(im, 1);
   if (failed(x) || failed(g))
     return failure();
@@ -859,16 +1143,54 @@ LogicalResult importLayerNorm(Importer &im) {
       return failure();
     bias = *bv;
   }
-  int64_t rank = Importer::shape(*x).size();
-  int64_t axis = normalizeAxis(im.attrInt("axis", -1), rank);
-  auto norm = ArrayRef<int64_t>(Importer::shape(*x)).drop_front(axis);
+  SmallVector<int64_t> xs = Importer::shape(*x);
+  int64_t rank = xs.size();
+  auto checked = checkedAxis(im, im.attrInt("axis", -1), rank);
+  if (failed(checked))
+    return failure();
+  int64_t axis = *checked;
+  float eps = im.attrFloat("epsilon", 1e-5f);
+  auto norm = ArrayRef<int64_t>(xs).drop_front(axis);
+  // Scale and bias hold one value per normalized element (leading unit
+  // dims aside).
+  for (auto [v, name] : {std::pair(*g, "scale"), std::pair(bias, "bias")})
+    if (v && product(Importer::shape(v)) != product(norm))
+      return im.error() << "the " << name << " has shape "
+                        << shapeStr(Importer::shape(v))
+                        << " but the normalized dims are " << shapeStr(norm);
   Value gv = reshape(im, *g, norm);
   if (bias)
     bias = reshape(im, bias, norm);
   im.define(0, LayerNormOp::create(im.b, im.loc, (*x).getType(), *x, gv, bias,
                                    im.b.getI64IntegerAttr(axis),
-                                   im.b.getF32FloatAttr(
-                                       im.attrFloat("epsilon", 1e-5f))));
+                                   im.b.getF32FloatAttr(eps)));
+  if (!im.used(1) && !im.used(2))
+    return success();
+  // The optional statistics, as ONNX's function body defines them:
+  // Mean = ReduceMean(X), InvStdDev = 1 / Sqrt(ReduceMean((X - Mean)^2) +
+  // epsilon) over the normalized dims, which are kept with size 1.
+  SmallVector<int64_t> axes, reduced(xs.begin(), xs.begin() + axis);
+  for (int64_t d = axis; d < rank; ++d)
+    axes.push_back(d);
+  reduced.append(rank - axis, 1);
+  auto statType = im.f32Type(reduced);
+  auto reduceMean = [&](Value v) -> Value {
+    return ReduceMeanOp::create(im.b, im.loc, statType, v,
+                                im.b.getDenseI64ArrayAttr(axes),
+                                im.b.getBoolAttr(true));
+  };
+  auto scalar = [&](float v) -> Value {
+    return arith::ConstantOp::create(
+        im.b, im.loc, DenseElementsAttr::get(im.f32Type({}), v));
+  };
+  Value mean = reduceMean(*x);
+  Value diff = SubOp::create(im.b, im.loc, (*x).getType(), *x, mean);
+  Value sq = MulOp::create(im.b, im.loc, (*x).getType(), diff, diff);
+  Value var = AddOp::create(im.b, im.loc, statType, reduceMean(sq),
+                            scalar(eps));
+  Value stdDev = SqrtOp::create(im.b, im.loc, statType, var);
+  im.define(1, mean);
+  im.define(2, DivOp::create(im.b, im.loc, statType, scalar(1.0f), stdDev));
   return success();
 }
 
@@ -912,9 +1234,25 @@ LogicalResult importQuantizeLinear(Importer &im) {
 }
 
 LogicalResult importDequantizeLinear(Importer &im) {
+  // Without a zero point, the storage type is the input's (zero point 0).
   DType storage = DType::U8;
-  if (im.isConst(0))
+  if (im.isConst(0)) {
     storage = im.constant(0).dtype;
+  } else {
+    auto x = im.value(0);
+    if (failed(x))
+      return failure();
+    Type element = elementOf(*x);
+    if (auto q = getQuantElementType((*x).getType()))
+      element = getStorageIntegerType(q);
+    auto it = dyn_cast<IntegerType>(element);
+    if (!it || (it.getWidth() != 8 && it.getWidth() != 32))
+      return im.error() << "dequantizes a tensor of " << element
+                        << " (uint8, int8 or int32 expected)";
+    storage = it.getWidth() == 32 ? DType::I32
+              : it.isUnsigned()   ? DType::U8
+                                  : DType::I8;
+  }
   auto p = im.params(1, 2, im.attrInt("axis", 1), storage);
   if (failed(p))
     return failure();
@@ -926,8 +1264,10 @@ LogicalResult importDequantizeLinear(Importer &im) {
 }
 
 /// An integer input with a scale of 1 and a zero point (MatMulInteger,
-/// ConvInteger): dequantized exactly to f32.
-FailureOr<Value> integerInput(Importer &im, int data, int zp) {
+/// ConvInteger): dequantized exactly to f32. A zero point with more than one
+/// value runs along `axis` of the data; `perTensorOnly` rejects that.
+FailureOr<Value> integerInput(Importer &im, int data, int zp, int64_t axis,
+                              bool perTensorOnly = false) {
   Importer::Params p;
   p.scale = Const{DType::F32, {}, {1.0}};
   DType dt = im.isConst(data) ? im.constant(data).dtype : DType::U8;
@@ -940,11 +1280,21 @@ FailureOr<Value> integerInput(Importer &im, int data, int zp) {
       return im.error() << "input #" << data << " must be uint8 or int8";
     dt = it.isUnsigned() ? DType::U8 : DType::I8;
   }
+  if (dt != DType::U8 && dt != DType::I8)
+    return im.error() << "input #" << data << " must be uint8 or int8, got "
+                      << dtypeName(dt);
   p.storage = dt;
   if (im.has(zp)) {
-    if (im.isConst(zp))
+    if (im.isConst(zp)) {
       p.zeroPoint = im.constant(zp);
-    else {
+      if (p.zeroPoint->dtype != dt)
+        return im.error() << "input #" << zp << " (a zero point) is "
+                          << dtypeName(p.zeroPoint->dtype) << " but input #"
+                          << data << " is " << dtypeName(dt);
+      // A scale of 1 shaped like the zero point.
+      p.scale = Const{DType::F32, p.zeroPoint->shape,
+                      std::vector<double>(p.zeroPoint->values.size(), 1.0)};
+    } else {
       auto v = im.value(zp);
       if (failed(v))
         return failure();
@@ -956,8 +1306,10 @@ FailureOr<Value> integerInput(Importer &im, int data, int zp) {
       p.scaleValue = im.materialize(one);
     }
   }
-  if (p.zeroPoint && p.zeroPoint->values.size() > 1)
-    p.axis = data == 0 ? 1 : 0;
+  p.axis = axis;
+  if (perTensorOnly && im.has(zp) && product(im.shapeOf(zp)) != 1)
+    return im.error() << "input #" << zp
+                      << " (a zero point) must be a single value";
   return im.dequantizeValue(data, p);
 }
 
@@ -971,7 +1323,12 @@ FailureOr<Value> toInt32(Importer &im, Value f) {
 }
 
 LogicalResult importIntegerProduct(Importer &im, bool isConv) {
-  auto a = integerInput(im, 0, 2), b = integerInput(im, 1, 3);
+  // MatMulInteger: A's zero point is per row (A is [..., M, K]), B's per
+  // column (B is [..., K, N]). ConvInteger: x's is per tensor, w's per
+  // output channel.
+  auto a = isConv ? integerInput(im, 0, 2, 1, /*perTensorOnly=*/true)
+                  : integerInput(im, 0, 2, -2);
+  auto b = integerInput(im, 1, 3, isConv ? 0 : -1);
   if (failed(a) || failed(b))
     return failure();
   Value y;
@@ -990,15 +1347,21 @@ LogicalResult importIntegerProduct(Importer &im, bool isConv) {
 /// are constants.
 LogicalResult importQLinear(Importer &im, bool isConv) {
   // Inputs: x, x_scale, x_zp, w, w_scale, w_zp, y_scale, y_zp (, B).
-  auto xp = im.params(1, 2, 1);
+  // QLinearConv: x and y per tensor, w per output channel (axis 0).
+  // QLinearMatMul: a per row (axis -2 of [..., M, K]), b per column (axis
+  // -1 of [..., K, N]); y's vector runs along its last dim, as numpy
+  // broadcasting (ONNX's reference) applies it.
+  auto xp = im.params(1, 2, isConv ? 1 : -2);
   auto wp = im.params(4, 5, isConv ? 0 : -1);
-  auto yp = im.params(6, 7, 1);
+  auto yp = im.params(6, 7, isConv ? 1 : -1);
   if (failed(xp) || failed(wp) || failed(yp))
     return failure();
-  if (!isConv) {
-    // Per-column parameters of a matmul's B run along its last dim.
-    (*wp).axis = -1;
-  }
+  if (isConv)
+    for (int i : {1, 2, 6, 7})
+      if (im.has(i) && product(im.shapeOf(i)) != 1)
+        return im.error() << "input #" << i << " ("
+                          << (i < 3 ? "x" : "y")
+                          << "'s scale or zero point) must be a single value";
   auto x = im.dequantizeValue(0, *xp);
   auto w = im.dequantizeValue(3, *wp);
   if (failed(x) || failed(w))
@@ -1117,10 +1480,15 @@ LogicalResult onnximport::importOp(Importer &im, StringRef op) {
       for (int i : {1, 2})
         if (im.has(i) && !im.isConst(i))
           return im.error() << "clip bounds must be constants";
+      for (int i : {1, 2})
+        if (im.has(i) && im.constant(i).values.size() != 1)
+          return im.error() << (i == 1 ? "min" : "max")
+                            << " must be a single value, got shape "
+                            << shapeStr(im.constant(i).shape);
       if (im.has(1))
-        lo = float(im.constant(1).values.at(0));
+        lo = float(im.constant(1).values[0]);
       if (im.has(2))
-        hi = float(im.constant(2).values.at(0));
+        hi = float(im.constant(2).values[0]);
     }
     return importClamp(im, lo, hi);
   }

@@ -273,6 +273,115 @@ def invalid_models():
           "bad_reshape", [2, 3])
 
 
+def invalid_runtime_models():
+    """Malformed nodes whose data input is a run-time value (a graph input),
+    so that they reach the operator importers rather than constant folding:
+    each must be an error naming the node and the reason."""
+    t = numpy_helper.from_array
+    f32 = TensorProto.FLOAT
+
+    def model(name, nodes, inits=(), inputs=(("x", f32, [2, 3]),),
+              outputs=(("y", f32, None),), opset=13):
+        ins = [helper.make_tensor_value_info(n, ty, s) for n, ty, s in inputs]
+        outs = [helper.make_tensor_value_info(n, ty, s) for n, ty, s in outputs]
+        m = helper.make_model(helper.make_graph(nodes, name, ins, outs, list(inits)),
+                              opset_imports=[helper.make_opsetid("", opset)])
+        onnx.save(m, os.path.join(HERE, "bad_rt_" + name + ".onnx"))  # no checker
+
+    node = helper.make_node
+    nchw = (("x", f32, [1, 3, 5, 5]),)
+    # Transpose: duplicated, out-of-range and too few perm entries.
+    model("transpose_dup", [node("Transpose", ["x"], ["y"], perm=[0, 0], name="t")])
+    model("transpose_range", [node("Transpose", ["x"], ["y"], perm=[0, 2], name="t")])
+    model("transpose_rank", [node("Transpose", ["x"], ["y"], perm=[1], name="t")])
+    # Concat: no inputs, axis out of range, ranks and dims that differ.
+    model("concat_empty", [node("Concat", [], ["c"], axis=0, name="cat"),
+                           node("Add", ["x", "c"], ["y"])])
+    model("concat_axis", [node("Concat", ["x", "x"], ["y"], axis=2, name="cat")])
+    model("concat_rank", [node("Concat", ["x", "z"], ["y"], axis=0, name="cat")],
+          inputs=(("x", f32, [2, 3]), ("z", f32, [2, 3, 1])))
+    model("concat_dims", [node("Concat", ["x", "z"], ["y"], axis=1, name="cat")],
+          inputs=(("x", f32, [2, 3]), ("z", f32, [3, 3])))
+    # Split: axis out of range, sizes that do not add up, are negative or
+    # are not one per output, and no outputs at all.
+    model("split_axis", [node("Split", ["x"], ["y", "z"], axis=-3, name="split")],
+          outputs=(("y", f32, None), ("z", f32, None)))
+    model("split_sum", [node("Split", ["x", "s"], ["y", "z"], axis=1, name="split")],
+          [t(np.array([1, 1], np.int64), "s")], outputs=(("y", f32, None), ("z", f32, None)))
+    model("split_negative", [node("Split", ["x", "s"], ["y", "z"], axis=1, name="split")],
+          [t(np.array([4, -1], np.int64), "s")], outputs=(("y", f32, None), ("z", f32, None)))
+    model("split_count", [node("Split", ["x", "s"], ["y", "z", "w"], axis=1, name="split")],
+          [t(np.array([1, 2], np.int64), "s")],
+          outputs=(("y", f32, None), ("z", f32, None), ("w", f32, None)))
+    model("split_no_outputs", [node("Split", ["x"], [], axis=1, name="split"),
+                               node("Identity", ["x"], ["y"])])
+    # Axes used to split the shape: Softmax (both opsets), Flatten,
+    # LayerNormalization, ReduceMean, Squeeze, Unsqueeze, Slice.
+    model("softmax_axis", [node("Softmax", ["x"], ["y"], axis=2, name="sm")])
+    model("softmax_axis_opset11", [node("Softmax", ["x"], ["y"], axis=-3, name="sm")],
+          opset=11)
+    model("flatten_axis", [node("Flatten", ["x"], ["y"], axis=3, name="flat")])
+    model("layernorm_axis", [node("LayerNormalization", ["x", "g"], ["y"], axis=2,
+                                  name="ln")],
+          [t(np.ones(3, np.float32), "g")], opset=17)
+    model("layernorm_scale", [node("LayerNormalization", ["x", "g"], ["y"], name="ln")],
+          [t(np.ones(4, np.float32), "g")], opset=17)
+    model("reducemean_axes", [node("ReduceMean", ["x"], ["y"], axes=[2], name="mean")])
+    model("squeeze_axes", [node("Squeeze", ["x", "a"], ["y"], name="sq")],
+          [t(np.array([4], np.int64), "a")])
+    model("unsqueeze_axes", [node("Unsqueeze", ["x", "a"], ["y"], name="unsq")],
+          [t(np.array([-9], np.int64), "a")])
+    model("slice_axes", [node("Slice", ["x", "s", "e", "a"], ["y"], name="slice")],
+          [t(np.array([0], np.int64), "s"), t(np.array([1], np.int64), "e"),
+           t(np.array([2], np.int64), "a")])
+    # Reshape: element counts that differ, negative dims.
+    model("reshape_count", [node("Reshape", ["x", "s"], ["y"], name="reshape")],
+          [t(np.array([4, 2], np.int64), "s")])
+    model("reshape_negative", [node("Reshape", ["x", "s"], ["y"], name="reshape")],
+          [t(np.array([-2, -3], np.int64), "s")])
+    # Gather: a constant index out of range.
+    model("gather_index", [node("Gather", ["c", "i"], ["g"], axis=0, name="gather"),
+                           node("Add", ["x", "g"], ["y"])],
+          [t(np.zeros((2, 3), np.float32), "c"), t(np.array([2], np.int64), "i")])
+    # Products whose shapes do not fit.
+    model("matmul_shapes", [node("MatMul", ["x", "w"], ["y"], name="mm")],
+          [t(np.zeros((2, 4), np.float32), "w")])
+    model("gemm_shapes", [node("Gemm", ["x", "w"], ["y"], transB=1, name="fc")],
+          [t(np.zeros((4, 2), np.float32), "w")])
+    model("conv_channels", [node("Conv", ["x", "w"], ["y"], name="conv")],
+          [t(np.zeros((4, 2, 3, 3), np.float32), "w")], inputs=nchw)
+    model("conv_kernel", [node("Conv", ["x", "w"], ["y"], name="conv")],
+          [t(np.zeros((4, 3, 7, 7), np.float32), "w")], inputs=nchw)
+    model("conv_strides", [node("Conv", ["x", "w"], ["y"], strides=[0, 1], name="conv")],
+          [t(np.zeros((4, 3, 3, 3), np.float32), "w")], inputs=nchw)
+    model("conv_bias", [node("Conv", ["x", "w", "b"], ["y"], name="conv")],
+          [t(np.zeros((4, 3, 3, 3), np.float32), "w"), t(np.zeros(3, np.float32), "b")],
+          inputs=nchw)
+    model("conv_group", [node("Conv", ["x", "w"], ["y"], group=0, name="conv")],
+          [t(np.zeros((4, 3, 3, 3), np.float32), "w")], inputs=nchw)
+    model("pool_strides", [node("MaxPool", ["x"], ["y"], kernel_shape=[2, 2], strides=[1],
+                                name="pool")], inputs=nchw)
+    model("pool_kernel", [node("AveragePool", ["x"], ["y"], kernel_shape=[0, 2],
+                               name="pool")], inputs=nchw)
+    # Clip bounds that are empty tensors.
+    model("clip_empty", [node("Clip", ["x", "lo"], ["y"], name="clip")],
+          [t(np.zeros(0, np.float32), "lo")])
+    # Quantization parameters that do not fit the data.
+    model("quantize_axis", [node("QuantizeLinear", ["x", "s", "z"], ["q"], axis=2, name="q"),
+                            node("DequantizeLinear", ["q", "s", "z"], ["y"])],
+          [t(np.ones(3, np.float32), "s"), t(np.zeros(3, np.uint8), "z")])
+    model("quantize_count", [node("QuantizeLinear", ["x", "s", "z"], ["q"], axis=1, name="q"),
+                             node("DequantizeLinear", ["q", "s", "z"], ["y"])],
+          [t(np.ones(4, np.float32), "s"), t(np.zeros(4, np.uint8), "z")])
+    model("quantize_float_zp", [node("QuantizeLinear", ["x", "s", "z"], ["q"], name="q"),
+                                node("DequantizeLinear", ["q", "s"], ["y"])],
+          [t(np.ones(1, np.float32), "s")], inputs=(("x", f32, [2, 3]), ("z", f32, [1])))
+    model("matmulinteger_zp", [node("MatMulInteger", ["a", "b", "az"], ["y"], name="mmi")],
+          [t(np.zeros(3, np.uint8), "az")],
+          inputs=(("a", TensorProto.UINT8, [2, 3]), ("b", TensorProto.UINT8, [3, 4])),
+          outputs=(("y", TensorProto.INT32, None),))
+
+
 def transformer_block():
     """One pre-norm transformer encoder block as PyTorch exports it, at
     opset 13 (LayerNorm decomposed into ReduceMean/Sub/Pow/Sqrt/Div) and 17
@@ -333,7 +442,7 @@ if __name__ == "__main__":
     # With arguments, only the named generators run (e.g. `bn_conv`).
     import sys
     generators = [unsupported_op, qdq_conv, bn_conv, ort_qdq, invalid_models,
-                  transformer_block, malformed]
+                  invalid_runtime_models, transformer_block, malformed]
     wanted = set(sys.argv[1:])
     for g in generators:
         if not wanted or g.__name__ in wanted:
