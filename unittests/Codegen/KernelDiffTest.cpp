@@ -122,6 +122,31 @@ struct Generator {
     return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
   }
 
+  /// When set, the next products get a fused output clamp (ReLU-, ReLU6- or
+  /// Clip-like bounds inside the storage range, some on .5 boundaries).
+  bool withClamp = false;
+
+  /// The fused clamp attributes for an output of scale `so`, zero point
+  /// `zo` (", clamp_min = ..., clamp_max = ..."), or "".
+  std::string clampAttrs(double so, int64_t zo) {
+    if (!withClamp)
+      return "";
+    auto bound = [&](int64_t q, bool half) {
+      return llvm::formatv("{0:e}", so * (double(q - zo) + (half ? 0.5 : 0.0)))
+          .str();
+    };
+    switch (uniform(0, 2)) {
+    case 0: // ReLU: the real 0, the zero point in storage.
+      return ", clamp_min = 0.0 : f32";
+    case 1:
+      return ", clamp_max = " + bound(uniform(100, 200), true) + " : f32";
+    default:
+      return ", clamp_min = " + bound(uniform(20, 90), uniform(0, 1)) +
+             " : f32, clamp_max = " + bound(uniform(150, 240), uniform(0, 1)) +
+             " : f32";
+    }
+  }
+
   /// Activation zero points at the ends of the range, or in between.
   int64_t activationZp(bool isSigned) {
     int64_t lo = isSigned ? -128 : 0, hi = isSigned ? 127 : 255;
@@ -165,8 +190,12 @@ struct Generator {
     std::string wType = perChannel ? perChannelType("i8", 1, sw)
                                    : quantType("i8", sw[0], 0);
     double so = exactI32 ? 1.0 : outputScale(sx * sw[0], k);
+    int64_t zo = exactI32 ? 0 : uniform(0, 255);
     std::string outType = exactI32 ? quantType("i32", 1.0, 0)
-                                   : quantType("u8", so, uniform(0, 255));
+                                   : quantType("u8", so, zo);
+    std::string clamp = exactI32 ? "" : clampAttrs(so, zo);
+    if (!clamp.empty())
+      clamp = " {" + clamp.substr(2) + "}";
     std::string inType = quantType(act, sx, zx);
     std::string name = "case" + std::to_string(cases.size());
     std::ostringstream s;
@@ -195,7 +224,8 @@ struct Generator {
       operands += ", %b";
       types += ", tensor<" + std::to_string(n) + "x" + bType + ">";
     }
-    s << "  %y = qc.matmul " << operands << " : (" << types << ") -> tensor<"
+    s << "  %y = qc.matmul " << operands << clamp << " : (" << types
+      << ") -> tensor<"
       << m << "x" << n << "x" << outType << ">\n";
     s << "  return %y : tensor<" << m << "x" << n << "x" << outType << ">\n}\n";
     cases.push_back({name, s.str(), {randomBytes(rng, m * k)},
@@ -220,8 +250,10 @@ struct Generator {
     std::string wType = perChannel ? perChannelType("i8", 0, sw)
                                    : quantType("i8", sw[0], 0);
     int64_t depth = cg * kh * kw;
-    std::string outType = quantType("u8", outputScale(sx * sw[0], depth),
-                                    uniform(0, 255));
+    double so = outputScale(sx * sw[0], depth);
+    int64_t zo = uniform(0, 255);
+    std::string outType = quantType("u8", so, zo);
+    std::string clamp = clampAttrs(so, zo);
     std::string inType = quantType(act, sx, zx);
     std::string name = "case" + std::to_string(cases.size());
     std::string inT = "tensor<" + shapeOf(in) + inType + ">";
@@ -249,9 +281,9 @@ struct Generator {
     s << "  %y = qc.conv2d " << operands
       << llvm::formatv(" {{strides = array<i64: {0}, {1}>, pads = array<i64: "
                        "{2}, {3}, {4}, {5}>, dilations = array<i64: {6}, {7}>, "
-                       "groups = {8} : i64}",
+                       "groups = {8} : i64{9}}",
                        strides[0], strides[1], pads[0], pads[1], pads[2],
-                       pads[3], dilations[0], dilations[1], groups)
+                       pads[3], dilations[0], dilations[1], groups, clamp)
              .str()
       << " : (" << types << ") -> " << outT << "\n";
     s << "  return %y : " << outT << "\n}\n";
@@ -371,6 +403,17 @@ struct Generator {
     addConv({1, 20, 12, 12}, 24, 1, 1, 1, {1, 1}, {0, 0, 0, 0}, {1, 1}, false, false, true);
     addFloatConv({1, 5, 3, 70}, 6, 1, 1, 1, 0);
     addFloatConv({1, 2, 4, 40}, 3, 3, 1, 1, 1);
+    // Fused output clamps (ReLU, ReLU6, Clip folded into the product):
+    // matmul, convolution, 1x1 and depthwise.
+    withClamp = true;
+    for (int r = 0; r < 4; ++r)
+      addMatMul(uniform(1, 20), uniform(1, 70), uniform(1, 90), uniform(0, 1),
+                uniform(0, 1), uniform(0, 1));
+    addConv({1, 6, 7, 9}, 10, 3, 3, 1, {1, 1}, {1, 1, 1, 1}, {1, 1}, false, true, true);
+    addConv({2, 8, 6, 6}, 12, 1, 1, 1, {1, 1}, {0, 0, 0, 0}, {1, 1}, true, false, true);
+    addConv({1, 8, 9, 9}, 8, 3, 3, 8, {2, 2}, {1, 1, 1, 1}, {1, 1}, false, true, true);
+    addConv({1, 6, 5, 5}, 6, 3, 3, 6, {1, 1}, {1, 1, 1, 1}, {1, 1}, true, false, false);
+    withClamp = false;
   }
 
   std::string module() const {

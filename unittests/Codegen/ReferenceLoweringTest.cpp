@@ -235,10 +235,14 @@ TEST(ReferenceLowering, ConvolutionMatchesPlainLoops) {
   }
   hex += "\">";
   float sx = 0.05f, sw[] = {0.01f, 0.02f, 0.005f, 0.03f}, sy = 0.4f;
+  // The same convolution plain, and with a fused output clamp to the real
+  // interval [-3.0, 5.4]: its bounds round into the storage domain as
+  // qc.clamp's do (-7.5 -> -8 and 13.5 -> 14, half to even, + 100).
+  for (std::string clamp : {"", ", clamp_min = -3.0 : f32, clamp_max = 5.4 : f32"}) {
   Runner r(std::string(R"(func.func @f(%x: tensor<1x3x6x5x!quant.uniform<u8:f32, 0.05:77>>) -> tensor<1x4x3x3x!quant.uniform<u8:f32, 0.4:100>> {
     %w = qc.constant )") + hex + R"( : tensor<4x3x3x3xi8> -> tensor<4x3x3x3x!quant.uniform<i8:f32:0, {0.01, 0.02, 0.005, 0.03}>>
     %b = qc.constant dense<[100, -2000, 0, 12345]> : tensor<4xi32> -> tensor<4x!quant.uniform<i32:f32:0, {5.0e-4, 1.0e-3, 2.5e-4, 1.5e-3}>>
-    %y = qc.conv2d %x, %w, %b {strides = array<i64: 2, 2>, pads = array<i64: 1, 0, 1, 2>} : (tensor<1x3x6x5x!quant.uniform<u8:f32, 0.05:77>>, tensor<4x3x3x3x!quant.uniform<i8:f32:0, {0.01, 0.02, 0.005, 0.03}>>, tensor<4x!quant.uniform<i32:f32:0, {5.0e-4, 1.0e-3, 2.5e-4, 1.5e-3}>>) -> tensor<1x4x3x3x!quant.uniform<u8:f32, 0.4:100>>
+    %y = qc.conv2d %x, %w, %b {strides = array<i64: 2, 2>, pads = array<i64: 1, 0, 1, 2>)" + clamp + R"(} : (tensor<1x3x6x5x!quant.uniform<u8:f32, 0.05:77>>, tensor<4x3x3x3x!quant.uniform<i8:f32:0, {0.01, 0.02, 0.005, 0.03}>>, tensor<4x!quant.uniform<i32:f32:0, {5.0e-4, 1.0e-3, 2.5e-4, 1.5e-3}>>) -> tensor<1x4x3x3x!quant.uniform<u8:f32, 0.4:100>>
     return %y : tensor<1x4x3x3x!quant.uniform<u8:f32, 0.4:100>>
   })");
   auto y = r.run<uint8_t>(4 * 3 * 3, x);
@@ -256,10 +260,13 @@ TEST(ReferenceLowering, ConvolutionMatchesPlainLoops) {
               acc += (xv - 77) * w[((o * 3 + c) * 3 + ky) * 3 + kx];
             }
         float m = computeRequantMultiplier(sx, sw[o], sy);
-        EXPECT_EQ(y[(o * 3 + oy) * 3 + ox],
-                  requantize(acc, m, 100, StorageRange::get(8, false)))
-            << o << "," << oy << "," << ox;
+        int64_t want = requantize(acc, m, 100, StorageRange::get(8, false));
+        if (!clamp.empty())
+          want = std::min<int64_t>(std::max<int64_t>(want, 92), 114);
+        EXPECT_EQ(y[(o * 3 + oy) * 3 + ox], want)
+            << o << "," << oy << "," << ox << clamp;
       }
+  }
 }
 
 } // namespace

@@ -229,7 +229,7 @@ LogicalResult lowering::tryLowerDepthwise(Conv2DOp op, LoweringState &state) {
         y = emitRoundClampToStorage(
             b, loc, arith::MulFOp::create(b, loc, f, m),
             constantOf(b, loc, b.getI64Type(), out.getZeroPoint()),
-            getStorageRange(out), out.getStorageTypeIntegralWidth());
+            getProductOutputRange(op), out.getStorageTypeIntegralWidth());
       }
     }
     memref::StoreOp::create(b, loc, y, state.result,

@@ -1031,7 +1031,7 @@ LogicalResult lowering::tryLowerMatMulWithKernel(MatMulOp op,
   ops.bias = constantBuffer<int32_t>(state, loc, bias, b.getI32Type());
   ops.mult = constantBuffer<float>(state, loc, mult, b.getF32Type());
   ops.outZp = p.output.getZeroPoint();
-  ops.range = getStorageRange(p.output);
+  ops.range = getProductOutputRange(op);
   ops.outBits = p.output.getStorageTypeIntegralWidth();
   ops.exact = p.exact;
 
@@ -1131,7 +1131,7 @@ LogicalResult lowering::tryLowerConvWithKernel(Conv2DOp op,
     ops.bias = constantBuffer<int32_t>(state, loc, bias, b.getI32Type());
     ops.mult = constantBuffer<float>(state, loc, p.multipliers, b.getF32Type());
     ops.outZp = p.output.getZeroPoint();
-    ops.range = getStorageRange(p.output);
+    ops.range = getProductOutputRange(op);
     ops.outBits = p.output.getStorageTypeIntegralWidth();
     ops.exact = p.exact;
     shift = needsShift(t, p.activationUnsigned);

@@ -52,11 +52,16 @@ SmallVector<float> getRequantMultipliers(Type input, Type weight, Type output,
 /// accumulator itself, not rounded through f32 (ONNX MatMulInteger).
 bool isExactAccumulatorOutput(Type output, ArrayRef<float> multipliers);
 
+/// The storage range the quantized result of a conv2d or matmul saturates
+/// to: its type's storage range narrowed by the fused output clamp.
+StorageRange getProductOutputRange(Operation *op);
+
 /// result = requantize(acc + bias) with per-channel multipliers along
-/// `channelDim` of `result`.
+/// `channelDim` of `result`, saturated to `range`.
 void emitRequantEpilogue(LoweringState &state, Location loc, Value acc,
                          Value result, unsigned channelDim, Value bias,
-                         ArrayRef<float> multipliers, Type outputType);
+                         ArrayRef<float> multipliers, Type outputType,
+                         StorageRange range);
 
 } // namespace mlir::qc::lowering
 

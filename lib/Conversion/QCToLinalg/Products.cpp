@@ -49,15 +49,25 @@ bool lowering::isExactAccumulatorOutput(Type output,
          llvm::all_of(multipliers, [](float m) { return m == 1.0f; });
 }
 
+StorageRange lowering::getProductOutputRange(Operation *op) {
+  auto type = getPerTensorType(op->getResult(0).getType());
+  if (auto conv = dyn_cast<Conv2DOp>(op))
+    return getClampedStorageRange(type, conv.getClampMinAttr(),
+                                  conv.getClampMaxAttr());
+  if (auto matmul = dyn_cast<MatMulOp>(op))
+    return getClampedStorageRange(type, matmul.getClampMinAttr(),
+                                  matmul.getClampMaxAttr());
+  return getStorageRange(type);
+}
+
 void lowering::emitRequantEpilogue(LoweringState &state, Location loc,
                                    Value acc, Value result, unsigned channelDim,
                                    Value bias, ArrayRef<float> multipliers,
-                                   Type outputType) {
+                                   Type outputType, StorageRange range) {
   OpBuilder &b = state.builder;
   auto type = cast<MemRefType>(result.getType());
   unsigned rank = type.getRank();
   auto out = getPerTensorType(outputType);
-  StorageRange range = getStorageRange(out);
   unsigned bits = out.getStorageTypeIntegralWidth();
   bool exact = isExactAccumulatorOutput(outputType, multipliers);
   int64_t channels = type.getDimSize(channelDim);
@@ -239,7 +249,7 @@ struct ConvLowering : OpLowering {
       emitRequantEpilogue(state, loc, acc, state.result, /*channelDim=*/1,
                           op.getBias() ? state.operands[2] : Value(),
                           getRequantMultipliers(inType, wType, outType, o),
-                          outType);
+                          outType, getProductOutputRange(op));
     return success();
   }
 };
@@ -347,7 +357,7 @@ struct MatMulLowering : OpLowering {
           state, loc, acc, result, rank - 1,
           op.getBias() ? state.operands[2] : Value(),
           getRequantMultipliers(lhsType, rhsType, op.getType(), nCols),
-          op.getType());
+          op.getType(), getProductOutputRange(op));
     return success();
   }
 };

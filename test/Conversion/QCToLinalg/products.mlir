@@ -126,3 +126,24 @@ func.func @no_kernel_accumulator_bound_conv(%x: tensor<1x4x5x5x!quant.uniform<u8
   %y = qc.conv2d %x, %w, %b {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x4x5x5x!quant.uniform<u8:f32, 0.5:128>>, tensor<4x4x3x3x!quant.uniform<i8:f32, 0.25>>, tensor<4x!quant.uniform<i32:f32, 0.125>>) -> tensor<1x4x5x5x!quant.uniform<u8:f32, 1.0:3>>
   return %y : tensor<1x4x5x5x!quant.uniform<u8:f32, 1.0:3>>
 }
+
+// -----
+
+// A fused output clamp (ReLU6: [0, 6] at scale 0.25, zero point 20) narrows
+// the saturation of the requantization to [20, 44], in the kernel's
+// vectorized epilogue and in the reference loops alike.
+// VNNI-LABEL: func.func @fused_clamp_matmul
+// VNNI: math.roundeven %{{.*}} : vector<16xf32>
+// VNNI-NEXT: arith.constant dense<20> : vector<16xi64>
+// VNNI: arith.constant dense<44> : vector<16xi64>
+// VNNI: arith.maxnumf
+// VNNI-NEXT: arith.minnumf
+// REF-LABEL: func.func @fused_clamp_matmul
+// REF: math.roundeven %{{.*}} : f32
+// REF-NEXT: arith.constant 20 : i64
+// REF: arith.constant 44 : i64
+func.func @fused_clamp_matmul(%a: tensor<3x8x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<3x20x!quant.uniform<u8:f32, 0.25:20>> {
+  %w = qc.constant dense<1> : tensor<8x20xi8> -> tensor<8x20x!quant.uniform<i8:f32, 0.25>>
+  %y = qc.matmul %a, %w {clamp_min = 0.0 : f32, clamp_max = 6.0 : f32} : (tensor<3x8x!quant.uniform<u8:f32, 0.5:3>>, tensor<8x20x!quant.uniform<i8:f32, 0.25>>) -> tensor<3x20x!quant.uniform<u8:f32, 0.25:20>>
+  return %y : tensor<3x20x!quant.uniform<u8:f32, 0.25:20>>
+}

@@ -792,3 +792,27 @@ func.func @dynamic_quantize_params(%x: tensor<6xf32>) {
   %q, %s, %z = qc.dynamic_quantize %x : tensor<6xf32> -> tensor<6xui8>, tensor<1xf32>, tensor<ui8>
   return
 }
+
+// -----
+
+func.func @fused_clamp_float(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{a fused output clamp (clamp_min, clamp_max) needs a per-tensor quantized 8-bit result; use qc.clamp otherwise}}
+  %y = qc.matmul %a, %b {clamp_min = 0.0 : f32} : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @fused_clamp_empty(%x: tensor<1x2x4x4x!quant.uniform<u8:f32, 0.5:128>>, %w: tensor<3x2x1x1x!quant.uniform<i8:f32, 0.25>>) -> tensor<1x3x4x4x!quant.uniform<u8:f32, 0.1:128>> {
+  // expected-error @+1 {{clamp_min (6.000000e+00) must not exceed clamp_max (0.000000e+00)}}
+  %y = qc.conv2d %x, %w {clamp_min = 6.0 : f32, clamp_max = 0.0 : f32} : (tensor<1x2x4x4x!quant.uniform<u8:f32, 0.5:128>>, tensor<3x2x1x1x!quant.uniform<i8:f32, 0.25>>) -> tensor<1x3x4x4x!quant.uniform<u8:f32, 0.1:128>>
+  return %y : tensor<1x3x4x4x!quant.uniform<u8:f32, 0.1:128>>
+}
+
+// -----
+
+func.func @fused_clamp_nan(%x: tensor<1x2x4x4x!quant.uniform<u8:f32, 0.5:128>>, %w: tensor<3x2x1x1x!quant.uniform<i8:f32, 0.25>>) -> tensor<1x3x4x4x!quant.uniform<u8:f32, 0.1:128>> {
+  // expected-error @+1 {{clamp bounds must not be NaN}}
+  %y = qc.conv2d %x, %w {clamp_max = 0x7FC00000 : f32} : (tensor<1x2x4x4x!quant.uniform<u8:f32, 0.5:128>>, tensor<3x2x1x1x!quant.uniform<i8:f32, 0.25>>) -> tensor<1x3x4x4x!quant.uniform<u8:f32, 0.1:128>>
+  return %y : tensor<1x3x4x4x!quant.uniform<u8:f32, 0.1:128>>
+}

@@ -259,3 +259,15 @@ func.func @dynamic_quantize(%x: tensor<6xf32>) -> (tensor<6xui8>, tensor<f32>, t
   %q, %s, %z = qc.dynamic_quantize %x : tensor<6xf32> -> tensor<6xui8>, tensor<f32>, tensor<ui8>
   return %q, %s, %z : tensor<6xui8>, tensor<f32>, tensor<ui8>
 }
+
+// A product with a fused output clamp (ReLU6 folded in).
+// CHECK-LABEL: func.func @fused_clamp
+// CHECK: qc.matmul %{{.*}}, %{{.*}} {clamp_max = 6.000000e+00 : f32, clamp_min = 0.000000e+00 : f32} : (tensor<2x8x!quant.uniform<u8:f32, 5.000000e-01:128>>, tensor<8x4x!quant.uniform<i8:f32, 2.500000e-01>>) -> tensor<2x4x!quant.uniform<u8:f32, 2.500000e-01:3>>
+// CHECK: qc.conv2d %{{.*}}, %{{.*}} {clamp_min = 0.000000e+00 : f32, pads = array<i64: 1, 1, 1, 1>}
+func.func @fused_clamp(%a: tensor<2x8x!u8>, %b: tensor<8x4x!quant.uniform<i8:f32, 0.25>>,
+                       %x: tensor<1x2x4x4x!u8>, %w: tensor<3x2x3x3x!quant.uniform<i8:f32, 0.25>>)
+    -> (tensor<2x4x!u8b>, tensor<1x3x4x4x!u8b>) {
+  %0 = qc.matmul %a, %b {clamp_min = 0.0 : f32, clamp_max = 6.0 : f32} : (tensor<2x8x!u8>, tensor<8x4x!quant.uniform<i8:f32, 0.25>>) -> tensor<2x4x!u8b>
+  %1 = qc.conv2d %x, %w {pads = array<i64: 1, 1, 1, 1>, clamp_min = 0.0 : f32} : (tensor<1x2x4x4x!u8>, tensor<3x2x3x3x!quant.uniform<i8:f32, 0.25>>) -> tensor<1x3x4x4x!u8b>
+  return %0, %1 : tensor<2x4x!u8b>, tensor<1x3x4x4x!u8b>
+}

@@ -337,3 +337,61 @@ func.func @negative_sink_reshape_per_axis(%x: tensor<2x2x!quant.uniform<i8:f32:0
   %r = qc.reshape %d : (tensor<2x2xf32>) -> tensor<4xf32>
   return %r : tensor<4xf32>
 }
+
+// -----
+
+// A ReLU6 after a quantized matmul (in QDQ form, as exporters write it)
+// folds into the matmul's output clamp: one pass saturating to [0, 6]
+// instead of a clamp over memory after it.
+// CHECK-LABEL: func.func @fuse_relu6_into_matmul
+// CHECK-NEXT: %[[W:.*]] = qc.constant
+// CHECK-NEXT: %[[Y:.*]] = qc.matmul %arg0, %[[W]] {clamp_max = 6.000000e+00 : f32, clamp_min = 0.000000e+00 : f32} : {{.*}} -> tensor<2x4x!quant.uniform<u8:f32, 1.000000e-01:20>>
+// CHECK-NEXT: return %[[Y]]
+func.func @fuse_relu6_into_matmul(%x: tensor<2x3x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<2x4x!quant.uniform<u8:f32, 0.1:20>> {
+  %xd = qc.dequantize %x : tensor<2x3x!quant.uniform<u8:f32, 0.5:128>> -> tensor<2x3xf32>
+  %w = qc.constant dense<1> : tensor<3x4xi8> -> tensor<3x4x!quant.uniform<i8:f32, 0.25>>
+  %wd = qc.dequantize %w : tensor<3x4x!quant.uniform<i8:f32, 0.25>> -> tensor<3x4xf32>
+  %y = qc.matmul %xd, %wd : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
+  %r = qc.clamp %y {min = 0.0 : f32, max = 6.0 : f32} : tensor<2x4xf32>
+  %q = qc.quantize %r : tensor<2x4xf32> -> tensor<2x4x!quant.uniform<u8:f32, 0.1:20>>
+  return %q : tensor<2x4x!quant.uniform<u8:f32, 0.1:20>>
+}
+
+// -----
+
+// Two clamps in a row fuse into their intersection.
+// CHECK-LABEL: func.func @fuse_clamps_into_conv
+// CHECK-NEXT: %[[Y:.*]] = qc.conv2d %arg0, %arg1 {clamp_max = 4.000000e+00 : f32, clamp_min = -1.000000e+00 : f32}
+// CHECK-NEXT: return %[[Y]]
+func.func @fuse_clamps_into_conv(%x: tensor<1x2x4x4x!quant.uniform<u8:f32, 0.5:128>>, %w: tensor<3x2x1x1x!quant.uniform<i8:f32, 0.25>>) -> tensor<1x3x4x4x!quant.uniform<u8:f32, 0.1:128>> {
+  %y = qc.conv2d %x, %w : (tensor<1x2x4x4x!quant.uniform<u8:f32, 0.5:128>>, tensor<3x2x1x1x!quant.uniform<i8:f32, 0.25>>) -> tensor<1x3x4x4x!quant.uniform<u8:f32, 0.1:128>>
+  %a = qc.clamp %y {min = -2.0 : f32, max = 4.0 : f32} : tensor<1x3x4x4x!quant.uniform<u8:f32, 0.1:128>>
+  %b = qc.clamp %a {min = -1.0 : f32, max = 9.0 : f32} : tensor<1x3x4x4x!quant.uniform<u8:f32, 0.1:128>>
+  return %b : tensor<1x3x4x4x!quant.uniform<u8:f32, 0.1:128>>
+}
+
+// -----
+
+// The product has another user: the clamp stays.
+// CHECK-LABEL: func.func @no_fuse_clamp_product_has_other_users
+// CHECK: %[[Y:.*]] = qc.conv2d %arg0, %arg1 :
+// CHECK-NEXT: %[[R:.*]] = qc.clamp %[[Y]]
+// CHECK-NEXT: return %[[Y]], %[[R]]
+func.func @no_fuse_clamp_product_has_other_users(%x: tensor<1x2x4x4x!quant.uniform<u8:f32, 0.5:128>>, %w: tensor<3x2x1x1x!quant.uniform<i8:f32, 0.25>>) -> (tensor<1x3x4x4x!quant.uniform<u8:f32, 0.1:128>>, tensor<1x3x4x4x!quant.uniform<u8:f32, 0.1:128>>) {
+  %y = qc.conv2d %x, %w : (tensor<1x2x4x4x!quant.uniform<u8:f32, 0.5:128>>, tensor<3x2x1x1x!quant.uniform<i8:f32, 0.25>>) -> tensor<1x3x4x4x!quant.uniform<u8:f32, 0.1:128>>
+  %r = qc.clamp %y {min = 0.0 : f32} : tensor<1x3x4x4x!quant.uniform<u8:f32, 0.1:128>>
+  return %y, %r : tensor<1x3x4x4x!quant.uniform<u8:f32, 0.1:128>>, tensor<1x3x4x4x!quant.uniform<u8:f32, 0.1:128>>
+}
+
+// -----
+
+// A float product keeps its clamp (the fused clamp is for quantized
+// results).
+// CHECK-LABEL: func.func @no_fuse_clamp_float
+// CHECK: qc.matmul %arg0, %arg1 :
+// CHECK-NEXT: qc.clamp
+func.func @no_fuse_clamp_float(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) -> tensor<2x4xf32> {
+  %y = qc.matmul %a, %b : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
+  %r = qc.clamp %y {min = 0.0 : f32} : tensor<2x4xf32>
+  return %r : tensor<2x4xf32>
+}

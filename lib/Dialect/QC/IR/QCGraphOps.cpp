@@ -196,6 +196,28 @@ static LogicalResult verifyQuantizedProduct(Operation *op, Type inputType,
 // Conv2DOp
 //===----------------------------------------------------------------------===//
 
+/// The fused output clamp of a product (clamp_min, clamp_max): only on a
+/// per-tensor quantized result with 8-bit storage, min <= max.
+static LogicalResult verifyFusedClamp(Operation *op, Type result,
+                                      FloatAttr min, FloatAttr max) {
+  if (!min && !max)
+    return success();
+  auto type = getPerTensorType(result);
+  if (!type || type.getStorageTypeIntegralWidth() != 8)
+    return op->emitOpError("a fused output clamp (clamp_min, clamp_max) "
+                           "needs a per-tensor quantized 8-bit result; use "
+                           "qc.clamp otherwise");
+  if ((min && std::isnan(min.getValue().convertToFloat())) ||
+      (max && std::isnan(max.getValue().convertToFloat())))
+    return op->emitOpError("clamp bounds must not be NaN");
+  if (min && max &&
+      min.getValue().convertToFloat() > max.getValue().convertToFloat())
+    return op->emitOpError("clamp_min (")
+           << min.getValue().convertToFloat() << ") must not exceed clamp_max ("
+           << max.getValue().convertToFloat() << ")";
+  return success();
+}
+
 LogicalResult Conv2DOp::verify() {
   auto inputType = getInput().getType();
   auto weightType = getWeight().getType();
@@ -235,7 +257,9 @@ LogicalResult Conv2DOp::verify() {
       getDilations(), /*ceilMode=*/false);
   if (failed(shape) || failed(verifyResultShape(*this, getType(), *shape)))
     return failure();
-  if (failed(verifyGraphTypes(*this, /*perAxisOperands=*/{1, 2})))
+  if (failed(verifyGraphTypes(*this, /*perAxisOperands=*/{1, 2})) ||
+      failed(verifyFusedClamp(*this, getType(), getClampMinAttr(),
+                              getClampMaxAttr())))
     return failure();
   return verifyQuantizedProduct(*this, inputType, weightType, getBias(),
                                 /*weightAxis=*/0);
@@ -285,7 +309,9 @@ LogicalResult MatMulOp::verify() {
              << biasType;
   }
   if (failed(verifyResultShape(*this, getType(), expected)) ||
-      failed(verifyGraphTypes(*this, /*perAxisOperands=*/{1, 2})))
+      failed(verifyGraphTypes(*this, /*perAxisOperands=*/{1, 2})) ||
+      failed(verifyFusedClamp(*this, getType(), getClampMinAttr(),
+                              getClampMaxAttr())))
     return failure();
   return verifyQuantizedProduct(*this, getLhs().getType(), getRhs().getType(),
                                 getBias(), getWeightChannelAxis());

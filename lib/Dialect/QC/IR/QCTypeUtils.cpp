@@ -26,6 +26,22 @@ quant::UniformQuantizedPerAxisType mlir::qc::getPerAxisType(Type type) {
       getElementTypeOrSelf(type));
 }
 
+StorageRange mlir::qc::getClampedStorageRange(quant::UniformQuantizedType type,
+                                              FloatAttr min, FloatAttr max) {
+  StorageRange range = getStorageRange(type);
+  StorageRange clamped = range;
+  float scale = float(type.getScale());
+  if (min)
+    clamped.min = std::max(
+        range.min, quantize(min.getValue().convertToFloat(), scale,
+                            type.getZeroPoint(), range));
+  if (max)
+    clamped.max = std::min(
+        range.max, quantize(max.getValue().convertToFloat(), scale,
+                            type.getZeroPoint(), range));
+  return clamped;
+}
+
 StorageRange mlir::qc::getStorageRange(quant::QuantizedType type) {
   StorageRange r;
   r.min = type.getStorageTypeMin();

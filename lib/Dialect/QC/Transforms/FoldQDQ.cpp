@@ -16,6 +16,8 @@
 #include "mlir/IR/Verifier.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#include <cmath>
+
 namespace mlir::qc {
 #define GEN_PASS_DEF_QCFOLDQDQ
 #include "qc/Dialect/QC/Transforms/Passes.h.inc"
@@ -193,6 +195,51 @@ struct RemoveIdentityClamp : OpRewritePattern<ClampOp> {
           range.max)
         return rewriter.notifyMatchFailure(op, "upper bound clamps");
     rewriter.replaceOp(op, op.getInput());
+    return success();
+  }
+};
+
+/// clamp(conv2d | matmul) -> the product with a fused output clamp
+/// (clamp_min, clamp_max): its requantization saturates to the clamped
+/// range, so ReLU, ReLU6 and Clip cost no pass of their own. Bit-identical:
+/// clamping the saturated storage integers to [lo, hi] equals saturating to
+/// the intersection of the two ranges.
+template <typename OpT>
+struct FuseClampIntoProduct : OpRewritePattern<ClampOp> {
+  using OpRewritePattern<ClampOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(ClampOp op,
+                                PatternRewriter &rewriter) const override {
+    auto product = op.getInput().template getDefiningOp<OpT>();
+    if (!product)
+      return rewriter.notifyMatchFailure(op, "input is not this product");
+    if (!product->hasOneUse())
+      return rewriter.notifyMatchFailure(op, "the product has other users");
+    auto type = getPerTensorType(op.getType());
+    if (!type || type.getStorageTypeIntegralWidth() != 8)
+      return rewriter.notifyMatchFailure(
+          op, "not a per-tensor 8-bit quantized clamp");
+    FloatAttr lo = op.getMinAttr(), hi = op.getMaxAttr();
+    auto value = [](FloatAttr a) { return a.getValue().convertToFloat(); };
+    if ((lo && std::isnan(value(lo))) || (hi && std::isnan(value(hi))))
+      return rewriter.notifyMatchFailure(op, "a bound is NaN");
+    StorageRange full = getStorageRange(type);
+    StorageRange own = getClampedStorageRange(type, lo, hi);
+    if (own.min == full.min && own.max == full.max)
+      return rewriter.notifyMatchFailure(op, "identity clamp (removed instead)");
+    // Intersect with a clamp fused before.
+    if (FloatAttr prev = product.getClampMinAttr())
+      if (!lo || value(prev) > value(lo))
+        lo = prev;
+    if (FloatAttr prev = product.getClampMaxAttr())
+      if (!hi || value(prev) < value(hi))
+        hi = prev;
+    if (lo && hi && value(lo) > value(hi))
+      return rewriter.notifyMatchFailure(op, "empty interval (min > max)");
+    rewriter.modifyOpInPlace(product, [&] {
+      product.setClampMinAttr(lo);
+      product.setClampMaxAttr(hi);
+    });
+    rewriter.replaceOp(op, product.getResult());
     return success();
   }
 };
@@ -400,6 +447,6 @@ void mlir::qc::populateFoldQDQPatterns(RewritePatternSet &patterns) {
                RemoveIdentityClamp, TypeConstantParams, FoldQuantizedOp,
                SinkClampBelowQuantize, SinkDequantize<ReshapeOp>,
                SinkDequantize<TransposeOp>, SinkDequantize<SliceOp>,
-               SinkDequantize<MaxPool2DOp>>(
-      patterns.getContext());
+               SinkDequantize<MaxPool2DOp>, FuseClampIntoProduct<Conv2DOp>,
+               FuseClampIntoProduct<MatMulOp>>(patterns.getContext());
 }

@@ -170,6 +170,13 @@ def QC_Conv2DOp : QC_Op<"conv2d", [Pure,
     `input_scale * weight_scale / output_scale` (see the dialect
     description).
 
+    Fused output clamp: `clamp_min` / `clamp_max` (real values, quantized
+    results with 8-bit storage only) are a `qc.clamp` folded into the op
+    (ReLU, ReLU6, Clip after it). The bounds are rounded into the storage
+    domain as `qc.clamp` rounds them, and the requantized output saturates
+    to the intersection of that interval with the storage range, so the
+    result is bit-identical to the op followed by the clamp, in one pass.
+
     ```mlir
     %y = qc.conv2d %x, %w, %b {pads = array<i64: 1, 1, 1, 1>}
         : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
@@ -180,8 +187,20 @@ def QC_Conv2DOp : QC_Op<"conv2d", [Pure,
                        DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
                        DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
                        DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
-                       DefaultValuedAttr<I64Attr, "1">:$groups);
+                       DefaultValuedAttr<I64Attr, "1">:$groups,
+                       OptionalAttr<F32Attr>:$clamp_min,
+                       OptionalAttr<F32Attr>:$clamp_max);
   let results = (outs QC_Tensor:$output);
+  let builders = [
+    // Without a fused clamp.
+    OpBuilder<(ins "Type":$output, "Value":$input, "Value":$weight,
+                   "Value":$bias, "DenseI64ArrayAttr":$strides,
+                   "DenseI64ArrayAttr":$pads, "DenseI64ArrayAttr":$dilations,
+                   "IntegerAttr":$groups), [{
+      build($_builder, $_state, output, input, weight, bias, strides, pads,
+            dilations, groups, FloatAttr(), FloatAttr());
+    }]>
+  ];
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
   }];
@@ -202,15 +221,25 @@ def QC_MatMulOp : QC_Op<"matmul", [Pure,
 
     Quantized form: `lhs` per-tensor, `rhs` per-tensor or per-axis along its
     last dim (N), both 8-bit; bias i32 as for `qc.conv2d`; i32 accumulation
-    and the same requantization.
+    and the same requantization, with the same optional fused output clamp
+    (`clamp_min`, `clamp_max`).
 
     ```mlir
     %y = qc.matmul %a, %b, %bias : (tensor<2x8xf32>, tensor<8x4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
     ```
   }];
   let arguments = (ins QC_Tensor:$lhs, QC_Tensor:$rhs,
-                       Optional<QC_Tensor>:$bias);
+                       Optional<QC_Tensor>:$bias,
+                       OptionalAttr<F32Attr>:$clamp_min,
+                       OptionalAttr<F32Attr>:$clamp_max);
   let results = (outs QC_Tensor:$output);
+  let builders = [
+    // Without a fused clamp.
+    OpBuilder<(ins "Type":$output, "Value":$lhs, "Value":$rhs, "Value":$bias), [{
+      build($_builder, $_state, output, lhs, rhs, bias, FloatAttr(),
+            FloatAttr());
+    }]>
+  ];
   let assemblyFormat = [{
     $lhs `,` $rhs (`,` $bias^)? attr-dict `:` functional-type(operands, results)
   }];

@@ -33,6 +33,13 @@ quant::UniformQuantizedPerAxisType getPerAxisType(Type type);
 /// The storage range of a quantized type (narrow ranges included).
 StorageRange getStorageRange(quant::QuantizedType type);
 
+/// The storage range of a per-tensor quantized result clamped to the real
+/// interval [min, max] (either bound optional): each bound rounded into the
+/// storage domain (round half to even, saturated) as qc.clamp rounds it,
+/// intersected with the storage range.
+StorageRange getClampedStorageRange(quant::UniformQuantizedType type,
+                                    FloatAttr min, FloatAttr max);
+
 /// Whether a quantized type stores unsigned integers.
 inline bool isUnsignedStorage(quant::QuantizedType type) {
   return !type.isSigned();
