@@ -382,6 +382,173 @@ def invalid_runtime_models():
           outputs=(("y", TensorProto.INT32, None),))
 
 
+def conv2d_int(x, w, pad):
+    """Integer NCHW convolution, stride 1, exact in int64."""
+    n, c, h, wd = x.shape
+    o, _, kh, kw = w.shape
+    xp = np.pad(x.astype(np.int64), ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    oh, ow = h + 2 * pad - kh + 1, wd + 2 * pad - kw + 1
+    y = np.zeros((n, o, oh, ow), np.int64)
+    for i in range(oh):
+        for j in range(ow):
+            y[:, :, i, j] = np.einsum("nchw,ochw->no", xp[:, :, i:i + kh, j:j + kw],
+                                      w.astype(np.int64))
+    return y
+
+
+def integer_products():
+    """MatMulInteger, QLinearMatMul and ConvInteger with per-row (A),
+    per-column (B) and per-output-channel (W) zero points and scales on
+    non-square shapes, given at run time and as initializers, and
+    DequantizeLinear of int8 data without a zero point; expected outputs
+    from ONNX's definitions in numpy."""
+    rng = np.random.default_rng(3)
+    t = numpy_helper.from_array
+    u8, i8, i32, f32 = TensorProto.UINT8, TensorProto.INT8, TensorProto.INT32, TensorProto.FLOAT
+    vi = helper.make_tensor_value_info
+
+    def save_io(name, arrays):
+        for k, v in arrays.items():
+            np.save(os.path.join(HERE, f"{name}_{k}.npy"), v)
+
+    # MatMulInteger, everything at run time: A [3, 4] with a zero point per
+    # row (3 values), B [4, 2] with one per column (2 values).
+    a = rng.integers(0, 256, (3, 4)).astype(np.uint8)
+    b = rng.integers(0, 256, (4, 2)).astype(np.uint8)
+    az = np.array([3, 200, 77], np.uint8)
+    bz = np.array([128, 9], np.uint8)
+    y = (a.astype(np.int32) - az[:, None]) @ (b.astype(np.int32) - bz[None, :])
+    save(helper.make_model(helper.make_graph(
+        [helper.make_node("MatMulInteger", ["a", "b", "az", "bz"], ["y"])], "mmi",
+        [vi("a", u8, [3, 4]), vi("b", u8, [4, 2]), vi("az", u8, [3]), vi("bz", u8, [2])],
+        [vi("y", i32, [3, 2])]), opset_imports=[helper.make_opsetid("", 13)]),
+        "matmulinteger_axes.onnx")
+    save_io("matmulinteger_axes", {"a": a, "b": b, "az": az, "bz": bz, "y": y})
+
+    # The same with int8 B and zero points as initializers in their N-D
+    # form ([M, 1] for A, [1, N] for B).
+    b8 = rng.integers(-128, 128, (4, 2)).astype(np.int8)
+    bz8 = np.array([[-5, 17]], np.int8)
+    y = (a.astype(np.int32) - az[:, None]) @ (b8.astype(np.int32) - bz8)
+    save(helper.make_model(helper.make_graph(
+        [helper.make_node("MatMulInteger", ["a", "b", "az", "bz"], ["y"])], "mmi_const",
+        [vi("a", u8, [3, 4])], [vi("y", i32, [3, 2])],
+        [t(b8, "b"), t(az.reshape(3, 1), "az"), t(bz8, "bz")]),
+        opset_imports=[helper.make_opsetid("", 13)]), "matmulinteger_axes_const.onnx")
+    save_io("matmulinteger_axes_const", {"y": y})
+
+    # QLinearMatMul at run time: per-row a, per-column b, per-tensor y.
+    a_s = np.array([0.02, 0.035, 0.011], np.float32)
+    b_s = np.array([0.013, 0.029], np.float32)
+    y_s, y_z = np.array(0.7, np.float32), np.array(120, np.uint8)
+    b2 = rng.integers(0, 256, (4, 2)).astype(np.uint8)
+    acc = (a.astype(np.int64) - az[:, None]) * a_s[:, None].astype(np.float64)
+    acc = acc @ ((b2.astype(np.int64) - bz[None, :]) * b_s[None, :].astype(np.float64))
+    yq = np.clip(np.rint(acc / np.float64(y_s)) + y_z, 0, 255).astype(np.uint8)
+    names = ["a", "a_s", "az", "b", "b_s", "bz", "y_s", "y_z"]
+    arrays = [a, a_s, az, b2, b_s, bz, y_s, y_z]
+    save(helper.make_model(helper.make_graph(
+        [helper.make_node("QLinearMatMul", names, ["y"])], "qlmm",
+        [vi(n, {np.uint8: u8, np.float32: f32}[v.dtype.type], list(v.shape))
+         for n, v in zip(names, arrays)], [vi("y", u8, [3, 2])]),
+        opset_imports=[helper.make_opsetid("", 13)]), "qlinearmatmul_axes.onnx")
+    save_io("qlinearmatmul_axes", dict(zip(names, arrays), out=yq))
+
+    # ConvInteger with the weight's zero point per output channel, at run
+    # time.
+    x = rng.integers(0, 256, (1, 2, 5, 5)).astype(np.uint8)
+    w = rng.integers(0, 256, (3, 2, 3, 3)).astype(np.uint8)
+    xz = np.array(131, np.uint8)
+    wz = np.array([0, 128, 250], np.uint8)
+    y = conv2d_int(x.astype(np.int64) - xz, w.astype(np.int64) - wz[:, None, None, None], 1)
+    save(helper.make_model(helper.make_graph(
+        [helper.make_node("ConvInteger", ["x", "w", "xz", "wz"], ["y"], pads=[1, 1, 1, 1])],
+        "convi", [vi("x", u8, [1, 2, 5, 5]), vi("w", u8, [3, 2, 3, 3]), vi("xz", u8, []),
+                  vi("wz", u8, [3])], [vi("y", i32, [1, 3, 5, 5])]),
+        opset_imports=[helper.make_opsetid("", 13)]), "convinteger_axes.onnx")
+    save_io("convinteger_axes", {"x": x, "w": w, "xz": xz, "wz": wz,
+                                 "y": y.astype(np.int32)})
+
+    # DequantizeLinear without a zero point on int8 data: from a
+    # QuantizeLinear with an int8 zero point of 0, and from an int8 input.
+    xf = rng.normal(0, 4, (2, 3)).astype(np.float32)
+    s = np.float32(0.125)
+    q8 = rng.integers(-128, 128, (2, 3)).astype(np.int8)
+    save(helper.make_model(helper.make_graph([
+        helper.make_node("QuantizeLinear", ["x", "s", "z"], ["q"]),
+        helper.make_node("DequantizeLinear", ["q", "s"], ["y"]),
+        helper.make_node("DequantizeLinear", ["q8", "s"], ["y8"])], "dq_i8",
+        [vi("x", f32, [2, 3]), vi("q8", i8, [2, 3])],
+        [vi("y", f32, [2, 3]), vi("y8", f32, [2, 3])],
+        [t(np.array(s), "s"), t(np.array(0, np.int8), "z")]),
+        opset_imports=[helper.make_opsetid("", 13)]), "dequantize_int8.onnx")
+    save_io("dequantize_int8", {
+        "x": xf, "q8": q8,
+        "y": (np.clip(np.rint(xf / s), -128, 127) * s).astype(np.float32),
+        "y8": (q8.astype(np.float32) * s).astype(np.float32)})
+
+
+def ort_qoperator():
+    """A QOperator model as ONNX Runtime writes it: QuantizeLinear on the
+    float input, QLinearConv with int8 per-channel weights, their scales and
+    zero points and an int32 bias as initializers, Flatten, QLinearMatMul
+    with int8 per-column weights, DequantizeLinear on the output. Expected
+    output from ONNX's definitions: integer accumulation, then the float
+    multiplier, rounding half to even and saturation."""
+    rng = np.random.default_rng(4)
+    t = numpy_helper.from_array
+    x_s, x_z = np.float32(0.05), np.uint8(128)
+    w = rng.integers(-127, 128, (3, 2, 3, 3)).astype(np.int8)
+    w_s = np.array([0.011, 0.007, 0.013], np.float32)
+    b = rng.integers(-2000, 2000, 3).astype(np.int32)
+    c_s, c_z = np.float32(0.13), np.uint8(100)
+    m = rng.integers(-127, 128, (75, 4)).astype(np.int8)
+    m_s = np.array([0.004, 0.0031, 0.0057, 0.0022], np.float32)
+    y_s, y_z = np.float32(0.21), np.uint8(120)
+    inits = [
+        t(np.array(x_s), "x_scale"), t(np.array(x_z), "x_zero_point"),
+        t(w, "conv.weight_quantized"), t(w_s, "conv.weight_scale"),
+        t(np.zeros(3, np.int8), "conv.weight_zero_point"), t(b, "conv.bias_quantized"),
+        t(np.array(c_s), "conv_out_scale"), t(np.array(c_z), "conv_out_zero_point"),
+        t(m, "fc.weight_quantized"), t(m_s, "fc.weight_scale"),
+        t(np.zeros(4, np.int8), "fc.weight_zero_point"),
+        t(np.array(y_s), "y_scale"), t(np.array(y_z), "y_zero_point"),
+    ]
+    nodes = [
+        helper.make_node("QuantizeLinear", ["x", "x_scale", "x_zero_point"], ["x_quantized"],
+                         name="x_QuantizeLinear"),
+        helper.make_node("QLinearConv", ["x_quantized", "x_scale", "x_zero_point",
+                                         "conv.weight_quantized", "conv.weight_scale",
+                                         "conv.weight_zero_point", "conv_out_scale",
+                                         "conv_out_zero_point", "conv.bias_quantized"],
+                         ["conv_out_quantized"], pads=[1, 1, 1, 1], name="Conv_0_quant"),
+        helper.make_node("Flatten", ["conv_out_quantized"], ["flat_quantized"], name="Flatten_1"),
+        helper.make_node("QLinearMatMul", ["flat_quantized", "conv_out_scale",
+                                           "conv_out_zero_point", "fc.weight_quantized",
+                                           "fc.weight_scale", "fc.weight_zero_point",
+                                           "y_scale", "y_zero_point"],
+                         ["y_quantized"], name="MatMul_2_quant"),
+        helper.make_node("DequantizeLinear", ["y_quantized", "y_scale", "y_zero_point"], ["y"],
+                         name="y_DequantizeLinear"),
+    ]
+    save(helper.make_model(helper.make_graph(
+        nodes, "ort_qoperator",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2, 5, 5])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])], inits),
+        opset_imports=[helper.make_opsetid("", 13)]), "ort_qoperator.onnx")
+    xin = rng.normal(0, 2, (1, 2, 5, 5)).astype(np.float32)
+    xq = np.clip(np.rint(xin / x_s) + x_z, 0, 255).astype(np.int64)
+    acc = conv2d_int(xq - x_z, w.astype(np.int64), 1) + b[None, :, None, None]
+    mult = (np.float64(x_s) * w_s.astype(np.float64) / np.float64(c_s))[None, :, None, None]
+    cq = np.clip(np.rint(acc * mult) + c_z, 0, 255).astype(np.int64)
+    acc = (cq.reshape(1, 75) - c_z) @ m.astype(np.int64)
+    yq = np.clip(np.rint(acc * (np.float64(c_s) * m_s.astype(np.float64) / np.float64(y_s)))
+                 + y_z, 0, 255)
+    np.save(os.path.join(HERE, "ort_qoperator_x.npy"), xin)
+    np.save(os.path.join(HERE, "ort_qoperator_y.npy"),
+            ((yq - y_z) * np.float64(y_s)).astype(np.float32))
+
+
 def transformer_block():
     """One pre-norm transformer encoder block as PyTorch exports it, at
     opset 13 (LayerNorm decomposed into ReduceMean/Sub/Pow/Sqrt/Div) and 17
@@ -442,7 +609,8 @@ if __name__ == "__main__":
     # With arguments, only the named generators run (e.g. `bn_conv`).
     import sys
     generators = [unsupported_op, qdq_conv, bn_conv, ort_qdq, invalid_models,
-                  invalid_runtime_models, transformer_block, malformed]
+                  invalid_runtime_models, integer_products, ort_qoperator, transformer_block,
+                  malformed]
     wanted = set(sys.argv[1:])
     for g in generators:
         if not wanted or g.__name__ in wanted:
