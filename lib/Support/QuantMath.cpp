@@ -314,6 +314,9 @@ mlir::qc::computeParamsForValues(llvm::ArrayRef<float> values,
                                  llvm::ArrayRef<int64_t> shape,
                                  const QuantScheme &scheme,
                                  std::optional<int64_t> axis) {
+  // NaN is rejected for both granularities (min/max would silently drop it).
+  if (llvm::any_of(values, [](float v) { return std::isnan(v); }))
+    return makeError("values contain NaN");
   if (axis) {
     if (*axis < 0 || *axis >= static_cast<int64_t>(shape.size()))
       return makeError(llvm::formatv("axis {0} is out of range for rank {1}",
@@ -324,8 +327,6 @@ mlir::qc::computeParamsForValues(llvm::ArrayRef<float> values,
   }
   double lo = 0, hi = 0;
   for (float v : values) {
-    if (std::isnan(v))
-      return makeError("values contain NaN");
     lo = std::min(lo, double(v));
     hi = std::max(hi, double(v));
   }

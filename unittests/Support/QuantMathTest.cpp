@@ -452,6 +452,11 @@ TEST(QuantError, ParamsForValuesErrors) {
   auto p = computeParamsForValues(bad, {2}, i8Sym(), std::nullopt);
   ASSERT_FALSE(static_cast<bool>(p));
   EXPECT_NE(llvm::toString(p.takeError()).find("NaN"), std::string::npos);
+  // Per channel too: a NaN must not vanish into a channel's min/max.
+  std::vector<float> badChannel = {1.0f, 2.0f, NAN, 0.5f};
+  auto pc = computeParamsForValues(badChannel, {2, 2}, i8Sym(), 0);
+  ASSERT_FALSE(static_cast<bool>(pc));
+  EXPECT_NE(llvm::toString(pc.takeError()).find("NaN"), std::string::npos);
   auto axis = computeParamsForValues({1.0f}, {1}, i8Sym(), 3);
   ASSERT_FALSE(static_cast<bool>(axis));
   EXPECT_NE(llvm::toString(axis.takeError()).find("axis 3"),
