@@ -20,10 +20,17 @@ ex="$root/examples/digits"
 split=(--input-shape=image:360x1x8x8 --input "$ex/test_x.npy"
        --labels "$ex/test_y.npy" --repeat 200)
 
+# Median milliseconds per run from qc run's "time: X ms per run" line.
+ms() { awk '/^time:/ { print $2 }' <<<"$1"; }
+
 echo "== float32 model (qc --no-quantize), test split of 360 images, one batch"
-"$qc" run "$ex/digits.onnx" --no-quantize "${split[@]}"
+f32=$("$qc" run "$ex/digits.onnx" --no-quantize "${split[@]}")
+echo "$f32"
 echo "== int8 model (calibrated on $(basename "$ex/calib.npy")), same split"
-"$qc" run "$ex/digits.onnx" --calibration-data "$ex/calib.npy" "${split[@]}"
+i8=$("$qc" run "$ex/digits.onnx" --calibration-data "$ex/calib.npy" "${split[@]}")
+echo "$i8"
+awk -v f="$(ms "$f32")" -v q="$(ms "$i8")" 'BEGIN {
+  printf "== speed: int8 %.4f ms vs float32 %.4f ms per batch: %.2fx faster\n", q, f, f / q }'
 
 echo "== compiling the int8 library: build/digits.so, build/digits.h"
 "$qc" "$ex/digits.onnx" --calibration-data "$ex/calib.npy" \
