@@ -72,3 +72,25 @@ func.func @tanh_erf_sub_mul_div(%a: tensor<4xf32>) -> tensor<4xf32> {
   %d = qc.div %m, %a : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
   return %d : tensor<4xf32>
 }
+
+// -----
+
+// sqrt and pow: f32 math ops in a pointwise generic (pow broadcasting its
+// exponent); a quantized sqrt goes through the float domain.
+// CHECK-LABEL: func.func @sqrt_pow
+// CHECK: linalg.generic
+// CHECK: math.sqrt %{{.*}} : f32
+// CHECK: linalg.generic
+// CHECK: math.powf %{{.*}}, %{{.*}} : f32
+// CHECK: linalg.generic
+// CHECK: ^bb0(%[[Q:.*]]: i8, %{{.*}}: i8):
+// CHECK: arith.extui %[[Q]] : i8 to i32
+// CHECK: %[[R:.*]] = math.sqrt %{{.*}} : f32
+// CHECK: arith.divf %[[R]], %{{.*}} : f32
+// CHECK: math.roundeven
+func.func @sqrt_pow(%x: tensor<2x3xf32>, %e: tensor<3xf32>, %q: tensor<4x!quant.uniform<u8:f32, 0.5:0>>) -> (tensor<2x3xf32>, tensor<2x3xf32>, tensor<4x!quant.uniform<u8:f32, 0.1:0>>) {
+  %s = qc.sqrt %x : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %p = qc.pow %x, %e : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %r = qc.sqrt %q : (tensor<4x!quant.uniform<u8:f32, 0.5:0>>) -> tensor<4x!quant.uniform<u8:f32, 0.1:0>>
+  return %s, %p, %r : tensor<2x3xf32>, tensor<2x3xf32>, tensor<4x!quant.uniform<u8:f32, 0.1:0>>
+}

@@ -1,0 +1,83 @@
+// The ops outside the micro-kernels (elementwise, quantize / dequantize /
+// requantize, pooling, layer normalization, activations) go through linalg
+// loops and LLVM's vectorizers: each function's code uses full vector
+// registers (zmm or ymm on AVX-512, ymm on AVX2), not scalar loops only.
+// RUN: qc %s --target=x86-64-avx512vnni --emit=asm -o - | FileCheck %s
+// RUN: qc %s --target=x86-64-avx2 --emit=asm -o - | FileCheck %s --check-prefix=AVX2
+// (The checks only look for vector registers; they do not prove every loop
+// vectorized. transpose and concat are data movement and are not listed.)
+// CHECK-LABEL: qadd_run:
+// CHECK: {{%[yz]mm[0-9]+}}
+// AVX2-LABEL: qadd_run:
+// AVX2: {{%ymm[0-9]+}}
+// CHECK-LABEL: quant_run:
+// CHECK: {{%[yz]mm[0-9]+}}
+// AVX2-LABEL: quant_run:
+// AVX2: {{%ymm[0-9]+}}
+// CHECK-LABEL: dequant_run:
+// CHECK: {{%[yz]mm[0-9]+}}
+// AVX2-LABEL: dequant_run:
+// AVX2: {{%ymm[0-9]+}}
+// CHECK-LABEL: requant_run:
+// CHECK: {{%[yz]mm[0-9]+}}
+// AVX2-LABEL: requant_run:
+// AVX2: {{%ymm[0-9]+}}
+// CHECK-LABEL: maxpool_run:
+// CHECK: {{%[yz]mm[0-9]+}}
+// A stride-2 max pooling of u8 stays scalar with AVX2 only (deinterleaving bytes
+// needs the vpmovwb of AVX-512; LLVM's cost model declines it without).
+// AVX2-LABEL: maxpool_run:
+// CHECK-LABEL: avgpool_run:
+// CHECK: {{%[yz]mm[0-9]+}}
+// AVX2-LABEL: avgpool_run:
+// AVX2: {{%ymm[0-9]+}}
+// CHECK-LABEL: fadd_run:
+// CHECK: {{%[yz]mm[0-9]+}}
+// AVX2-LABEL: fadd_run:
+// AVX2: {{%ymm[0-9]+}}
+// CHECK-LABEL: lnorm_run:
+// CHECK: {{%[yz]mm[0-9]+}}
+// AVX2-LABEL: lnorm_run:
+// AVX2: {{%ymm[0-9]+}}
+// CHECK-LABEL: qsigmoid_run:
+// CHECK: {{%[yz]mm[0-9]+}}
+// AVX2-LABEL: qsigmoid_run:
+// AVX2: {{%ymm[0-9]+}}
+!u = !quant.uniform<u8:f32, 0.05:128>
+!v = !quant.uniform<u8:f32, 0.1:3>
+func.func @qadd(%a: tensor<64x256x!u>, %b: tensor<64x256x!v>) -> tensor<64x256x!v> {
+  %y = qc.add %a, %b : (tensor<64x256x!u>, tensor<64x256x!v>) -> tensor<64x256x!v>
+  return %y : tensor<64x256x!v>
+}
+func.func @quant(%a: tensor<64x256xf32>) -> tensor<64x256x!u> {
+  %y = qc.quantize %a : tensor<64x256xf32> -> tensor<64x256x!u>
+  return %y : tensor<64x256x!u>
+}
+func.func @dequant(%a: tensor<64x256x!u>) -> tensor<64x256xf32> {
+  %y = qc.dequantize %a : tensor<64x256x!u> -> tensor<64x256xf32>
+  return %y : tensor<64x256xf32>
+}
+func.func @requant(%a: tensor<64x256x!u>) -> tensor<64x256x!v> {
+  %y = qc.requantize %a : tensor<64x256x!u> -> tensor<64x256x!v>
+  return %y : tensor<64x256x!v>
+}
+func.func @maxpool(%a: tensor<1x16x32x32x!u>) -> tensor<1x16x16x16x!u> {
+  %y = qc.max_pool2d %a {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x16x32x32x!u>) -> tensor<1x16x16x16x!u>
+  return %y : tensor<1x16x16x16x!u>
+}
+func.func @avgpool(%a: tensor<1x16x32x32x!u>) -> tensor<1x16x16x16x!u> {
+  %y = qc.avg_pool2d %a {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x16x32x32x!u>) -> tensor<1x16x16x16x!u>
+  return %y : tensor<1x16x16x16x!u>
+}
+func.func @fadd(%a: tensor<64x256xf32>, %b: tensor<64x256xf32>) -> tensor<64x256xf32> {
+  %y = qc.add %a, %b : (tensor<64x256xf32>, tensor<64x256xf32>) -> tensor<64x256xf32>
+  return %y : tensor<64x256xf32>
+}
+func.func @lnorm(%a: tensor<64x256xf32>, %g: tensor<256xf32>, %b: tensor<256xf32>) -> tensor<64x256xf32> {
+  %y = qc.layer_norm %a, %g, %b : (tensor<64x256xf32>, tensor<256xf32>, tensor<256xf32>) -> tensor<64x256xf32>
+  return %y : tensor<64x256xf32>
+}
+func.func @qsigmoid(%a: tensor<64x256x!u>) -> tensor<64x256x!quant.uniform<u8:f32, 0.00390625>> {
+  %y = qc.sigmoid %a : (tensor<64x256x!u>) -> tensor<64x256x!quant.uniform<u8:f32, 0.00390625>>
+  return %y : tensor<64x256x!quant.uniform<u8:f32, 0.00390625>>
+}
