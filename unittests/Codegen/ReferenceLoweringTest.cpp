@@ -152,6 +152,57 @@ TEST(ReferenceLowering, QuantizedAddIsDefinedThroughFloats) {
   }
 }
 
+TEST(ReferenceLowering, MatMulMatchesPlainLoops) {
+  // [2, 3, 5] x [5, 4] (broadcast over the leading dim), i8 activations
+  // with zero point -128, per-column weights with the extreme values, bias,
+  // i8 output; and the same product with an i32 output (ONNX
+  // MatMulInteger: the accumulator itself).
+  std::mt19937 rng(7);
+  std::vector<int8_t> x(2 * 3 * 5);
+  for (auto &v : x)
+    v = int8_t(rng());
+  x[0] = -128;
+  x[1] = 127;
+  std::vector<int> w = {-128, 127, 0, 5,  3,   -7, 127, -128, 1,  2,
+                        -3,   4,   99, -99, 50, -50, 7,  8,    -9, 10};
+  std::vector<int> bias = {1000, -1000, 0, 77};
+  float sx = 0.03f, sw[] = {0.01f, 0.002f, 0.02f, 0.005f}, sy = 0.2f;
+  std::string weights = "dense<[";
+  for (int k = 0; k < 5; ++k) {
+    weights += k ? ", [" : "[";
+    for (int n = 0; n < 4; ++n)
+      weights += (n ? ", " : "") + std::to_string(w[k * 4 + n]);
+    weights += "]";
+  }
+  weights += "]>";
+  const char *wt = "tensor<5x4x!quant.uniform<i8:f32:1, {0.01, 0.002, 0.02, 0.005}>>";
+  const char *bt = "tensor<4x!quant.uniform<i32:f32:0, {3.0e-4, 6.0e-5, 6.0e-4, 1.5e-4}>>";
+  Runner r(std::string("func.func @f(%x: tensor<2x3x5x!quant.uniform<i8:f32, 0.03:-128>>) -> tensor<2x3x4x!quant.uniform<i8:f32, 0.2:-5>> {\n") +
+           "  %w = qc.constant " + weights + " : tensor<5x4xi8> -> " + wt + "\n" +
+           "  %b = qc.constant dense<[1000, -1000, 0, 77]> : tensor<4xi32> -> " + bt + "\n" +
+           "  %y = qc.matmul %x, %w, %b : (tensor<2x3x5x!quant.uniform<i8:f32, 0.03:-128>>, " + wt + ", " + bt + ") -> tensor<2x3x4x!quant.uniform<i8:f32, 0.2:-5>>\n" +
+           "  return %y : tensor<2x3x4x!quant.uniform<i8:f32, 0.2:-5>>\n}");
+  auto y = r.run<int8_t>(2 * 3 * 4, x);
+  Runner exact(std::string("func.func @f(%x: tensor<2x3x5x!quant.uniform<i8:f32, 1.0:-128>>) -> tensor<2x3x4x!quant.uniform<i32:f32, 1.0>> {\n") +
+               "  %w = qc.constant " + weights + " : tensor<5x4xi8> -> tensor<5x4x!quant.uniform<i8:f32, 1.0>>\n" +
+               "  %y = qc.matmul %x, %w : (tensor<2x3x5x!quant.uniform<i8:f32, 1.0:-128>>, tensor<5x4x!quant.uniform<i8:f32, 1.0>>) -> tensor<2x3x4x!quant.uniform<i32:f32, 1.0>>\n" +
+               "  return %y : tensor<2x3x4x!quant.uniform<i32:f32, 1.0>>\n}");
+  auto acc = exact.run<int32_t>(2 * 3 * 4, x);
+  size_t inRange = 0;
+  for (int m = 0; m < 6; ++m)
+    for (int n = 0; n < 4; ++n) {
+      int32_t sum = 0;
+      for (int k = 0; k < 5; ++k)
+        sum += (x[m * 5 + k] + 128) * w[k * 4 + n];
+      EXPECT_EQ(acc[m * 4 + n], sum) << m << "," << n;
+      float mult = computeRequantMultiplier(sx, sw[n], sy);
+      int64_t want = requantize(sum + bias[n], mult, -5, StorageRange::get(8, true));
+      inRange += want > -128 && want < 127;
+      EXPECT_EQ(y[m * 4 + n], want) << m << "," << n;
+    }
+  EXPECT_GT(inRange, 12u); // Not everything saturates.
+}
+
 TEST(ReferenceLowering, PoolingCountsAndPadding) {
   // 1x1x3x3 input, 2x2 windows, stride 1, pads 1 at the end: the last
   // windows see 2 or 1 real elements.
