@@ -1461,6 +1461,15 @@ LogicalResult onnximport::importOp(Importer &im, StringRef op) {
     im.define(0, MulOp::create(im.b, im.loc, (*x).getType(), *x, minusOne));
     return success();
   }
+  if (op == "Reciprocal") {
+    auto x = floatInput(im, 0);
+    if (failed(x))
+      return failure();
+    Value one = arith::ConstantOp::create(
+        im.b, im.loc, DenseElementsAttr::get(im.f32Type({}), 1.0f));
+    im.define(0, DivOp::create(im.b, im.loc, (*x).getType(), one, *x));
+    return success();
+  }
   if (op == "Sigmoid")
     return importUnary<SigmoidOp>(im);
   if (op == "Tanh")
@@ -1479,7 +1488,8 @@ LogicalResult onnximport::importOp(Importer &im, StringRef op) {
     } else {
       for (int i : {1, 2})
         if (im.has(i) && !im.isConst(i))
-          return im.error() << "clip bounds must be constants";
+          return im.error() << "min and max given at run time are not "
+                               "supported (they must be constants)";
       for (int i : {1, 2})
         if (im.has(i) && im.constant(i).values.size() != 1)
           return im.error() << (i == 1 ? "min" : "max")
