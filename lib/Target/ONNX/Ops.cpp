@@ -41,9 +41,8 @@ FailureOr<int64_t> checkedAxis(Importer &im, int64_t axis, int64_t rank,
 
 /// Axes (ONNX reduce/squeeze style) counted from the front, each checked
 /// against `rank` and none repeated.
-FailureOr<SmallVector<int64_t>> checkedAxes(Importer &im,
-                                            ArrayRef<int64_t> axes,
-                                            int64_t rank) {
+FailureOr<SmallVector<int64_t>>
+checkedAxes(Importer &im, ArrayRef<int64_t> axes, int64_t rank) {
   SmallVector<int64_t> out;
   for (int64_t a : axes) {
     auto n = checkedAxis(im, a, rank);
@@ -227,8 +226,8 @@ LogicalResult importConvLike(Importer &im, Value x, Value w, Value bias,
                       << ") must be divisible by group (" << groups << ")";
   if (ws[1] * groups != xs[1])
     return im.error() << "the weight has " << ws[1]
-                      << " input channels per group but the input has "
-                      << xs[1] << " channels in " << groups << " group"
+                      << " input channels per group but the input has " << xs[1]
+                      << " channels in " << groups << " group"
                       << (groups == 1 ? "" : "s");
   if (bias) {
     auto bs = Importer::shape(bias);
@@ -438,8 +437,7 @@ FailureOr<Importer::Params> Importer::params(int scaleInput, int zpInput,
   if (isConst(scaleInput)) {
     p.scale = constant(scaleInput);
     if (p.scale->dtype != DType::F32) {
-      error() << "the scale must be float32, got "
-              << dtypeName(p.scale->dtype);
+      error() << "the scale must be float32, got " << dtypeName(p.scale->dtype);
       return failure();
     }
   } else {
@@ -522,9 +520,8 @@ LogicalResult Importer::fitParams(Params &p, ArrayRef<int64_t> dataShape) {
     return success();
   }
   if (p.axis < -rank || p.axis >= rank)
-    return error() << "axis " << p.axis << " of the per-axis parameters ("
-                   << n << " values) is out of range for the data's rank "
-                   << rank;
+    return error() << "axis " << p.axis << " of the per-axis parameters (" << n
+                   << " values) is out of range for the data's rank " << rank;
   int64_t axis = normalizeAxis(p.axis, rank);
   if (n != dataShape[axis])
     return error() << "the per-axis scale/zero point has " << n
@@ -542,8 +539,8 @@ LogicalResult Importer::fitParams(Params &p, ArrayRef<int64_t> dataShape) {
         return false;
     return true;
   };
-  for (auto [s, name] : {std::pair(std::optional(ss), "scale"),
-                         std::pair(zs, "zero point")})
+  for (auto [s, name] :
+       {std::pair(std::optional(ss), "scale"), std::pair(zs, "zero point")})
     if (s && !fits(*s))
       return error() << "the " << name << " has shape " << shapeStr(*s)
                      << "; per-axis parameters along dim " << axis
@@ -814,8 +811,8 @@ LogicalResult importGemm(Importer &im) {
   auto as = Importer::shape(av), bs = Importer::shape(bv);
   if (as[1] != bs[0])
     return im.error() << "operand shapes " << shapeStr(as) << " and "
-                      << shapeStr(bs) << " do not multiply (after transA="
-                      << ta << ", transB=" << tb << ")";
+                      << shapeStr(bs) << " do not multiply (after transA=" << ta
+                      << ", transB=" << tb << ")";
   auto outType = im.f32Type({as[0], bs[1]});
   Value bias;
   std::optional<Value> addAfter;
@@ -921,8 +918,7 @@ LogicalResult importReshapeLike(Importer &im, StringRef op) {
       if (failed(checked))
         return failure();
       for (int64_t d = 0; d < rank; ++d) {
-        bool drop = axes.empty() ? xs[d] == 1
-                                 : llvm::is_contained(*checked, d);
+        bool drop = axes.empty() ? xs[d] == 1 : llvm::is_contained(*checked, d);
         if (drop && xs[d] != 1)
           return im.error() << "cannot squeeze dim " << d << " of size "
                             << xs[d];
@@ -1180,14 +1176,14 @@ LogicalResult importLayerNorm(Importer &im) {
                                 im.b.getBoolAttr(true));
   };
   auto scalar = [&](float v) -> Value {
-    return arith::ConstantOp::create(
-        im.b, im.loc, DenseElementsAttr::get(im.f32Type({}), v));
+    return arith::ConstantOp::create(im.b, im.loc,
+                                     DenseElementsAttr::get(im.f32Type({}), v));
   };
   Value mean = reduceMean(*x);
   Value diff = SubOp::create(im.b, im.loc, (*x).getType(), *x, mean);
   Value sq = MulOp::create(im.b, im.loc, (*x).getType(), diff, diff);
-  Value var = AddOp::create(im.b, im.loc, statType, reduceMean(sq),
-                            scalar(eps));
+  Value var =
+      AddOp::create(im.b, im.loc, statType, reduceMean(sq), scalar(eps));
   Value stdDev = SqrtOp::create(im.b, im.loc, statType, var);
   im.define(1, mean);
   im.define(2, DivOp::create(im.b, im.loc, statType, scalar(1.0f), stdDev));
@@ -1359,8 +1355,7 @@ LogicalResult importQLinear(Importer &im, bool isConv) {
   if (isConv)
     for (int i : {1, 2, 6, 7})
       if (im.has(i) && product(im.shapeOf(i)) != 1)
-        return im.error() << "input #" << i << " ("
-                          << (i < 3 ? "x" : "y")
+        return im.error() << "input #" << i << " (" << (i < 3 ? "x" : "y")
                           << "'s scale or zero point) must be a single value";
   auto x = im.dequantizeValue(0, *xp);
   auto w = im.dequantizeValue(3, *wp);
