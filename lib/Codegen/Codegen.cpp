@@ -137,9 +137,10 @@ std::unique_ptr<JitModule> JitModule::create(ModuleOp module,
         for (llvm::Function &f : *m) {
           if (f.isDeclaration())
             continue;
+          // Always set, even empty: a function without the attribute would
+          // take the JIT's own (host) feature string.
           f.addFnAttr("target-cpu", cpu);
-          if (!features.empty())
-            f.addFnAttr("target-features", features);
+          f.addFnAttr("target-features", features);
         }
         return optimize(m);
       };

@@ -154,7 +154,7 @@ std::string mlir::qc::readNpy(llvm::StringRef path, HostArray &out) {
   return "";
 }
 
-std::string mlir::qc::writeNpy(llvm::StringRef path, const HostArray &array) {
+std::string mlir::qc::writeNpy(llvm::raw_ostream &os, const HostArray &array) {
   std::string descr = dtypeToDescr(array.dtype);
   if (descr.empty())
     return "cannot write dtype '" + array.dtype + "'";
@@ -169,27 +169,9 @@ std::string mlir::qc::writeNpy(llvm::StringRef path, const HostArray &array) {
   size_t total = 10 + header.size() + 1;
   header.append((64 - total % 64) % 64, ' ');
   header += '\n';
-  std::string tmp = path.str() + ".tmp";
-  {
-    std::error_code ec;
-    llvm::raw_fd_ostream os(tmp, ec);
-    if (ec)
-      return "cannot write '" + path.str() + "': " + ec.message();
-    os << "\x93NUMPY" << char(1) << char(0) << char(header.size() & 0xff)
-       << char(header.size() >> 8) << header;
-    os.write(reinterpret_cast<const char *>(array.data.data()),
-             array.data.size());
-    os.close();
-    if (os.has_error()) {
-      std::string message = os.error().message();
-      os.clear_error();
-      llvm::sys::fs::remove(tmp);
-      return "cannot write '" + path.str() + "': " + message;
-    }
-  }
-  if (std::error_code ec = llvm::sys::fs::rename(tmp, path)) {
-    llvm::sys::fs::remove(tmp);
-    return "cannot write '" + path.str() + "': " + ec.message();
-  }
+  os << "\x93NUMPY" << char(1) << char(0) << char(header.size() & 0xff)
+     << char(header.size() >> 8) << header;
+  os.write(reinterpret_cast<const char *>(array.data.data()),
+           array.data.size());
   return "";
 }

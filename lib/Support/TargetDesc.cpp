@@ -191,14 +191,24 @@ bool mlir::qc::hostSupports(const TargetDesc &target) {
 #if defined(__x86_64__)
   if (!target.isX86())
     return false;
+  // What the target's CPU level implies (x86-64-v3: AVX2, FMA, BMI1/2,
+  // F16C, LZCNT, MOVBE; x86-64-v4 adds AVX-512 F/BW/CD/DQ/VL).
+  auto v3 = [&] {
+    return f.lookup("avx2") && f.lookup("fma") && f.lookup("bmi") &&
+           f.lookup("bmi2") && f.lookup("f16c") && f.lookup("lzcnt") &&
+           f.lookup("movbe");
+  };
+  auto v4 = [&] {
+    return v3() && f.lookup("avx512f") && f.lookup("avx512bw") &&
+           f.lookup("avx512cd") && f.lookup("avx512dq") && f.lookup("avx512vl");
+  };
   switch (target.dot) {
   case DotKind::Vnni512:
-    return f.lookup("avx512vnni") && f.lookup("avx512bw") &&
-           f.lookup("avx512vl") && f.lookup("avx512dq");
+    return v4() && f.lookup("avx512vnni");
   case DotKind::Vnni256:
-    return f.lookup("avxvnni") && f.lookup("avx2") && f.lookup("fma");
+    return v3() && f.lookup("avxvnni");
   case DotKind::MAddWd256:
-    return f.lookup("avx2") && f.lookup("fma");
+    return v3();
   default:
     return true;
   }

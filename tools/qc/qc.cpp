@@ -32,6 +32,7 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Target/TargetMachine.h"
@@ -197,59 +198,86 @@ static LogicalResult linkShared(StringRef object, StringRef output,
 }
 
 /// One output file, written beside its destination (a unique temporary in
-/// the same directory) and renamed over it only when the whole command has
-/// succeeded: a failure at any point leaves neither a partial file nor a
-/// clobbered earlier one. "-" is standard output, written directly.
+/// the same directory, removed on a signal or a failure) and renamed over it
+/// only when the whole command has succeeded: a failure at any point leaves
+/// neither a partial file nor a clobbered earlier one. "-" is standard
+/// output, written directly (and never closed).
 class StagedOutput {
 public:
   static std::unique_ptr<StagedOutput> open(StringRef path,
                                             std::string &error) {
     auto out = std::unique_ptr<StagedOutput>(new StagedOutput());
     out->path = path.str();
-    std::error_code ec;
     if (path == "-") {
-      out->stream = std::make_unique<llvm::raw_fd_ostream>("-", ec);
-    } else {
-      SmallString<128> model(path);
-      model += ".tmp-%%%%%%";
-      int fd;
-      ec = llvm::sys::fs::createUniqueFile(model, fd, out->temp);
-      if (!ec)
-        out->stream =
-            std::make_unique<llvm::raw_fd_ostream>(fd, /*shouldClose=*/true);
+      out->stream = &llvm::outs();
+      return out;
     }
-    if (ec) {
+    // A directory in the way would only show at the final rename, after
+    // other outputs may have been moved into place: refuse it now.
+    if (llvm::sys::fs::is_directory(path)) {
+      error = "cannot open output file '" + path.str() + "': is a directory";
+      return nullptr;
+    }
+    SmallString<128> model(path);
+    model += ".tmp-%%%%%%";
+    int fd;
+    if (std::error_code ec =
+            llvm::sys::fs::createUniqueFile(model, fd, out->temp)) {
       error = "cannot open output file '" + path.str() + "': " + ec.message();
       return nullptr;
     }
+    llvm::sys::RemoveFileOnSignal(out->temp);
+    out->file =
+        std::make_unique<llvm::raw_fd_ostream>(fd, /*shouldClose=*/true);
+    out->stream = out->file.get();
     return out;
   }
   ~StagedOutput() {
-    if (stream) {
-      stream->close();
-      stream->clear_error(); // Reported by commit(), or moot on failure.
+    if (file && !closed) {
+      file->close();
+      file->clear_error(); // Moot: the file is removed below.
     }
-    if (!committed && !temp.empty())
+    if (!renamed && !temp.empty()) {
       llvm::sys::fs::remove(temp);
+      llvm::sys::DontRemoveFileOnSignal(temp);
+    }
   }
-  llvm::raw_fd_ostream &os() { return *stream; }
+  llvm::raw_ostream &os() { return *stream; }
+  /// The stream, for writers that need to seek (object files); standard
+  /// output is a raw_fd_ostream too.
+  llvm::raw_pwrite_stream &pwriteStream() {
+    return file ? static_cast<llvm::raw_pwrite_stream &>(*file)
+                : static_cast<llvm::raw_pwrite_stream &>(llvm::outs());
+  }
   /// Where a tool that writes the file itself (the linker) should write.
   StringRef stagingPath() const {
     return temp.empty() ? StringRef(path) : StringRef(temp);
   }
-  /// Closes the stream and moves the file into place.
-  std::string commit() {
-    stream->close();
-    if (stream->has_error()) {
-      std::string message = stream->error().message();
-      stream->clear_error();
-      return "cannot write '" + path + "': " + message;
+  /// Step 1 of committing: flushes or closes the stream and reports a
+  /// write error.
+  std::string finish() {
+    std::error_code ec;
+    if (!file) {
+      llvm::outs().flush();
+      ec = llvm::outs().error();
+    } else {
+      file->close();
+      closed = true;
+      ec = file->error();
+      file->clear_error();
     }
-    if (!temp.empty()) {
-      if (std::error_code ec = llvm::sys::fs::rename(temp, path))
-        return "cannot write '" + path + "': " + ec.message();
-    }
-    committed = true;
+    if (ec)
+      return "cannot write '" + path + "': " + ec.message();
+    return "";
+  }
+  /// Step 2: moves the file into place.
+  std::string rename() {
+    if (temp.empty())
+      return "";
+    if (std::error_code ec = llvm::sys::fs::rename(temp, path))
+      return "cannot write '" + path + "': " + ec.message();
+    renamed = true;
+    llvm::sys::DontRemoveFileOnSignal(temp);
     return "";
   }
 
@@ -257,13 +285,14 @@ private:
   StagedOutput() = default;
   std::string path;
   SmallString<128> temp;
-  std::unique_ptr<llvm::raw_fd_ostream> stream;
-  bool committed = false;
+  std::unique_ptr<llvm::raw_fd_ostream> file;
+  llvm::raw_ostream *stream = nullptr;
+  bool closed = false, renamed = false;
 };
 
-/// Every output of a command (the main one, --header, --report): written as
-/// soon as it is ready but moved into place only once the whole command has
-/// succeeded.
+/// Every output of a command (the main one, --header, --report, qc run's
+/// .npy files): written as soon as it is ready but moved into place only
+/// once the whole command has succeeded.
 using PendingOutputs = std::vector<std::unique_ptr<StagedOutput>>;
 
 static std::string stageText(StringRef path, StringRef text,
@@ -277,10 +306,17 @@ static std::string stageText(StringRef path, StringRef text,
   return "";
 }
 
-/// Moves every staged output into place; 0, or 1 after an error.
+/// Moves every staged output into place, all or nothing as far as the file
+/// system allows: every file is written out and checked before the first
+/// rename. Returns 0, or 1 after an error.
 static int keepOutputs(PendingOutputs &pending) {
   for (auto &out : pending) {
-    std::string error = out->commit();
+    std::string error = out->finish();
+    if (!error.empty())
+      return fail(error);
+  }
+  for (auto &out : pending) {
+    std::string error = out->rename();
     if (!error.empty())
       return fail(error);
   }
@@ -577,9 +613,14 @@ int main(int argc, char **argv) {
                   " outputs; give that many -o files");
     for (auto [i, o] : llvm::enumerate(outputs)) {
       if (!outputFiles.empty()) {
-        std::string e = writeNpy(outputFiles[i], o);
+        std::string e;
+        auto out = StagedOutput::open(outputFiles[i], e);
+        if (!out)
+          return fail(e);
+        e = writeNpy(out->os(), o);
         if (!e.empty())
           return fail(e);
+        pending.push_back(std::move(out));
       } else if (expectFiles.empty() && labelsFile.empty() && !repeat) {
         llvm::outs() << interface.outputNames[i] << ": " << describeShape(o)
                      << " = [";
@@ -708,14 +749,12 @@ int main(int argc, char **argv) {
       if (failed(emitCode(*llvmModule, *tm, CodeKind::Object, os, error)))
         return fail(error);
     }
-    if (outputFile == "-")
-      return fail("a shared library cannot be written to standard output");
     if (failed(linkShared(object, output->stagingPath(), error)))
       return fail(error);
   } else if (failed(emitCode(*llvmModule, *tm,
                              *kind == Emit::Object ? CodeKind::Object
                                                    : CodeKind::Assembly,
-                             output->os(), error))) {
+                             output->pwriteStream(), error))) {
     return fail(error);
   }
   pending.push_back(std::move(output));

@@ -10,6 +10,7 @@
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <cstdint>
 #include <string>
@@ -35,8 +36,9 @@ struct HostArray {
 /// Reads a .npy file. Returns an empty string on success, else the reason.
 std::string readNpy(llvm::StringRef path, HostArray &out);
 
-/// Writes a .npy file (through a temporary renamed into place).
-std::string writeNpy(llvm::StringRef path, const HostArray &array);
+/// Writes `array` in the .npy format to `os`. Returns an empty string on
+/// success, else the reason (a dtype .npy cannot hold).
+std::string writeNpy(llvm::raw_ostream &os, const HostArray &array);
 
 } // namespace mlir::qc
 
