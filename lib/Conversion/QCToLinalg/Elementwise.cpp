@@ -1,8 +1,8 @@
 //===- Elementwise.cpp - Lowering of elementwise qc ops -------------------===//
 //
-// add/sub/mul/div (numpy broadcasting), clamp, sigmoid, tanh and erf as
-// pointwise generics. Quantized operands go through the float domain, except
-// clamp, which clamps storage integers.
+// add/sub/mul/div/pow/max/min (numpy broadcasting), clamp, sqrt, sigmoid,
+// tanh and erf as pointwise generics. Quantized operands go through the float
+// domain, except clamp, which clamps storage integers.
 //
 //===----------------------------------------------------------------------===//
 
@@ -122,6 +122,9 @@ void lowering::registerElementwiseLowerings(LoweringRegistry &registry) {
   registry["qc.mul"] = std::make_unique<BinaryLowering<arith::MulFOp>>();
   registry["qc.div"] = std::make_unique<BinaryLowering<arith::DivFOp>>();
   registry["qc.pow"] = std::make_unique<BinaryLowering<math::PowFOp>>();
+  // maximumf/minimumf propagate NaN, as ONNX Max and Min do.
+  registry["qc.max"] = std::make_unique<BinaryLowering<arith::MaximumFOp>>();
+  registry["qc.min"] = std::make_unique<BinaryLowering<arith::MinimumFOp>>();
   registry["qc.clamp"] = std::make_unique<ClampLowering>();
   registry["qc.sqrt"] = std::make_unique<UnaryLowering>(
       [](OpBuilder &b, Location l, Value x) -> Value {

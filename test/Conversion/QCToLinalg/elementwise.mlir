@@ -94,3 +94,30 @@ func.func @sqrt_pow(%x: tensor<2x3xf32>, %e: tensor<3xf32>, %q: tensor<4x!quant.
   %r = qc.sqrt %q : (tensor<4x!quant.uniform<u8:f32, 0.5:0>>) -> tensor<4x!quant.uniform<u8:f32, 0.1:0>>
   return %s, %p, %r : tensor<2x3xf32>, tensor<2x3xf32>, tensor<4x!quant.uniform<u8:f32, 0.1:0>>
 }
+
+// -----
+
+// max and min: maximumf/minimumf (NaN propagates, as ONNX Max and Min) in a
+// pointwise generic broadcasting the rhs along the rows; a quantized max
+// goes through the float domain.
+// CHECK-DAG: #[[ROW:.*]] = affine_map<(d0, d1) -> (d1)>
+// CHECK-LABEL: func.func @max_min
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[ROW]], #{{.*}}]
+// CHECK: arith.maximumf %{{.*}}, %{{.*}} : f32
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[ROW]], #{{.*}}]
+// CHECK: arith.minimumf %{{.*}}, %{{.*}} : f32
+// CHECK: linalg.generic
+// CHECK: ^bb0(%[[A:.*]]: i8, %[[B:.*]]: i8, %{{.*}}: i8):
+// CHECK: arith.extui %[[A]] : i8 to i32
+// CHECK: %[[FA:.*]] = arith.mulf
+// CHECK: arith.extui %[[B]] : i8 to i32
+// CHECK: %[[FB:.*]] = arith.mulf
+// CHECK: %[[M:.*]] = arith.maximumf %[[FA]], %[[FB]] : f32
+// CHECK: arith.divf %[[M]], %{{.*}} : f32
+// CHECK: math.roundeven
+func.func @max_min(%a: tensor<2x3xf32>, %b: tensor<3xf32>, %qa: tensor<4x!quant.uniform<u8:f32, 0.5:128>>, %qb: tensor<4x!quant.uniform<u8:f32, 0.25:3>>) -> (tensor<2x3xf32>, tensor<2x3xf32>, tensor<4x!quant.uniform<u8:f32, 0.1:10>>) {
+  %x = qc.max %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %n = qc.min %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %q = qc.max %qa, %qb : (tensor<4x!quant.uniform<u8:f32, 0.5:128>>, tensor<4x!quant.uniform<u8:f32, 0.25:3>>) -> tensor<4x!quant.uniform<u8:f32, 0.1:10>>
+  return %x, %n, %q : tensor<2x3xf32>, tensor<2x3xf32>, tensor<4x!quant.uniform<u8:f32, 0.1:10>>
+}

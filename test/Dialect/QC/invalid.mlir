@@ -531,6 +531,30 @@ func.func @binary_broadcast(%a: tensor<2x3xf32>, %b: tensor<2xf32>) {
 
 // -----
 
+func.func @max_broadcast(%a: tensor<2x3xf32>, %b: tensor<4x1xf32>) {
+  // expected-error @+1 {{'qc.max' op operand shapes [2x3] and [4x1] do not broadcast}}
+  %0 = qc.max %a, %b : (tensor<2x3xf32>, tensor<4x1xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @min_result_shape(%a: tensor<2x3xf32>, %b: tensor<3xf32>) {
+  // expected-error @+1 {{'qc.min' op result shape [3] does not match the expected [2x3]}}
+  %0 = qc.min %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @max_mixed(%a: tensor<3xf32>, %b: tensor<3x!quant.uniform<u8:f32, 0.5>>) {
+  // expected-error @+1 {{'qc.max' op operands and results must be all f32 or all quantized; operand #1 is quantized}}
+  %0 = qc.max %a, %b : (tensor<3xf32>, tensor<3x!quant.uniform<u8:f32, 0.5>>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
 func.func @clamp_nan(%a: tensor<2xf32>) {
   // expected-error @+1 {{bounds must not be NaN}}
   %0 = qc.clamp %a {min = 0x7FC00000 : f32} : tensor<2xf32>

@@ -133,6 +133,21 @@ func.func @elementwise(%a: tensor<2x3xf32>, %b: tensor<3xf32>, %qa: tensor<2x3x!
   return %0, %1, %2, %3, %4, %5, %6, %7 : tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3x!u8b>, tensor<2x3x!u8>, tensor<2x3x!u8>, tensor<2x3x!u8>
 }
 
+// CHECK-LABEL: func.func @max_min
+// CHECK-SAME: (%[[A:[^:]+]]: tensor<2x3xf32>, %[[B:[^:]+]]: tensor<3xf32>, %[[QA:[^:]+]]: tensor<2x3x!quant.uniform<u8:f32, 5.000000e-01:128>>, %[[QB:[^:]+]]: tensor<1x3x!quant.uniform<u8:f32, 2.500000e-01:3>>)
+func.func @max_min(%a: tensor<2x3xf32>, %b: tensor<3xf32>, %qa: tensor<2x3x!u8>, %qb: tensor<1x3x!u8b>)
+    -> (tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3x!u8>, tensor<2x3x!u8b>) {
+  // CHECK: qc.max %[[A]], %[[B]] : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %0 = qc.max %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  // CHECK: qc.min %[[B]], %[[A]] : (tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %1 = qc.min %b, %a : (tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  // CHECK: qc.max %[[QA]], %[[QB]] : (tensor<2x3x!quant.uniform<u8:f32, 5.000000e-01:128>>, tensor<1x3x!quant.uniform<u8:f32, 2.500000e-01:3>>) -> tensor<2x3x!quant.uniform<u8:f32, 5.000000e-01:128>>
+  %2 = qc.max %qa, %qb : (tensor<2x3x!u8>, tensor<1x3x!u8b>) -> tensor<2x3x!u8>
+  // CHECK: qc.min %[[QA]], %[[QB]] : (tensor<2x3x!quant.uniform<u8:f32, 5.000000e-01:128>>, tensor<1x3x!quant.uniform<u8:f32, 2.500000e-01:3>>) -> tensor<2x3x!quant.uniform<u8:f32, 2.500000e-01:3>>
+  %3 = qc.min %qa, %qb : (tensor<2x3x!u8>, tensor<1x3x!u8b>) -> tensor<2x3x!u8b>
+  return %0, %1, %2, %3 : tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3x!u8>, tensor<2x3x!u8b>
+}
+
 // CHECK-LABEL: func.func @clamp
 func.func @clamp(%x: tensor<4xf32>, %q: tensor<4x!u8>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4x!u8>) {
   // CHECK: qc.clamp %{{.*}} {min = 0.000000e+00 : f32} : tensor<4xf32>

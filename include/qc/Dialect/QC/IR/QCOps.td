@@ -246,7 +246,8 @@ def QC_MatMulOp : QC_Op<"matmul", [Pure,
   let hasVerifier = 1;
 }
 
-class QC_BinaryOp<string mnemonic, string what, string formula>
+class QC_BinaryOp<string mnemonic, string what, string formula,
+                  string note = "">
     : QC_Op<mnemonic, [Pure,
         DeclareOpInterfaceMethods<QC_QuantPropagationInterface>]> {
   let summary = "Elementwise " # what # " with numpy broadcasting";
@@ -254,6 +255,7 @@ class QC_BinaryOp<string mnemonic, string what, string formula>
     `output = }] # formula # [{`, operands broadcast as in numpy (and ONNX).
     Quantized operands are per-tensor; the op is computed through the float
     domain (dequantize both operands, apply the f32 op, quantize the result).
+    }] # note # [{
   }];
   let arguments = (ins QC_Tensor:$lhs, QC_Tensor:$rhs);
   let results = (outs QC_Tensor:$output);
@@ -267,6 +269,10 @@ def QC_AddOp : QC_BinaryOp<"add", "addition", "lhs + rhs">;
 def QC_SubOp : QC_BinaryOp<"sub", "subtraction", "lhs - rhs">;
 def QC_MulOp : QC_BinaryOp<"mul", "multiplication", "lhs * rhs">;
 def QC_DivOp : QC_BinaryOp<"div", "division", "lhs / rhs">;
+def QC_MaxOp : QC_BinaryOp<"max", "maximum", "max(lhs, rhs)",
+    "A NaN operand gives NaN (as ONNX Max and `arith.maximumf`).">;
+def QC_MinOp : QC_BinaryOp<"min", "minimum", "min(lhs, rhs)",
+    "A NaN operand gives NaN (as ONNX Min and `arith.minimumf`).">;
 
 def QC_ClampOp : QC_Op<"clamp", [Pure, SameOperandsAndResultType,
     DeclareOpInterfaceMethods<QC_QuantPropagationInterface,
