@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::qc;
@@ -493,10 +494,19 @@ FoldResult onnximport::foldOp(Importer &im, StringRef op) {
     };
   else if (op == "Pow")
     fn = [](double a, double b) { return std::pow(a, b); };
+  // Max and Min propagate NaN, as ONNX's (and the compiled qc.max/qc.min).
   else if (op == "Max")
-    fn = [](double a, double b) { return std::max(a, b); };
+    fn = [](double a, double b) {
+      return std::isnan(a) || std::isnan(b)
+                 ? std::numeric_limits<double>::quiet_NaN()
+                 : std::max(a, b);
+    };
   else if (op == "Min")
-    fn = [](double a, double b) { return std::min(a, b); };
+    fn = [](double a, double b) {
+      return std::isnan(a) || std::isnan(b)
+                 ? std::numeric_limits<double>::quiet_NaN()
+                 : std::min(a, b);
+    };
   else if (op == "Equal") {
     auto r = broadcast(in(0), in(1),
                        [](double a, double b) { return double(a == b); },

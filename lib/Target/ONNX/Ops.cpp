@@ -305,6 +305,34 @@ LogicalResult importBinary(Importer &im) {
   return success();
 }
 
+/// Max and Min: one or more inputs, broadcast together, as a chain of
+/// binary ops.
+template <typename OpT>
+LogicalResult importVariadic(Importer &im) {
+  if (im.node->input_size() == 0)
+    return im.error() << "needs at least one input";
+  auto acc = floatInput(im, 0);
+  if (failed(acc))
+    return failure();
+  Value result = *acc;
+  for (int i = 1; i < im.node->input_size(); ++i) {
+    auto v = floatInput(im, i);
+    if (failed(v))
+      return failure();
+    SmallVector<int64_t> shape;
+    if (!OpTrait::util::getBroadcastedShape(Importer::shape(result),
+                                            Importer::shape(*v), shape))
+      return im.error() << "input #" << i << " has shape "
+                        << shapeStr(Importer::shape(*v))
+                        << ", which does not broadcast with "
+                        << (i == 1 ? "input #0's " : "the earlier inputs' ")
+                        << shapeStr(Importer::shape(result));
+    result = OpT::create(im.b, im.loc, im.f32Type(shape), result, *v);
+  }
+  im.define(0, result);
+  return success();
+}
+
 template <typename OpT>
 LogicalResult importUnary(Importer &im) {
   auto x = floatInput(im, 0);
@@ -323,6 +351,68 @@ LogicalResult importClamp(Importer &im, std::optional<float> lo,
                             lo ? im.b.getF32FloatAttr(*lo) : FloatAttr(),
                             hi ? im.b.getF32FloatAttr(*hi) : FloatAttr());
   im.define(0, op);
+  return success();
+}
+
+/// Clip: bounds that are attributes (before opset 11) or constants become a
+/// qc.clamp; a bound given at run time (a single value) is applied as
+/// qc.max (min) or qc.min (max), broadcast over the input.
+LogicalResult importClip(Importer &im) {
+  std::optional<float> lo, hi;
+  if (im.opset < 11) {
+    if (im.attr("min"))
+      lo = im.attrFloat("min", 0);
+    if (im.attr("max"))
+      hi = im.attrFloat("max", 0);
+    return importClamp(im, lo, hi);
+  }
+  auto boundName = [](int i) { return i == 1 ? "min" : "max"; };
+  bool runTime = false;
+  for (int i : {1, 2}) {
+    if (!im.has(i))
+      continue;
+    if (!im.isConst(i)) {
+      runTime = true;
+      continue;
+    }
+    if (im.constant(i).values.size() != 1)
+      return im.error() << boundName(i) << " must be a single value, got shape "
+                        << shapeStr(im.constant(i).shape);
+    (i == 1 ? lo : hi) = float(im.constant(i).values[0]);
+  }
+  if (!runTime)
+    return importClamp(im, lo, hi);
+  auto x = floatInput(im, 0);
+  if (failed(x))
+    return failure();
+  Value y = *x;
+  // max(x, min) first, then min(., max), as numpy's clip (ONNX's reference).
+  for (int i : {1, 2}) {
+    if (!im.has(i))
+      continue;
+    if (im.isConst(i)) {
+      y = ClampOp::create(im.b, im.loc, y,
+                          i == 1 ? im.b.getF32FloatAttr(*lo) : FloatAttr(),
+                          i == 2 ? im.b.getF32FloatAttr(*hi) : FloatAttr());
+      continue;
+    }
+    auto bound = floatInput(im, i);
+    if (failed(bound))
+      return failure();
+    auto bs = Importer::shape(*bound);
+    if (product(bs) != 1)
+      return im.error() << boundName(i)
+                        << " (given at run time) must be a single value, got "
+                           "shape "
+                        << shapeStr(bs);
+    // A scalar, so that broadcasting keeps the input's shape.
+    Value b = reshape(im, *bound, {});
+    if (i == 1)
+      y = MaxOp::create(im.b, im.loc, y.getType(), y, b);
+    else
+      y = MinOp::create(im.b, im.loc, y.getType(), y, b);
+  }
+  im.define(0, y);
   return success();
 }
 
@@ -705,19 +795,60 @@ LogicalResult importConv(Importer &im) {
   return success();
 }
 
-/// BatchNormalization: folded into the preceding convolution when it is
-/// the conv's only user and everything is constant, else a multiply-add.
+/// BatchNormalization whose scale, bias, mean or variance is given at run
+/// time: y = (x - mean) / sqrt(var + epsilon) * scale + bias, each [C]
+/// parameter reshaped to [1, C, 1, ...] to broadcast over the channels.
+LogicalResult importRunTimeBatchNorm(Importer &im, Value x, float eps) {
+  auto xs = Importer::shape(x);
+  if (xs.size() < 2)
+    return im.error() << "the input must have a channel dimension (N x C x "
+                         "...), got shape "
+                      << shapeStr(xs);
+  int64_t c = xs[1];
+  SmallVector<int64_t> pshape(xs.size(), 1);
+  pshape[1] = c;
+  static const char *names[] = {"scale", "bias", "mean", "var"};
+  Value p[4];
+  for (int i = 1; i <= 4; ++i) {
+    auto v = floatInput(im, i);
+    if (failed(v))
+      return failure();
+    auto s = Importer::shape(*v);
+    if (s.size() != 1 || s[0] != c)
+      return im.error() << "the " << names[i - 1] << " has shape "
+                        << shapeStr(s)
+                        << " but must have one value per channel (" << c << ")";
+    p[i - 1] = reshape(im, *v, pshape);
+  }
+  auto xt = x.getType();
+  auto pt = im.f32Type(pshape);
+  Value epsilon = arith::ConstantOp::create(
+      im.b, im.loc, DenseElementsAttr::get(im.f32Type({}), eps));
+  Value centered = SubOp::create(im.b, im.loc, xt, x, p[2]);
+  Value stdDev = SqrtOp::create(im.b, im.loc, pt,
+                                AddOp::create(im.b, im.loc, pt, p[3], epsilon));
+  Value normalized = DivOp::create(im.b, im.loc, xt, centered, stdDev);
+  Value scaled = MulOp::create(im.b, im.loc, xt, normalized, p[0]);
+  im.define(0, AddOp::create(im.b, im.loc, xt, scaled, p[1]));
+  return success();
+}
+
+/// BatchNormalization (inference): folded into the preceding convolution
+/// when it is the conv's only user and everything is constant, else a
+/// multiply-add with constant factors, or the formula at run time.
 LogicalResult importBatchNorm(Importer &im) {
-  for (int i = 1; i <= 4; ++i)
-    if (!im.isConst(i))
-      return im.error() << "run-time batch normalization statistics are not "
-                           "supported";
-  if (im.used(1) || im.used(2))
+  if (int64_t mode = im.attrInt("training_mode", 0))
+    return im.error() << "training mode (training_mode = " << mode
+                      << ") is not supported, only inference";
+  if (im.used(1) || im.used(2) || im.used(3) || im.used(4))
     return im.error() << "training-mode outputs are not supported";
   auto x = floatInput(im, 0);
   if (failed(x))
     return failure();
   float eps = im.attrFloat("epsilon", 1e-5f);
+  for (int i = 1; i <= 4; ++i)
+    if (!im.isConst(i))
+      return importRunTimeBatchNorm(im, *x, eps);
   const Const &gamma = im.constant(1), &beta = im.constant(2),
               &mean = im.constant(3), &var = im.constant(4);
   int64_t c = gamma.values.size();
@@ -1445,6 +1576,10 @@ LogicalResult onnximport::importOp(Importer &im, StringRef op) {
     return importBinary<DivOp>(im);
   if (op == "Pow")
     return importPow(im);
+  if (op == "Max")
+    return importVariadic<MaxOp>(im);
+  if (op == "Min")
+    return importVariadic<MinOp>(im);
   if (op == "Sqrt")
     return importUnary<SqrtOp>(im);
   if (op == "Neg") {
@@ -1473,30 +1608,8 @@ LogicalResult onnximport::importOp(Importer &im, StringRef op) {
     return importUnary<ErfOp>(im);
   if (op == "Relu")
     return importClamp(im, 0.0f, std::nullopt);
-  if (op == "Clip") {
-    std::optional<float> lo, hi;
-    if (im.opset < 11) {
-      if (im.attr("min"))
-        lo = im.attrFloat("min", 0);
-      if (im.attr("max"))
-        hi = im.attrFloat("max", 0);
-    } else {
-      for (int i : {1, 2})
-        if (im.has(i) && !im.isConst(i))
-          return im.error() << "min and max given at run time are not "
-                               "supported (they must be constants)";
-      for (int i : {1, 2})
-        if (im.has(i) && im.constant(i).values.size() != 1)
-          return im.error() << (i == 1 ? "min" : "max")
-                            << " must be a single value, got shape "
-                            << shapeStr(im.constant(i).shape);
-      if (im.has(1))
-        lo = float(im.constant(1).values[0]);
-      if (im.has(2))
-        hi = float(im.constant(2).values[0]);
-    }
-    return importClamp(im, lo, hi);
-  }
+  if (op == "Clip")
+    return importClip(im);
   if (op == "MaxPool")
     return importPool(im, true, false);
   if (op == "AveragePool")

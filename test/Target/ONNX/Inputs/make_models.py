@@ -152,6 +152,45 @@ def bn_conv():
     np.save(os.path.join(HERE, "bn_conv_y.npy"), out.astype(np.float32))
 
 
+def runtime_elementwise():
+    """Max and Min of several broadcast inputs, a Clip with a constant min
+    and a run-time max (shape [1]), and a BatchNormalization whose scale and
+    mean are graph inputs (bias and variance initializers)."""
+    rng = np.random.default_rng(5)
+    f32 = TensorProto.FLOAT
+    shapes = {"x": [2, 3, 4, 5], "a": [3, 1, 1], "b": [5], "hi": [1], "s": [3],
+              "m": [3]}
+    ins = [helper.make_tensor_value_info(n, f32, s) for n, s in shapes.items()]
+    y = helper.make_tensor_value_info("y", f32, [2, 3, 4, 5])
+    bias = rng.normal(0, 0.5, 3).astype(np.float32)
+    var = rng.uniform(0.2, 2.0, 3).astype(np.float32)
+    inits = [numpy_helper.from_array(np.array(-0.5, np.float32), "lo"),
+             numpy_helper.from_array(bias, "bias"),
+             numpy_helper.from_array(var, "var")]
+    nodes = [
+        helper.make_node("Max", ["x", "a", "b"], ["mx"], name="max"),
+        helper.make_node("Min", ["mx", "a"], ["mn"], name="min"),
+        helper.make_node("Clip", ["mn", "lo", "hi"], ["c"], name="clip"),
+        helper.make_node("BatchNormalization", ["c", "s", "bias", "m", "var"], ["y"],
+                         epsilon=1e-3, name="bn"),
+    ]
+    save(helper.make_model(helper.make_graph(nodes, "runtime_elementwise", ins, [y],
+                                             inits),
+                           opset_imports=[helper.make_opsetid("", 15)]),
+         "runtime_elementwise.onnx")
+    v = {n: rng.normal(0, 1, s).astype(np.float32) for n, s in shapes.items()}
+    v["hi"] = np.array([0.8], np.float32)
+    v["s"] = rng.uniform(0.5, 1.5, 3).astype(np.float32)
+    c = np.clip(np.minimum(np.maximum(np.maximum(v["x"], v["a"]), v["b"]), v["a"]),
+                -0.5, v["hi"][0])
+    ch = (slice(None), None, None)
+    out = ((c - v["m"][ch]) / np.sqrt(var[ch] + np.float32(1e-3)) * v["s"][ch]
+           + bias[ch])
+    for n in shapes:
+        np.save(os.path.join(HERE, f"runtime_elementwise_{n}.npy"), v[n])
+    np.save(os.path.join(HERE, "runtime_elementwise_y.npy"), out.astype(np.float32))
+
+
 def ort_qdq():
     """A QDQ model laid out the way ONNX Runtime's static quantization
     writes it: u8 activations with scalar u8 zero points, every activation
@@ -366,6 +405,26 @@ def invalid_runtime_models():
     # Clip bounds that are empty tensors.
     model("clip_empty", [node("Clip", ["x", "lo"], ["y"], name="clip")],
           [t(np.zeros(0, np.float32), "lo")])
+    # Max/Min: no inputs, shapes that do not broadcast.
+    model("max_empty", [node("Max", [], ["m"], name="max"),
+                        node("Add", ["x", "m"], ["y"])])
+    model("min_shapes", [node("Min", ["x", "x", "z"], ["y"], name="min")],
+          inputs=(("x", f32, [2, 3]), ("z", f32, [4])))
+    # A run-time Clip bound that is not a single value.
+    model("clip_bound", [node("Clip", ["x", "", "hi"], ["y"], name="clip")],
+          inputs=(("x", f32, [2, 3]), ("hi", f32, [3])))
+    # BatchNormalization: training mode, run-time parameters that are not
+    # one per channel, an input without a channel dimension.
+    bn_params = [("s", f32, [3]), ("b", f32, [3]), ("m", f32, [3]), ("v", f32, [3])]
+    model("batchnorm_training",
+          [node("BatchNormalization", ["x", "s", "b", "m", "v"], ["y"], training_mode=1,
+                name="bn")], inputs=nchw + tuple(bn_params), opset=15)
+    model("batchnorm_channels",
+          [node("BatchNormalization", ["x", "s", "b", "m", "v"], ["y"], name="bn")],
+          inputs=(("x", f32, [1, 4, 5, 5]),) + tuple(bn_params), opset=15)
+    model("batchnorm_rank",
+          [node("BatchNormalization", ["x", "s", "b", "m", "v"], ["y"], name="bn")],
+          inputs=(("x", f32, [3]),) + tuple(bn_params), opset=15)
     # Quantization parameters that do not fit the data.
     model("quantize_axis", [node("QuantizeLinear", ["x", "s", "z"], ["q"], axis=2, name="q"),
                             node("DequantizeLinear", ["q", "s", "z"], ["y"])],
@@ -608,9 +667,9 @@ def malformed():
 if __name__ == "__main__":
     # With arguments, only the named generators run (e.g. `bn_conv`).
     import sys
-    generators = [unsupported_op, qdq_conv, bn_conv, ort_qdq, invalid_models,
-                  invalid_runtime_models, integer_products, ort_qoperator, transformer_block,
-                  malformed]
+    generators = [unsupported_op, qdq_conv, bn_conv, runtime_elementwise, ort_qdq,
+                  invalid_models, invalid_runtime_models, integer_products, ort_qoperator,
+                  transformer_block, malformed]
     wanted = set(sys.argv[1:])
     for g in generators:
         if not wanted or g.__name__ in wanted:
