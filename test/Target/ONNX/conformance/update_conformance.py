@@ -76,24 +76,24 @@ def main():
     out += "".join(f"| `{t}` | {qres[t]} |\n" for t in quant)
     out += f"\n## Float tests of the supported operators: {len(fpass)} pass\n\n"
     out += ("Candidates: every node test of an operator qc imports (Add, Sub, Mul, "
-            "Div, Pow, Sqrt,\nReciprocal, Neg, Relu, Clip, Sigmoid, Tanh, Erf, "
-            "Softmax, LayerNormalization, Conv, MatMul,\nGemm, BatchNormalization, "
-            "MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Concat,\n"
-            "Reshape, Transpose, Flatten, Squeeze, Unsqueeze, Split, Slice, "
-            "ReduceMean, Identity,\nDropout, Cast, Shape, Size, Gather, "
-            "Constant...), and the expanded (function body) forms\nof tests made "
+            "Div, Pow, Max, Min,\nSqrt, Reciprocal, Neg, Relu, Clip, Sigmoid, Tanh, "
+            "Erf, Softmax, LayerNormalization, Conv,\nMatMul, Gemm, BatchNormalization, "
+            "MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool,\nConcat, "
+            "Reshape, Transpose, Flatten, Squeeze, Unsqueeze, Split, Slice, ReduceMean,\n"
+            "Identity, Dropout, Cast, Shape, Size, Gather, Constant...), and the "
+            "expanded (function body)\nforms of tests made "
             "only of such operators (`*_expanded`), "
-            f"{len(cands) + len(INTEGER)} tests: {len(fpass)} pass here, "
-            f"the {len(INTEGER)} integer\nones (`test_matmulinteger`, "
-            "`test_convinteger_*`) are counted with the quantization\n"
-            f"tests above, and {len(fail)} are not supported (below). Passing:\n\n")
+            f"{len(cands) + len(INTEGER)} tests: {len(fpass)} pass here,\n"
+            f"the {len(INTEGER)} integer ones (`test_matmulinteger`, "
+            "`test_convinteger_*`) are counted with the\nquantization tests "
+            f"above, and {len(fail)} are not supported (below). Passing:\n\n")
     out += "".join(f"- `{t}`\n" for t in fpass)
     out += f"\n## Not supported: {len(fail)} tests\n\n"
     out += ("Each fails at import with the error shown (no crash, no output): "
             "features outside what\nqc compiles today, mostly integer, 64-bit, "
-            "boolean or 16-bit float tensors at run time,\nshapes, axes or clip "
-            "bounds given as run-time inputs, 1-D/3-D windows, and extra outputs\n"
-            "(indices, masks).\n\n| test | qc's error |\n|---|---|\n")
+            "boolean or 16-bit float tensors at run time,\nshapes or axes given as "
+            "run-time inputs, 1-D/3-D windows, extra outputs (indices, masks)\n"
+            "and training mode.\n\n| test | qc's error |\n|---|---|\n")
     out += "".join(f"| `{t}` | {fres[t]} |\n" for t in fail)
     open(DOC, "w").write(out)
 
