@@ -713,57 +713,65 @@ int64_t moveVectorElems(Type element) {
   return element.isF32() ? 16 : 64;
 }
 
-/// dst[base + i] = value for i in [0, count): whole vectors, then one
-/// masked vector for the rest (counts are compile-time constants).
+/// The tail of a range (fewer than one whole vector, `rest` elements from
+/// `offset`) as unmasked power-of-two pieces, largest first: a 6-element
+/// tail is a 4-element and a 2-element move. Masked moves of a whole vector
+/// for a few bytes cost more, and scalarize without AVX-512.
+void emitPieces(OpBuilder &b, Location loc, int64_t v, int64_t offset,
+                int64_t rest, function_ref<void(int64_t, int64_t)> move) {
+  for (int64_t piece = v / 2; piece >= 1; piece /= 2)
+    if (rest & piece) {
+      move(offset, piece);
+      offset += piece;
+    }
+}
+
+/// dst[base + i] = value for i in [0, count): whole vectors, then the tail
+/// in power-of-two pieces (counts are compile-time constants).
 void emitFillRange(OpBuilder &b, Location loc, Value dst, Value base,
                    int64_t count, Value value) {
   if (count <= 0)
     return;
   int64_t v = moveVectorElems(value.getType());
-  auto vecType = vecOf(v, value.getType());
-  Value splat = vector::BroadcastOp::create(b, loc, vecType, value);
-  if (count / v > 0)
+  if (count / v > 0) {
+    Value splat =
+        vector::BroadcastOp::create(b, loc, vecOf(v, value.getType()), value);
     emitFor(b, loc, idx(b, loc, 0), idx(b, loc, count / v), [&](Value i) {
       vector::StoreOp::create(b, loc, splat, dst,
                               addi(b, loc, base, muli(b, loc, i, v)));
     });
-  if (int64_t rest = count % v) {
-    Value mask = vector::ConstantMaskOp::create(
-        b, loc, vecOf(v, b.getI1Type()), ArrayRef<int64_t>{rest});
-    vector::MaskedStoreOp::create(b, loc, dst,
-                                  addc(b, loc, base, count - rest), mask,
-                                  splat);
   }
+  emitPieces(b, loc, v, count - count % v, count % v,
+             [&](int64_t offset, int64_t n) {
+               Value splat = vector::BroadcastOp::create(
+                   b, loc, vecOf(n, value.getType()), value);
+               vector::StoreOp::create(b, loc, splat, dst,
+                                       addc(b, loc, base, offset));
+             });
 }
 
 /// dst[dstBase + i] = src[srcBase + i] for i in [0, count) (contiguous):
-/// whole vectors, then one masked vector.
+/// whole vectors, then the tail in power-of-two pieces.
 void emitCopyRange(OpBuilder &b, Location loc, Value src, Value srcBase,
                    Value dst, Value dstBase, int64_t count) {
   if (count <= 0)
     return;
   Type element = cast<MemRefType>(src.getType()).getElementType();
   int64_t v = moveVectorElems(element);
-  auto vecType = vecOf(v, element);
   if (count / v > 0)
     emitFor(b, loc, idx(b, loc, 0), idx(b, loc, count / v), [&](Value i) {
       Value off = muli(b, loc, i, v);
-      Value x = vector::LoadOp::create(b, loc, vecType, src,
+      Value x = vector::LoadOp::create(b, loc, vecOf(v, element), src,
                                        addi(b, loc, srcBase, off));
       vector::StoreOp::create(b, loc, x, dst, addi(b, loc, dstBase, off));
     });
-  if (int64_t rest = count % v) {
-    Value mask = vector::ConstantMaskOp::create(
-        b, loc, vecOf(v, b.getI1Type()), ArrayRef<int64_t>{rest});
-    Value zero = vector::BroadcastOp::create(
-        b, loc, vecType,
-        element.isF32() ? constantOf(b, loc, element, 0.0)
-                        : constantOf(b, loc, element, int64_t(0)));
-    Value x = vector::MaskedLoadOp::create(
-        b, loc, vecType, src, addc(b, loc, srcBase, count - rest), mask, zero);
-    vector::MaskedStoreOp::create(b, loc, dst,
-                                  addc(b, loc, dstBase, count - rest), mask, x);
-  }
+  emitPieces(b, loc, v, count - count % v, count % v,
+             [&](int64_t offset, int64_t n) {
+               Value x = vector::LoadOp::create(b, loc, vecOf(n, element), src,
+                                                addc(b, loc, srcBase, offset));
+               vector::StoreOp::create(b, loc, x, dst,
+                                       addc(b, loc, dstBase, offset));
+             });
 }
 
 /// First output position o with o * stride - pad + offset >= 0, and one past
