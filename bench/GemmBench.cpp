@@ -134,8 +134,7 @@ struct Compiled {
 /// A module with one int8 convolution (u8 activations, per-tensor s8
 /// weights, NCHW, stride 1, `k x k` with same padding): the whole op, im2col
 /// included, as a model runs it.
-std::string convModule(int64_t c, int64_t h, int64_t w, int64_t o,
-                       int64_t k) {
+std::string convModule(int64_t c, int64_t h, int64_t w, int64_t o, int64_t k) {
   std::mt19937 rng(2);
   std::vector<uint8_t> wv(o * c * k * k);
   for (auto &x : wv)
@@ -146,11 +145,12 @@ std::string convModule(int64_t c, int64_t h, int64_t w, int64_t o,
       s += std::to_string(x) + "x";
     return s;
   };
-  std::string in = "tensor<" + dims({1, c, h, w}) +
-                   "!quant.uniform<u8:f32, 0.02:128>>";
-  std::string wt = "tensor<" + dims({o, c, k, k}) + "!quant.uniform<i8:f32, 0.01>>";
-  std::string out = "tensor<" + dims({1, o, h, w}) +
-                    "!quant.uniform<u8:f32, 4.0:128>>";
+  std::string in =
+      "tensor<" + dims({1, c, h, w}) + "!quant.uniform<u8:f32, 0.02:128>>";
+  std::string wt =
+      "tensor<" + dims({o, c, k, k}) + "!quant.uniform<i8:f32, 0.01>>";
+  std::string out =
+      "tensor<" + dims({1, o, h, w}) + "!quant.uniform<u8:f32, 4.0:128>>";
   int64_t p = k / 2;
   return "func.func @gemm(%a: " + in + ") -> " + out +
          " {\n  %w = qc.constant dense<" + hexBytes(wv) + "> : tensor<" +
@@ -254,20 +254,20 @@ int main(int argc, char **argv) {
   // The convolution the conv-as-GEMM shape stands for (64 channels, 3x3,
   // 56x56: M = 64 output channels, N = 3136 pixels, K = 576), im2col
   // included: the gap to the GEMM above is the cost of im2col.
-  benchmark::RegisterBenchmark(
-      "conv3x3_C64_56x56_O64/int8",
-      [](benchmark::State &st) {
-        benchModule(st, convModule(64, 56, 56, 64, 3),
-                    2.0 * 64 * 56 * 56 * 64 * 9, 64 * 56 * 56, 64 * 56 * 56);
-      })
+  benchmark::RegisterBenchmark("conv3x3_C64_56x56_O64/int8",
+                               [](benchmark::State &st) {
+                                 benchModule(st, convModule(64, 56, 56, 64, 3),
+                                             2.0 * 64 * 56 * 56 * 64 * 9,
+                                             64 * 56 * 56, 64 * 56 * 56);
+                               })
       ->Unit(benchmark::kMicrosecond)
       ->UseManualTime();
-  benchmark::RegisterBenchmark(
-      "conv1x1_C256_28x28_O64/int8",
-      [](benchmark::State &st) {
-        benchModule(st, convModule(256, 28, 28, 64, 1),
-                    2.0 * 256 * 28 * 28 * 64, 256 * 28 * 28, 64 * 28 * 28);
-      })
+  benchmark::RegisterBenchmark("conv1x1_C256_28x28_O64/int8",
+                               [](benchmark::State &st) {
+                                 benchModule(st, convModule(256, 28, 28, 64, 1),
+                                             2.0 * 256 * 28 * 28 * 64,
+                                             256 * 28 * 28, 64 * 28 * 28);
+                               })
       ->Unit(benchmark::kMicrosecond)
       ->UseManualTime();
   benchmark::RunSpecifiedBenchmarks();

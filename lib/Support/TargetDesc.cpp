@@ -163,8 +163,9 @@ const TargetDesc &mlir::qc::getHostTarget() {
 
 llvm::ArrayRef<llvm::StringRef> mlir::qc::getTargetNames() {
   static const llvm::StringRef names[] = {
-      "host", "x86-64-avx512vnni", "x86-64-avxvnni", "x86-64-avx2",
-      "aarch64-dotprod", "x86-64", "aarch64"};
+      "host",        "x86-64-avx512vnni", "x86-64-avxvnni",
+      "x86-64-avx2", "aarch64-dotprod",   "x86-64",
+      "aarch64"};
   return names;
 }
 

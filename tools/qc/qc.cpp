@@ -12,9 +12,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "qc/Codegen/Codegen.h"
-#include "qc/Driver/Compiler.h"
 #include "qc/Dialect/QC/IR/QCOps.h"
 #include "qc/Dialect/QC/IR/QCTypeUtils.h"
+#include "qc/Driver/Compiler.h"
 #include "qc/Driver/Model.h"
 #include "qc/Support/TargetDesc.h"
 
@@ -703,8 +703,7 @@ int main(int argc, char **argv) {
         return 1;
       std::string err = stageText(
           headerFile,
-          generateHeader(interface, getWorkspaceSize(*lowered, name)),
-          pending);
+          generateHeader(interface, getWorkspaceSize(*lowered, name)), pending);
       if (!err.empty())
         return fail(err);
     }

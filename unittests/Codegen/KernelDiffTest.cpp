@@ -191,8 +191,8 @@ struct Generator {
                                    : quantType("i8", sw[0], 0);
     double so = exactI32 ? 1.0 : outputScale(sx * sw[0], k);
     int64_t zo = exactI32 ? 0 : uniform(0, 255);
-    std::string outType = exactI32 ? quantType("i32", 1.0, 0)
-                                   : quantType("u8", so, zo);
+    std::string outType =
+        exactI32 ? quantType("i32", 1.0, 0) : quantType("u8", so, zo);
     std::string clamp = exactI32 ? "" : clampAttrs(so, zo);
     if (!clamp.empty())
       clamp = " {" + clamp.substr(2) + "}";
@@ -225,8 +225,7 @@ struct Generator {
       types += ", tensor<" + std::to_string(n) + "x" + bType + ">";
     }
     s << "  %y = qc.matmul " << operands << clamp << " : (" << types
-      << ") -> tensor<"
-      << m << "x" << n << "x" << outType << ">\n";
+      << ") -> tensor<" << m << "x" << n << "x" << outType << ">\n";
     s << "  return %y : tensor<" << m << "x" << n << "x" << outType << ">\n}\n";
     cases.push_back({name, s.str(), {randomBytes(rng, m * k)},
                      {size_t(m * n * (exactI32 ? 4 : 1))}});
@@ -396,11 +395,16 @@ struct Generator {
     // take the whole-vector copy and fill loops as well as the masked tail;
     // 1x1 stride-1 convolutions pack their input directly (grouped, s8,
     // K % 4 != 0, batch 2, more pixels than one column tile).
-    addConv({1, 3, 5, 150}, 8, 3, 3, 1, {1, 1}, {1, 1, 1, 1}, {1, 1}, false, true, true);
-    addConv({1, 2, 4, 140}, 4, 3, 3, 1, {1, 2}, {1, 1, 1, 1}, {1, 1}, true, false, true);
-    addConv({1, 2, 3, 70}, 5, 1, 5, 1, {1, 1}, {0, 70, 0, 66}, {1, 1}, false, true, false);
-    addConv({2, 6, 9, 10}, 10, 1, 1, 2, {1, 1}, {0, 0, 0, 0}, {1, 1}, true, true, true);
-    addConv({1, 20, 12, 12}, 24, 1, 1, 1, {1, 1}, {0, 0, 0, 0}, {1, 1}, false, false, true);
+    addConv({1, 3, 5, 150}, 8, 3, 3, 1, {1, 1}, {1, 1, 1, 1}, {1, 1}, false,
+            true, true);
+    addConv({1, 2, 4, 140}, 4, 3, 3, 1, {1, 2}, {1, 1, 1, 1}, {1, 1}, true,
+            false, true);
+    addConv({1, 2, 3, 70}, 5, 1, 5, 1, {1, 1}, {0, 70, 0, 66}, {1, 1}, false,
+            true, false);
+    addConv({2, 6, 9, 10}, 10, 1, 1, 2, {1, 1}, {0, 0, 0, 0}, {1, 1}, true,
+            true, true);
+    addConv({1, 20, 12, 12}, 24, 1, 1, 1, {1, 1}, {0, 0, 0, 0}, {1, 1}, false,
+            false, true);
     addFloatConv({1, 5, 3, 70}, 6, 1, 1, 1, 0);
     addFloatConv({1, 2, 4, 40}, 3, 3, 1, 1, 1);
     // Fused output clamps (ReLU, ReLU6, Clip folded into the product):
@@ -409,10 +413,14 @@ struct Generator {
     for (int r = 0; r < 4; ++r)
       addMatMul(uniform(1, 20), uniform(1, 70), uniform(1, 90), uniform(0, 1),
                 uniform(0, 1), uniform(0, 1));
-    addConv({1, 6, 7, 9}, 10, 3, 3, 1, {1, 1}, {1, 1, 1, 1}, {1, 1}, false, true, true);
-    addConv({2, 8, 6, 6}, 12, 1, 1, 1, {1, 1}, {0, 0, 0, 0}, {1, 1}, true, false, true);
-    addConv({1, 8, 9, 9}, 8, 3, 3, 8, {2, 2}, {1, 1, 1, 1}, {1, 1}, false, true, true);
-    addConv({1, 6, 5, 5}, 6, 3, 3, 6, {1, 1}, {1, 1, 1, 1}, {1, 1}, true, false, false);
+    addConv({1, 6, 7, 9}, 10, 3, 3, 1, {1, 1}, {1, 1, 1, 1}, {1, 1}, false,
+            true, true);
+    addConv({2, 8, 6, 6}, 12, 1, 1, 1, {1, 1}, {0, 0, 0, 0}, {1, 1}, true,
+            false, true);
+    addConv({1, 8, 9, 9}, 8, 3, 3, 8, {2, 2}, {1, 1, 1, 1}, {1, 1}, false, true,
+            true);
+    addConv({1, 6, 5, 5}, 6, 3, 3, 6, {1, 1}, {1, 1, 1, 1}, {1, 1}, true, false,
+            false);
     withClamp = false;
   }
 

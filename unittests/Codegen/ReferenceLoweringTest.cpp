@@ -163,8 +163,8 @@ TEST(ReferenceLowering, MatMulMatchesPlainLoops) {
     v = int8_t(rng());
   x[0] = -128;
   x[1] = 127;
-  std::vector<int> w = {-128, 127, 0, 5,  3,   -7, 127, -128, 1,  2,
-                        -3,   4,   99, -99, 50, -50, 7,  8,    -9, 10};
+  std::vector<int> w = {-128, 127, 0,  5,   3,  -7,  127, -128, 1,  2,
+                        -3,   4,   99, -99, 50, -50, 7,   8,    -9, 10};
   std::vector<int> bias = {1000, -1000, 0, 77};
   float sx = 0.03f, sw[] = {0.01f, 0.002f, 0.02f, 0.005f}, sy = 0.2f;
   std::string weights = "dense<[";
@@ -175,18 +175,32 @@ TEST(ReferenceLowering, MatMulMatchesPlainLoops) {
     weights += "]";
   }
   weights += "]>";
-  const char *wt = "tensor<5x4x!quant.uniform<i8:f32:1, {0.01, 0.002, 0.02, 0.005}>>";
-  const char *bt = "tensor<4x!quant.uniform<i32:f32:0, {3.0e-4, 6.0e-5, 6.0e-4, 1.5e-4}>>";
-  Runner r(std::string("func.func @f(%x: tensor<2x3x5x!quant.uniform<i8:f32, 0.03:-128>>) -> tensor<2x3x4x!quant.uniform<i8:f32, 0.2:-5>> {\n") +
-           "  %w = qc.constant " + weights + " : tensor<5x4xi8> -> " + wt + "\n" +
-           "  %b = qc.constant dense<[1000, -1000, 0, 77]> : tensor<4xi32> -> " + bt + "\n" +
-           "  %y = qc.matmul %x, %w, %b : (tensor<2x3x5x!quant.uniform<i8:f32, 0.03:-128>>, " + wt + ", " + bt + ") -> tensor<2x3x4x!quant.uniform<i8:f32, 0.2:-5>>\n" +
-           "  return %y : tensor<2x3x4x!quant.uniform<i8:f32, 0.2:-5>>\n}");
+  const char *wt =
+      "tensor<5x4x!quant.uniform<i8:f32:1, {0.01, 0.002, 0.02, 0.005}>>";
+  const char *bt =
+      "tensor<4x!quant.uniform<i32:f32:0, {3.0e-4, 6.0e-5, 6.0e-4, 1.5e-4}>>";
+  Runner r(
+      std::string(
+          "func.func @f(%x: tensor<2x3x5x!quant.uniform<i8:f32, 0.03:-128>>) "
+          "-> tensor<2x3x4x!quant.uniform<i8:f32, 0.2:-5>> {\n") +
+      "  %w = qc.constant " + weights + " : tensor<5x4xi8> -> " + wt + "\n" +
+      "  %b = qc.constant dense<[1000, -1000, 0, 77]> : tensor<4xi32> -> " +
+      bt + "\n" +
+      "  %y = qc.matmul %x, %w, %b : (tensor<2x3x5x!quant.uniform<i8:f32, "
+      "0.03:-128>>, " +
+      wt + ", " + bt + ") -> tensor<2x3x4x!quant.uniform<i8:f32, 0.2:-5>>\n" +
+      "  return %y : tensor<2x3x4x!quant.uniform<i8:f32, 0.2:-5>>\n}");
   auto y = r.run<int8_t>(2 * 3 * 4, x);
-  Runner exact(std::string("func.func @f(%x: tensor<2x3x5x!quant.uniform<i8:f32, 1.0:-128>>) -> tensor<2x3x4x!quant.uniform<i32:f32, 1.0>> {\n") +
-               "  %w = qc.constant " + weights + " : tensor<5x4xi8> -> tensor<5x4x!quant.uniform<i8:f32, 1.0>>\n" +
-               "  %y = qc.matmul %x, %w : (tensor<2x3x5x!quant.uniform<i8:f32, 1.0:-128>>, tensor<5x4x!quant.uniform<i8:f32, 1.0>>) -> tensor<2x3x4x!quant.uniform<i32:f32, 1.0>>\n" +
-               "  return %y : tensor<2x3x4x!quant.uniform<i32:f32, 1.0>>\n}");
+  Runner exact(
+      std::string(
+          "func.func @f(%x: tensor<2x3x5x!quant.uniform<i8:f32, 1.0:-128>>) -> "
+          "tensor<2x3x4x!quant.uniform<i32:f32, 1.0>> {\n") +
+      "  %w = qc.constant " + weights +
+      " : tensor<5x4xi8> -> tensor<5x4x!quant.uniform<i8:f32, 1.0>>\n" +
+      "  %y = qc.matmul %x, %w : (tensor<2x3x5x!quant.uniform<i8:f32, "
+      "1.0:-128>>, tensor<5x4x!quant.uniform<i8:f32, 1.0>>) -> "
+      "tensor<2x3x4x!quant.uniform<i32:f32, 1.0>>\n" +
+      "  return %y : tensor<2x3x4x!quant.uniform<i32:f32, 1.0>>\n}");
   auto acc = exact.run<int32_t>(2 * 3 * 4, x);
   size_t inRange = 0;
   for (int m = 0; m < 6; ++m)
@@ -196,7 +210,8 @@ TEST(ReferenceLowering, MatMulMatchesPlainLoops) {
         sum += (x[m * 5 + k] + 128) * w[k * 4 + n];
       EXPECT_EQ(acc[m * 4 + n], sum) << m << "," << n;
       float mult = computeRequantMultiplier(sx, sw[n], sy);
-      int64_t want = requantize(sum + bias[n], mult, -5, StorageRange::get(8, true));
+      int64_t want =
+          requantize(sum + bias[n], mult, -5, StorageRange::get(8, true));
       inRange += want > -128 && want < 127;
       EXPECT_EQ(y[m * 4 + n], want) << m << "," << n;
     }
@@ -289,34 +304,41 @@ TEST(ReferenceLowering, ConvolutionMatchesPlainLoops) {
   // The same convolution plain, and with a fused output clamp to the real
   // interval [-3.0, 5.4]: its bounds round into the storage domain as
   // qc.clamp's do (-7.5 -> -8 and 13.5 -> 14, half to even, + 100).
-  for (std::string clamp : {"", ", clamp_min = -3.0 : f32, clamp_max = 5.4 : f32"}) {
-  Runner r(std::string(R"(func.func @f(%x: tensor<1x3x6x5x!quant.uniform<u8:f32, 0.05:77>>) -> tensor<1x4x3x3x!quant.uniform<u8:f32, 0.4:100>> {
-    %w = qc.constant )") + hex + R"( : tensor<4x3x3x3xi8> -> tensor<4x3x3x3x!quant.uniform<i8:f32:0, {0.01, 0.02, 0.005, 0.03}>>
+  for (std::string clamp :
+       {"", ", clamp_min = -3.0 : f32, clamp_max = 5.4 : f32"}) {
+    Runner r(
+        std::string(
+            R"(func.func @f(%x: tensor<1x3x6x5x!quant.uniform<u8:f32, 0.05:77>>) -> tensor<1x4x3x3x!quant.uniform<u8:f32, 0.4:100>> {
+    %w = qc.constant )") +
+        hex +
+        R"( : tensor<4x3x3x3xi8> -> tensor<4x3x3x3x!quant.uniform<i8:f32:0, {0.01, 0.02, 0.005, 0.03}>>
     %b = qc.constant dense<[100, -2000, 0, 12345]> : tensor<4xi32> -> tensor<4x!quant.uniform<i32:f32:0, {5.0e-4, 1.0e-3, 2.5e-4, 1.5e-3}>>
-    %y = qc.conv2d %x, %w, %b {strides = array<i64: 2, 2>, pads = array<i64: 1, 0, 1, 2>)" + clamp + R"(} : (tensor<1x3x6x5x!quant.uniform<u8:f32, 0.05:77>>, tensor<4x3x3x3x!quant.uniform<i8:f32:0, {0.01, 0.02, 0.005, 0.03}>>, tensor<4x!quant.uniform<i32:f32:0, {5.0e-4, 1.0e-3, 2.5e-4, 1.5e-3}>>) -> tensor<1x4x3x3x!quant.uniform<u8:f32, 0.4:100>>
+    %y = qc.conv2d %x, %w, %b {strides = array<i64: 2, 2>, pads = array<i64: 1, 0, 1, 2>)" +
+        clamp +
+        R"(} : (tensor<1x3x6x5x!quant.uniform<u8:f32, 0.05:77>>, tensor<4x3x3x3x!quant.uniform<i8:f32:0, {0.01, 0.02, 0.005, 0.03}>>, tensor<4x!quant.uniform<i32:f32:0, {5.0e-4, 1.0e-3, 2.5e-4, 1.5e-3}>>) -> tensor<1x4x3x3x!quant.uniform<u8:f32, 0.4:100>>
     return %y : tensor<1x4x3x3x!quant.uniform<u8:f32, 0.4:100>>
   })");
-  auto y = r.run<uint8_t>(4 * 3 * 3, x);
-  for (int o = 0; o < 4; ++o)
-    for (int oy = 0; oy < 3; ++oy)
-      for (int ox = 0; ox < 3; ++ox) {
-        int32_t acc = bias[o];
-        for (int c = 0; c < 3; ++c)
-          for (int ky = 0; ky < 3; ++ky)
-            for (int kx = 0; kx < 3; ++kx) {
-              int iy = oy * 2 - 1 + ky, ix = ox * 2 - 0 + kx;
-              int xv = (iy >= 0 && iy < 6 && ix >= 0 && ix < 5)
-                           ? x[(c * 6 + iy) * 5 + ix]
-                           : 77;
-              acc += (xv - 77) * w[((o * 3 + c) * 3 + ky) * 3 + kx];
-            }
-        float m = computeRequantMultiplier(sx, sw[o], sy);
-        int64_t want = requantize(acc, m, 100, StorageRange::get(8, false));
-        if (!clamp.empty())
-          want = std::min<int64_t>(std::max<int64_t>(want, 92), 114);
-        EXPECT_EQ(y[(o * 3 + oy) * 3 + ox], want)
-            << o << "," << oy << "," << ox << clamp;
-      }
+    auto y = r.run<uint8_t>(4 * 3 * 3, x);
+    for (int o = 0; o < 4; ++o)
+      for (int oy = 0; oy < 3; ++oy)
+        for (int ox = 0; ox < 3; ++ox) {
+          int32_t acc = bias[o];
+          for (int c = 0; c < 3; ++c)
+            for (int ky = 0; ky < 3; ++ky)
+              for (int kx = 0; kx < 3; ++kx) {
+                int iy = oy * 2 - 1 + ky, ix = ox * 2 - 0 + kx;
+                int xv = (iy >= 0 && iy < 6 && ix >= 0 && ix < 5)
+                             ? x[(c * 6 + iy) * 5 + ix]
+                             : 77;
+                acc += (xv - 77) * w[((o * 3 + c) * 3 + ky) * 3 + kx];
+              }
+          float m = computeRequantMultiplier(sx, sw[o], sy);
+          int64_t want = requantize(acc, m, 100, StorageRange::get(8, false));
+          if (!clamp.empty())
+            want = std::min<int64_t>(std::max<int64_t>(want, 92), 114);
+          EXPECT_EQ(y[(o * 3 + oy) * 3 + ox], want)
+              << o << "," << oy << "," << ox << clamp;
+        }
   }
 }
 

@@ -57,9 +57,8 @@ public:
   /// JIT-compiles a module in the LLVM dialect at O3 for `target`'s CPU and
   /// features. Fails (null, `error` set) when this CPU cannot run the
   /// target's code.
-  static std::unique_ptr<JitModule> create(ModuleOp module,
-                                           const TargetDesc &target,
-                                           std::string &error);
+  static std::unique_ptr<JitModule>
+  create(ModuleOp module, const TargetDesc &target, std::string &error);
 
   using RunFn = int (*)(const void *const *, void *const *, void *);
   using SizeFn = uint64_t (*)();

@@ -58,8 +58,9 @@ struct LowerPipelineOptions
     : public PassPipelineOptions<LowerPipelineOptions> {
   Option<std::string> target{
       *this, "target",
-      llvm::cl::desc("Code generation target (host, x86-64-avx512vnni, "
-                     "x86-64-avxvnni, x86-64-avx2, aarch64-dotprod, x86-64, aarch64)"),
+      llvm::cl::desc(
+          "Code generation target (host, x86-64-avx512vnni, "
+          "x86-64-avxvnni, x86-64-avx2, aarch64-dotprod, x86-64, aarch64)"),
       llvm::cl::init("host")};
   Option<bool> reference{
       *this, "reference",

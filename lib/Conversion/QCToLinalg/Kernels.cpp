@@ -709,9 +709,7 @@ void emitFor(OpBuilder &b, Location loc, Value lo, Value hi,
 }
 
 /// Elements per vector for the data-movement loops of im2col.
-int64_t moveVectorElems(Type element) {
-  return element.isF32() ? 16 : 64;
-}
+int64_t moveVectorElems(Type element) { return element.isF32() ? 16 : 64; }
 
 /// The tail of a range (fewer than one whole vector, `rest` elements from
 /// `offset`) as unmasked power-of-two pieces, largest first: a 6-element
@@ -741,13 +739,12 @@ void emitFillRange(OpBuilder &b, Location loc, Value dst, Value base,
                               addi(b, loc, base, muli(b, loc, i, v)));
     });
   }
-  emitPieces(b, loc, v, count - count % v, count % v,
-             [&](int64_t offset, int64_t n) {
-               Value splat = vector::BroadcastOp::create(
-                   b, loc, vecOf(n, value.getType()), value);
-               vector::StoreOp::create(b, loc, splat, dst,
-                                       addc(b, loc, base, offset));
-             });
+  emitPieces(
+      b, loc, v, count - count % v, count % v, [&](int64_t offset, int64_t n) {
+        Value splat = vector::BroadcastOp::create(
+            b, loc, vecOf(n, value.getType()), value);
+        vector::StoreOp::create(b, loc, splat, dst, addc(b, loc, base, offset));
+      });
 }
 
 /// dst[dstBase + i] = src[srcBase + i] for i in [0, count) (contiguous):
@@ -765,13 +762,12 @@ void emitCopyRange(OpBuilder &b, Location loc, Value src, Value srcBase,
                                        addi(b, loc, srcBase, off));
       vector::StoreOp::create(b, loc, x, dst, addi(b, loc, dstBase, off));
     });
-  emitPieces(b, loc, v, count - count % v, count % v,
-             [&](int64_t offset, int64_t n) {
-               Value x = vector::LoadOp::create(b, loc, vecOf(n, element), src,
-                                                addc(b, loc, srcBase, offset));
-               vector::StoreOp::create(b, loc, x, dst,
-                                       addc(b, loc, dstBase, offset));
-             });
+  emitPieces(
+      b, loc, v, count - count % v, count % v, [&](int64_t offset, int64_t n) {
+        Value x = vector::LoadOp::create(b, loc, vecOf(n, element), src,
+                                         addc(b, loc, srcBase, offset));
+        vector::StoreOp::create(b, loc, x, dst, addc(b, loc, dstBase, offset));
+      });
 }
 
 /// First output position o with o * stride - pad + offset >= 0, and one past
@@ -807,9 +803,9 @@ void emitIm2Rows(OpBuilder &b, Location loc, Conv2DOp op, Value input,
 
   emitFor(b, loc, idx(b, loc, 0), idx(b, loc, cg), [&](Value ci) {
     // Element offset of (n, channel, 0, 0) in the NCHW input.
-    Value plane = muli(b, loc, addi(b, loc, muli(b, loc, n, c),
-                                    addc(b, loc, ci, gi * cg)),
-                       h * wd);
+    Value plane = muli(
+        b, loc, addi(b, loc, muli(b, loc, n, c), addc(b, loc, ci, gi * cg)),
+        h * wd);
     for (int64_t ky = 0; ky < kh; ++ky) {
       auto [oyLo, oyHi] = validRange(h, oh, sh, pt, ky * dh);
       for (int64_t kx = 0; kx < kw; ++kx) {
@@ -817,9 +813,9 @@ void emitIm2Rows(OpBuilder &b, Location loc, Conv2DOp op, Value input,
         std::pair<int64_t, int64_t> xRange =
             validRange(wd, ow, sw, pl, kx * dw);
         int64_t oxLo = xRange.first, oxHi = xRange.second;
-        Value row = muli(b, loc, addc(b, loc, muli(b, loc, ci, kh * kw),
-                                      ky * kw + kx),
-                         pixels);
+        Value row =
+            muli(b, loc, addc(b, loc, muli(b, loc, ci, kh * kw), ky * kw + kx),
+                 pixels);
         // Output rows entirely in the padding.
         emitFillRange(b, loc, rows, row, oyLo * ow, pad);
         emitFillRange(b, loc, rows, addc(b, loc, row, oyHi * ow),
@@ -829,14 +825,13 @@ void emitIm2Rows(OpBuilder &b, Location loc, Conv2DOp op, Value input,
         emitFor(b, loc, idx(b, loc, oyLo), idx(b, loc, oyHi), [&](Value oy) {
           Value dst = addi(b, loc, row, muli(b, loc, oy, ow));
           emitFillRange(b, loc, rows, dst, oxLo, pad);
-          emitFillRange(b, loc, rows, addc(b, loc, dst, oxHi), ow - oxHi,
-                        pad);
+          emitFillRange(b, loc, rows, addc(b, loc, dst, oxHi), ow - oxHi, pad);
           if (oxHi <= oxLo)
             return;
           // iy = oy * sh - pt + ky * dh; ix = ox * sw - pl + kx * dw.
-          Value src = addc(b, loc,
-                           addi(b, loc, plane, muli(b, loc, oy, sh * wd)),
-                           (ky * dh - pt) * wd + oxLo * sw - pl + kx * dw);
+          Value src =
+              addc(b, loc, addi(b, loc, plane, muli(b, loc, oy, sh * wd)),
+                   (ky * dh - pt) * wd + oxLo * sw - pl + kx * dw);
           Value dstLo = addc(b, loc, dst, oxLo);
           if (sw == 1) {
             emitCopyRange(b, loc, input, src, rows, dstLo, oxHi - oxLo);
@@ -861,9 +856,8 @@ void emitIm2Rows(OpBuilder &b, Location loc, Conv2DOp op, Value input,
 /// interleaved stores per pixel, which LLVM vectorizes into shuffles. K
 /// values past K and pixels past P are zero; x86 kernels that take i8
 /// activations see them shifted (XOR 0x80).
-void emitPackRows(OpBuilder &b, Location loc, const GemmConfig &cfg,
-                  Value rows, Value rowBase, int64_t ldr, Value packed,
-                  bool shift) {
+void emitPackRows(OpBuilder &b, Location loc, const GemmConfig &cfg, Value rows,
+                  Value rowBase, int64_t ldr, Value packed, bool shift) {
   int64_t nr = cfg.tileCols(), kg = cfg.kGroup, groups = cfg.groups();
   int64_t fullGroups = cfg.depth / kg;
   int64_t fullTiles = cfg.cols / nr, tailCols = cfg.cols % nr;
@@ -874,8 +868,8 @@ void emitPackRows(OpBuilder &b, Location loc, const GemmConfig &cfg,
     if (!kValid)
       return zero;
     Value v = memref::LoadOp::create(
-        b, loc, rows, addi(b, loc, rowBase, addi(b, loc, muli(b, loc, k, ldr),
-                                                  col)));
+        b, loc, rows,
+        addi(b, loc, rowBase, addi(b, loc, muli(b, loc, k, ldr), col)));
     if (shift)
       v = arith::XOrIOp::create(b, loc, v,
                                 constantOf(b, loc, element, int64_t(-128)));
@@ -885,8 +879,8 @@ void emitPackRows(OpBuilder &b, Location loc, const GemmConfig &cfg,
   auto packGroups = [&](Value tile, Value g0, Value g1, int64_t cols,
                         int64_t validInGroup) {
     emitFor(b, loc, g0, g1, [&](Value g) {
-      Value dstBase = muli(b, loc, addi(b, loc, muli(b, loc, tile, groups), g),
-                           nr * kg);
+      Value dstBase =
+          muli(b, loc, addi(b, loc, muli(b, loc, tile, groups), g), nr * kg);
       emitFor(b, loc, idx(b, loc, 0), idx(b, loc, cols), [&](Value j) {
         Value col = addi(b, loc, muli(b, loc, tile, nr), j);
         Value dst = addi(b, loc, dstBase, muli(b, loc, j, kg));
@@ -907,9 +901,9 @@ void emitPackRows(OpBuilder &b, Location loc, const GemmConfig &cfg,
       SmallVector<Value> r;
       for (int64_t kk = 0; kk < kg; ++kk) {
         Value k = addc(b, loc, muli(b, loc, g, kg), kk);
-        Value pos = addi(b, loc, rowBase,
-                         addi(b, loc, muli(b, loc, k, ldr),
-                              muli(b, loc, tile, nr)));
+        Value pos =
+            addi(b, loc, rowBase,
+                 addi(b, loc, muli(b, loc, k, ldr), muli(b, loc, tile, nr)));
         r.push_back(vector::LoadOp::create(b, loc, rowType, rows, pos));
       }
       Value v = r[0];
@@ -924,8 +918,8 @@ void emitPackRows(OpBuilder &b, Location loc, const GemmConfig &cfg,
         v = arith::XOrIOp::create(
             b, loc, v,
             constantOf(b, loc, cast<VectorType>(v.getType()), int64_t(-128)));
-      Value dst = muli(b, loc, addi(b, loc, muli(b, loc, tile, groups), g),
-                       nr * kg);
+      Value dst =
+          muli(b, loc, addi(b, loc, muli(b, loc, tile, groups), g), nr * kg);
       vector::StoreOp::create(b, loc, v, packed, dst);
     });
   };
@@ -1145,8 +1139,8 @@ LogicalResult lowering::tryLowerConvWithKernel(Conv2DOp op,
     shift = needsShift(t, p.activationUnsigned);
     // The padding holds the input's zero point (the packing shifts it with
     // the data), so it contributes nothing.
-    rawPad = constantOf(b, loc, b.getI8Type(),
-                        int64_t(int8_t(p.inputZp & 0xff)));
+    rawPad =
+        constantOf(b, loc, b.getI8Type(), int64_t(int8_t(p.inputZp & 0xff)));
   }
 
   // One loop over the images of the batch (not unrolled: code size stays
@@ -1160,9 +1154,10 @@ LogicalResult lowering::tryLowerConvWithKernel(Conv2DOp op,
   for (int64_t gi = 0; gi < g; ++gi) {
     if (isPointwise(op)) {
       // The input's channels are the rows.
-      Value base = muli(b, loc, addc(b, loc, muli(b, loc, img, inType.getDimSize(1)),
-                                     gi * cg),
-                        pixels);
+      Value base =
+          muli(b, loc,
+               addc(b, loc, muli(b, loc, img, inType.getDimSize(1)), gi * cg),
+               pixels);
       emitPackRows(b, loc, cfg, input, base, pixels, packed, shift);
     } else {
       emitIm2Rows(b, loc, op, input, state.scratch[1], img, gi, rawPad);

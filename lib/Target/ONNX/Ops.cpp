@@ -307,8 +307,7 @@ LogicalResult importBinary(Importer &im) {
 
 /// Max and Min: one or more inputs, broadcast together, as a chain of
 /// binary ops.
-template <typename OpT>
-LogicalResult importVariadic(Importer &im) {
+template <typename OpT> LogicalResult importVariadic(Importer &im) {
   if (im.node->input_size() == 0)
     return im.error() << "needs at least one input";
   auto acc = floatInput(im, 0);

@@ -198,8 +198,8 @@ static LogicalResult verifyQuantizedProduct(Operation *op, Type inputType,
 
 /// The fused output clamp of a product (clamp_min, clamp_max): only on a
 /// per-tensor quantized result with 8-bit storage, min <= max.
-static LogicalResult verifyFusedClamp(Operation *op, Type result,
-                                      FloatAttr min, FloatAttr max) {
+static LogicalResult verifyFusedClamp(Operation *op, Type result, FloatAttr min,
+                                      FloatAttr max) {
   if (!min && !max)
     return success();
   auto type = getPerTensorType(result);

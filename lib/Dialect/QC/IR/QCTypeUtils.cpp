@@ -32,13 +32,13 @@ StorageRange mlir::qc::getClampedStorageRange(quant::UniformQuantizedType type,
   StorageRange clamped = range;
   float scale = float(type.getScale());
   if (min)
-    clamped.min = std::max(
-        range.min, quantize(min.getValue().convertToFloat(), scale,
-                            type.getZeroPoint(), range));
+    clamped.min =
+        std::max(range.min, quantize(min.getValue().convertToFloat(), scale,
+                                     type.getZeroPoint(), range));
   if (max)
-    clamped.max = std::min(
-        range.max, quantize(max.getValue().convertToFloat(), scale,
-                            type.getZeroPoint(), range));
+    clamped.max =
+        std::min(range.max, quantize(max.getValue().convertToFloat(), scale,
+                                     type.getZeroPoint(), range));
   return clamped;
 }
 

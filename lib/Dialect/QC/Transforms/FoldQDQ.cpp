@@ -225,7 +225,8 @@ struct FuseClampIntoProduct : OpRewritePattern<ClampOp> {
     StorageRange full = getStorageRange(type);
     StorageRange own = getClampedStorageRange(type, lo, hi);
     if (own.min == full.min && own.max == full.max)
-      return rewriter.notifyMatchFailure(op, "identity clamp (removed instead)");
+      return rewriter.notifyMatchFailure(op,
+                                         "identity clamp (removed instead)");
     // Intersect with a clamp fused before.
     if (FloatAttr prev = product.getClampMinAttr())
       if (!lo || value(prev) > value(lo))
