@@ -86,6 +86,7 @@ LogicalResult mlir::qc::lowerToLLVM(ModuleOp module,
     lopts.target = "host";
   lopts.reference = options.reference;
   lopts.blockBytes = options.blockBytes;
+  lopts.batchTileBytes = options.batchTileBytes;
   buildLowerToLLVMPipeline(pm, lopts);
   return pm.run(module);
 }

@@ -118,8 +118,9 @@ int64_t mlir::qc::getWorkspaceSize(ModuleOp lowered, StringRef name) {
     auto sym = op->getAttrOfType<StringAttr>("sym_name");
     auto attr = op->getAttrOfType<IntegerAttr>(
         QCDialect::getWorkspaceSizeAttrName());
-    if (sym && attr && (sym.getValue() == name ||
-                        sym.getValue() == (name + "_impl").str()))
+    if (sym && attr &&
+        (sym.getValue() == name || sym.getValue() == (name + "_impl").str() ||
+         sym.getValue() == (name + "_run").str()))
       size = attr.getInt();
   });
   return size;
@@ -329,5 +330,9 @@ void Runner::run(ArrayRef<HostArray> in, std::vector<HostArray> &out) {
     out[i].data.assign(t.getNumElements() * out[i].elementSize(), 0);
     outPtrs.push_back(out[i].data.data());
   }
-  fn(inPtrs.data(), outPtrs.data(), workspace.data());
+  // The workspace plan aligns buffers to 64 bytes relative to the base:
+  // pass a 64-byte aligned base (the vector holds 64 bytes of slack).
+  auto base = reinterpret_cast<uintptr_t>(workspace.data());
+  void *ws = workspace.data() + ((64 - base % 64) % 64);
+  fn(inPtrs.data(), outPtrs.data(), ws);
 }

@@ -53,6 +53,9 @@ static void registerUpstreamLoweringPasses() {
 void mlir::qc::buildLowerToLLVMPipeline(OpPassManager &pm,
                                         const LowerPipelineOptions &options) {
   registerUpstreamLoweringPasses();
+  QCTileBatchOptions tiling;
+  tiling.tileBytes = options.batchTileBytes;
+  pm.addPass(createQCTileBatch(tiling));
   ConvertQCToLinalgOptions lowering;
   lowering.target = options.target;
   lowering.reference = options.reference;

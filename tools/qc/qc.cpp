@@ -78,6 +78,12 @@ static cl::list<std::string> inputShapes(
     cl::desc("Fix an input's shape, e.g. x:32x1x28x28 (repeatable); "
              "unset symbolic dims default to 1"),
     cl::value_desc("name:dims"), cl::cat(category));
+static cl::opt<int64_t> batchTileBytes(
+    "batch-tile-bytes",
+    cl::desc("Run a model whose samples are independent over batch tiles "
+             "whose values take at most this many bytes, so they stay in "
+             "cache (0: the whole batch layer by layer)"),
+    cl::init(262144), cl::cat(category));
 static cl::opt<bool> reference(
     "reference",
     cl::desc("Use the scalar reference lowering for every op (slow; the "
@@ -561,6 +567,7 @@ int main(int argc, char **argv) {
   CompileOptions options;
   options.target = target;
   options.reference = reference;
+  options.batchTileBytes = batchTileBytes;
   options.quantize = !noQuantize;
   options.printIR = printIR;
   std::string qopts = quantizeOptions;

@@ -25,6 +25,9 @@ struct CompileOptions {
   bool reference = false;
   /// Cache budget of a GEMM row block in bytes (0: the target's).
   uint64_t blockBytes = 0;
+  /// Bytes of the values of one batch tile (qc-tile-batch; 0: run the whole
+  /// batch layer by layer).
+  int64_t batchTileBytes = 262144;
   /// Run qc-quantize when the module has qc.stats ops; otherwise the stats
   /// are dropped and the model stays f32.
   bool quantize = true;

@@ -71,6 +71,11 @@ struct LowerPipelineOptions
       llvm::cl::desc("Cache budget of a GEMM row block in bytes (0: the "
                      "target's)"),
       llvm::cl::init(0)};
+  Option<int64_t> batchTileBytes{
+      *this, "batch-tile-bytes",
+      llvm::cl::desc("Run batch-separable models over batch tiles whose "
+                     "values take at most this many bytes (0: whole batch)"),
+      llvm::cl::init(262144)};
 };
 
 /// convert-qc-to-linalg, then the upstream lowering of linalg, scf, memref,

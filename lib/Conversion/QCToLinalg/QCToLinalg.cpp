@@ -223,6 +223,9 @@ LogicalResult FunctionLowering::run() {
   auto newFunc = func::FuncOp::create(
       b, loc, func.getName(), b.getFunctionType(argTypes, {}));
   newFunc.setVisibility(func.getVisibility());
+  // Marks of other passes (qc-tile-batch's) travel with the function.
+  for (NamedAttribute a : func->getDiscardableAttrs())
+    newFunc->setAttr(a.getName(), a.getValue());
   newFunc->setAttr(QCDialect::getWorkspaceSizeAttrName(),
                    b.getI64IntegerAttr(workspaceSize));
   newFunc->setAttr(QCDialect::getNumInputsAttrName(),

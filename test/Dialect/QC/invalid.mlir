@@ -840,3 +840,24 @@ func.func @fused_clamp_nan(%x: tensor<1x2x4x4x!quant.uniform<u8:f32, 0.5:128>>, 
   %y = qc.conv2d %x, %w {clamp_max = 0x7FC00000 : f32} : (tensor<1x2x4x4x!quant.uniform<u8:f32, 0.5:128>>, tensor<3x2x1x1x!quant.uniform<i8:f32, 0.25>>) -> tensor<1x3x4x4x!quant.uniform<u8:f32, 0.1:128>>
   return %y : tensor<1x3x4x4x!quant.uniform<u8:f32, 0.1:128>>
 }
+
+// -----
+
+// expected-error @+1 {{'qc.batch_of' must be a string}}
+func.func @batch_of_not_string() attributes {qc.batch_of = 3 : i64} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'qc.batch_count' must be a positive integer}}
+func.func @batch_count_zero() attributes {qc.batch_count = 0 : i64} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'qc.batch_strides' must be an array of non-negative i64}}
+func.func @batch_strides_negative() attributes {qc.batch_strides = array<i64: 4, -1>} {
+  return
+}

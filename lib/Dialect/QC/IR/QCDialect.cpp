@@ -53,6 +53,27 @@ LogicalResult QCDialect::verifyOperationAttribute(Operation *op,
                                << "' must be a non-negative integer";
     return success();
   }
-  return op->emitOpError() << "unknown qc attribute '"
-                           << attr.getName().getValue() << "'";
+  // qc-tile-batch's marks on the copies of a model function.
+  StringRef name = attr.getName().getValue();
+  if (name == "qc.batch_of" || name == "qc.batch_tail" ||
+      name == "qc.batch_tail_of") {
+    if (!isa<StringAttr>(attr.getValue()))
+      return op->emitOpError() << "'" << name << "' must be a string";
+    return success();
+  }
+  if (name == "qc.batch_count") {
+    auto count = dyn_cast<IntegerAttr>(attr.getValue());
+    if (!count || count.getInt() < 1)
+      return op->emitOpError() << "'" << name << "' must be a positive integer";
+    return success();
+  }
+  if (name == "qc.batch_strides") {
+    auto strides = dyn_cast<DenseI64ArrayAttr>(attr.getValue());
+    if (!strides ||
+        llvm::any_of(strides.asArrayRef(), [](int64_t s) { return s < 0; }))
+      return op->emitOpError()
+             << "'" << name << "' must be an array of non-negative i64";
+    return success();
+  }
+  return op->emitOpError() << "unknown qc attribute '" << name << "'";
 }

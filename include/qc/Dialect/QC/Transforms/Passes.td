@@ -112,4 +112,33 @@ def QCFoldQDQ : Pass<"qc-fold-qdq", "func::FuncOp"> {
                            "::mlir::quant::QuantDialect"];
 }
 
+def QCTileBatch : Pass<"qc-tile-batch", "ModuleOp"> {
+  let summary = "Run a model over batch tiles that fit in cache";
+  let description = [{
+    A model lowered as written runs layer by layer over its whole batch:
+    once the intermediates of a layer outgrow the cache, every layer streams
+    them from memory. When every op of a model function treats the samples
+    of its leading (batch) dimension independently (convolution, pooling,
+    matmul rows, elementwise ops, reshapes and transposes that keep the
+    batch first, reductions and normalizations over other axes), this pass
+    makes copies of the function for a batch tile `B` (and for the remainder
+    `N % B`), sized so that the per-sample bytes of all values times `B`
+    stay under `tile-bytes`, and removes the original. The C entry point
+    `NAME_run` then calls the tile function on consecutive slices of the
+    inputs and outputs (see `qc-emit-c-interface`); the workspace shrinks
+    to that of one tile. A function with an op outside these rules, or
+    whose batch fits already, is left as it is.
+
+    The copies are marked `qc.batch_of = "NAME"`, `qc.batch_count` (full
+    tiles), `qc.batch_strides` (bytes per tile of each input, then each
+    output) and `qc.batch_tail` (the remainder's function), or
+    `qc.batch_tail_of` on the remainder.
+  }];
+  let options = [
+    Option<"tileBytes", "tile-bytes", "int64_t", /*default=*/"262144",
+           "Bytes of all values of one tile (0: no tiling)">,
+  ];
+  let dependentDialects = ["::mlir::qc::QCDialect"];
+}
+
 #endif // QC_DIALECT_QC_TRANSFORMS_PASSES_TD

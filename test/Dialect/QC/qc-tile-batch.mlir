@@ -1,0 +1,87 @@
+// RUN: qopt %s -split-input-file -qc-tile-batch=tile-bytes=720 | FileCheck %s
+
+// A CNN whose samples are independent: its values take 72 bytes per sample,
+// so 10 fit in 720; 25 samples make 3 tiles, balanced as 9 + 9 and a
+// remainder of 7. The original is removed. The strides are the bytes of one
+// tile of each input and output.
+// CHECK-NOT: func.func @cnn(
+// CHECK-LABEL: func.func @cnn__batch_tile(%{{.*}}: tensor<9x1x4x4x!quant.uniform<u8:f32, 5.000000e-01:128>>) -> tensor<9x8x!quant.uniform<u8:f32, 2.500000e-01:3>>
+// CHECK-SAME: qc.batch_count = 2 : i64, qc.batch_of = "cnn", qc.batch_strides = array<i64: 144, 72>, qc.batch_tail = "cnn__batch_tail"
+// CHECK: qc.conv2d {{.*}} -> tensor<9x2x4x4x
+// CHECK: qc.max_pool2d {{.*}} -> tensor<9x2x2x2x
+// CHECK: qc.reshape {{.*}} -> tensor<9x8x
+// CHECK: qc.clamp {{.*}} : tensor<9x8x
+// CHECK-LABEL: func.func @cnn__batch_tail(%{{.*}}: tensor<7x1x4x4x!quant.uniform<u8:f32, 5.000000e-01:128>>) -> tensor<7x8x!quant.uniform<u8:f32, 2.500000e-01:3>>
+// CHECK-SAME: qc.batch_tail_of = "cnn"
+// CHECK-NOT: func.func @cnn(
+func.func @cnn(%x: tensor<25x1x4x4x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<25x8x!quant.uniform<u8:f32, 0.25:3>> {
+  %w = qc.constant dense<1> : tensor<2x1x3x3xi8> -> tensor<2x1x3x3x!quant.uniform<i8:f32, 0.25>>
+  %c = qc.conv2d %x, %w {pads = array<i64: 1, 1, 1, 1>} : (tensor<25x1x4x4x!quant.uniform<u8:f32, 0.5:128>>, tensor<2x1x3x3x!quant.uniform<i8:f32, 0.25>>) -> tensor<25x2x4x4x!quant.uniform<u8:f32, 0.25:3>>
+  %p = qc.max_pool2d %c {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<25x2x4x4x!quant.uniform<u8:f32, 0.25:3>>) -> tensor<25x2x2x2x!quant.uniform<u8:f32, 0.25:3>>
+  %r = qc.reshape %p : (tensor<25x2x2x2x!quant.uniform<u8:f32, 0.25:3>>) -> tensor<25x8x!quant.uniform<u8:f32, 0.25:3>>
+  %y = qc.clamp %r {min = 0.0 : f32} : tensor<25x8x!quant.uniform<u8:f32, 0.25:3>>
+  return %y : tensor<25x8x!quant.uniform<u8:f32, 0.25:3>>
+}
+
+// -----
+
+// An even split has no remainder: 96 bytes per sample, 7 per tile, 30
+// tiles.
+// CHECK-LABEL: func.func @even__batch_tile(%{{.*}}: tensor<7x8xf32>
+// CHECK-SAME: qc.batch_count = 30 : i64, qc.batch_of = "even", qc.batch_strides = array<i64: 224, 224>}
+// CHECK-NOT: even__batch_tail
+func.func @even(%x: tensor<210x8xf32>) -> tensor<210x8xf32> {
+  %y = qc.sigmoid %x : (tensor<210x8xf32>) -> tensor<210x8xf32>
+  %z = qc.add %y, %x : (tensor<210x8xf32>, tensor<210x8xf32>) -> tensor<210x8xf32>
+  return %z : tensor<210x8xf32>
+}
+
+// -----
+
+// Ops that mix samples keep the model whole: softmax over the batch axis,
+// a reduction over it, a transpose that moves it, a concat along it, and an
+// operand of batch size that is not derived from the input.
+// CHECK-LABEL: func.func @negative_softmax_over_batch
+// CHECK-NOT: __batch_tile
+func.func @negative_softmax_over_batch(%x: tensor<400x8xf32>) -> tensor<400x8xf32> {
+  %y = qc.softmax %x {axis = 0 : i64} : (tensor<400x8xf32>) -> tensor<400x8xf32>
+  return %y : tensor<400x8xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @negative_reduce_over_batch
+// CHECK-NOT: __batch_tile
+func.func @negative_reduce_over_batch(%x: tensor<400x8xf32>) -> tensor<1x8xf32> {
+  %y = qc.reduce_mean %x {axes = array<i64: 0>} : (tensor<400x8xf32>) -> tensor<1x8xf32>
+  return %y : tensor<1x8xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @negative_transpose_moves_batch
+// CHECK-NOT: __batch_tile
+func.func @negative_transpose_moves_batch(%x: tensor<400x400xf32>) -> tensor<400x400xf32> {
+  %y = qc.transpose %x {perm = array<i64: 1, 0>} : (tensor<400x400xf32>) -> tensor<400x400xf32>
+  return %y : tensor<400x400xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @negative_constant_of_batch_size
+// CHECK-NOT: __batch_tile
+func.func @negative_constant_of_batch_size(%x: tensor<400x8xf32>) -> tensor<400x8xf32> {
+  %c = arith.constant dense<1.0> : tensor<400x8xf32>
+  %y = qc.add %x, %c : (tensor<400x8xf32>, tensor<400x8xf32>) -> tensor<400x8xf32>
+  return %y : tensor<400x8xf32>
+}
+
+// -----
+
+// A batch that fits already is left as it is.
+// CHECK-LABEL: func.func @negative_fits(
+// CHECK-NOT: __batch_tile
+func.func @negative_fits(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %y = qc.sigmoid %x : (tensor<4x8xf32>) -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
