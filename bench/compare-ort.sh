@@ -26,6 +26,10 @@ batches=("$@")
 [ ${#batches[@]} -gt 0 ] || batches=(1 360)
 
 command -v node >/dev/null || { echo "compare-ort: needs node and npm" >&2; exit 1; }
+/usr/bin/python3 -c 'import numpy' 2>/dev/null || {
+  echo "compare-ort: needs Debian's python3-numpy (apt-get install python3-numpy)" >&2
+  exit 1
+}
 ort="$build/ort"
 if [ ! -d "$ort/node_modules/onnxruntime-node" ]; then
   mkdir -p "$ort"
