@@ -343,6 +343,29 @@ struct Generator {
                      {size_t(n * o * oh * ow * 4)}});
   }
 
+  /// 2x2 max pooling with stride 2 (the small-image fast path where rows
+  /// fit a vector, the generic loops where they do not), u8, i8 or f32.
+  void addMaxPool(std::vector<int64_t> in, const char *storage) {
+    bool isFloat = std::string(storage) == "f32";
+    std::string element =
+        isFloat ? "f32" : quantType(storage, 0.05, uniform(0, 100));
+    std::vector<int64_t> out = {in[0], in[1], in[2] / 2, in[3] / 2};
+    std::string inT = "tensor<" + shapeOf(in) + element + ">";
+    std::string outT = "tensor<" + shapeOf(out) + element + ">";
+    std::string name = "case" + std::to_string(cases.size());
+    std::ostringstream s;
+    s << "func.func @" << name << "(%x: " << inT << ") -> " << outT << " {\n"
+      << "  %y = qc.max_pool2d %x {kernel = array<i64: 2, 2>, strides = "
+         "array<i64: 2, 2>} : ("
+      << inT << ") -> " << outT << "\n  return %y : " << outT << "\n}\n";
+    int64_t n = in[0] * in[1] * in[2] * in[3];
+    cases.push_back(
+        {name,
+         s.str(),
+         {isFloat ? randomFloats(rng, n) : randomBytes(rng, n)},
+         {size_t(out[0] * out[1] * out[2] * out[3] * (isFloat ? 4 : 1))}});
+  }
+
   void build() {
     // Matmul: awkward and ordinary shapes, both activation types, weight
     // granularities and biases.
@@ -422,6 +445,19 @@ struct Generator {
     addConv({1, 6, 5, 5}, 6, 3, 3, 6, {1, 1}, {1, 1, 1, 1}, {1, 1}, true, false,
             false);
     withClamp = false;
+    // Max pooling: blocks of two rows that fill a vector exactly (several
+    // per vector, with and without a remainder of blocks), rows too wide
+    // for the fast path, and odd sizes it does not take.
+    addMaxPool({2, 3, 8, 8}, "u8");
+    addMaxPool({1, 3, 6, 8}, "u8");
+    addMaxPool({1, 5, 4, 4}, "i8");
+    addMaxPool({2, 2, 16, 16}, "u8");
+    addMaxPool({1, 2, 8, 32}, "i8");
+    addMaxPool({1, 2, 4, 64}, "u8");
+    addMaxPool({2, 3, 6, 10}, "u8");
+    addMaxPool({2, 3, 8, 8}, "f32");
+    addMaxPool({1, 3, 6, 4}, "f32");
+    addMaxPool({1, 1, 7, 9}, "u8");
   }
 
   std::string module() const {

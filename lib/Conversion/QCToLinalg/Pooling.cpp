@@ -7,7 +7,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Lowering.h"
+#include "Kernels.h"
+
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
 using namespace mlir::qc;
@@ -97,6 +100,93 @@ void emitWindowReduction(
                });
 }
 
+/// Max pooling with a 2x2 window and stride 2 over rows shorter than a
+/// vector (small images, where the loop over a row's few outputs does not
+/// vectorize). Without padding and with even H and W, the input is a
+/// sequence of R = N*C*OH blocks of two input rows (2W elements) and the
+/// output a sequence of R rows of W/2. One vector holds G whole blocks: two
+/// shuffles separate each block's upper and lower rows and one max takes
+/// their maximum; two more separate even and odd columns and one max makes
+/// the G output rows, stored contiguously. The remaining R % G blocks take
+/// one block per vector. The same maxima as the reference's window
+/// reduction, in another order (max is exact and order-free, NaN and signed
+/// zeros included for maximumf).
+LogicalResult tryLowerSmallMaxPool2x2(MaxPool2DOp op, LoweringState &state,
+                                      const Window &w,
+                                      const ElementInfo &info) {
+  const LoweringOptions &opts = state.options;
+  if (opts.reference || !opts.target)
+    return failure();
+  if (w.kh != 2 || w.kw != 2 || w.sh != 2 || w.sw != 2 || w.dh != 1 ||
+      w.dw != 1 || w.padded() || w.h != 2 * w.oh || w.w != 2 * w.ow)
+    return failure();
+  int64_t elementBytes = info.bits() / 8;
+  int64_t vectorBytes = opts.target->vectorBits / 8;
+  int64_t block = 2 * w.w; // elements: two input rows
+  if (elementBytes < 1 || block * elementBytes > vectorBytes ||
+      vectorBytes % (block * elementBytes) != 0)
+    return failure();
+  int64_t group = vectorBytes / (block * elementBytes);
+  int64_t rows = w.n * w.c * w.oh;
+  OpBuilder &b = state.builder;
+  Location loc = op.getLoc();
+  Value in = reshapeBuffer(b, loc, state.operands[0],
+                           SmallVector<int64_t>{rows * block});
+  Value out =
+      reshapeBuffer(b, loc, state.result, SmallVector<int64_t>{rows * w.ow});
+  auto max = [&](Value x, Value y) -> Value {
+    if (info.isFloat())
+      return arith::MaximumFOp::create(b, loc, x, y);
+    if (info.isUnsigned)
+      return arith::MaxUIOp::create(b, loc, x, y);
+    return arith::MaxSIOp::create(b, loc, x, y);
+  };
+  auto index = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  // Blocks [first, first + count) into output rows [first, first + count).
+  auto emitGroup = [&](Value first, int64_t count) {
+    auto type = VectorType::get({count * block}, info.storage);
+    Value v = vector::LoadOp::create(
+        b, loc, type, in,
+        ValueRange{arith::MulIOp::create(b, loc, first, index(block))});
+    SmallVector<int64_t> upper, lower, even, odd;
+    for (int64_t g = 0; g < count; ++g)
+      for (int64_t x = 0; x < w.w; ++x) {
+        upper.push_back(g * block + x);
+        lower.push_back(g * block + w.w + x);
+      }
+    for (int64_t i = 0; i < count * w.ow; ++i) {
+      even.push_back(2 * i);
+      odd.push_back(2 * i + 1);
+    }
+    Value rowMax = max(vector::ShuffleOp::create(b, loc, v, v, upper),
+                       vector::ShuffleOp::create(b, loc, v, v, lower));
+    Value y = max(vector::ShuffleOp::create(b, loc, rowMax, rowMax, even),
+                  vector::ShuffleOp::create(b, loc, rowMax, rowMax, odd));
+    vector::StoreOp::create(
+        b, loc, y, out,
+        ValueRange{arith::MulIOp::create(b, loc, first, index(w.ow))});
+  };
+  int64_t groups = rows / group;
+  if (groups > 0) {
+    auto loop = scf::ForOp::create(b, loc, index(0), index(groups), index(1));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    emitGroup(
+        arith::MulIOp::create(b, loc, loop.getInductionVar(), index(group)),
+        group);
+  }
+  if (rows % group) {
+    auto loop = scf::ForOp::create(b, loc, index(groups * group), index(rows),
+                                   index(1));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    emitGroup(loop.getInductionVar(), 1);
+  }
+  return success();
+}
+
 struct MaxPoolLowering : OpLowering {
   SmallVector<MemRefType> getScratch(Operation *o,
                                      const LoweringOptions &) const override {
@@ -113,6 +203,8 @@ struct MaxPoolLowering : OpLowering {
     Location loc = op.getLoc();
     Window w = getWindow(op, op.getDilations());
     ElementInfo info = getElementInfo(op.getInput().getType());
+    if (succeeded(tryLowerSmallMaxPool2x2(op, state, w, info)))
+      return success();
     // The neutral element: padded positions never win.
     Value neutral;
     if (info.isFloat())

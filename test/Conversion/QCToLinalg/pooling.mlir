@@ -47,3 +47,29 @@ func.func @avg_pool(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32> {
   %y = qc.avg_pool2d %x {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 0, 0>} : (tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32>
   return %y : tensor<1x2x2x2xf32>
 }
+
+// -----
+
+// 2x2 max pooling with stride 2 on rows shorter than a vector: four blocks
+// of two 8-wide rows per 64-byte vector; shuffles separate the rows, then
+// the even and odd columns, and two maxima make four output rows of 4.
+// (The reference lowering keeps the window reduction.)
+// RUN: qopt %s -split-input-file --convert-qc-to-linalg="target=x86-64-avx512vnni" | FileCheck %s --check-prefix=FAST
+// RUN: qopt %s -split-input-file --convert-qc-to-linalg="target=x86-64-avx512vnni reference=1" | FileCheck %s --check-prefix=SLOW
+// FAST-LABEL: func.func @max_pool_small_rows
+// FAST: scf.for
+// FAST: %[[V:.*]] = vector.load %{{.*}} : memref<{{.*}}xi8>, vector<64xi8>
+// FAST: %[[U:.*]] = vector.shuffle %[[V]], %[[V]] [0, 1, 2, 3, 4, 5, 6, 7, 16,
+// FAST: %[[L:.*]] = vector.shuffle %[[V]], %[[V]] [8, 9, 10, 11, 12, 13, 14, 15, 24,
+// FAST: %[[M:.*]] = arith.maxui %[[U]], %[[L]] : vector<32xi8>
+// FAST: %[[E:.*]] = vector.shuffle %[[M]], %[[M]] [0, 2, 4,
+// FAST: %[[O:.*]] = vector.shuffle %[[M]], %[[M]] [1, 3, 5,
+// FAST: %[[Y:.*]] = arith.maxui %[[E]], %[[O]] : vector<16xi8>
+// FAST: vector.store %[[Y]]
+// SLOW-LABEL: func.func @max_pool_small_rows
+// SLOW-NOT: vector.shuffle
+// SLOW: linalg.generic
+func.func @max_pool_small_rows(%x: tensor<2x4x8x8x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<2x4x4x4x!quant.uniform<u8:f32, 0.5:3>> {
+  %y = qc.max_pool2d %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<2x4x8x8x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<2x4x4x4x!quant.uniform<u8:f32, 0.5:3>>
+  return %y : tensor<2x4x4x4x!quant.uniform<u8:f32, 0.5:3>>
+}
