@@ -57,6 +57,20 @@ static void initializeTargets() {
   (void)initialized;
 }
 
+/// Gives every function the target's CPU and features, so that the
+/// optimizer's cost model and the backend follow the target. The features
+/// are set even when empty: a function without the attribute would take the
+/// executing TargetMachine's own (for the JIT: the host's).
+static void setTargetAttributes(llvm::Module &module, llvm::StringRef cpu,
+                                llvm::StringRef features) {
+  for (llvm::Function &f : module) {
+    if (f.isDeclaration())
+      continue;
+    f.addFnAttr("target-cpu", cpu);
+    f.addFnAttr("target-features", features);
+  }
+}
+
 std::unique_ptr<llvm::TargetMachine>
 mlir::qc::createTargetMachine(const TargetDesc &target, std::string &error) {
   initializeTargets();
@@ -87,15 +101,8 @@ mlir::qc::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
   }
   llvmModule->setDataLayout(tm.createDataLayout());
   llvmModule->setTargetTriple(tm.getTargetTriple());
-  // Every function gets the target's CPU and features, so the optimizer's
-  // cost model and the backend agree with the TargetMachine.
-  for (llvm::Function &f : *llvmModule) {
-    if (f.isDeclaration())
-      continue;
-    f.addFnAttr("target-cpu", tm.getTargetCPU());
-    if (!tm.getTargetFeatureString().empty())
-      f.addFnAttr("target-features", tm.getTargetFeatureString());
-  }
+  setTargetAttributes(*llvmModule, tm.getTargetCPU(),
+                      tm.getTargetFeatureString());
   auto optimize = makeOptimizingTransformer(3, 0, &tm);
   if (llvm::Error err = optimize(llvmModule.get())) {
     error = llvm::toString(std::move(err));
@@ -146,14 +153,7 @@ std::unique_ptr<JitModule> JitModule::create(ModuleOp module,
   auto optimize = makeOptimizingTransformer(3, 0, jit->tm.get());
   std::function<llvm::Error(llvm::Module *)> transformer =
       [cpu, features, optimize](llvm::Module *m) {
-        for (llvm::Function &f : *m) {
-          if (f.isDeclaration())
-            continue;
-          // Always set, even empty: a function without the attribute would
-          // take the JIT's own (host) feature string.
-          f.addFnAttr("target-cpu", cpu);
-          f.addFnAttr("target-features", features);
-        }
+        setTargetAttributes(*m, cpu, features);
         return optimize(m);
       };
   ExecutionEngineOptions options;

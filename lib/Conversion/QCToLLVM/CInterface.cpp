@@ -22,6 +22,72 @@ using namespace mlir;
 using namespace mlir::qc;
 
 namespace {
+
+/// Reads an integer attribute the lowering put on a model function.
+int64_t intAttr(Operation *op, StringRef name) {
+  return op->getAttrOfType<IntegerAttr>(name).getInt();
+}
+
+/// The generic entry points of model `name`: `size_t NAME_workspace_size()`
+/// returning `wsSize`, and the start of `int NAME_run(const void *const
+/// *inputs, void *const *outputs, void *ws)`. On success the builder is at
+/// the end of NAME_run's entry block and `buffers` holds the input pointers,
+/// then the output pointers, then the workspace; the caller emits the calls
+/// and the return.
+LogicalResult createEntryPoints(ModuleOp module, Operation *anchor,
+                                StringRef name, int64_t numInputs,
+                                int64_t numOutputs, int64_t wsSize,
+                                OpBuilder &b, SmallVectorImpl<Value> &buffers) {
+  if (module.lookupSymbol((name + "_run").str()) ||
+      module.lookupSymbol((name + "_workspace_size").str()) ||
+      module.lookupSymbol((name + "_impl").str()))
+    return anchor->emitError("symbol names derived from '")
+           << name << "' are already taken";
+  MLIRContext *ctx = module.getContext();
+  Location loc = anchor->getLoc();
+  auto ptr = LLVM::LLVMPointerType::get(ctx);
+  auto i32 = IntegerType::get(ctx, 32);
+  auto i64 = IntegerType::get(ctx, 64);
+  b.setInsertionPoint(anchor);
+
+  // size_t NAME_workspace_size(void)
+  auto sizeFn = LLVM::LLVMFuncOp::create(
+      b, loc, (name + "_workspace_size").str(),
+      LLVM::LLVMFunctionType::get(i64, {}));
+  {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(sizeFn.addEntryBlock(b));
+    LLVM::ReturnOp::create(b, loc,
+                           LLVM::ConstantOp::create(b, loc, i64, wsSize));
+  }
+
+  // int NAME_run(const void *const *inputs, void *const *outputs, void *ws)
+  auto runFn =
+      LLVM::LLVMFuncOp::create(b, loc, (name + "_run").str(),
+                               LLVM::LLVMFunctionType::get(i32, {ptr, ptr, ptr}));
+  runFn->setAttr(QCDialect::getWorkspaceSizeAttrName(),
+                 b.getI64IntegerAttr(wsSize));
+  Block *entry = runFn.addEntryBlock(b);
+  b.setInsertionPointToStart(entry);
+  auto load = [&](Value array, int64_t i) {
+    Value slot = LLVM::GEPOp::create(b, loc, ptr, ptr, array,
+                                     ArrayRef<LLVM::GEPArg>{int32_t(i)});
+    return LLVM::LoadOp::create(b, loc, ptr, slot).getResult();
+  };
+  for (int64_t i = 0; i < numInputs; ++i)
+    buffers.push_back(load(entry->getArgument(0), i));
+  for (int64_t i = 0; i < numOutputs; ++i)
+    buffers.push_back(load(entry->getArgument(1), i));
+  buffers.push_back(entry->getArgument(2));
+  return success();
+}
+
+/// `return 0` from NAME_run.
+void emitReturnZero(OpBuilder &b, Location loc) {
+  LLVM::ReturnOp::create(
+      b, loc, LLVM::ConstantOp::create(b, loc, b.getI32Type(), 0));
+}
+
 struct EmitCInterfacePass
     : public mlir::qc::impl::QCEmitCInterfaceBase<EmitCInterfacePass> {
   void runOnOperation() override {
@@ -35,21 +101,52 @@ struct EmitCInterfacePass
     for (LLVM::LLVMFuncOp f : models) {
       if (f->hasAttr("qc.batch_tail_of"))
         continue; // Called by its tile function's wrapper.
-      if (failed(f->hasAttr("qc.batch_of") ? wrapTiled(f) : wrap(f)))
+      if (failed(checkSignature(f)) ||
+          failed(f->hasAttr("qc.batch_of") ? wrapTiled(f) : wrap(f)))
         return signalPassFailure();
     }
+  }
+
+  /// Model functions take bare pointers: inputs, outputs, workspace.
+  LogicalResult checkSignature(LLVM::LLVMFuncOp f) {
+    auto ptr = LLVM::LLVMPointerType::get(f.getContext());
+    for (Type t : f.getFunctionType().getParams())
+      if (t != ptr)
+        return f.emitError("expected bare-pointer arguments, got ") << t;
+    if (int64_t(f.getFunctionType().getNumParams()) <
+        intAttr(f, QCDialect::getNumInputsAttrName()) + 1)
+      return f.emitError("inconsistent model signature");
+    return success();
+  }
+
+  /// NAME_run loads the pointers and calls the model function, renamed
+  /// NAME_impl (internal).
+  LogicalResult wrap(LLVM::LLVMFuncOp impl) {
+    std::string name = impl.getName().str();
+    int64_t numInputs = intAttr(impl, QCDialect::getNumInputsAttrName());
+    int64_t numOutputs =
+        int64_t(impl.getFunctionType().getNumParams()) - numInputs - 1;
+    OpBuilder b(impl.getContext());
+    SmallVector<Value> buffers;
+    if (failed(createEntryPoints(
+            module(), impl, name, numInputs, numOutputs,
+            intAttr(impl, QCDialect::getWorkspaceSizeAttrName()), b, buffers)))
+      return failure();
+    impl.setSymName(name + "_impl");
+    impl.setLinkage(LLVM::Linkage::Internal);
+    LLVM::CallOp::create(b, impl.getLoc(), impl, buffers);
+    emitReturnZero(b, impl.getLoc());
+    return success();
   }
 
   /// The entry points of a model that qc-tile-batch split into a tile
   /// function (and a remainder): NAME_run calls the tile function on
   /// consecutive slices of every input and output, then the remainder.
   LogicalResult wrapTiled(LLVM::LLVMFuncOp tile) {
-    MLIRContext *ctx = tile.getContext();
-    OpBuilder b(tile);
     Location loc = tile.getLoc();
     std::string name =
         tile->getAttrOfType<StringAttr>("qc.batch_of").getValue().str();
-    int64_t count = tile->getAttrOfType<IntegerAttr>("qc.batch_count").getInt();
+    int64_t count = intAttr(tile, "qc.batch_count");
     ArrayRef<int64_t> strides =
         tile->getAttrOfType<DenseI64ArrayAttr>("qc.batch_strides").asArrayRef();
     LLVM::LLVMFuncOp tail;
@@ -58,77 +155,45 @@ struct EmitCInterfacePass
       if (!tail)
         return tile.emitError("missing remainder function ") << tailName;
     }
-    auto ptr = LLVM::LLVMPointerType::get(ctx);
-    auto i8 = IntegerType::get(ctx, 8);
-    auto i32 = IntegerType::get(ctx, 32);
-    auto i64 = IntegerType::get(ctx, 64);
-    int64_t numInputs =
-        tile->getAttrOfType<IntegerAttr>(QCDialect::getNumInputsAttrName())
-            .getInt();
     int64_t numArgs = tile.getFunctionType().getNumParams();
-    int64_t numOutputs = numArgs - numInputs - 1;
-    if (numOutputs < 0 || int64_t(strides.size()) != numArgs - 1)
+    int64_t numInputs = intAttr(tile, QCDialect::getNumInputsAttrName());
+    if (int64_t(strides.size()) != numArgs - 1)
       return tile.emitError("inconsistent tiled model signature");
-    if (module().lookupSymbol(name + "_run") ||
-        module().lookupSymbol(name + "_workspace_size"))
-      return tile.emitError("symbol names derived from '")
-             << name << "' are already taken";
-    auto wsOf = [](LLVM::LLVMFuncOp f) {
-      return f
-          ->getAttrOfType<IntegerAttr>(QCDialect::getWorkspaceSizeAttrName())
-          .getInt();
-    };
-    int64_t wsSize = std::max(wsOf(tile), tail ? wsOf(tail) : int64_t(0));
+    int64_t wsSize =
+        intAttr(tile, QCDialect::getWorkspaceSizeAttrName());
+    if (tail)
+      wsSize = std::max(wsSize,
+                        intAttr(tail, QCDialect::getWorkspaceSizeAttrName()));
+    OpBuilder b(tile.getContext());
+    SmallVector<Value> buffers;
+    if (failed(createEntryPoints(module(), tile, name, numInputs,
+                                 numArgs - numInputs - 1, wsSize, b, buffers)))
+      return failure();
     tile.setLinkage(LLVM::Linkage::Internal);
     if (tail)
       tail.setLinkage(LLVM::Linkage::Internal);
 
-    auto sizeFn = LLVM::LLVMFuncOp::create(
-        b, loc, name + "_workspace_size", LLVM::LLVMFunctionType::get(i64, {}));
-    {
-      OpBuilder::InsertionGuard g(b);
-      b.setInsertionPointToStart(sizeFn.addEntryBlock(b));
-      LLVM::ReturnOp::create(b, loc,
-                             LLVM::ConstantOp::create(b, loc, i64, wsSize));
-    }
-
-    auto runFn = LLVM::LLVMFuncOp::create(
-        b, loc, name + "_run",
-        LLVM::LLVMFunctionType::get(i32, {ptr, ptr, ptr}));
-    runFn->setAttr(QCDialect::getWorkspaceSizeAttrName(),
-                   b.getI64IntegerAttr(wsSize));
-    OpBuilder::InsertionGuard g(b);
-    Block *entry = runFn.addEntryBlock(b);
-    b.setInsertionPointToStart(entry);
-    SmallVector<Value> bases;
-    auto load = [&](Value array, int64_t i) {
-      Value slot = LLVM::GEPOp::create(b, loc, ptr, ptr, array,
-                                       ArrayRef<LLVM::GEPArg>{int32_t(i)});
-      return LLVM::LoadOp::create(b, loc, ptr, slot).getResult();
-    };
-    for (int64_t i = 0; i < numInputs; ++i)
-      bases.push_back(load(entry->getArgument(0), i));
-    for (int64_t i = 0; i < numOutputs; ++i)
-      bases.push_back(load(entry->getArgument(1), i));
-    Value ws = entry->getArgument(2);
-    // The arguments of tile number `index`: every buffer advanced by
-    // index * its tile stride.
+    auto ptr = LLVM::LLVMPointerType::get(tile.getContext());
+    auto i64 = b.getI64Type();
+    // The arguments of tile number `index`: every buffer but the workspace
+    // advanced by index * its tile stride.
     auto argsAt = [&](Value index) {
       SmallVector<Value> args;
-      for (auto [base, stride] : llvm::zip(bases, strides)) {
+      for (auto [base, stride] : llvm::zip(buffers, strides)) {
         Value offset = LLVM::MulOp::create(
             b, loc, index, LLVM::ConstantOp::create(b, loc, i64, stride));
-        args.push_back(
-            LLVM::GEPOp::create(b, loc, ptr, i8, base, ValueRange{offset}));
+        args.push_back(LLVM::GEPOp::create(b, loc, ptr, b.getI8Type(), base,
+                                           ValueRange{offset}));
       }
-      args.push_back(ws);
+      args.push_back(buffers.back());
       return args;
     };
     // for (i = 0; i < count; ++i) tile(args at i)
-    Block *header = runFn.addBlock();
-    header->addArgument(i64, loc);
-    Block *body = runFn.addBlock();
-    Block *exit = runFn.addBlock();
+    Region *body = b.getInsertionBlock()->getParent();
+    Block *header = b.createBlock(body, body->end(), {i64}, {loc});
+    Block *loop = b.createBlock(body, body->end());
+    Block *exit = b.createBlock(body, body->end());
+    b.setInsertionPointToEnd(&body->front());
     LLVM::BrOp::create(
         b, loc, ValueRange{LLVM::ConstantOp::create(b, loc, i64, 0)}, header);
     b.setInsertionPointToStart(header);
@@ -136,8 +201,8 @@ struct EmitCInterfacePass
     Value more =
         LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::slt, i,
                              LLVM::ConstantOp::create(b, loc, i64, count));
-    LLVM::CondBrOp::create(b, loc, more, body, exit);
-    b.setInsertionPointToStart(body);
+    LLVM::CondBrOp::create(b, loc, more, loop, exit);
+    b.setInsertionPointToStart(loop);
     LLVM::CallOp::create(b, loc, tile, argsAt(i));
     Value next = LLVM::AddOp::create(b, loc, i,
                                      LLVM::ConstantOp::create(b, loc, i64, 1));
@@ -146,70 +211,7 @@ struct EmitCInterfacePass
     if (tail)
       LLVM::CallOp::create(
           b, loc, tail, argsAt(LLVM::ConstantOp::create(b, loc, i64, count)));
-    LLVM::ReturnOp::create(b, loc, LLVM::ConstantOp::create(b, loc, i32, 0));
-    return success();
-  }
-
-  LogicalResult wrap(LLVM::LLVMFuncOp impl) {
-    MLIRContext *ctx = impl.getContext();
-    OpBuilder b(impl);
-    Location loc = impl.getLoc();
-    std::string name = impl.getName().str();
-    auto ptr = LLVM::LLVMPointerType::get(ctx);
-    auto i32 = IntegerType::get(ctx, 32);
-    auto i64 = IntegerType::get(ctx, 64);
-    auto type = impl.getFunctionType();
-    for (Type t : type.getParams())
-      if (t != ptr)
-        return impl.emitError("expected bare-pointer arguments, got ") << t;
-    int64_t numInputs =
-        impl->getAttrOfType<IntegerAttr>(QCDialect::getNumInputsAttrName())
-            .getInt();
-    int64_t wsSize =
-        impl->getAttrOfType<IntegerAttr>(QCDialect::getWorkspaceSizeAttrName())
-            .getInt();
-    int64_t numOutputs = int64_t(type.getNumParams()) - numInputs - 1;
-    if (numOutputs < 0)
-      return impl.emitError("inconsistent model signature");
-    if (module().lookupSymbol(name + "_run") ||
-        module().lookupSymbol(name + "_workspace_size") ||
-        module().lookupSymbol(name + "_impl"))
-      return impl.emitError("symbol names derived from '")
-             << name << "' are already taken";
-    impl.setSymName(name + "_impl");
-    impl.setLinkage(LLVM::Linkage::Internal);
-
-    // size_t NAME_workspace_size(void)
-    auto sizeFn = LLVM::LLVMFuncOp::create(
-        b, loc, name + "_workspace_size", LLVM::LLVMFunctionType::get(i64, {}));
-    {
-      OpBuilder::InsertionGuard g(b);
-      b.setInsertionPointToStart(sizeFn.addEntryBlock(b));
-      Value size = LLVM::ConstantOp::create(b, loc, i64, wsSize);
-      LLVM::ReturnOp::create(b, loc, size);
-    }
-
-    // int NAME_run(const void *const *inputs, void *const *outputs, void *ws)
-    auto runFn = LLVM::LLVMFuncOp::create(
-        b, loc, name + "_run",
-        LLVM::LLVMFunctionType::get(i32, {ptr, ptr, ptr}));
-    OpBuilder::InsertionGuard g(b);
-    Block *entry = runFn.addEntryBlock(b);
-    b.setInsertionPointToStart(entry);
-    SmallVector<Value> args;
-    auto load = [&](Value array, int64_t i) {
-      Value slot = LLVM::GEPOp::create(b, loc, ptr, ptr, array,
-                                       ArrayRef<LLVM::GEPArg>{int32_t(i)});
-      return LLVM::LoadOp::create(b, loc, ptr, slot).getResult();
-    };
-    for (int64_t i = 0; i < numInputs; ++i)
-      args.push_back(load(entry->getArgument(0), i));
-    for (int64_t i = 0; i < numOutputs; ++i)
-      args.push_back(load(entry->getArgument(1), i));
-    args.push_back(entry->getArgument(2));
-    LLVM::CallOp::create(b, loc, impl, args);
-    Value zero = LLVM::ConstantOp::create(b, loc, i32, 0);
-    LLVM::ReturnOp::create(b, loc, zero);
+    emitReturnZero(b, loc);
     return success();
   }
 

@@ -11,6 +11,7 @@
 #include "qc/Dialect/QC/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -155,26 +156,24 @@ int64_t sampleBytes(Value v) {
   return t.getNumElements() / t.getDimSize(0) * elementBytes(t);
 }
 
-/// A copy of `func` named `name` for batch `b`.
-func::FuncOp cloneForBatch(func::FuncOp func, int64_t n, int64_t b,
-                           StringRef name) {
-  func::FuncOp copy = func.clone();
+/// A copy of `func` named `name` for batch `b`: the values that carry the
+/// batch (`batched`, in `func`) get `b` as their leading dim.
+func::FuncOp cloneForBatch(func::FuncOp func, const DenseSet<Value> &batched,
+                           int64_t b, StringRef name) {
+  IRMapping mapping;
+  func::FuncOp copy = func.clone(mapping);
   copy.setSymName(name);
-  std::optional<DenseSet<Value>> batched = analyze(copy, n);
-  assert(batched && "the copy keeps samples apart as the original does");
-  auto retype = [&](Value v) {
-    auto t = cast<RankedTensorType>(v.getType());
+  for (Value v : batched) {
+    Value c = mapping.lookup(v);
+    auto t = cast<RankedTensorType>(c.getType());
     SmallVector<int64_t> shape(t.getShape());
     shape[0] = b;
-    v.setType(t.clone(shape));
-  };
-  for (Value v : *batched)
-    retype(v);
-  SmallVector<Type> results;
-  for (Value v : copy.getBody().front().getTerminator()->getOperands())
-    results.push_back(v.getType());
-  copy.setFunctionType(FunctionType::get(
-      func.getContext(), copy.getBody().front().getArgumentTypes(), results));
+    c.setType(t.clone(shape));
+  }
+  Block &body = copy.getBody().front();
+  copy.setFunctionType(
+      FunctionType::get(func.getContext(), body.getArgumentTypes(),
+                        body.getTerminator()->getOperandTypes()));
   return copy;
 }
 
@@ -219,7 +218,7 @@ struct TileBatchPass : qc::impl::QCTileBatchBase<TileBatchPass> {
     if (module.lookupSymbol(tileName) || module.lookupSymbol(tailName))
       return;
     OpBuilder builder(func);
-    func::FuncOp tileFn = cloneForBatch(func, n, b, tileName);
+    func::FuncOp tileFn = cloneForBatch(func, *batched, b, tileName);
     builder.insert(tileFn);
     SmallVector<int64_t> strides;
     for (BlockArgument a : func.getArguments())
@@ -231,7 +230,7 @@ struct TileBatchPass : qc::impl::QCTileBatchBase<TileBatchPass> {
     tileFn->setAttr("qc.batch_strides", builder.getDenseI64ArrayAttr(strides));
     func::FuncOp tailFn;
     if (rest) {
-      tailFn = cloneForBatch(func, n, rest, tailName);
+      tailFn = cloneForBatch(func, *batched, rest, tailName);
       builder.insert(tailFn);
       tailFn->setAttr("qc.batch_tail_of", builder.getStringAttr(name));
       tileFn->setAttr("qc.batch_tail", builder.getStringAttr(tailName));
