@@ -11,6 +11,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "StagedOutput.h"
+
 #include "qc/Codegen/Codegen.h"
 #include "qc/Dialect/QC/IR/QCOps.h"
 #include "qc/Dialect/QC/IR/QCTypeUtils.h"
@@ -43,6 +45,7 @@
 
 using namespace mlir;
 using namespace mlir::qc;
+using namespace qctool;
 namespace cl = llvm::cl;
 
 static cl::OptionCategory category("Compiling");
@@ -203,130 +206,11 @@ static LogicalResult linkShared(StringRef object, StringRef output,
   return success();
 }
 
-/// One output file, written beside its destination (a unique temporary in
-/// the same directory, removed on a signal or a failure) and renamed over it
-/// only when the whole command has succeeded: a failure at any point leaves
-/// neither a partial file nor a clobbered earlier one. "-" is standard
-/// output, written directly (and never closed).
-class StagedOutput {
-public:
-  static std::unique_ptr<StagedOutput> open(StringRef path,
-                                            std::string &error) {
-    auto out = std::unique_ptr<StagedOutput>(new StagedOutput());
-    out->path = path.str();
-    if (path == "-") {
-      out->stream = &llvm::outs();
-      return out;
-    }
-    // A directory in the way would only show at the final rename, after
-    // other outputs may have been moved into place: refuse it now.
-    if (llvm::sys::fs::is_directory(path)) {
-      error = "cannot open output file '" + path.str() + "': is a directory";
-      return nullptr;
-    }
-    SmallString<128> model(path);
-    model += ".tmp-%%%%%%";
-    int fd;
-    if (std::error_code ec =
-            llvm::sys::fs::createUniqueFile(model, fd, out->temp)) {
-      error = "cannot open output file '" + path.str() + "': " + ec.message();
-      return nullptr;
-    }
-    llvm::sys::RemoveFileOnSignal(out->temp);
-    out->file =
-        std::make_unique<llvm::raw_fd_ostream>(fd, /*shouldClose=*/true);
-    out->stream = out->file.get();
-    return out;
-  }
-  ~StagedOutput() {
-    if (file && !closed) {
-      file->close();
-      file->clear_error(); // Moot: the file is removed below.
-    }
-    if (!renamed && !temp.empty()) {
-      llvm::sys::fs::remove(temp);
-      llvm::sys::DontRemoveFileOnSignal(temp);
-    }
-  }
-  llvm::raw_ostream &os() { return *stream; }
-  /// The stream, for writers that need to seek (object files); standard
-  /// output is a raw_fd_ostream too.
-  llvm::raw_pwrite_stream &pwriteStream() {
-    return file ? static_cast<llvm::raw_pwrite_stream &>(*file)
-                : static_cast<llvm::raw_pwrite_stream &>(llvm::outs());
-  }
-  /// Where a tool that writes the file itself (the linker) should write.
-  StringRef stagingPath() const {
-    return temp.empty() ? StringRef(path) : StringRef(temp);
-  }
-  /// Step 1 of committing: flushes or closes the stream and reports a
-  /// write error.
-  std::string finish() {
-    std::error_code ec;
-    if (!file) {
-      llvm::outs().flush();
-      ec = llvm::outs().error();
-    } else {
-      file->close();
-      closed = true;
-      ec = file->error();
-      file->clear_error();
-    }
-    if (ec)
-      return "cannot write '" + path + "': " + ec.message();
-    return "";
-  }
-  /// Step 2: moves the file into place.
-  std::string rename() {
-    if (temp.empty())
-      return "";
-    if (std::error_code ec = llvm::sys::fs::rename(temp, path))
-      return "cannot write '" + path + "': " + ec.message();
-    renamed = true;
-    llvm::sys::DontRemoveFileOnSignal(temp);
-    return "";
-  }
-
-private:
-  StagedOutput() = default;
-  std::string path;
-  SmallString<128> temp;
-  std::unique_ptr<llvm::raw_fd_ostream> file;
-  llvm::raw_ostream *stream = nullptr;
-  bool closed = false, renamed = false;
-};
-
-/// Every output of a command (the main one, --header, --report, qc run's
-/// .npy files): written as soon as it is ready but moved into place only
-/// once the whole command has succeeded.
-using PendingOutputs = std::vector<std::unique_ptr<StagedOutput>>;
-
-static std::string stageText(StringRef path, StringRef text,
-                             PendingOutputs &pending) {
-  std::string error;
-  auto out = StagedOutput::open(path, error);
-  if (!out)
-    return error;
-  out->os() << text;
-  pending.push_back(std::move(out));
-  return "";
-}
-
-/// Moves every staged output into place, all or nothing as far as the file
-/// system allows: every file is written out and checked before the first
-/// rename. Returns 0, or 1 after an error.
+/// Moves every staged output into place (see StagedOutput.h). Returns 0,
+/// or 1 after an error.
 static int keepOutputs(PendingOutputs &pending) {
-  for (auto &out : pending) {
-    std::string error = out->finish();
-    if (!error.empty())
-      return fail(error);
-  }
-  for (auto &out : pending) {
-    std::string error = out->rename();
-    if (!error.empty())
-      return fail(error);
-  }
-  return 0;
+  std::string error = commitOutputs(pending);
+  return error.empty() ? 0 : fail(error);
 }
 
 static std::string htmlEscape(StringRef s) {
@@ -478,6 +362,8 @@ int main(int argc, char **argv) {
                 "' (expected minmax, percentile, entropy or mse)");
   if (!(percentile > 50 && percentile <= 100))
     return fail("--percentile must be in (50, 100]");
+  if (batchTileBytes < 0)
+    return fail("--batch-tile-bytes must not be negative (0 turns tiling off)");
   std::optional<Emit> kind;
   if (!runMode) {
     if (outputFiles.empty())
