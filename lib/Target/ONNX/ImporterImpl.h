@@ -162,6 +162,31 @@ FailureOr<SliceBounds> getSliceBounds(Importer &im, ArrayRef<int64_t> shape,
 /// Imports one node; returns failure after reporting an error.
 LogicalResult importOp(Importer &im, StringRef opType);
 
+//===----------------------------------------------------------------------===//
+// Shared by the operator files (Ops.cpp, QuantOps.cpp)
+//===----------------------------------------------------------------------===//
+
+/// An axis attribute in [-rank, rank) as an index in [0, rank).
+int64_t normalizeAxis(int64_t axis, int64_t rank);
+/// "2x3x4", for messages.
+std::string shapeStr(ArrayRef<int64_t> shape);
+/// The element type of a shaped value.
+Type elementOf(Value v);
+/// Input `i` of the node as an f32 tensor, or an error naming it.
+FailureOr<Value> floatInput(Importer &im, int i);
+/// A convolution of x by w (+ bias) with the node's attributes.
+LogicalResult importConvLike(Importer &im, Value x, Value w, Value bias,
+                             Value &result);
+/// a x b with ONNX MatMul broadcasting, as `result`.
+LogicalResult importMatMulLike(Importer &im, Value a, Value b, Value &result);
+
+/// The quantization operators (QuantOps.cpp).
+LogicalResult importQuantizeLinear(Importer &im);
+LogicalResult importDequantizeLinear(Importer &im);
+LogicalResult importQLinear(Importer &im, bool isConv);
+LogicalResult importIntegerProduct(Importer &im, bool isConv);
+LogicalResult importDynamicQuantize(Importer &im);
+
 /// Folds `opType` on all-constant inputs. NotFolded: it cannot (the node is
 /// then imported as runtime code, or rejected); Failed: the node is invalid
 /// and an error has been reported.

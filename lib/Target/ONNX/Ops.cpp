@@ -22,10 +22,6 @@ using namespace mlir::qc::onnximport;
 
 namespace {
 
-int64_t normalizeAxis(int64_t axis, int64_t rank) {
-  return axis < 0 ? axis + rank : axis;
-}
-
 /// `axis` counted from the front, after checking that it lies in
 /// [-rank, rank) (or [-rank, rank] for ops like Flatten that split a shape
 /// in two, `allowRank`).
@@ -57,15 +53,6 @@ checkedAxes(Importer &im, ArrayRef<int64_t> axes, int64_t rank) {
   return out;
 }
 
-/// "2x3x4" (or "scalar") for diagnostics.
-std::string shapeStr(ArrayRef<int64_t> shape) {
-  if (shape.empty())
-    return "scalar";
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  llvm::interleave(shape, os, "x");
-  return s;
-}
 
 /// Reshapes `v` to `shape` (no-op when equal).
 Value reshape(Importer &im, Value v, ArrayRef<int64_t> shape) {
@@ -75,7 +62,6 @@ Value reshape(Importer &im, Value v, ArrayRef<int64_t> shape) {
   return ReshapeOp::create(im.b, im.loc, type.clone(shape), v);
 }
 
-Type elementOf(Value v) { return cast<ShapedType>(v.getType()).getElementType(); }
 
 /// Casts the importer accepts: those that change nothing (PyTorch's exporter
 /// puts one after each QuantizeLinear).
@@ -176,18 +162,6 @@ FailureOr<int64_t> checkedWindowOut(Importer &im, int d, ArrayRef<int64_t> in,
   return out;
 }
 
-/// The f32 value of input `i`, dequantizing nothing (float graphs).
-FailureOr<Value> floatInput(Importer &im, int i) {
-  auto v = im.value(i);
-  if (failed(v))
-    return failure();
-  if (!elementOf(*v).isF32()) {
-    im.error() << "input #" << i << " has element type " << elementOf(*v)
-               << "; this operator takes float32 tensors";
-    return failure();
-  }
-  return v;
-}
 
 /// A qc.matmul with an optional bias (its other attributes default).
 Value createMatMul(Importer &im, Type type, Value a, Value b, Value bias) {
@@ -196,69 +170,6 @@ Value createMatMul(Importer &im, Type type, Value a, Value b, Value bias) {
     operands.push_back(bias);
   return MatMulOp::create(im.b, im.loc, TypeRange{type}, operands,
                           ArrayRef<NamedAttribute>{});
-}
-
-LogicalResult importConvLike(Importer &im, Value x, Value w, Value bias,
-                             Value &result) {
-  auto xs = Importer::shape(x), ws = Importer::shape(w);
-  if (xs.size() != 4 || ws.size() != 4)
-    return im.error() << "only 2-D convolutions (NCHW input, OIHW weights) "
-                         "are supported (input "
-                      << shapeStr(xs) << ", weight " << shapeStr(ws) << ")";
-  SmallVector<int64_t> strides(2, 1), dilations(2, 1);
-  if (auto s = im.attrInts("strides"))
-    strides.assign(s->begin(), s->end());
-  if (auto d = im.attrInts("dilations"))
-    dilations.assign(d->begin(), d->end());
-  SmallVector<int64_t> kernel = {ws[2], ws[3]};
-  if (auto k = im.attrInts("kernel_shape");
-      k && ArrayRef<int64_t>(*k) != ArrayRef<int64_t>(kernel))
-    return im.error() << "kernel_shape " << shapeStr(*k)
-                      << " differs from the weight's " << shapeStr(kernel);
-  if (failed(checkWindow(im, kernel, strides, dilations)))
-    return failure();
-  int64_t groups = im.attrInt("group", 1);
-  if (groups < 1)
-    return im.error() << "group must be positive, got " << groups;
-  if (xs[1] % groups || ws[0] % groups)
-    return im.error() << "input channels (" << xs[1] << ") and output "
-                      << "channels (" << ws[0]
-                      << ") must be divisible by group (" << groups << ")";
-  if (ws[1] * groups != xs[1])
-    return im.error() << "the weight has " << ws[1]
-                      << " input channels per group but the input has " << xs[1]
-                      << " channels in " << groups << " group"
-                      << (groups == 1 ? "" : "s");
-  if (bias) {
-    auto bs = Importer::shape(bias);
-    if (bs.size() != 1 || bs[0] != ws[0])
-      return im.error() << "the bias must have one value per output channel ("
-                        << ws[0] << "), got shape " << shapeStr(bs);
-  }
-  auto pads = windowPads(im, {xs[2], xs[3]}, kernel, strides, dilations);
-  if (failed(pads))
-    return failure();
-  auto h = checkedWindowOut(im, 0, {xs[2], xs[3]}, kernel, strides, *pads,
-                            dilations, false);
-  if (failed(h))
-    return failure();
-  auto wd = checkedWindowOut(im, 1, {xs[2], xs[3]}, kernel, strides, *pads,
-                             dilations, false);
-  if (failed(wd))
-    return failure();
-  SmallVector<int64_t> out = {xs[0], ws[0], *h, *wd};
-  SmallVector<Value> operands = {x, w};
-  if (bias)
-    operands.push_back(bias);
-  // Attributes by name: those not set here keep their defaults.
-  SmallVector<NamedAttribute> attrs = {
-      im.b.getNamedAttr("strides", im.b.getDenseI64ArrayAttr(strides)),
-      im.b.getNamedAttr("pads", im.b.getDenseI64ArrayAttr(*pads)),
-      im.b.getNamedAttr("dilations", im.b.getDenseI64ArrayAttr(dilations)),
-      im.b.getNamedAttr("groups", im.b.getI64IntegerAttr(groups))};
-  result = Conv2DOp::create(im.b, im.loc, TypeRange{im.f32Type(out)}, operands,
-                            attrs);
-  return success();
 }
 
 SmallVector<int64_t> matmulShape(ArrayRef<int64_t> a, ArrayRef<int64_t> b,
@@ -277,17 +188,6 @@ SmallVector<int64_t> matmulShape(ArrayRef<int64_t> a, ArrayRef<int64_t> b,
   if (b.size() >= 2)
     batch.push_back(b.back());
   return batch;
-}
-
-LogicalResult importMatMulLike(Importer &im, Value a, Value b, Value &result) {
-  bool ok;
-  auto shape = matmulShape(Importer::shape(a), Importer::shape(b), ok);
-  if (!ok)
-    return im.error() << "operand shapes " << shapeStr(Importer::shape(a))
-                      << " and " << shapeStr(Importer::shape(b))
-                      << " do not multiply";
-  result = createMatMul(im, im.f32Type(shape), a, b, Value());
-  return success();
 }
 
 template <typename OpT>
@@ -510,266 +410,111 @@ FailureOr<SmallVector<int64_t>> reshapeTarget(Importer &im,
 } // namespace
 
 //===----------------------------------------------------------------------===//
-// Quantization helpers
+// Helpers shared with QuantOps.cpp
 //===----------------------------------------------------------------------===//
 
-FailureOr<Importer::Params> Importer::params(int scaleInput, int zpInput,
-                                             int64_t axis,
-                                             DType defaultStorage) {
-  Params p;
-  p.axis = axis;
-  p.storage = defaultStorage;
-  if (!has(scaleInput)) {
-    error() << "the scale input is missing";
-    return failure();
-  }
-  if (isConst(scaleInput)) {
-    p.scale = constant(scaleInput);
-    if (p.scale->dtype != DType::F32) {
-      error() << "the scale must be float32, got " << dtypeName(p.scale->dtype);
-      return failure();
-    }
-  } else {
-    auto v = value(scaleInput);
-    if (failed(v))
-      return failure();
-    if (!elementOf(*v).isF32()) {
-      error() << "the scale must be float32, got " << elementOf(*v);
-      return failure();
-    }
-    p.scaleValue = *v;
-  }
-  if (has(zpInput)) {
-    if (isConst(zpInput)) {
-      p.zeroPoint = constant(zpInput);
-      p.storage = p.zeroPoint->dtype;
-    } else {
-      auto v = value(zpInput);
-      if (failed(v))
-        return failure();
-      p.zeroPointValue = *v;
-      auto it = dyn_cast<IntegerType>(elementOf(*v));
-      if (!it || (it.getWidth() != 8 && it.getWidth() != 32)) {
-        error() << "zero points of type " << elementOf(*v)
-                << " are not supported (uint8, int8, int32)";
-        return failure();
-      }
-      p.storage = it.getWidth() == 32 ? DType::I32
-                  : it.isUnsigned()   ? DType::U8
-                                      : DType::I8;
-    }
-  }
-  if (p.storage != DType::U8 && p.storage != DType::I8 &&
-      p.storage != DType::I32) {
-    error() << "zero points of type " << dtypeName(p.storage)
-            << " are not supported (uint8, int8, int32)";
-    return failure();
-  }
-  return p;
+int64_t onnximport::normalizeAxis(int64_t axis, int64_t rank) {
+  return axis < 0 ? axis + rank : axis;
 }
 
-LogicalResult Importer::fitParams(Params &p, ArrayRef<int64_t> dataShape) {
-  int64_t rank = dataShape.size();
-  SmallVector<int64_t> ss = p.scale ? p.scale->shape : shape(p.scaleValue);
-  std::optional<SmallVector<int64_t>> zs;
-  if (p.zeroPoint)
-    zs = p.zeroPoint->shape;
-  else if (p.zeroPointValue)
-    zs = shape(p.zeroPointValue);
-  int64_t n = product(ss);
-  if (n == 0)
-    return error() << "the scale is empty";
-  if (zs && product(*zs) != n)
-    return error() << "the scale (" << shapeStr(ss) << ") and zero point ("
-                   << shapeStr(*zs) << ") have different sizes";
-  // Parameters are passed on as scalars (per tensor) or 1-D (per axis);
-  // run-time ones (integer zero points cannot be reshaped) must be so.
-  for (Value v : {p.scaleValue, p.zeroPointValue})
-    if (v && shape(v).size() > 1)
-      return error() << "run-time scales and zero points must be scalars or "
-                        "1-D, got shape "
-                     << shapeStr(shape(v));
-  auto fit = [&](SmallVector<int64_t> to) {
-    if (p.scale)
-      p.scale->shape = to;
-    if (p.zeroPoint)
-      p.zeroPoint->shape = to;
-    // Scale and zero point must have one shape; a run-time f32 scale can
-    // be reshaped to the zero point's.
-    if (p.scaleValue && shape(p.scaleValue) != ArrayRef<int64_t>(to))
-      p.scaleValue = ReshapeOp::create(
-          b, loc, cast<RankedTensorType>(p.scaleValue.getType()).clone(to),
-          p.scaleValue);
-  };
-  if (n == 1) {
-    // A single value: a scalar, or [1] when a run-time zero point is so.
-    fit(p.zeroPointValue ? shape(p.zeroPointValue)
-        : p.scaleValue   ? shape(p.scaleValue)
-                         : SmallVector<int64_t>{});
-    return success();
+/// "2x3x4" (or "scalar") for diagnostics.
+std::string onnximport::shapeStr(ArrayRef<int64_t> shape) {
+  if (shape.empty())
+    return "scalar";
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  llvm::interleave(shape, os, "x");
+  return s;
+}
+
+Type onnximport::elementOf(Value v) { return cast<ShapedType>(v.getType()).getElementType(); }
+
+/// The f32 value of input `i`, dequantizing nothing (float graphs).
+FailureOr<Value> onnximport::floatInput(Importer &im, int i) {
+  auto v = im.value(i);
+  if (failed(v))
+    return failure();
+  if (!elementOf(*v).isF32()) {
+    im.error() << "input #" << i << " has element type " << elementOf(*v)
+               << "; this operator takes float32 tensors";
+    return failure();
   }
-  if (p.axis < -rank || p.axis >= rank)
-    return error() << "axis " << p.axis << " of the per-axis parameters (" << n
-                   << " values) is out of range for the data's rank " << rank;
-  int64_t axis = normalizeAxis(p.axis, rank);
-  if (n != dataShape[axis])
-    return error() << "the per-axis scale/zero point has " << n
-                   << " values but dim " << axis << " of the data ("
-                   << shapeStr(dataShape) << ") has size " << dataShape[axis];
-  // 1-D, or the data's rank with size 1 in every dim but the axis (the
-  // N-D form of MatMulInteger and QLinearMatMul).
-  auto fits = [&](ArrayRef<int64_t> s) {
-    if (s.size() == 1)
-      return true;
-    if (int64_t(s.size()) != rank)
-      return false;
-    for (int64_t d = 0; d < rank; ++d)
-      if (d != axis && s[d] != 1)
-        return false;
-    return true;
-  };
-  for (auto [s, name] :
-       {std::pair(std::optional(ss), "scale"), std::pair(zs, "zero point")})
-    if (s && !fits(*s))
-      return error() << "the " << name << " has shape " << shapeStr(*s)
-                     << "; per-axis parameters along dim " << axis
-                     << " must be 1-D or have size 1 in every other dim";
-  fit({n});
-  p.axis = axis;
+  return v;
+}
+
+LogicalResult onnximport::importConvLike(Importer &im, Value x, Value w, Value bias,
+                             Value &result) {
+  auto xs = Importer::shape(x), ws = Importer::shape(w);
+  if (xs.size() != 4 || ws.size() != 4)
+    return im.error() << "only 2-D convolutions (NCHW input, OIHW weights) "
+                         "are supported (input "
+                      << shapeStr(xs) << ", weight " << shapeStr(ws) << ")";
+  SmallVector<int64_t> strides(2, 1), dilations(2, 1);
+  if (auto s = im.attrInts("strides"))
+    strides.assign(s->begin(), s->end());
+  if (auto d = im.attrInts("dilations"))
+    dilations.assign(d->begin(), d->end());
+  SmallVector<int64_t> kernel = {ws[2], ws[3]};
+  if (auto k = im.attrInts("kernel_shape");
+      k && ArrayRef<int64_t>(*k) != ArrayRef<int64_t>(kernel))
+    return im.error() << "kernel_shape " << shapeStr(*k)
+                      << " differs from the weight's " << shapeStr(kernel);
+  if (failed(checkWindow(im, kernel, strides, dilations)))
+    return failure();
+  int64_t groups = im.attrInt("group", 1);
+  if (groups < 1)
+    return im.error() << "group must be positive, got " << groups;
+  if (xs[1] % groups || ws[0] % groups)
+    return im.error() << "input channels (" << xs[1] << ") and output "
+                      << "channels (" << ws[0]
+                      << ") must be divisible by group (" << groups << ")";
+  if (ws[1] * groups != xs[1])
+    return im.error() << "the weight has " << ws[1]
+                      << " input channels per group but the input has " << xs[1]
+                      << " channels in " << groups << " group"
+                      << (groups == 1 ? "" : "s");
+  if (bias) {
+    auto bs = Importer::shape(bias);
+    if (bs.size() != 1 || bs[0] != ws[0])
+      return im.error() << "the bias must have one value per output channel ("
+                        << ws[0] << "), got shape " << shapeStr(bs);
+  }
+  auto pads = windowPads(im, {xs[2], xs[3]}, kernel, strides, dilations);
+  if (failed(pads))
+    return failure();
+  auto h = checkedWindowOut(im, 0, {xs[2], xs[3]}, kernel, strides, *pads,
+                            dilations, false);
+  if (failed(h))
+    return failure();
+  auto wd = checkedWindowOut(im, 1, {xs[2], xs[3]}, kernel, strides, *pads,
+                             dilations, false);
+  if (failed(wd))
+    return failure();
+  SmallVector<int64_t> out = {xs[0], ws[0], *h, *wd};
+  SmallVector<Value> operands = {x, w};
+  if (bias)
+    operands.push_back(bias);
+  // Attributes by name: those not set here keep their defaults.
+  SmallVector<NamedAttribute> attrs = {
+      im.b.getNamedAttr("strides", im.b.getDenseI64ArrayAttr(strides)),
+      im.b.getNamedAttr("pads", im.b.getDenseI64ArrayAttr(*pads)),
+      im.b.getNamedAttr("dilations", im.b.getDenseI64ArrayAttr(dilations)),
+      im.b.getNamedAttr("groups", im.b.getI64IntegerAttr(groups))};
+  result = Conv2DOp::create(im.b, im.loc, TypeRange{im.f32Type(out)}, operands,
+                            attrs);
   return success();
 }
 
-FailureOr<quant::QuantizedType> Importer::quantType(const Params &p,
-                                                    int64_t rank) {
-  QuantScheme scheme;
-  scheme.bits = p.storage == DType::I32 ? 32 : 8;
-  scheme.isSigned = p.storage != DType::U8;
-  SmallVector<QuantParams> qp;
-  for (size_t i = 0; i < p.scale->values.size(); ++i) {
-    QuantParams q;
-    q.scale = p.scale->values[i];
-    q.zeroPoint = p.zeroPoint ? int64_t(p.zeroPoint->values[i]) : 0;
-    if (!(q.scale > 0) || !std::isfinite(q.scale)) {
-      error() << "scale " << q.scale << " is not positive and finite";
-      return failure();
-    }
-    if (!scheme.range().contains(q.zeroPoint)) {
-      error() << "zero point " << q.zeroPoint << " is outside the range of "
-              << dtypeName(p.storage);
-      return failure();
-    }
-    qp.push_back(q);
-  }
-  if (p.zeroPoint && p.zeroPoint->values.size() != qp.size()) {
-    error() << "scale and zero point have different sizes";
-    return failure();
-  }
-  std::optional<int64_t> axis;
-  if (qp.size() > 1)
-    axis = normalizeAxis(p.axis, rank);
-  return buildQuantType(ctx, scheme, qp, axis);
+LogicalResult onnximport::importMatMulLike(Importer &im, Value a, Value b, Value &result) {
+  bool ok;
+  auto shape = matmulShape(Importer::shape(a), Importer::shape(b), ok);
+  if (!ok)
+    return im.error() << "operand shapes " << shapeStr(Importer::shape(a))
+                      << " and " << shapeStr(Importer::shape(b))
+                      << " do not multiply";
+  result = createMatMul(im, im.f32Type(shape), a, b, Value());
+  return success();
 }
-
-FailureOr<Value> Importer::quantizeValue(Value x, const Params &given) {
-  auto xType = cast<RankedTensorType>(x.getType());
-  Params p = given;
-  if (failed(fitParams(p, xType.getShape())))
-    return failure();
-  if (p.scale && !p.zeroPointValue) {
-    auto qt = quantType(p, xType.getRank());
-    if (failed(qt))
-      return failure();
-    return (Value)QuantizeOp::create(b, loc, xType.clone(*qt), x, Value(),
-                                     Value(), IntegerAttr());
-  }
-  Value scale = p.scaleValue ? p.scaleValue : materialize(*p.scale);
-  Value zp = p.zeroPointValue
-                 ? p.zeroPointValue
-                 : (p.zeroPoint ? materialize(*p.zeroPoint) : Value());
-  auto scaleShape = shape(scale);
-  IntegerAttr axis;
-  if (product(scaleShape) > 1)
-    axis = b.getI64IntegerAttr(normalizeAxis(p.axis, xType.getRank()));
-  return (Value)QuantizeOp::create(
-      b, loc, xType.clone(elementType(p.storage, ctx)), x, scale, zp, axis);
-}
-
-FailureOr<Value> Importer::quantizedConstant(const Const &c,
-                                             const Params &given) {
-  Params p = given;
-  if (failed(fitParams(p, c.shape)))
-    return failure();
-  auto qt = quantType(p, c.shape.size());
-  if (failed(qt))
-    return failure();
-  Const storage = c;
-  if (storage.dtype != p.storage) {
-    error() << "quantized data of type " << dtypeName(c.dtype)
-            << " does not match its zero point's type " << dtypeName(p.storage);
-    return failure();
-  }
-  return (Value)qc::ConstantOp::create(
-      b, loc, RankedTensorType::get(c.shape, *qt), toAttr(storage, ctx));
-}
-
-FailureOr<Value> Importer::dequantizeValue(int input, const Params &p) {
-  if (isConst(input) && p.scale && !p.zeroPointValue) {
-    // Quantized weights: a typed constant, dequantized (folded later).
-    auto q = quantizedConstant(constant(input), p);
-    if (failed(q))
-      return failure();
-    return dequantizeValue(*q, p);
-  }
-  auto x = value(input);
-  if (failed(x))
-    return failure();
-  return dequantizeValue(*x, p);
-}
-
-FailureOr<Value> Importer::dequantizeValue(Value x, const Params &given) {
-  auto xType = cast<RankedTensorType>(x.getType());
-  Params p = given;
-  if (failed(fitParams(p, xType.getShape())))
-    return failure();
-  auto f32 = xType.clone(b.getF32Type());
-  if (auto qt = getQuantElementType(xType)) {
-    // A typed value (from a typed QuantizeLinear or constant): its own
-    // parameters must be the ones this DequantizeLinear states.
-    if (p.scale && !p.zeroPointValue) {
-      auto want = quantType(p, xType.getRank());
-      if (failed(want))
-        return failure();
-      if (*want != qt) {
-        error() << "dequantizes with parameters " << *want
-                << " a value quantized with " << qt;
-        return failure();
-      }
-      return (Value)DequantizeOp::create(b, loc, f32, x, Value(), Value(),
-                                         IntegerAttr());
-    }
-    error() << "dequantizes a statically quantized value with run-time "
-               "parameters";
-    return failure();
-  }
-  if (!isa<IntegerType>(xType.getElementType())) {
-    error() << "dequantizes a tensor of " << xType.getElementType();
-    return failure();
-  }
-  Value scale = p.scaleValue ? p.scaleValue : materialize(*p.scale);
-  Value zp = p.zeroPointValue
-                 ? p.zeroPointValue
-                 : (p.zeroPoint ? materialize(*p.zeroPoint) : Value());
-  if (zp && elementOf(zp) != xType.getElementType()) {
-    error() << "zero point type " << elementOf(zp)
-            << " differs from the data type " << xType.getElementType();
-    return failure();
-  }
-  IntegerAttr axis;
-  if (product(shape(scale)) > 1)
-    axis = b.getI64IntegerAttr(normalizeAxis(p.axis, xType.getRank()));
-  return (Value)DequantizeOp::create(b, loc, f32, x, scale, zp, axis);
-}
-
 //===----------------------------------------------------------------------===//
 // The operators
 //===----------------------------------------------------------------------===//
@@ -1343,210 +1088,6 @@ LogicalResult importPassThrough(Importer &im) {
 
 } // namespace
 
-namespace {
-
-LogicalResult importQuantizeLinear(Importer &im) {
-  auto x = floatInput(im, 0);
-  if (failed(x))
-    return failure();
-  auto p = im.params(1, 2, im.attrInt("axis", 1));
-  if (failed(p))
-    return failure();
-  auto q = im.quantizeValue(*x, *p);
-  if (failed(q))
-    return failure();
-  im.define(0, *q);
-  return success();
-}
-
-LogicalResult importDequantizeLinear(Importer &im) {
-  // Without a zero point, the storage type is the input's (zero point 0).
-  DType storage = DType::U8;
-  if (im.isConst(0)) {
-    storage = im.constant(0).dtype;
-  } else {
-    auto x = im.value(0);
-    if (failed(x))
-      return failure();
-    Type element = elementOf(*x);
-    if (auto q = getQuantElementType((*x).getType()))
-      element = getStorageIntegerType(q);
-    auto it = dyn_cast<IntegerType>(element);
-    if (!it || (it.getWidth() != 8 && it.getWidth() != 32))
-      return im.error() << "dequantizes a tensor of " << element
-                        << " (uint8, int8 or int32 expected)";
-    storage = it.getWidth() == 32 ? DType::I32
-              : it.isUnsigned()   ? DType::U8
-                                  : DType::I8;
-  }
-  auto p = im.params(1, 2, im.attrInt("axis", 1), storage);
-  if (failed(p))
-    return failure();
-  auto d = im.dequantizeValue(0, *p);
-  if (failed(d))
-    return failure();
-  im.define(0, *d);
-  return success();
-}
-
-/// An integer input with a scale of 1 and a zero point (MatMulInteger,
-/// ConvInteger): dequantized exactly to f32. A zero point with more than one
-/// value runs along `axis` of the data; `perTensorOnly` rejects that.
-FailureOr<Value> integerInput(Importer &im, int data, int zp, int64_t axis,
-                              bool perTensorOnly = false) {
-  Importer::Params p;
-  p.scale = Const{DType::F32, {}, {1.0}};
-  DType dt = im.isConst(data) ? im.constant(data).dtype : DType::U8;
-  if (!im.isConst(data)) {
-    auto v = im.value(data);
-    if (failed(v))
-      return failure();
-    auto it = dyn_cast<IntegerType>(elementOf(*v));
-    if (!it || it.getWidth() != 8)
-      return im.error() << "input #" << data << " must be uint8 or int8";
-    dt = it.isUnsigned() ? DType::U8 : DType::I8;
-  }
-  if (dt != DType::U8 && dt != DType::I8)
-    return im.error() << "input #" << data << " must be uint8 or int8, got "
-                      << dtypeName(dt);
-  p.storage = dt;
-  if (im.has(zp)) {
-    if (im.isConst(zp)) {
-      p.zeroPoint = im.constant(zp);
-      if (p.zeroPoint->dtype != dt)
-        return im.error() << "input #" << zp << " (a zero point) is "
-                          << dtypeName(p.zeroPoint->dtype) << " but input #"
-                          << data << " is " << dtypeName(dt);
-      // A scale of 1 shaped like the zero point.
-      p.scale = Const{DType::F32, p.zeroPoint->shape,
-                      std::vector<double>(p.zeroPoint->values.size(), 1.0)};
-    } else {
-      auto v = im.value(zp);
-      if (failed(v))
-        return failure();
-      p.zeroPointValue = *v;
-      p.scale.reset();
-      // A scale of 1 shaped like the zero point.
-      auto zs = Importer::shape(*v);
-      Const one{DType::F32, zs, std::vector<double>(product(zs), 1.0)};
-      p.scaleValue = im.materialize(one);
-    }
-  }
-  p.axis = axis;
-  if (perTensorOnly && im.has(zp) && product(im.shapeOf(zp)) != 1)
-    return im.error() << "input #" << zp
-                      << " (a zero point) must be a single value";
-  return im.dequantizeValue(data, p);
-}
-
-/// i32 results of MatMulInteger/ConvInteger: scale 1, zero point 0.
-FailureOr<Value> toInt32(Importer &im, Value f) {
-  Importer::Params p;
-  p.scale = Const{DType::F32, {}, {1.0}};
-  p.zeroPoint = Const{DType::I32, {}, {0.0}};
-  p.storage = DType::I32;
-  return im.quantizeValue(f, p);
-}
-
-LogicalResult importIntegerProduct(Importer &im, bool isConv) {
-  // MatMulInteger: A's zero point is per row (A is [..., M, K]), B's per
-  // column (B is [..., K, N]). ConvInteger: x's is per tensor, w's per
-  // output channel.
-  auto a = isConv ? integerInput(im, 0, 2, 1, /*perTensorOnly=*/true)
-                  : integerInput(im, 0, 2, -2);
-  auto b = integerInput(im, 1, 3, isConv ? 0 : -1);
-  if (failed(a) || failed(b))
-    return failure();
-  Value y;
-  if (failed(isConv ? importConvLike(im, *a, *b, Value(), y)
-                    : importMatMulLike(im, *a, *b, y)))
-    return failure();
-  auto r = toInt32(im, y);
-  if (failed(r))
-    return failure();
-  im.define(0, *r);
-  return success();
-}
-
-/// QLinearConv / QLinearMatMul: dequantize the operands, the float op, then
-/// quantize the result; qc-fold-qdq makes it integer when the parameters
-/// are constants.
-LogicalResult importQLinear(Importer &im, bool isConv) {
-  // Inputs: x, x_scale, x_zp, w, w_scale, w_zp, y_scale, y_zp (, B).
-  // QLinearConv: x and y per tensor, w per output channel (axis 0).
-  // QLinearMatMul: a per row (axis -2 of [..., M, K]), b per column (axis
-  // -1 of [..., K, N]); y's vector runs along its last dim, as numpy
-  // broadcasting (ONNX's reference) applies it.
-  auto xp = im.params(1, 2, isConv ? 1 : -2);
-  auto wp = im.params(4, 5, isConv ? 0 : -1);
-  auto yp = im.params(6, 7, isConv ? 1 : -1);
-  if (failed(xp) || failed(wp) || failed(yp))
-    return failure();
-  if (isConv)
-    for (int i : {1, 2, 6, 7})
-      if (im.has(i) && product(im.shapeOf(i)) != 1)
-        return im.error() << "input #" << i << " (" << (i < 3 ? "x" : "y")
-                          << "'s scale or zero point) must be a single value";
-  auto x = im.dequantizeValue(0, *xp);
-  auto w = im.dequantizeValue(3, *wp);
-  if (failed(x) || failed(w))
-    return failure();
-  Value bias;
-  if (isConv && im.has(8)) {
-    // The i32 bias has scale x_scale * w_scale (per output channel).
-    Importer::Params bp;
-    bp.storage = DType::I32;
-    bp.axis = 0;
-    if ((*xp).scale && (*wp).scale) {
-      Const s = *(*wp).scale;
-      for (double &v : s.values)
-        v *= (*xp).scale->values[0];
-      bp.scale = s;
-      bp.zeroPoint = Const{DType::I32, s.shape,
-                           std::vector<double>(s.values.size(), 0.0)};
-    } else {
-      Value xs = (*xp).scaleValue ? (*xp).scaleValue
-                                  : im.materialize(*(*xp).scale);
-      Value ws = (*wp).scaleValue ? (*wp).scaleValue
-                                  : im.materialize(*(*wp).scale);
-      SmallVector<int64_t> shape;
-      OpTrait::util::getBroadcastedShape(Importer::shape(xs),
-                                         Importer::shape(ws), shape);
-      bp.scaleValue = MulOp::create(im.b, im.loc, im.f32Type(shape), xs, ws);
-    }
-    auto bv = im.dequantizeValue(8, bp);
-    if (failed(bv))
-      return failure();
-    bias = *bv;
-  }
-  Value y;
-  if (failed(isConv ? importConvLike(im, *x, *w, bias, y)
-                    : importMatMulLike(im, *x, *w, y)))
-    return failure();
-  auto q = im.quantizeValue(y, *yp);
-  if (failed(q))
-    return failure();
-  im.define(0, *q);
-  return success();
-}
-
-LogicalResult importDynamicQuantize(Importer &im) {
-  auto x = floatInput(im, 0);
-  if (failed(x))
-    return failure();
-  MLIRContext *ctx = im.ctx;
-  Type u8 = IntegerType::get(ctx, 8, IntegerType::Unsigned);
-  auto xt = cast<RankedTensorType>((*x).getType());
-  auto op = DynamicQuantizeOp::create(
-      im.b, im.loc, xt.clone(u8), RankedTensorType::get({}, im.b.getF32Type()),
-      RankedTensorType::get({}, u8), *x);
-  im.define(0, op.getOutput());
-  im.define(1, op.getScale());
-  im.define(2, op.getZeroPoint());
-  return success();
-}
-
-} // namespace
 
 LogicalResult onnximport::importOp(Importer &im, StringRef op) {
   if (op == "Conv")
