@@ -56,11 +56,18 @@ void mlir::qc::buildLowerToLLVMPipeline(OpPassManager &pm,
   QCTileBatchOptions tiling;
   tiling.tileBytes = options.batchTileBytes;
   pm.addPass(createQCTileBatch(tiling));
+  if (!options.reference) {
+    QCSelectKernelsOptions select;
+    select.target = options.target;
+    select.blockBytes = options.blockBytes;
+    pm.addPass(createQCSelectKernels(select));
+  }
   ConvertQCToLinalgOptions lowering;
   lowering.target = options.target;
   lowering.reference = options.reference;
-  lowering.blockBytes = options.blockBytes;
+  lowering.outline = options.outline;
   pm.addPass(createConvertQCToLinalg(lowering));
+  pm.addPass(createQCPlanWorkspace());
   pm.addPass(createCanonicalizerPass());
   // Constants the kernels replaced by packed copies are dead now.
   pm.addPass(createSymbolDCEPass());

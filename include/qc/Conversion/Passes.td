@@ -10,39 +10,33 @@
 include "mlir/Pass/PassBase.td"
 
 def ConvertQCToLinalg : Pass<"convert-qc-to-linalg", "ModuleOp"> {
-  let summary = "Lower qc graphs on tensors to linalg and micro-kernels on "
-                "memrefs in one statically planned workspace";
+  let summary = "Lower qc graphs on tensors to linalg, loops and micro-kernel "
+                "calls on memrefs, one conversion pattern per op";
   let description = [{
-    Every public function whose body is a qc graph on tensors becomes a
-    function on memrefs: inputs first, then one output buffer per result,
-    then a workspace `memref<Wxi8>` that holds every intermediate and every
-    scratch buffer. Offsets in the workspace are planned statically by
-    liveness (buffers whose lifetimes do not overlap share memory), so the
-    generated code never allocates. `W` is recorded as the function's
-    `qc.workspace_size` attribute. Constants (packed weights, biases,
-    requantization multipliers) become `memref.global`s.
-
-    Each op lowers to `linalg.generic` ops on storage types with exactly the
-    semantics in the dialect's documentation; these are the **reference**
-    lowering (with `reference`, everything takes it). Otherwise quantized
-    and f32 convolutions and matmuls with constant weights take the
-    target's packed micro-kernels: weights packed at compile time into the
-    layout of the dot instruction (`kGroup` consecutive K values per 32-bit
-    lane), zero-point and activation-shift terms folded into the bias, a
-    register-tiled loop nest of `vpdpbusd`/`vpmaddwd`/`sdot` (or FMA for
-    f32), and the requantization fused into the kernel's stores.
+    Every function whose body is a qc graph on tensors becomes a function on
+    memrefs: its inputs, then one output buffer per result (the function
+    returns nothing; `qc.num_inputs` records how many arguments are
+    inputs). Each op is converted by its pattern: the reference lowering
+    (`linalg.generic` ops on storage types with exactly the semantics of the
+    dialect's documentation), the micro-kernel patterns of the
+    `qc.packed_*` ops that `qc-select-kernels` made (one per kernel kind,
+    calling shared, parameterized kernel functions), or a target's fast
+    path. Every buffer an op needs is a `memref.alloc` before it, for
+    `qc-plan-workspace` to place; a returned result is computed straight
+    into its output buffer. Constants become `memref.global`s. With
+    `outline` (the default), each op's code is a private function of its
+    own, called from the model function, so that LLVM optimizes many small
+    functions rather than one huge one. A pattern that does not apply says
+    why (`-debug-only=dialect-conversion`).
   }];
   let options = [
-    Option<"target", "target", "std::string", /*default=*/"\"host\"",
-           "Code generation target: host, x86-64-avx512vnni, x86-64-avxvnni, "
-           "x86-64-avx2, aarch64-dotprod, x86-64, aarch64">,
+    Option<"target", "target", "std::string", /*default=*/"\"\"",
+           "Target of the fast paths (default: the module's qc.target)">,
     Option<"reference", "reference", "bool", /*default=*/"false",
-           "Lower every op with the scalar reference lowering (the oracle "
-           "the kernels are tested against)">,
-    Option<"blockBytes", "block-bytes", "uint64_t", /*default=*/"0",
-           "Cache budget in bytes of a GEMM row block (the rows of the "
-           "broadcast operand every column tile passes over); 0 takes the "
-           "target's">,
+           "Only the reference lowering (no fast paths; qc.packed_* ops are "
+           "an error)">,
+    Option<"outline", "outline", "bool", /*default=*/"true",
+           "Lower each op into a function of its own">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
@@ -50,6 +44,23 @@ def ConvertQCToLinalg : Pass<"convert-qc-to-linalg", "ModuleOp"> {
     "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
     "::mlir::vector::VectorDialect", "::mlir::LLVM::LLVMDialect"
   ];
+}
+
+def QCPlanWorkspace : Pass<"qc-plan-workspace", "ModuleOp"> {
+  let summary = "Place a lowered model's buffers in one static workspace";
+  let description = [{
+    Runs after `convert-qc-to-linalg`. Every `memref.alloc` in a model
+    function's body is a buffer with a live interval, from the allocation
+    to the last top-level op that uses it or a view of it. The intervals are
+    placed largest first, each at the lowest 64-byte-aligned offset that
+    overlaps no placed interval alive at the same time, in one workspace
+    `memref<Wxi8>` that becomes the function's last argument; the
+    allocations become `memref.view`s of it, and `W` (plus 64 bytes of slack
+    for vector loads that read past a buffer's end) is recorded as
+    `qc.workspace_size`. The generated code never allocates.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
 }
 
 def QCApproximateMath : Pass<"qc-approximate-math"> {

@@ -71,6 +71,10 @@ struct LowerPipelineOptions
       llvm::cl::desc("Cache budget of a GEMM row block in bytes (0: the "
                      "target's)"),
       llvm::cl::init(0)};
+  Option<bool> outline{
+      *this, "outline",
+      llvm::cl::desc("Lower each op into a function of its own"),
+      llvm::cl::init(true)};
   Option<int64_t> batchTileBytes{
       *this, "batch-tile-bytes",
       llvm::cl::desc("Run batch-separable models over batch tiles whose "

@@ -46,7 +46,7 @@ Value LoweringState::getConstantBuffer(Location loc, DenseElementsAttr value,
   if (auto it = dyn_cast<IntegerType>(value.getElementType());
       it && !it.isSignless())
     value = value.bitcast(IntegerType::get(it.getContext(), it.getWidth()));
-  memref::GlobalOp &global = globals[value];
+  memref::GlobalOp &global = context.globals[value];
   auto type = MemRefType::get(value.getType().getShape(),
                               value.getElementType());
   if (!global) {
@@ -54,7 +54,7 @@ Value LoweringState::getConstantBuffer(Location loc, DenseElementsAttr value,
     builder.setInsertionPointToStart(module.getBody());
     std::string name;
     do {
-      name = "__qc_constant_" + std::to_string(nextGlobal++);
+      name = "__qc_constant_" + std::to_string(context.nextGlobal++);
     } while (module.lookupSymbol(name));
     global = memref::GlobalOp::create(
         builder, loc, name, builder.getStringAttr("private"), type, value,

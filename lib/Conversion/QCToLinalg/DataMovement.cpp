@@ -73,8 +73,8 @@ struct SliceLowering : OpLowering {
 
 } // namespace
 
-void lowering::registerDataMovementLowerings(LoweringRegistry &registry) {
-  registry["qc.concat"] = std::make_unique<ConcatLowering>();
-  registry["qc.transpose"] = std::make_unique<TransposeLowering>();
-  registry["qc.slice"] = std::make_unique<SliceLowering>();
+void lowering::populateDataMovementLoweringPatterns(LoweringPatterns &patterns) {
+  patterns.add<ConcatOp>(std::make_unique<ConcatLowering>());
+  patterns.add<TransposeOp>(std::make_unique<TransposeLowering>());
+  patterns.add<SliceOp>(std::make_unique<SliceLowering>());
 }

@@ -116,27 +116,27 @@ Value sigmoid(OpBuilder &b, Location l, Value x) {
 
 } // namespace
 
-void lowering::registerElementwiseLowerings(LoweringRegistry &registry) {
-  registry["qc.add"] = std::make_unique<BinaryLowering<arith::AddFOp>>();
-  registry["qc.sub"] = std::make_unique<BinaryLowering<arith::SubFOp>>();
-  registry["qc.mul"] = std::make_unique<BinaryLowering<arith::MulFOp>>();
-  registry["qc.div"] = std::make_unique<BinaryLowering<arith::DivFOp>>();
-  registry["qc.pow"] = std::make_unique<BinaryLowering<math::PowFOp>>();
+void lowering::populateElementwiseLoweringPatterns(LoweringPatterns &patterns) {
+  patterns.add<AddOp>(std::make_unique<BinaryLowering<arith::AddFOp>>());
+  patterns.add<SubOp>(std::make_unique<BinaryLowering<arith::SubFOp>>());
+  patterns.add<MulOp>(std::make_unique<BinaryLowering<arith::MulFOp>>());
+  patterns.add<DivOp>(std::make_unique<BinaryLowering<arith::DivFOp>>());
+  patterns.add<PowOp>(std::make_unique<BinaryLowering<math::PowFOp>>());
   // maximumf/minimumf propagate NaN, as ONNX Max and Min do.
-  registry["qc.max"] = std::make_unique<BinaryLowering<arith::MaximumFOp>>();
-  registry["qc.min"] = std::make_unique<BinaryLowering<arith::MinimumFOp>>();
-  registry["qc.clamp"] = std::make_unique<ClampLowering>();
-  registry["qc.sqrt"] = std::make_unique<UnaryLowering>(
+  patterns.add<MaxOp>(std::make_unique<BinaryLowering<arith::MaximumFOp>>());
+  patterns.add<MinOp>(std::make_unique<BinaryLowering<arith::MinimumFOp>>());
+  patterns.add<ClampOp>(std::make_unique<ClampLowering>());
+  patterns.add<SqrtOp>(std::make_unique<UnaryLowering>(
       [](OpBuilder &b, Location l, Value x) -> Value {
         return math::SqrtOp::create(b, l, x);
-      });
-  registry["qc.sigmoid"] = std::make_unique<UnaryLowering>(sigmoid);
-  registry["qc.tanh"] = std::make_unique<UnaryLowering>(
+      }));
+  patterns.add<SigmoidOp>(std::make_unique<UnaryLowering>(sigmoid));
+  patterns.add<TanhOp>(std::make_unique<UnaryLowering>(
       [](OpBuilder &b, Location l, Value x) -> Value {
         return math::TanhOp::create(b, l, x);
-      });
-  registry["qc.erf"] = std::make_unique<UnaryLowering>(
+      }));
+  patterns.add<ErfOp>(std::make_unique<UnaryLowering>(
       [](OpBuilder &b, Location l, Value x) -> Value {
         return math::ErfOp::create(b, l, x);
-      });
+      }));
 }

@@ -1,9 +1,10 @@
 //===- Lowering.h - Shared machinery of the qc lowering ---------*- C++ -*-===//
 //
-// The interface between the driver of convert-qc-to-linalg (which plans the
-// workspace and rewrites functions) and the per-op-family lowerings, plus
-// the scalar/vector helpers that spell out qc's numerics in arith ops. Every
-// helper here computes exactly what lib/Support/QuantMath.cpp defines.
+// The interface between convert-qc-to-linalg (which rewrites function
+// signatures and applies the patterns) and the per-op-family lowerings
+// (OpLowering, run by LoweringPattern), plus the scalar/vector helpers that
+// spell out qc's numerics in arith ops. Every helper here computes exactly
+// what lib/Support/QuantMath.cpp defines.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,6 +21,8 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Transforms/DialectConversion.h"
 #include "llvm/ADT/StringMap.h"
 
 #include <memory>
@@ -45,28 +48,46 @@ ElementInfo getElementInfo(Type tensorType);
 MemRefType getBufferType(Type tensorType);
 
 struct LoweringOptions {
+  /// The target the kernels and fast paths are for (null: reference only).
   const TargetDesc *target = nullptr;
-  bool reference = false;
-  /// Cache budget of a GEMM row block in bytes (0: the target's).
-  uint64_t blockBytes = 0;
+  /// Lower each op into a function of its own (called from the model
+  /// function), so that LLVM optimizes many small functions rather than
+  /// one huge one.
+  bool outline = true;
+};
+
+/// What the patterns of one lowering run share: the module constants made
+/// so far (one memref.global per distinct value) and the names handed out.
+class LoweringContext {
+public:
+  explicit LoweringContext(ModuleOp module) : module(module) {}
+
+  ModuleOp module;
+  llvm::DenseMap<Attribute, memref::GlobalOp> globals;
+  unsigned nextGlobal = 0;
+  unsigned nextFunction = 0;
+  /// Shared micro-kernel functions by name.
+  llvm::StringMap<func::FuncOp> kernels;
 };
 
 /// What an op lowering sees: the memrefs of its operands and result, its
 /// scratch buffers, and helpers to create module-level constants.
 class LoweringState {
 public:
-  LoweringState(OpBuilder &builder, ModuleOp module,
+  LoweringState(OpBuilder &builder, LoweringContext &context,
                 const LoweringOptions &options)
-      : builder(builder), module(module), options(options) {}
+      : builder(builder), module(context.module), options(options),
+        context(context) {}
 
   OpBuilder &builder;
   ModuleOp module;
   const LoweringOptions &options;
+  LoweringContext &context;
 
-  /// Operand buffers (null for an operand that is absent), the result's, and
-  /// the scratch buffers the lowering asked for, in order.
+  /// Operand buffers (absent optional operands are not listed, as in
+  /// Operation::getOperands), the buffer of result #0 and of every result,
+  /// and the scratch buffers the lowering asked for, in order.
   SmallVector<Value> operands;
-  /// The buffer of result #0, and of every result.
   Value result;
   SmallVector<Value> results;
   SmallVector<Value> scratch;
@@ -74,17 +95,20 @@ public:
   /// A read-only buffer holding `value` (a memref.global in the module).
   Value getConstantBuffer(Location loc, DenseElementsAttr value,
                           unsigned alignment = 64);
-
-private:
-  unsigned nextGlobal = 0;
-  llvm::DenseMap<Attribute, memref::GlobalOp> globals;
 };
 
-/// One op's lowering. The driver first asks for the scratch buffers the op
-/// needs (to plan the workspace), then calls lower() with them.
+/// One op kind's lowering onto buffers. Its pattern (LoweringPattern) asks
+/// whether it applies, for the scratch buffers it needs (once: the
+/// workspace plan reads the allocations), then has it emit the code.
 class OpLowering {
 public:
   virtual ~OpLowering() = default;
+  /// Whether this lowering applies to `op`; otherwise `why` says why not
+  /// (reported through notifyMatchFailure).
+  virtual LogicalResult match(Operation *op, const LoweringOptions &,
+                              std::string &why) const {
+    return success();
+  }
   virtual SmallVector<MemRefType> getScratch(Operation *op,
                                              const LoweringOptions &) const {
     return {};
@@ -92,14 +116,68 @@ public:
   virtual LogicalResult lower(Operation *op, LoweringState &state) const = 0;
 };
 
-using LoweringRegistry = llvm::StringMap<std::unique_ptr<OpLowering>>;
+/// The conversion pattern that runs an OpLowering: allocates the result
+/// buffers (or writes straight into the model's output buffer when the
+/// result is returned) and the scratch buffers, emits the code (in a
+/// function of its own with `outline`) and replaces the op by its buffers.
+class LoweringPattern : public ConversionPattern {
+public:
+  LoweringPattern(StringRef opName, std::unique_ptr<OpLowering> lowering,
+                  const TypeConverter &converter, MLIRContext *ctx,
+                  LoweringContext &context, const LoweringOptions &options,
+                  PatternBenefit benefit = 1);
 
-void registerQuantizationLowerings(LoweringRegistry &registry);
-void registerElementwiseLowerings(LoweringRegistry &registry);
-void registerPoolingLowerings(LoweringRegistry &registry);
-void registerDataMovementLowerings(LoweringRegistry &registry);
-void registerNormalizationLowerings(LoweringRegistry &registry);
-void registerProductLowerings(LoweringRegistry &registry);
+  LogicalResult
+  matchAndRewrite(Operation *op, ArrayRef<Value> operands,
+                  ConversionPatternRewriter &rewriter) const override;
+
+private:
+  std::unique_ptr<OpLowering> lowering;
+  LoweringContext &context;
+  const LoweringOptions &options;
+};
+
+/// Collects LoweringPatterns: `add<OpT>(lowering)` lowers OpT with it.
+class LoweringPatterns {
+public:
+  LoweringPatterns(RewritePatternSet &patterns, const TypeConverter &converter,
+                   LoweringContext &context, const LoweringOptions &options)
+      : patterns(patterns), converter(converter), context(context),
+        options(options) {}
+
+  template <typename OpT>
+  void add(std::unique_ptr<OpLowering> lowering, PatternBenefit benefit = 1) {
+    patterns.add<LoweringPattern>(OpT::getOperationName(), std::move(lowering),
+                                  converter, patterns.getContext(), context,
+                                  options, benefit);
+  }
+  template <typename OpT, typename LoweringT, typename... Args>
+  void add(Args &&...args) {
+    add<OpT>(std::make_unique<LoweringT>(std::forward<Args>(args)...));
+  }
+  const LoweringOptions &getOptions() const { return options; }
+
+private:
+  RewritePatternSet &patterns;
+  const TypeConverter &converter;
+  LoweringContext &context;
+  const LoweringOptions &options;
+};
+
+/// The reference lowering of every qc op, one pattern per op (the oracle
+/// the kernels are tested against; it never calls them).
+void populateQuantizationLoweringPatterns(LoweringPatterns &patterns);
+void populateElementwiseLoweringPatterns(LoweringPatterns &patterns);
+void populatePoolingLoweringPatterns(LoweringPatterns &patterns);
+void populateDataMovementLoweringPatterns(LoweringPatterns &patterns);
+void populateNormalizationLoweringPatterns(LoweringPatterns &patterns);
+void populateProductLoweringPatterns(LoweringPatterns &patterns);
+/// The micro-kernel lowerings of qc.packed_*: one pattern per kernel kind
+/// (vnni512/vnni256, avx2-maddwd, neon-sdot, fma, depthwise).
+void populateKernelLoweringPatterns(LoweringPatterns &patterns);
+/// Target-specific fast paths of ops other than products (vectorized max
+/// pooling of small images), preferred over the reference patterns.
+void populateFastPathLoweringPatterns(LoweringPatterns &patterns);
 
 //===----------------------------------------------------------------------===//
 // Numerics helpers. Each accepts scalars or vectors of the same shape.
@@ -183,6 +261,24 @@ Value toFloat(OpBuilder &b, Location loc, Value v, const ElementInfo &info,
 
 /// Converts an f32 value to the storage of `info` (quantizing per-tensor).
 Value fromFloat(OpBuilder &b, Location loc, Value x, const ElementInfo &info);
+
+/// A view of `buffer` (identity layout, contiguous) with another shape.
+Value reshapeBuffer(OpBuilder &b, Location loc, Value buffer,
+                    ArrayRef<int64_t> shape);
+
+/// The storage range the quantized result of a conv2d or matmul saturates
+/// to: its type's storage range narrowed by the fused output clamp.
+StorageRange getProductOutputRange(Operation *op);
+
+/// result = requantize(acc + bias) with per-channel multipliers along
+/// `channelDim` of `result`, saturated to `range`.
+void emitRequantEpilogue(LoweringState &state, Location loc, Value acc,
+                         Value result, unsigned channelDim, Value bias,
+                         ArrayRef<float> multipliers, Type outputType,
+                         StorageRange range);
+
+/// The dense value of a constant (arith.constant or qc.constant), or null.
+DenseElementsAttr getConstant(Value v);
 
 } // namespace mlir::qc::lowering
 

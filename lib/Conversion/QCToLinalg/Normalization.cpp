@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Kernels.h"
+#include "Lowering.h"
 #include "Lowering.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -446,9 +446,9 @@ struct DynamicQuantizeLowering : OpLowering {
 
 } // namespace
 
-void lowering::registerNormalizationLowerings(LoweringRegistry &registry) {
-  registry["qc.softmax"] = std::make_unique<SoftmaxLowering>();
-  registry["qc.layer_norm"] = std::make_unique<LayerNormLowering>();
-  registry["qc.reduce_mean"] = std::make_unique<ReduceMeanLowering>();
-  registry["qc.dynamic_quantize"] = std::make_unique<DynamicQuantizeLowering>();
+void lowering::populateNormalizationLoweringPatterns(LoweringPatterns &patterns) {
+  patterns.add<SoftmaxOp>(std::make_unique<SoftmaxLowering>());
+  patterns.add<LayerNormOp>(std::make_unique<LayerNormLowering>());
+  patterns.add<ReduceMeanOp>(std::make_unique<ReduceMeanLowering>());
+  patterns.add<DynamicQuantizeOp>(std::make_unique<DynamicQuantizeLowering>());
 }

@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Kernels.h"
+#include "Lowering.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -111,22 +111,35 @@ void emitWindowReduction(
 /// one block per vector. The same maxima as the reference's window
 /// reduction, in another order (max is exact and order-free, NaN and signed
 /// zeros included for maximumf).
-LogicalResult tryLowerSmallMaxPool2x2(MaxPool2DOp op, LoweringState &state,
-                                      const Window &w,
-                                      const ElementInfo &info) {
-  const LoweringOptions &opts = state.options;
-  if (opts.reference || !opts.target)
+/// Blocks per vector of the small-image 2x2 max pooling, or why it does not
+/// apply.
+FailureOr<int64_t> smallMaxPoolGroup(const LoweringOptions &opts,
+                                     const Window &w, const ElementInfo &info,
+                                     std::string &why) {
+  if (!opts.target) {
+    why = "no target";
     return failure();
+  }
   if (w.kh != 2 || w.kw != 2 || w.sh != 2 || w.sw != 2 || w.dh != 1 ||
-      w.dw != 1 || w.padded() || w.h != 2 * w.oh || w.w != 2 * w.ow)
+      w.dw != 1 || w.padded() || w.h != 2 * w.oh || w.w != 2 * w.ow) {
+    why = "not an unpadded 2x2 window of stride 2 over even sizes";
     return failure();
+  }
   int64_t elementBytes = info.bits() / 8;
   int64_t vectorBytes = opts.target->vectorBits / 8;
   int64_t block = 2 * w.w; // elements: two input rows
   if (elementBytes < 1 || block * elementBytes > vectorBytes ||
-      vectorBytes % (block * elementBytes) != 0)
+      vectorBytes % (block * elementBytes) != 0) {
+    why = "two input rows do not evenly fill a vector";
     return failure();
-  int64_t group = vectorBytes / (block * elementBytes);
+  }
+  return vectorBytes / (block * elementBytes);
+}
+
+LogicalResult lowerSmallMaxPool2x2(MaxPool2DOp op, LoweringState &state,
+                                   const Window &w, const ElementInfo &info,
+                                   int64_t group) {
+  int64_t block = 2 * w.w;
   int64_t rows = w.n * w.c * w.oh;
   OpBuilder &b = state.builder;
   Location loc = op.getLoc();
@@ -187,6 +200,24 @@ LogicalResult tryLowerSmallMaxPool2x2(MaxPool2DOp op, LoweringState &state,
   return success();
 }
 
+/// The vectorized 2x2/2 max pooling of rows shorter than a vector.
+struct SmallMaxPoolLowering : OpLowering {
+  LogicalResult match(Operation *o, const LoweringOptions &opts,
+                      std::string &why) const override {
+    auto op = cast<MaxPool2DOp>(o);
+    return smallMaxPoolGroup(opts, getWindow(op, op.getDilations()),
+                             getElementInfo(op.getInput().getType()), why);
+  }
+  LogicalResult lower(Operation *o, LoweringState &state) const override {
+    auto op = cast<MaxPool2DOp>(o);
+    Window w = getWindow(op, op.getDilations());
+    ElementInfo info = getElementInfo(op.getInput().getType());
+    std::string why;
+    auto group = smallMaxPoolGroup(state.options, w, info, why);
+    return lowerSmallMaxPool2x2(op, state, w, info, *group);
+  }
+};
+
 struct MaxPoolLowering : OpLowering {
   SmallVector<MemRefType> getScratch(Operation *o,
                                      const LoweringOptions &) const override {
@@ -203,8 +234,6 @@ struct MaxPoolLowering : OpLowering {
     Location loc = op.getLoc();
     Window w = getWindow(op, op.getDilations());
     ElementInfo info = getElementInfo(op.getInput().getType());
-    if (succeeded(tryLowerSmallMaxPool2x2(op, state, w, info)))
-      return success();
     // The neutral element: padded positions never win.
     Value neutral;
     if (info.isFloat())
@@ -316,7 +345,12 @@ struct AvgPoolLowering : OpLowering {
 
 } // namespace
 
-void lowering::registerPoolingLowerings(LoweringRegistry &registry) {
-  registry["qc.max_pool2d"] = std::make_unique<MaxPoolLowering>();
-  registry["qc.avg_pool2d"] = std::make_unique<AvgPoolLowering>();
+void lowering::populatePoolingLoweringPatterns(LoweringPatterns &patterns) {
+  patterns.add<MaxPool2DOp>(std::make_unique<MaxPoolLowering>());
+  patterns.add<AvgPool2DOp>(std::make_unique<AvgPoolLowering>());
+}
+
+void lowering::populateFastPathLoweringPatterns(LoweringPatterns &patterns) {
+  patterns.add<MaxPool2DOp>(std::make_unique<SmallMaxPoolLowering>(),
+                            /*benefit=*/2);
 }

@@ -2,12 +2,12 @@
 //
 // The reference lowering of qc.conv2d and qc.matmul: a reduction generic
 // (i32 accumulation of zero-point-shifted products for quantized operands,
-// f32 for float ones) and a requantization epilogue. When the target has
-// micro-kernels and the op qualifies, Kernels.cpp lowers it instead.
+// f32 for float ones) and a requantization epilogue. The micro-kernels
+// lower the qc.packed_* ops qc-select-kernels makes of eligible products
+// (Kernels.cpp); this file never calls them.
 //
 //===----------------------------------------------------------------------===//
 
-#include "Kernels.h"
 #include "Lowering.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -27,26 +27,6 @@ Value lowering::reshapeBuffer(OpBuilder &b, Location loc, Value buffer,
     strides[d] = strides[d + 1] * shape[d + 1];
   return memref::ReinterpretCastOp::create(b, loc, newType, buffer, 0, shape,
                                            strides);
-}
-
-SmallVector<float> lowering::getRequantMultipliers(Type input, Type weight,
-                                                   Type output,
-                                                   int64_t channels) {
-  auto in = getPerTensorType(input);
-  auto out = getPerTensorType(output);
-  SmallVector<QuantParams> w = getQuantParams(getQuantElementType(weight));
-  SmallVector<float> m;
-  for (int64_t c = 0; c < channels; ++c)
-    m.push_back(computeRequantMultiplier(
-        in.getScale(), w[w.size() == 1 ? 0 : c].scale, out.getScale()));
-  return m;
-}
-
-bool lowering::isExactAccumulatorOutput(Type output,
-                                        ArrayRef<float> multipliers) {
-  auto out = getPerTensorType(output);
-  return out.getStorageTypeIntegralWidth() == 32 && out.getZeroPoint() == 0 &&
-         llvm::all_of(multipliers, [](float m) { return m == 1.0f; });
 }
 
 StorageRange lowering::getProductOutputRange(Operation *op) {
@@ -145,8 +125,6 @@ struct ConvLowering : OpLowering {
   SmallVector<MemRefType> getScratch(Operation *o,
                                      const LoweringOptions &options) const override {
     auto op = cast<Conv2DOp>(o);
-    if (auto kernel = getKernelScratch(op, options))
-      return *kernel;
     SmallVector<MemRefType> scratch;
     Builder b(op.getContext());
     auto in = op.getInput().getType();
@@ -166,8 +144,6 @@ struct ConvLowering : OpLowering {
   LogicalResult lower(Operation *operation,
                       LoweringState &state) const override {
     auto op = cast<Conv2DOp>(operation);
-    if (succeeded(tryLowerConvWithKernel(op, state)))
-      return success();
     OpBuilder &b = state.builder;
     Location loc = op.getLoc();
     MLIRContext *ctx = b.getContext();
@@ -269,8 +245,6 @@ struct MatMulLowering : OpLowering {
   SmallVector<MemRefType> getScratch(Operation *o,
                                      const LoweringOptions &options) const override {
     auto op = cast<MatMulOp>(o);
-    if (auto kernel = getKernelScratch(op, options))
-      return *kernel;
     if (!isQuantized(op.getType()))
       return {};
     return {MemRefType::get(normalizedOutput(op),
@@ -279,8 +253,6 @@ struct MatMulLowering : OpLowering {
 
   LogicalResult lower(Operation *o, LoweringState &state) const override {
     auto op = cast<MatMulOp>(o);
-    if (succeeded(tryLowerMatMulWithKernel(op, state)))
-      return success();
     OpBuilder &b = state.builder;
     Location loc = op.getLoc();
     MLIRContext *ctx = b.getContext();
@@ -364,7 +336,7 @@ struct MatMulLowering : OpLowering {
 
 } // namespace
 
-void lowering::registerProductLowerings(LoweringRegistry &registry) {
-  registry["qc.conv2d"] = std::make_unique<ConvLowering>();
-  registry["qc.matmul"] = std::make_unique<MatMulLowering>();
+void lowering::populateProductLoweringPatterns(LoweringPatterns &patterns) {
+  patterns.add<Conv2DOp>(std::make_unique<ConvLowering>());
+  patterns.add<MatMulOp>(std::make_unique<MatMulLowering>());
 }

@@ -1,24 +1,25 @@
-//===- QCToLinalg.cpp - Lower qc graphs onto a planned workspace ----------===//
+//===- QCToLinalg.cpp - Lower qc graphs onto buffers with patterns --------===//
 //
-// convert-qc-to-linalg: rewrites each function whose body is a qc graph on
-// tensors into a function on memrefs (inputs, outputs, workspace). The
-// driver here plans the workspace and threads buffers through; the per-op
-// lowerings live in the other files of this directory.
-//
-// The workspace plan: every intermediate tensor and every scratch buffer an
-// op asks for is an interval [first op, last op] of the straight-line
-// program with a byte size. Intervals are placed largest first at the lowest
-// 64-byte-aligned offset that overlaps no placed interval alive at the same
-// time. Reshapes are views of their operand (no copy); results that are
-// returned are computed directly into the caller's output buffers.
+// convert-qc-to-linalg: rewrites each model function (a qc graph on
+// tensors) into a function on memrefs, its inputs followed by one output
+// buffer per result, by dialect conversion with one pattern per op (the
+// reference lowerings, the kernel patterns of qc.packed_*, the fast paths).
+// Every buffer an op needs (results and scratch) is a memref.alloc before
+// it; a result that is returned is computed straight into its output
+// buffer. qc-plan-workspace then places the allocations in one workspace.
+// With `outline`, each op's code is a function of its own, so that LLVM
+// optimizes many small functions instead of one huge one.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Lowering.h"
 #include "qc/Conversion/Passes.h"
 
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/IR/Matchers.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 namespace mlir::qc {
 #define GEN_PASS_DEF_CONVERTQCTOLINALG
@@ -29,88 +30,224 @@ using namespace mlir;
 using namespace mlir::qc;
 using namespace mlir::qc::lowering;
 
+//===----------------------------------------------------------------------===//
+// LoweringPattern
+//===----------------------------------------------------------------------===//
+
+LoweringPattern::LoweringPattern(StringRef opName,
+                                 std::unique_ptr<OpLowering> lowering,
+                                 const TypeConverter &converter,
+                                 MLIRContext *ctx, LoweringContext &context,
+                                 const LoweringOptions &options,
+                                 PatternBenefit benefit)
+    : ConversionPattern(converter, opName, benefit, ctx),
+      lowering(std::move(lowering)), context(context), options(options) {}
+
+/// The model output `v` is computed into, if the function returns it: the
+/// first of the outputs it is returned as (the others are copies).
+static std::optional<unsigned> outputSlot(Value v) {
+  std::optional<unsigned> slot;
+  for (OpOperand &use : v.getUses())
+    if (isa<func::ReturnOp>(use.getOwner()))
+      slot = std::min(slot.value_or(use.getOperandNumber()),
+                      use.getOperandNumber());
+  return slot;
+}
+
+LogicalResult
+LoweringPattern::matchAndRewrite(Operation *op, ArrayRef<Value> operands,
+                                 ConversionPatternRewriter &rewriter) const {
+  std::string why;
+  if (failed(lowering->match(op, options, why)))
+    return rewriter.notifyMatchFailure(op, why);
+  auto func = op->getParentOfType<func::FuncOp>();
+  auto numInputs =
+      func ? func->getAttrOfType<IntegerAttr>(QCDialect::getNumInputsAttrName())
+           : IntegerAttr();
+  if (!numInputs)
+    return rewriter.notifyMatchFailure(op, "not in a model function being "
+                                           "lowered");
+  for (Type t : op->getResultTypes())
+    if (auto rt = dyn_cast<RankedTensorType>(t); !rt || !rt.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "results must be statically "
+                                             "shaped tensors");
+  Location loc = op->getLoc();
+  SmallVector<MemRefType> scratchTypes = lowering->getScratch(op, options);
+
+  // Result buffers: the model's output buffer for a returned value, else a
+  // new allocation (qc-plan-workspace places it).
+  Block &entry = func.getBody().front();
+  SmallVector<Value> results;
+  for (Value r : op->getResults()) {
+    if (auto slot = outputSlot(r)) {
+      results.push_back(entry.getArgument(numInputs.getInt() + *slot));
+      continue;
+    }
+    results.push_back(memref::AllocOp::create(rewriter, loc,
+                                              getBufferType(r.getType()),
+                                              rewriter.getI64IntegerAttr(64)));
+  }
+  SmallVector<Value> scratch;
+  for (MemRefType t : scratchTypes)
+    scratch.push_back(
+        memref::AllocOp::create(rewriter, loc, t, rewriter.getI64IntegerAttr(64)));
+
+  LoweringState state(rewriter, context, options);
+  state.operands.assign(operands.begin(), operands.end());
+  state.results = results;
+  state.scratch = scratch;
+  if (!options.outline) {
+    state.result = results.front();
+    if (failed(lowering->lower(op, state)))
+      return failure();
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+
+  // The op's code in a function of its own, called with every buffer.
+  SmallVector<Value> args(operands.begin(), operands.end());
+  llvm::append_range(args, results);
+  llvm::append_range(args, scratch);
+  SmallVector<Type> types;
+  for (Value v : args)
+    types.push_back(v.getType());
+  func::FuncOp callee;
+  {
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPoint(func);
+    std::string name = (func.getName() + "__" + Twine(context.nextFunction++) +
+                        "_" + op->getName().stripDialect())
+                           .str();
+    for (char &c : name)
+      if (c == '.')
+        c = '_';
+    callee = func::FuncOp::create(rewriter, loc, name,
+                                  rewriter.getFunctionType(types, {}));
+    callee.setPrivate();
+    callee->setAttr("llvm.linkage", LLVM::LinkageAttr::get(
+                                        op->getContext(), LLVM::Linkage::Internal));
+    callee->setAttr("passthrough",
+                    rewriter.getArrayAttr({rewriter.getStringAttr("noinline")}));
+    Block *body = rewriter.createBlock(&callee.getBody(), {}, types,
+                                       SmallVector<Location>(types.size(), loc));
+    rewriter.setInsertionPointToStart(body);
+    auto ret = func::ReturnOp::create(rewriter, loc);
+    rewriter.setInsertionPoint(ret);
+    unsigned k = 0;
+    for (Value &v : state.operands)
+      v = body->getArgument(k++);
+    for (Value &v : state.results)
+      v = body->getArgument(k++);
+    for (Value &v : state.scratch)
+      v = body->getArgument(k++);
+    state.result = state.results.front();
+    if (failed(lowering->lower(op, state)))
+      return failure();
+  }
+  func::CallOp::create(rewriter, loc, callee, args);
+  rewriter.replaceOp(op, results);
+  return success();
+}
+
 namespace {
 
-constexpr int64_t kAlignment = 64;
+//===----------------------------------------------------------------------===//
+// Constants, views, returns
+//===----------------------------------------------------------------------===//
 
-int64_t alignTo(int64_t v) { return (v + kAlignment - 1) / kAlignment * kAlignment; }
+/// arith.constant / qc.constant tensors become read-only globals.
+template <typename OpT>
+struct ConstantLowering : public OpConversionPattern<OpT> {
+  ConstantLowering(const TypeConverter &converter, MLIRContext *ctx,
+                   LoweringContext &context, const LoweringOptions &options)
+      : OpConversionPattern<OpT>(converter, ctx), context(context),
+        options(options) {}
 
-int64_t byteSize(MemRefType type) {
-  int64_t bits = type.getElementTypeBitWidth();
-  return std::max<int64_t>(1, type.getNumElements() * bits / 8);
-}
-
-/// One workspace interval.
-struct Interval {
-  int64_t size;
-  int start, end;
-  int64_t offset = -1;
-};
-
-/// First-fit placement, largest first.
-int64_t placeIntervals(MutableArrayRef<Interval> intervals) {
-  SmallVector<Interval *> order;
-  for (Interval &i : intervals)
-    order.push_back(&i);
-  llvm::stable_sort(order, [](Interval *a, Interval *b) {
-    return a->size > b->size;
-  });
-  SmallVector<Interval *> placed;
-  int64_t total = 0;
-  for (Interval *cur : order) {
-    SmallVector<std::pair<int64_t, int64_t>> busy;
-    for (Interval *p : placed)
-      if (p->start <= cur->end && cur->start <= p->end)
-        busy.push_back({p->offset, p->offset + alignTo(p->size)});
-    llvm::sort(busy);
-    int64_t offset = 0;
-    for (auto [lo, hi] : busy) {
-      if (offset + alignTo(cur->size) <= lo)
-        break;
-      offset = std::max(offset, hi);
-    }
-    cur->offset = offset;
-    total = std::max(total, offset + alignTo(cur->size));
-    placed.push_back(cur);
-  }
-  return total;
-}
-
-bool isConstantOp(Operation *op) {
-  return isa<arith::ConstantOp, qc::ConstantOp>(op);
-}
-
-/// Ops whose result is a view of their operand.
-bool isAliasOp(Operation *op) { return isa<ReshapeOp, StatsOp>(op); }
-
-class FunctionLowering {
-public:
-  FunctionLowering(func::FuncOp func, const LoweringRegistry &registry,
-                   const LoweringOptions &options)
-      : func(func), registry(registry), options(options),
-        module(func->getParentOfType<ModuleOp>()) {}
-
-  LogicalResult run();
-
-private:
-  LogicalResult checkSupported();
-  Value root(Value v) {
-    while (Operation *def = v.getDefiningOp())
-      if (isAliasOp(def))
-        v = def->getOperand(0);
-      else
-        break;
-    return v;
+  LogicalResult
+  matchAndRewrite(OpT op, typename OpT::Adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto value = dyn_cast<DenseElementsAttr>(op.getValue());
+    if (!value)
+      return rewriter.notifyMatchFailure(op, "not a dense tensor constant");
+    LoweringState state(rewriter, context, options);
+    rewriter.replaceOp(op, state.getConstantBuffer(op.getLoc(), value));
+    return success();
   }
 
-  func::FuncOp func;
-  const LoweringRegistry &registry;
+  LoweringContext &context;
   const LoweringOptions &options;
-  ModuleOp module;
-  SmallVector<Operation *> program;
 };
 
-LogicalResult FunctionLowering::checkSupported() {
+/// qc.reshape is a view of its operand; qc.stats is its operand.
+struct ReshapeLowering : public OpConversionPattern<ReshapeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ReshapeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = getBufferType(op.getType());
+    rewriter.replaceOp(op, reshapeBuffer(rewriter, op.getLoc(),
+                                         adaptor.getInput(), type.getShape()));
+    return success();
+  }
+};
+
+struct StatsLowering : public OpConversionPattern<StatsOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(StatsOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, adaptor.getInput());
+    return success();
+  }
+};
+
+/// Strips the casts the conversion put between a buffer and its uses.
+Value stripCasts(Value v) {
+  while (auto cast = v.getDefiningOp<UnrealizedConversionCastOp>())
+    if (cast->getNumOperands() == 1)
+      v = cast->getOperand(0);
+    else
+      break;
+  return v;
+}
+
+/// The model function returns nothing: every result not already computed
+/// in its output buffer is copied there.
+struct ReturnLowering : public OpConversionPattern<func::ReturnOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(func::ReturnOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto func = op->getParentOfType<func::FuncOp>();
+    auto numInputs =
+        func->getAttrOfType<IntegerAttr>(QCDialect::getNumInputsAttrName());
+    if (!numInputs)
+      return rewriter.notifyMatchFailure(op, "not a model function");
+    Block &entry = func.getBody().front();
+    for (auto [j, v] : llvm::enumerate(adaptor.getOperands())) {
+      Value out = entry.getArgument(numInputs.getInt() + j);
+      if (stripCasts(v) != out)
+        emitCopy(rewriter, op.getLoc(), v, out);
+    }
+    rewriter.replaceOpWithNewOp<func::ReturnOp>(op);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// The pass
+//===----------------------------------------------------------------------===//
+
+bool isModelFunction(func::FuncOp func) {
+  return !func.isExternal() &&
+         !func->hasAttr(QCDialect::getNumInputsAttrName()) &&
+         llvm::all_of(func.getFunctionType().getInputs(),
+                      [](Type t) { return isa<TensorType>(t); });
+}
+
+/// Gives `func` memref arguments (inputs, then one output buffer per
+/// result) with casts back to the tensors its body uses.
+LogicalResult rewriteSignature(func::FuncOp func) {
   if (!func.getBody().hasOneBlock())
     return func.emitError("qc lowering needs a function of one block");
   for (Type t : func.getFunctionType().getInputs())
@@ -123,197 +260,39 @@ LogicalResult FunctionLowering::checkSupported() {
       return func.emitError("qc lowering needs statically shaped tensor "
                             "results, got ")
              << t;
-  for (Operation &op : func.getBody().front()) {
-    if (isConstantOp(&op)) {
-      Attribute value = isa<arith::ConstantOp>(op)
-                            ? cast<arith::ConstantOp>(op).getValue()
-                            : cast<qc::ConstantOp>(op).getValue();
-      if (!isa<DenseElementsAttr>(value))
-        return op.emitError("qc lowering supports dense constants only");
+  Block &entry = func.getBody().front();
+  for (Operation &op : entry) {
+    if (isa<QCDialect>(op.getDialect()) ||
+        isa<arith::ConstantOp, func::ReturnOp>(op))
       continue;
-    }
-    if (isa<func::ReturnOp>(op))
-      continue;
-    if (!isAliasOp(&op) && !registry.count(op.getName().getStringRef()))
+    auto isTensor = [](Type t) { return isa<TensorType>(t); };
+    if (llvm::any_of(op.getOperandTypes(), isTensor) ||
+        llvm::any_of(op.getResultTypes(), isTensor))
       return op.emitError("no lowering for '")
              << op.getName() << "' (the qc lowering handles qc ops)";
-    for (Type t : op.getResultTypes())
-      if (auto rt = dyn_cast<RankedTensorType>(t); !rt || !rt.hasStaticShape())
-        return op.emitError("qc lowering needs statically shaped results");
-    program.push_back(&op);
   }
-  return success();
-}
-
-LogicalResult FunctionLowering::run() {
-  if (failed(checkSupported()))
-    return failure();
-  auto returnOp = cast<func::ReturnOp>(func.getBody().front().getTerminator());
-  int end = static_cast<int>(program.size());
-
-  // Lifetimes of the buffers each op result needs (aliases extend roots).
-  DenseMap<Value, int> index;
-  llvm::MapVector<Value, Interval> values;
-  for (auto [i, op] : llvm::enumerate(program)) {
-    for (Value r : op->getResults()) {
-      index[r] = i;
-      if (!isAliasOp(op))
-        values[r] = Interval{byteSize(getBufferType(r.getType())), int(i),
-                             int(i)};
-    }
-  }
-  auto extend = [&](Value v, int at) {
-    Value r = root(v);
-    auto it = values.find(r);
-    if (it != values.end())
-      it->second.end = std::max(it->second.end, at);
-  };
-  for (auto [i, op] : llvm::enumerate(program))
-    for (Value operand : op->getOperands())
-      extend(operand, int(i));
-  for (Value v : returnOp.getOperands())
-    extend(v, end);
-
-  // Returned results are computed in place in the output buffers.
-  DenseMap<Value, unsigned> inOutput;
-  SmallVector<bool> outputNeedsCopy;
-  for (auto [j, v] : llvm::enumerate(returnOp.getOperands())) {
-    bool direct = values.count(v) && !inOutput.count(v);
-    if (direct)
-      inOutput[v] = j;
-    outputNeedsCopy.push_back(!direct);
-  }
-
-  // Scratch buffers.
-  SmallVector<SmallVector<MemRefType>> scratchTypes;
-  SmallVector<Interval> intervals;
-  SmallVector<Value> intervalValue;
-  for (auto &[v, interval] : values) {
-    if (inOutput.count(v))
-      continue;
-    intervals.push_back(interval);
-    intervalValue.push_back(v);
-  }
-  SmallVector<SmallVector<unsigned>> scratchIntervals(program.size());
-  for (auto [i, op] : llvm::enumerate(program)) {
-    SmallVector<MemRefType> types;
-    if (!isAliasOp(op))
-      types = registry.find(op->getName().getStringRef())
-                  ->second->getScratch(op, options);
-    for (MemRefType t : types) {
-      scratchIntervals[i].push_back(intervals.size());
-      intervals.push_back(Interval{byteSize(t), int(i), int(i)});
-      intervalValue.push_back(Value());
-    }
-    scratchTypes.push_back(types);
-  }
-  // Slack at the end: vector loads may read up to a vector past a buffer.
-  int64_t workspaceSize = placeIntervals(intervals) + kAlignment;
-
-  // The new signature: inputs, outputs, workspace.
-  OpBuilder b(func);
-  Location loc = func.getLoc();
+  OpBuilder b(func.getContext());
+  b.setInsertionPointToStart(&entry);
   SmallVector<Type> argTypes;
-  for (Type t : func.getFunctionType().getInputs())
-    argTypes.push_back(getBufferType(t));
-  for (Type t : func.getFunctionType().getResults())
-    argTypes.push_back(getBufferType(t));
-  auto wsType = MemRefType::get({workspaceSize}, b.getI8Type());
-  argTypes.push_back(wsType);
-  auto newFunc = func::FuncOp::create(
-      b, loc, func.getName(), b.getFunctionType(argTypes, {}));
-  newFunc.setVisibility(func.getVisibility());
-  // Marks of other passes (qc-tile-batch's) travel with the function.
-  for (NamedAttribute a : func->getDiscardableAttrs())
-    newFunc->setAttr(a.getName(), a.getValue());
-  newFunc->setAttr(QCDialect::getWorkspaceSizeAttrName(),
-                   b.getI64IntegerAttr(workspaceSize));
-  newFunc->setAttr(QCDialect::getNumInputsAttrName(),
-                   b.getI64IntegerAttr(func.getNumArguments()));
-  Block *entry = newFunc.addEntryBlock();
-  b.setInsertionPointToStart(entry);
-  unsigned numInputs = func.getNumArguments();
-  Value workspace = entry->getArgument(argTypes.size() - 1);
-
-  LoweringState state(b, module, options);
-  DenseMap<Value, Value> buffers;
-  for (unsigned i = 0; i < numInputs; ++i)
-    buffers[func.getArgument(i)] = entry->getArgument(i);
-
-  auto view = [&](int64_t offset, MemRefType type) -> Value {
-    Value off = arith::ConstantIndexOp::create(b, loc, offset);
-    return memref::ViewOp::create(b, loc, type, workspace, off, ValueRange());
-  };
-  DenseMap<Value, int64_t> offsets;
-  for (auto [interval, v] : llvm::zip(intervals, intervalValue))
-    if (v)
-      offsets[v] = interval.offset;
-
-  auto bufferOf = [&](Value v) -> Value {
-    if (!v)
-      return Value();
-    if (Value buf = buffers.lookup(v))
-      return buf;
-    Operation *def = v.getDefiningOp();
-    if (def && isConstantOp(def)) {
-      Attribute value = isa<arith::ConstantOp>(def)
-                            ? cast<arith::ConstantOp>(def).getValue()
-                            : cast<qc::ConstantOp>(def).getValue();
-      Value buf = state.getConstantBuffer(def->getLoc(),
-                                          cast<DenseElementsAttr>(value));
-      buffers[v] = buf;
-      return buf;
-    }
-    return Value();
-  };
-
-  for (auto [i, op] : llvm::enumerate(program)) {
-    Location opLoc = op->getLoc();
-    Value result = op->getResult(0);
-    if (isAliasOp(op)) {
-      Value source = bufferOf(op->getOperand(0));
-      auto type = getBufferType(result.getType());
-      if (source.getType() == type) {
-        buffers[result] = source;
-        continue;
-      }
-      SmallVector<int64_t> strides(type.getRank(), 1);
-      for (int d = type.getRank() - 2; d >= 0; --d)
-        strides[d] = strides[d + 1] * type.getDimSize(d + 1);
-      buffers[result] = memref::ReinterpretCastOp::create(
-          b, opLoc, type, source, 0, type.getShape(), strides);
-      continue;
-    }
-    state.results.clear();
-    for (Value r : op->getResults()) {
-      auto outIt = inOutput.find(r);
-      if (outIt != inOutput.end())
-        buffers[r] = entry->getArgument(numInputs + outIt->second);
-      else
-        buffers[r] = view(offsets.lookup(r), getBufferType(r.getType()));
-      state.results.push_back(buffers[r]);
-    }
-
-    state.operands.clear();
-    for (Value operand : op->getOperands())
-      state.operands.push_back(bufferOf(operand));
-    state.result = buffers[result];
-    state.scratch.clear();
-    for (auto [k, t] : llvm::enumerate(scratchTypes[i]))
-      state.scratch.push_back(
-          view(intervals[scratchIntervals[i][k]].offset, t));
-    b.setInsertionPoint(entry, entry->end());
-    if (failed(registry.find(op->getName().getStringRef())
-                   ->second->lower(op, state)))
-      return failure();
-    b.setInsertionPoint(entry, entry->end());
+  for (BlockArgument arg : entry.getArguments()) {
+    Type tensor = arg.getType();
+    MemRefType buffer = getBufferType(tensor);
+    arg.setType(buffer);
+    auto cast =
+        UnrealizedConversionCastOp::create(b, func.getLoc(), tensor, arg);
+    arg.replaceAllUsesExcept(cast.getResult(0), cast);
+    argTypes.push_back(buffer);
   }
-
-  for (auto [j, v] : llvm::enumerate(returnOp.getOperands()))
-    if (outputNeedsCopy[j])
-      emitCopy(b, loc, bufferOf(v), entry->getArgument(numInputs + j));
-  func::ReturnOp::create(b, loc);
-  func.erase();
+  unsigned numInputs = entry.getNumArguments();
+  for (Type t : func.getFunctionType().getResults()) {
+    argTypes.push_back(getBufferType(t));
+    entry.addArgument(argTypes.back(), func.getLoc());
+  }
+  func.setType(b.getFunctionType(argTypes, {}));
+  func.setAllArgAttrs(ArrayRef<DictionaryAttr>{});
+  func.setAllResultAttrs(ArrayRef<DictionaryAttr>{});
+  func->setAttr(QCDialect::getNumInputsAttrName(),
+                b.getI64IntegerAttr(numInputs));
   return success();
 }
 
@@ -322,29 +301,72 @@ struct ConvertQCToLinalgPass
   using Base::Base;
 
   void runOnOperation() override {
+    ModuleOp module = getOperation();
+    MLIRContext *ctx = &getContext();
     LoweringOptions options;
-    options.target = lookupTarget(target);
-    options.reference = reference;
-    options.blockBytes = blockBytes;
-    if (!options.target) {
-      getOperation().emitError("unknown target '") << target << "'";
-      return signalPassFailure();
+    StringRef name = target;
+    if (name.empty())
+      if (auto attr = module->getAttrOfType<StringAttr>(
+              QCDialect::getTargetAttrName()))
+        name = attr.getValue();
+    if (!name.empty()) {
+      options.target = lookupTarget(name);
+      if (!options.target) {
+        module.emitError("unknown target '") << name << "'";
+        return signalPassFailure();
+      }
     }
-    LoweringRegistry registry;
-    registerQuantizationLowerings(registry);
-    registerElementwiseLowerings(registry);
-    registerPoolingLowerings(registry);
-    registerDataMovementLowerings(registry);
-    registerNormalizationLowerings(registry);
-    registerProductLowerings(registry);
+    options.outline = outline;
 
     SmallVector<func::FuncOp> funcs;
-    for (auto func : getOperation().getOps<func::FuncOp>())
-      if (!func.isExternal() && !func->hasAttr(QCDialect::getWorkspaceSizeAttrName()))
+    for (auto func : module.getOps<func::FuncOp>())
+      if (isModelFunction(func))
         funcs.push_back(func);
     for (func::FuncOp func : funcs)
-      if (failed(FunctionLowering(func, registry, options).run()))
+      if (failed(rewriteSignature(func)))
         return signalPassFailure();
+
+    TypeConverter converter;
+    converter.addConversion([](Type t) { return t; });
+    converter.addConversion(
+        [](RankedTensorType t) -> Type { return getBufferType(t); });
+    ConversionTarget conversionTarget(*ctx);
+    conversionTarget.addLegalDialect<arith::ArithDialect, math::MathDialect,
+                                     memref::MemRefDialect, linalg::LinalgDialect,
+                                     scf::SCFDialect, vector::VectorDialect,
+                                     LLVM::LLVMDialect, func::FuncDialect>();
+    conversionTarget.addIllegalDialect<QCDialect>();
+    conversionTarget.addDynamicallyLegalOp<arith::ConstantOp>(
+        [](arith::ConstantOp op) { return !isa<TensorType>(op.getType()); });
+    conversionTarget.addDynamicallyLegalOp<func::ReturnOp>(
+        [](func::ReturnOp op) { return op.getNumOperands() == 0; });
+    conversionTarget.addLegalOp<UnrealizedConversionCastOp>();
+
+    LoweringContext context(module);
+    RewritePatternSet patterns(ctx);
+    patterns.add<ConstantLowering<arith::ConstantOp>,
+                 ConstantLowering<qc::ConstantOp>>(converter, ctx, context,
+                                                   options);
+    patterns.add<ReshapeLowering, StatsLowering, ReturnLowering>(converter, ctx);
+    LoweringPatterns lowerings(patterns, converter, context, options);
+    populateQuantizationLoweringPatterns(lowerings);
+    populateElementwiseLoweringPatterns(lowerings);
+    populatePoolingLoweringPatterns(lowerings);
+    populateDataMovementLoweringPatterns(lowerings);
+    populateNormalizationLoweringPatterns(lowerings);
+    populateProductLoweringPatterns(lowerings);
+    if (!reference) {
+      populateKernelLoweringPatterns(lowerings);
+      if (options.target)
+        populateFastPathLoweringPatterns(lowerings);
+    }
+    if (failed(applyPartialConversion(module, conversionTarget,
+                                      std::move(patterns))))
+      return signalPassFailure();
+
+    SmallVector<UnrealizedConversionCastOp> casts;
+    module.walk([&](UnrealizedConversionCastOp op) { casts.push_back(op); });
+    reconcileUnrealizedCasts(casts);
   }
 };
 

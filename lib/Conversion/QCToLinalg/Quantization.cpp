@@ -237,8 +237,8 @@ struct RequantizeLowering : OpLowering {
 
 } // namespace
 
-void lowering::registerQuantizationLowerings(LoweringRegistry &registry) {
-  registry["qc.quantize"] = std::make_unique<QuantizeLowering>();
-  registry["qc.dequantize"] = std::make_unique<DequantizeLowering>();
-  registry["qc.requantize"] = std::make_unique<RequantizeLowering>();
+void lowering::populateQuantizationLoweringPatterns(LoweringPatterns &patterns) {
+  patterns.add<QuantizeOp>(std::make_unique<QuantizeLowering>());
+  patterns.add<DequantizeOp>(std::make_unique<DequantizeLowering>());
+  patterns.add<RequantizeOp>(std::make_unique<RequantizeLowering>());
 }

@@ -1,4 +1,4 @@
-// RUN: qopt %s -split-input-file --convert-qc-to-linalg | FileCheck %s
+// RUN: qopt %s -split-input-file --convert-qc-to-linalg=outline=0 --qc-plan-workspace | FileCheck %s
 
 // Quantized add: both operands dequantized (the rhs broadcast along the
 // rows), added in f32, the sum quantized with the result's parameters.

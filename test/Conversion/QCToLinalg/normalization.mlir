@@ -1,4 +1,4 @@
-// RUN: qopt %s -split-input-file --convert-qc-to-linalg | FileCheck %s
+// RUN: qopt %s -split-input-file --convert-qc-to-linalg=outline=0 --qc-plan-workspace | FileCheck %s
 
 // Softmax along contiguous rows: per row, the max (dequantized input, in
 // order), exp of the shifted input into a one-row buffer, the sum (in

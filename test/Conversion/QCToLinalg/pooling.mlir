@@ -1,4 +1,4 @@
-// RUN: qopt %s -split-input-file --convert-qc-to-linalg | FileCheck %s
+// RUN: qopt %s -split-input-file --convert-qc-to-linalg=outline=0 --qc-plan-workspace | FileCheck %s
 
 // Max pooling over a copy padded with the storage minimum (padding never
 // wins), as a window reduction comparing storage integers (unsigned).
@@ -54,8 +54,8 @@ func.func @avg_pool(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32> {
 // of two 8-wide rows per 64-byte vector; shuffles separate the rows, then
 // the even and odd columns, and two maxima make four output rows of 4.
 // (The reference lowering keeps the window reduction.)
-// RUN: qopt %s -split-input-file --convert-qc-to-linalg="target=x86-64-avx512vnni" | FileCheck %s --check-prefix=FAST
-// RUN: qopt %s -split-input-file --convert-qc-to-linalg="target=x86-64-avx512vnni reference=1" | FileCheck %s --check-prefix=SLOW
+// RUN: qopt %s -split-input-file --convert-qc-to-linalg="target=x86-64-avx512vnni outline=0" | FileCheck %s --check-prefix=FAST
+// RUN: qopt %s -split-input-file --convert-qc-to-linalg="target=x86-64-avx512vnni reference=1 outline=0" | FileCheck %s --check-prefix=SLOW
 // FAST-LABEL: func.func @max_pool_small_rows
 // FAST: scf.for
 // FAST: %[[V:.*]] = vector.load %{{.*}} : memref<{{.*}}xi8>, vector<64xi8>

@@ -1,4 +1,4 @@
-// RUN: qopt %s -split-input-file --convert-qc-to-linalg | FileCheck %s
+// RUN: qopt %s -split-input-file --convert-qc-to-linalg=outline=0 --qc-plan-workspace | FileCheck %s
 
 // Per-tensor quantize: x / scale, round half to even, clamp in f32 to
 // [qmin - zp, qmax - zp], then add the zero point and truncate.

@@ -1,4 +1,4 @@
-// RUN: qopt %s -split-input-file --convert-qc-to-linalg | FileCheck %s
+// RUN: qopt %s -split-input-file --convert-qc-to-linalg=outline=0 --qc-plan-workspace | FileCheck %s
 
 // The function takes inputs, one buffer per result and the workspace;
 // intermediates whose lifetimes do not overlap share workspace offsets;
@@ -34,10 +34,10 @@ func.func @chain(%x: tensor<64xf32>) -> tensor<64x!quant.uniform<u8:f32, 0.1:10>
 // into the output buffers.
 // CHECK-LABEL: func.func @copies
 // CHECK-SAME: (%[[X:.*]]: memref<4xf32>, %[[O0:.*]]: memref<4xf32>, %[[O1:.*]]: memref<4xf32>, %[[O2:.*]]: memref<4xf32>, %[[O3:.*]]: memref<4xf32>, %{{.*}}: memref<{{[0-9]+}}xi8>)
+// CHECK: %[[G:.*]] = memref.get_global @__qc_constant_{{[0-9]+}} : memref<4xf32>
 // CHECK: linalg.generic {{.*}} ins(%[[X]] : memref<4xf32>) outs(%[[O1]] : memref<4xf32>)
 // CHECK: linalg.generic {{.*}} ins(%[[X]] : memref<4xf32>) outs(%[[O0]] : memref<4xf32>)
 // CHECK: linalg.generic {{.*}} ins(%[[O1]] : memref<4xf32>) outs(%[[O2]] : memref<4xf32>)
-// CHECK: %[[G:.*]] = memref.get_global @__qc_constant_{{[0-9]+}} : memref<4xf32>
 // CHECK: linalg.generic {{.*}} ins(%[[G]] : memref<4xf32>) outs(%[[O3]] : memref<4xf32>)
 func.func @copies(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
   %c = arith.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>

@@ -2,10 +2,20 @@
 // calls no math library function: the generated objects need no libm.
 // RUN: qc %s --target=x86-64-avx512vnni --emit=asm -o - 2>/dev/null | FileCheck %s
 // RUN: qc %s --target=aarch64-dotprod --emit=asm -o - 2>/dev/null | FileCheck %s --check-prefix=ARM
-// CHECK-LABEL: softmax_run:
+// Each op's code is a function of its own (NAME__K_OP), which calls nothing.
+// CHECK-LABEL: {{^}}softmax__{{[0-9]+}}_softmax:
 // CHECK-NOT: call
 // CHECK: vfmadd{{[0-9]*}}ps {{.*}}%ymm
-// CHECK-LABEL: activations_run:
+// CHECK-LABEL: {{^}}activations__{{[0-9]+}}_sigmoid:
+// CHECK-NOT: call
+// CHECK: vfmadd{{[0-9]*}}ps {{.*}}%ymm
+// CHECK-LABEL: {{^}}activations__{{[0-9]+}}_tanh:
+// CHECK-NOT: call
+// CHECK: vfmadd{{[0-9]*}}ps {{.*}}%ymm
+// CHECK-LABEL: {{^}}activations__{{[0-9]+}}_erf:
+// CHECK-NOT: call
+// CHECK: vfmadd{{[0-9]*}}ps {{.*}}%ymm
+// CHECK-LABEL: {{^}}activations__{{[0-9]+}}_pow:
 // CHECK-NOT: call
 // CHECK: vfmadd{{[0-9]*}}ps {{.*}}%ymm
 // CHECK-NOT: {{call.*(expf|logf|powf|tanhf|erff)}}

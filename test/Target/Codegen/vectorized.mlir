@@ -1,47 +1,48 @@
 // The ops outside the micro-kernels (elementwise, quantize / dequantize /
 // requantize, pooling, layer normalization, activations) go through linalg
-// loops and LLVM's vectorizers: each function's code uses full vector
-// registers (zmm or ymm on AVX-512, ymm on AVX2), not scalar loops only.
+// loops and LLVM's vectorizers: each op's function (NAME__K_OP) uses full
+// vector registers (zmm or ymm on AVX-512, ymm on AVX2), not scalar loops
+// only.
 // RUN: qc %s --target=x86-64-avx512vnni --emit=asm -o - | FileCheck %s
 // RUN: qc %s --target=x86-64-avx2 --emit=asm -o - | FileCheck %s --check-prefix=AVX2
 // (The checks only look for vector registers; they do not prove every loop
 // vectorized. transpose and concat are data movement and are not listed.)
-// CHECK-LABEL: qadd_run:
+// CHECK-LABEL: {{^}}qadd__{{[0-9]+}}_add:
 // CHECK: {{%[yz]mm[0-9]+}}
-// AVX2-LABEL: qadd_run:
+// AVX2-LABEL: {{^}}qadd__{{[0-9]+}}_add:
 // AVX2: {{%ymm[0-9]+}}
-// CHECK-LABEL: quant_run:
+// CHECK-LABEL: {{^}}quant__{{[0-9]+}}_quantize:
 // CHECK: {{%[yz]mm[0-9]+}}
-// AVX2-LABEL: quant_run:
+// AVX2-LABEL: {{^}}quant__{{[0-9]+}}_quantize:
 // AVX2: {{%ymm[0-9]+}}
-// CHECK-LABEL: dequant_run:
+// CHECK-LABEL: {{^}}dequant__{{[0-9]+}}_dequantize:
 // CHECK: {{%[yz]mm[0-9]+}}
-// AVX2-LABEL: dequant_run:
+// AVX2-LABEL: {{^}}dequant__{{[0-9]+}}_dequantize:
 // AVX2: {{%ymm[0-9]+}}
-// CHECK-LABEL: requant_run:
+// CHECK-LABEL: {{^}}requant__{{[0-9]+}}_requantize:
 // CHECK: {{%[yz]mm[0-9]+}}
-// AVX2-LABEL: requant_run:
+// AVX2-LABEL: {{^}}requant__{{[0-9]+}}_requantize:
 // AVX2: {{%ymm[0-9]+}}
-// CHECK-LABEL: maxpool_run:
+// CHECK-LABEL: {{^}}maxpool__{{[0-9]+}}_max_pool2d:
 // CHECK: {{%[yz]mm[0-9]+}}
 // A stride-2 max pooling of u8 stays scalar with AVX2 only (deinterleaving bytes
 // needs the vpmovwb of AVX-512; LLVM's cost model declines it without).
-// AVX2-LABEL: maxpool_run:
-// CHECK-LABEL: avgpool_run:
+// AVX2-LABEL: {{^}}maxpool__{{[0-9]+}}_max_pool2d:
+// CHECK-LABEL: {{^}}avgpool__{{[0-9]+}}_avg_pool2d:
 // CHECK: {{%[yz]mm[0-9]+}}
-// AVX2-LABEL: avgpool_run:
+// AVX2-LABEL: {{^}}avgpool__{{[0-9]+}}_avg_pool2d:
 // AVX2: {{%ymm[0-9]+}}
-// CHECK-LABEL: fadd_run:
+// CHECK-LABEL: {{^}}fadd__{{[0-9]+}}_add:
 // CHECK: {{%[yz]mm[0-9]+}}
-// AVX2-LABEL: fadd_run:
+// AVX2-LABEL: {{^}}fadd__{{[0-9]+}}_add:
 // AVX2: {{%ymm[0-9]+}}
-// CHECK-LABEL: lnorm_run:
+// CHECK-LABEL: {{^}}lnorm__{{[0-9]+}}_layer_norm:
 // CHECK: {{%[yz]mm[0-9]+}}
-// AVX2-LABEL: lnorm_run:
+// AVX2-LABEL: {{^}}lnorm__{{[0-9]+}}_layer_norm:
 // AVX2: {{%ymm[0-9]+}}
-// CHECK-LABEL: qsigmoid_run:
+// CHECK-LABEL: {{^}}qsigmoid__{{[0-9]+}}_sigmoid:
 // CHECK: {{%[yz]mm[0-9]+}}
-// AVX2-LABEL: qsigmoid_run:
+// AVX2-LABEL: {{^}}qsigmoid__{{[0-9]+}}_sigmoid:
 // AVX2: {{%ymm[0-9]+}}
 !u = !quant.uniform<u8:f32, 0.05:128>
 !v = !quant.uniform<u8:f32, 0.1:3>

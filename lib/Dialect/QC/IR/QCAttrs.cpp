@@ -191,3 +191,39 @@ QuantScheme SchemeAttr::getQuantScheme() const {
   s.narrow = getNarrow();
   return s;
 }
+
+//===----------------------------------------------------------------------===//
+// KernelAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+KernelAttr::verify(llvm::function_ref<InFlightDiagnostic()> emitError,
+                   StringRef kind, unsigned lanes, unsigned kGroup,
+                   unsigned tileRows, unsigned tileVectors, int64_t blockRows,
+                   int64_t shift) {
+  static const char *const kinds[] = {"vnni512",   "vnni256", "avx2-maddwd",
+                                      "neon-sdot", "fma",     "depthwise"};
+  if (!llvm::is_contained(kinds, kind))
+    return emitError() << "unknown kernel kind '" << kind
+                       << "' (expected vnni512, vnni256, avx2-maddwd, "
+                          "neon-sdot, fma or depthwise)";
+  if (lanes == 0 || (lanes & (lanes - 1)) != 0 || lanes > 64)
+    return emitError() << "kernel lanes must be a power of two <= 64, got "
+                       << lanes;
+  if (kGroup != 1 && kGroup != 2 && kGroup != 4)
+    return emitError() << "kernel kGroup must be 1, 2 or 4, got " << kGroup;
+  if (tileRows == 0 || tileVectors == 0 || tileRows * tileVectors > 64)
+    return emitError() << "kernel tile " << tileRows << "x" << tileVectors
+                       << " is empty or too large";
+  if (blockRows < 1)
+    return emitError() << "kernel blockRows must be positive";
+  if (shift != 0 && shift != 128 && shift != -128)
+    return emitError() << "kernel shift must be 0, 128 or -128, got " << shift;
+  unsigned want = kind == "avx2-maddwd"                       ? 2
+                  : (kind == "fma" || kind == "depthwise") ? 1
+                                                           : 4;
+  if (kGroup != want)
+    return emitError() << "a " << kind << " kernel has kGroup " << want
+                       << ", got " << kGroup;
+  return success();
+}

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qc/Dialect/QC/IR/QCDialect.h"
+#include "qc/Support/TargetDesc.h"
 #include "qc/Dialect/QC/IR/QCOps.h"
 #include "qc/Dialect/QC/IR/QCTypeUtils.h"
 
@@ -51,6 +52,14 @@ LogicalResult QCDialect::verifyOperationAttribute(Operation *op,
     if (!size || size.getInt() < 0)
       return op->emitOpError() << "'" << attr.getName().getValue()
                                << "' must be a non-negative integer";
+    return success();
+  }
+  if (attr.getName() == getTargetAttrName()) {
+    auto name = dyn_cast<StringAttr>(attr.getValue());
+    if (!name || !lookupTarget(name.getValue()))
+      return op->emitOpError() << "'" << getTargetAttrName()
+                               << "' must name a target, one of: "
+                               << llvm::join(getTargetNames(), ", ");
     return success();
   }
   // qc-tile-batch's marks on the copies of a model function.

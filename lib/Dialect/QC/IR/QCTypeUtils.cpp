@@ -158,3 +158,24 @@ mlir::qc::getRepresentableRange(quant::UniformQuantizedType type) {
   return {scale * double(type.getStorageTypeMin() - zp),
           scale * double(type.getStorageTypeMax() - zp)};
 }
+
+SmallVector<float> mlir::qc::getRequantMultipliers(Type input, Type weight,
+                                                   Type output,
+                                                   int64_t channels) {
+  auto in = getPerTensorType(input);
+  auto out = getPerTensorType(output);
+  SmallVector<QuantParams> w = getQuantParams(getQuantElementType(weight));
+  SmallVector<float> m;
+  for (int64_t c = 0; c < channels; ++c)
+    m.push_back(computeRequantMultiplier(
+        in.getScale(), w[w.size() == 1 ? 0 : c].scale, out.getScale()));
+  return m;
+}
+
+bool mlir::qc::isExactAccumulatorOutput(Type output,
+                                        ArrayRef<float> multipliers) {
+  auto out = getPerTensorType(output);
+  return out && out.getStorageTypeIntegralWidth() == 32 &&
+         out.getZeroPoint() == 0 &&
+         llvm::all_of(multipliers, [](float m) { return m == 1.0f; });
+}

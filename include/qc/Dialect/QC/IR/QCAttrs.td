@@ -74,4 +74,44 @@ def QC_SchemeAttr : QC_Attr<"Scheme", "scheme"> {
   }];
 }
 
+def QC_KernelAttr : QC_Attr<"Kernel", "kernel"> {
+  let summary = "The micro-kernel qc-select-kernels chose for a product";
+  let description = [{
+    Everything the kernel decision fixed for a `qc.packed_matmul`,
+    `qc.packed_conv2d` or `qc.packed_depthwise_conv2d`, so that the lowering
+    only reads it:
+
+    * `kind`: the instruction family of the inner loop: `vnni512`
+      (`vpdpbusd` zmm), `vnni256` (`{vex} vpdpbusd` ymm), `avx2-maddwd`
+      (`vpmaddwd` on widened bytes), `neon-sdot` (AArch64 `sdot`), `fma`
+      (f32 FMA) or `depthwise` (a per-channel loop nest LLVM vectorizes);
+    * `lanes`: 32-bit lanes per vector; `kGroup`: consecutive K values per
+      lane of the packed operand (4 for the dot instructions, 2 for
+      `vpmaddwd`, 1 for f32);
+    * `tileRows` x `tileVectors`: the register tile (rows of the broadcast
+      operand x vectors of the packed one);
+    * `blockRows`: rows of the broadcast operand per cache block;
+    * `shift`: the constant added to every activation byte so that it has
+      the signedness the instruction wants (0, +128 for i8 activations on
+      x86, -128 for u8 activations on AArch64), compensated in the bias.
+
+    ```mlir
+    #qc.kernel<kind = "vnni512", lanes = 16, kGroup = 4, tileRows = 8,
+               tileVectors = 3, blockRows = 64, shift = 0>
+    ```
+  }];
+  let parameters = (ins StringRefParameter<"instruction family">:$kind,
+                        "unsigned":$lanes, "unsigned":$kGroup,
+                        "unsigned":$tileRows, "unsigned":$tileVectors,
+                        "int64_t":$blockRows, "int64_t":$shift);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// Columns of one tile of the packed operand (lanes x vectors).
+    int64_t getTileCols() const { return int64_t(getLanes()) * getTileVectors(); }
+    /// Whether the kernel computes in f32.
+    bool isFloat() const { return getKind() == "fma"; }
+  }];
+}
+
 #endif // QC_DIALECT_QC_IR_QCATTRS_TD

@@ -70,6 +70,12 @@ def QC_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getNumInputsAttrName() {
       return ::llvm::StringLiteral("qc.num_inputs");
     }
+    /// Name of the module attribute naming the code generation target (a
+    /// string lookupTarget accepts, such as "x86-64-avx512vnni"); kernel
+    /// selection and the lowering read it.
+    static constexpr ::llvm::StringLiteral getTargetAttrName() {
+      return ::llvm::StringLiteral("qc.target");
+    }
   private:
     void registerAttributes();
   public:

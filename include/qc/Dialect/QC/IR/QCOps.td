@@ -544,4 +544,6 @@ def QC_DynamicQuantizeOp : QC_Op<"dynamic_quantize", [Pure]> {
   let hasVerifier = 1;
 }
 
+include "qc/Dialect/QC/IR/QCKernelOps.td"
+
 #endif // QC_DIALECT_QC_IR_QCOPS_TD

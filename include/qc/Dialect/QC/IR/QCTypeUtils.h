@@ -76,6 +76,17 @@ llvm::SmallVector<QuantParams> getQuantParams(quant::QuantizedType type);
 /// [scale * (qmin - zp), scale * (qmax - zp)].
 std::pair<double, double> getRepresentableRange(quant::UniformQuantizedType type);
 
+/// The f32 requantization multipliers of a quantized product, input scale x
+/// weight scale / output scale: one per channel (`channels` of them; a
+/// per-tensor weight gives the same value for each).
+llvm::SmallVector<float> getRequantMultipliers(Type input, Type weight,
+                                               Type output, int64_t channels);
+
+/// Whether a quantized product's result is its i32 accumulator itself: i32
+/// storage, zero point 0 and every multiplier exactly 1 (ONNX MatMulInteger,
+/// ConvInteger), so no rounding through f32 happens.
+bool isExactAccumulatorOutput(Type output, llvm::ArrayRef<float> multipliers);
+
 } // namespace mlir::qc
 
 #endif // QC_DIALECT_QC_IR_QCTYPEUTILS_H

@@ -141,4 +141,32 @@ def QCTileBatch : Pass<"qc-tile-batch", "ModuleOp"> {
   let dependentDialects = ["::mlir::qc::QCDialect"];
 }
 
+def QCSelectKernels : Pass<"qc-select-kernels", "ModuleOp"> {
+  let summary = "Bind each eligible convolution and matmul to a micro-kernel";
+  let description = [{
+    The kernel decision, made once and written into the IR. Reads the target
+    from the `target` option or else the module's `qc.target` attribute
+    (default `host`; the option's value is recorded on the module). Each
+    `qc.conv2d` and `qc.matmul` whose weights are constant and whose types
+    the target's kernels take becomes a `qc.packed_conv2d`,
+    `qc.packed_matmul` or `qc.packed_depthwise_conv2d`: the weights packed
+    into the kernel's layout (a new constant), the zero-point and
+    activation-shift terms folded into an i32 bias, the requantization
+    multipliers and output range spelled out, and a `#qc.kernel` with the
+    instruction family, register tile, K grouping, cache blocks and shift.
+    Every decision is a remark: the kernel and its tile, or the reason the
+    op stays on the reference lowering (non-constant or asymmetric weights,
+    a type the kernels do not take, an accumulator that could overflow i32,
+    a target without dot-product instructions).
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"\"",
+           "Target name (default: the module's qc.target, else host)">,
+    Option<"blockBytes", "block-bytes", "uint64_t", /*default=*/"0",
+           "Cache budget in bytes of a GEMM row block (0: the target's)">,
+  ];
+  let dependentDialects = ["::mlir::qc::QCDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 #endif // QC_DIALECT_QC_TRANSFORMS_PASSES_TD

@@ -1,0 +1,573 @@
+//===- MicroKernels.cpp - Shared, parameterized kernel functions ----------===//
+//
+// The GEMM, im2col, packing and depthwise functions every product layer of
+// a model calls (see MicroKernels.h and docs/Kernels.md). Their loops run
+// over run-time counts and their buffers are raw pointers; what they are
+// specialized on (instruction, register tile, element types, epilogue) is in
+// their names, so one model compiles each variant once.
+//
+// The GEMM: C[r][c] = sum_k X[r][k] * Y[k][c] by a register tile of
+// tileRows x tileVectors accumulators, fed per K group by one broadcast of
+// X per row and one vector load of the packed Y per vector column. Row
+// blocks keep a block of X in cache while every column tile passes over it.
+// The last row tile of a matrix overlaps the one before it (rows >= tileRows
+// is guaranteed by the tile choice) instead of a narrower copy of the tile;
+// the last column tile, zero-padded in the packed layout, stores with masks.
+// The epilogue requantizes straight from registers: + folded bias, f32,
+// x multiplier, round half to even, clamp to [lo - zp, hi - zp], + zp,
+// narrow: the operations, in the order, of the reference lowering.
+//
+//===----------------------------------------------------------------------===//
+
+#include "MicroKernels.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+using namespace mlir::qc;
+using namespace mlir::qc::lowering;
+
+namespace {
+
+Type ptrType(OpBuilder &b) { return LLVM::LLVMPointerType::get(b.getContext()); }
+
+unsigned byteSize(Type t) {
+  if (auto v = dyn_cast<VectorType>(t))
+    return byteSize(v.getElementType()) * v.getNumElements();
+  return std::max(1u, t.getIntOrFloatBitWidth() / 8);
+}
+
+VectorType vecOf(int64_t n, Type element) {
+  return VectorType::get({n}, element);
+}
+
+/// Finds the kernel function `name` or creates it: private, internal,
+/// noinline, no results, its body made by `body`.
+func::FuncOp getOrCreate(LoweringState &state, StringRef name,
+                         ArrayRef<Type> argTypes,
+                         function_ref<void(KernelBuilder &, ValueRange)> body) {
+  auto it = state.context.kernels.find(name);
+  if (it != state.context.kernels.end())
+    return it->second;
+  OpBuilder &b = state.builder;
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToEnd(state.module.getBody());
+  Location loc = state.module.getLoc();
+  auto f = func::FuncOp::create(b, loc, name, b.getFunctionType(argTypes, {}));
+  f.setPrivate();
+  f->setAttr("llvm.linkage",
+             LLVM::LinkageAttr::get(b.getContext(), LLVM::Linkage::Internal));
+  f->setAttr("passthrough", b.getArrayAttr({b.getStringAttr("noinline")}));
+  Block *entry = f.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  KernelBuilder k{b, loc};
+  body(k, entry->getArguments());
+  func::ReturnOp::create(b, loc);
+  state.context.kernels[name] = f;
+  return f;
+}
+
+std::string typeName(Type t) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << t;
+  return s;
+}
+
+} // namespace
+
+Value lowering::i64Const(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v);
+}
+
+Value lowering::offsetPointer(OpBuilder &b, Location loc, Value ptr,
+                              Type element, Value index) {
+  return LLVM::GEPOp::create(b, loc, ptrType(b), element, ptr,
+                             ValueRange{index});
+}
+
+Value lowering::getPointer(OpBuilder &b, Location loc, Value memref) {
+  auto type = cast<MemRefType>(memref.getType());
+  auto meta = memref::ExtractStridedMetadataOp::create(b, loc, memref);
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, memref);
+  Value offset = meta.getOffset();
+  Value bytes = arith::MulIOp::create(
+      b, loc, offset,
+      arith::ConstantIndexOp::create(b, loc, byteSize(type.getElementType())));
+  Value addr = arith::IndexCastOp::create(
+      b, loc, b.getI64Type(), arith::AddIOp::create(b, loc, base, bytes));
+  return LLVM::IntToPtrOp::create(b, loc, ptrType(b), addr);
+}
+
+//===----------------------------------------------------------------------===//
+// GEMM
+//===----------------------------------------------------------------------===//
+
+std::string GemmSpec::getName() const {
+  std::string kind = dot->getKind().str();
+  llvm::replace(kind, '-', '_');
+  return llvm::formatv("__qc_gemm_{0}_{1}x{2}_{3}{4}{5}", kind,
+                       tileRows, tileVectors,
+                       isFloat ? "f32" : (exact ? "i32" : "q8"),
+                       channelIsRow ? "_rowch" : "_colch",
+                       broadcastIsActivation ? "" : "_bw")
+      .str();
+}
+
+func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
+  OpBuilder &ob = state.builder;
+  Type ptr = ptrType(ob), i64 = ob.getI64Type();
+  SmallVector<Type> args = {ptr, i64, ptr, i64, ptr, i64, ptr,
+                            ptr, i64, i64, i64, i64, i64, i64};
+  return getOrCreate(state, s.getName(), args, [&](KernelBuilder &k, ValueRange a) {
+    OpBuilder &b = k.b;
+    Location loc = k.loc;
+    Value x = a[0], ldx = a[1], y = a[2], groups = a[3], out = a[4],
+          ldc = a[5], bias = a[6], mult = a[7], rows = a[8], cols = a[9],
+          blockRows = a[10];
+    Type f32 = b.getF32Type(), i32 = b.getI32Type(), i8 = b.getI8Type();
+    Type elem = s.isFloat ? f32 : i8;
+    Type outElem = s.isFloat ? f32 : (s.exact ? i32 : i8);
+    Type accElem = s.isFloat ? f32 : i32;
+    auto accType = vecOf(s.lanes, accElem);
+    auto f32Vec = vecOf(s.lanes, f32), i32Vec = vecOf(s.lanes, i32);
+    VectorType raw = s.isFloat ? vecOf(s.lanes, f32)
+                               : vecOf(int64_t(s.lanes) * s.kGroup, i8);
+    int64_t nr = s.tileCols(), kg = s.kGroup;
+    // The epilogue's run-time constants, splatted once.
+    Value zpV, loF, hiF;
+    if (!s.isFloat && !s.exact) {
+      Value zp = a[11];
+      auto splatF = [&](Value v64) {
+        Value f = arith::SIToFPOp::create(b, loc, f32, v64);
+        return vector::BroadcastOp::create(b, loc, f32Vec, f).getResult();
+      };
+      loF = splatF(k.sub(a[12], zp));
+      hiF = splatF(k.sub(a[13], zp));
+      zpV = vector::BroadcastOp::create(
+          b, loc, i32Vec, arith::TruncIOp::create(b, loc, i32, zp));
+    }
+
+    auto channelVector = [&](Value row, Value col, Value buffer,
+                             VectorType type) -> Value {
+      if (s.channelIsRow) {
+        Value v = k.load(type.getElementType(), buffer, type.getElementType(),
+                         row);
+        return vector::BroadcastOp::create(b, loc, type, v);
+      }
+      return k.load(type, buffer, type.getElementType(), col);
+    };
+    auto broadcast = [&](Value pos) -> Value {
+      if (s.isFloat) {
+        Value v = k.load(f32, x, f32, pos);
+        return vector::BroadcastOp::create(b, loc, raw, v);
+      }
+      Type word = b.getIntegerType(8 * kg);
+      Value v = k.load(word, x, i8, pos);
+      Value splat =
+          vector::BroadcastOp::create(b, loc, vecOf(s.lanes, word), v);
+      return vector::BitCastOp::create(b, loc, raw, splat);
+    };
+    auto store = [&](Value row, Value tile, unsigned v, Value acc,
+                     bool masked) {
+      Value col = k.add(k.mul(tile, nr), int64_t(v) * s.lanes);
+      Value result = acc;
+      if (!s.isFloat) {
+        Value sum = arith::AddIOp::create(
+            b, loc, acc, channelVector(row, col, bias, i32Vec));
+        if (!s.exact) {
+          Value f = arith::SIToFPOp::create(b, loc, f32Vec, sum);
+          Value scaled = arith::MulFOp::create(
+              b, loc, f, channelVector(row, col, mult, f32Vec));
+          Value r = math::RoundEvenOp::create(b, loc, scaled);
+          Value clamped = arith::MinNumFOp::create(
+              b, loc, arith::MaxNumFOp::create(b, loc, r, loF), hiF);
+          Value q = arith::AddIOp::create(
+              b, loc, arith::FPToSIOp::create(b, loc, i32Vec, clamped), zpV);
+          result = arith::TruncIOp::create(b, loc, vecOf(s.lanes, i8), q);
+        } else {
+          result = sum;
+        }
+      }
+      Value pos = k.add(k.mul(row, ldc), col);
+      if (!masked) {
+        k.store(result, out, outElem, pos);
+        return;
+      }
+      Value n = k.max(k.min(k.sub(cols, col), k.c(s.lanes)), k.c(0));
+      Value mask = vector::CreateMaskOp::create(
+          b, loc, vecOf(s.lanes, b.getI1Type()),
+          ValueRange{arith::IndexCastOp::create(b, loc, b.getIndexType(), n)});
+      LLVM::MaskedStoreOp::create(b, loc, result, k.ptr(out, outElem, pos),
+                                  mask, byteSize(outElem));
+    };
+    auto tileAt = [&](Value r0, Value tile, bool masked) {
+      SmallVector<Value> init;
+      if (s.isFloat) {
+        // f32: start from the bias, then one fma per product in K order,
+        // exactly as the reference lowering does.
+        for (unsigned r = 0; r < s.tileRows; ++r)
+          for (unsigned v = 0; v < s.tileVectors; ++v)
+            init.push_back(channelVector(
+                k.add(r0, r), k.add(k.mul(tile, nr), int64_t(v) * s.lanes),
+                bias, accType));
+      } else {
+        Value zero = arith::ConstantOp::create(
+            b, loc, accType, DenseElementsAttr::get(accType, b.getI32IntegerAttr(0)));
+        init.assign(s.tileRows * s.tileVectors, zero);
+      }
+      Value tileBase = k.mul(k.mul(tile, groups), nr * kg);
+      auto kLoop = scf::ForOp::create(b, loc, k.c(0), groups, k.c(1), init);
+      {
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPointToStart(kLoop.getBody());
+        Value group = kLoop.getInductionVar();
+        Value yBase = k.add(tileBase, k.mul(group, nr * kg));
+        SmallVector<Value> yv;
+        for (unsigned v = 0; v < s.tileVectors; ++v)
+          yv.push_back(
+              k.load(raw, y, elem, k.add(yBase, int64_t(v) * s.lanes * kg)));
+        Value k0 = k.mul(group, kg);
+        SmallVector<Value> next(kLoop.getRegionIterArgs());
+        for (unsigned r = 0; r < s.tileRows; ++r) {
+          Value bc = broadcast(k.add(k.mul(k.add(r0, r), ldx), k0));
+          for (unsigned v = 0; v < s.tileVectors; ++v)
+            next[r * s.tileVectors + v] =
+                s.dot->emitDot(b, loc, next[r * s.tileVectors + v], bc, yv[v],
+                               s.broadcastIsActivation);
+        }
+        scf::YieldOp::create(b, loc, next);
+      }
+      for (unsigned r = 0; r < s.tileRows; ++r)
+        for (unsigned v = 0; v < s.tileVectors; ++v)
+          store(k.add(r0, r), tile, v, kLoop.getResult(r * s.tileVectors + v),
+                masked);
+    };
+    // The row tiles of [rb, rbEnd); the last tile of the matrix overlaps.
+    auto rowTiles = [&](Value rb, Value rbEnd, Value tile, bool masked) {
+      k.loop(rb, rbEnd, k.c(s.tileRows), [&](Value r) {
+        tileAt(k.min(r, k.sub(rows, k.c(s.tileRows))), tile, masked);
+      });
+    };
+    Value fullTiles = k.div(cols, k.c(nr));
+    Value tail = k.sub(cols, k.mul(fullTiles, nr));
+    k.loop(k.c(0), rows, blockRows, [&](Value rb) {
+      Value rbEnd = k.min(k.add(rb, blockRows), rows);
+      k.loop(k.c(0), fullTiles,
+             [&](Value tile) { rowTiles(rb, rbEnd, tile, false); });
+      k.when(k.lt(k.c(0), tail),
+             [&] { rowTiles(rb, rbEnd, fullTiles, true); });
+    });
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// im2col
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Elements per vector of the data-movement loops.
+int64_t moveElems(Type element) { return element.isF32() ? 16 : 64; }
+
+/// dst[i] = value for i in [0, count): whole vectors, then elements.
+void fillRange(KernelBuilder &k, Value dst, Type element, Value base, Value count,
+               Value value) {
+  int64_t v = moveElems(element);
+  Value splat = vector::BroadcastOp::create(k.b, k.loc, vecOf(v, element), value);
+  Value whole = k.mul(k.div(count, k.c(v)), v);
+  k.loop(k.c(0), whole, k.c(v),
+         [&](Value i) { k.store(splat, dst, element, k.add(base, i)); });
+  k.loop(whole, count, [&](Value i) {
+    k.store(value, dst, element, k.add(base, i));
+  });
+}
+
+/// dst[i] = src[i] for i in [0, count): whole vectors, then elements.
+void copyRange(KernelBuilder &k, Value src, Value srcBase, Value dst, Value dstBase,
+               Type element, Value count) {
+  int64_t v = moveElems(element);
+  auto type = vecOf(v, element);
+  Value whole = k.mul(k.div(count, k.c(v)), v);
+  k.loop(k.c(0), whole, k.c(v), [&](Value i) {
+    k.store(k.load(type, src, element, k.add(srcBase, i)), dst, element,
+            k.add(dstBase, i));
+  });
+  k.loop(whole, count, [&](Value i) {
+    k.store(k.load(element, src, element, k.add(srcBase, i)), dst, element,
+            k.add(dstBase, i));
+  });
+}
+
+/// [lo, hi): the output positions o in [0, out) with 0 <= o*stride - t <
+/// size, where t = pad - offset.
+std::pair<Value, Value> validRange(KernelBuilder &k, Value size, Value out, Value stride,
+                                   Value t) {
+  Value zero = k.c(0);
+  // lo = t <= 0 ? 0 : ceil(t / stride)
+  Value lo = k.select(k.le(t, zero), zero,
+                      k.ceilDiv(k.max(t, zero), stride));
+  lo = k.min(lo, out);
+  // hi = size + t <= 0 ? 0 : (size + t - 1) / stride + 1
+  Value st = k.add(size, t);
+  Value hi = k.select(k.le(st, zero), zero,
+                      k.add(k.div(k.max(k.sub(st, k.c(1)), zero), stride),
+                            k.c(1)));
+  hi = k.max(k.min(hi, out), lo);
+  return {lo, hi};
+}
+
+} // namespace
+
+func::FuncOp lowering::getIm2RowsKernel(LoweringState &state, Type element) {
+  OpBuilder &ob = state.builder;
+  Type ptr = ptrType(ob), i64 = ob.getI64Type();
+  Type padType = element.isF32() ? element : ob.getI32Type();
+  SmallVector<Type> args = {ptr, ptr};
+  args.append(13, i64);
+  args.push_back(padType);
+  std::string name = "__qc_im2rows_" + typeName(element);
+  return getOrCreate(state, name, args, [&](KernelBuilder &k, ValueRange a) {
+    Value input = a[0], rows = a[1], cg = a[2], h = a[3], w = a[4], kh = a[5],
+          kw = a[6], oh = a[7], ow = a[8], sh = a[9], sw = a[10], dh = a[11],
+          dw = a[12], pt = a[13], pl = a[14];
+    Value pad = a[15];
+    if (!element.isF32())
+      pad = arith::TruncIOp::create(k.b, k.loc, element, pad);
+    Value pixels = k.mul(oh, ow);
+    Value one = k.c(1);
+    k.loop(k.c(0), cg, [&](Value ci) {
+      Value plane = k.mul(ci, k.mul(h, w));
+      k.loop(k.c(0), kh, [&](Value ky) {
+        Value ty = k.sub(pt, k.mul(ky, dh));
+        auto [oyLo, oyHi] = validRange(k, h, oh, sh, ty);
+        k.loop(k.c(0), kw, [&](Value kx) {
+          Value tx = k.sub(pl, k.mul(kx, dw));
+          auto [oxLo, oxHi] = validRange(k, w, ow, sw, tx);
+          Value row = k.mul(k.add(k.mul(k.add(k.mul(ci, kh), ky), kw), kx),
+                            pixels);
+          // Output rows entirely in the padding.
+          fillRange(k, rows, element, row, k.mul(oyLo, ow), pad);
+          Value after = k.mul(oyHi, ow);
+          fillRange(k, rows, element, k.add(row, after), k.sub(pixels, after),
+                    pad);
+          k.loop(oyLo, oyHi, [&](Value oy) {
+            Value dst = k.add(row, k.mul(oy, ow));
+            fillRange(k, rows, element, dst, oxLo, pad);
+            fillRange(k, rows, element, k.add(dst, oxHi), k.sub(ow, oxHi),
+                      pad);
+            // iy = oy * sh - ty; ix = ox * sw - tx.
+            Value src = k.add(plane, k.add(k.mul(k.sub(k.mul(oy, sh), ty), w),
+                                           k.sub(k.mul(oxLo, sw), tx)));
+            Value count = k.sub(oxHi, oxLo);
+            Value dstLo = k.add(dst, oxLo);
+            auto unit = scf::IfOp::create(k.b, k.loc, k.eq(sw, one),
+                                          /*withElseRegion=*/true);
+            {
+              OpBuilder::InsertionGuard g(k.b);
+              k.b.setInsertionPointToStart(&unit.getThenRegion().front());
+              copyRange(k, input, src, rows, dstLo, element, count);
+              k.b.setInsertionPointToStart(&unit.getElseRegion().front());
+              k.loop(k.c(0), count, [&](Value i) {
+                k.store(k.load(element, input, element,
+                               k.add(src, k.mul(i, sw))),
+                        rows, element, k.add(dstLo, i));
+              });
+            }
+          });
+        });
+      });
+    });
+  });
+}
+
+func::FuncOp lowering::getPackRowsKernel(LoweringState &state, Type element,
+                                         unsigned kg, int64_t nr, bool shift) {
+  OpBuilder &ob = state.builder;
+  Type ptr = ptrType(ob), i64 = ob.getI64Type();
+  SmallVector<Type> args = {ptr, i64, ptr, i64, i64};
+  std::string name = llvm::formatv("__qc_pack_{0}_k{1}_n{2}{3}",
+                                   typeName(element), kg, nr,
+                                   shift ? "_xor" : "")
+                         .str();
+  return getOrCreate(state, name, args, [&](KernelBuilder &k, ValueRange a) {
+    OpBuilder &b = k.b;
+    Location loc = k.loc;
+    Value rows = a[0], ldr = a[1], packed = a[2], depth = a[3], cols = a[4];
+    Value zero = element.isF32()
+                     ? (Value)arith::ConstantOp::create(b, loc,
+                                                        b.getF32FloatAttr(0))
+                     : (Value)arith::ConstantIntOp::create(b, loc, element, 0);
+    Value groups = k.ceilDiv(depth, k.c(kg));
+    Value fullGroups = k.div(depth, k.c(kg));
+    Value fullTiles = k.div(cols, k.c(nr));
+    Value tailCols = k.sub(cols, k.mul(fullTiles, nr));
+    Value lastRow = k.sub(depth, k.c(1));
+    auto flip = [&](Value v) -> Value {
+      if (!shift)
+        return v;
+      Type t = v.getType();
+      Value m = isa<VectorType>(t)
+                    ? (Value)arith::ConstantOp::create(
+                          b, loc, t,
+                          DenseElementsAttr::get(cast<ShapedType>(t),
+                                                 b.getIntegerAttr(element, -128)))
+                    : (Value)arith::ConstantIntOp::create(b, loc, element, -128);
+      return arith::XOrIOp::create(b, loc, v, m);
+    };
+    // Element-wise packing of groups [g0, g1) of one tile, `count` columns:
+    // rows past depth read as zero.
+    auto packGroups = [&](Value tile, Value g0, Value g1, Value count) {
+      k.loop(g0, g1, [&](Value g) {
+        Value dstBase = k.mul(k.add(k.mul(tile, groups), g), nr * kg);
+        k.loop(k.c(0), count, [&](Value j) {
+          Value col = k.add(k.mul(tile, nr), j);
+          Value dst = k.add(dstBase, k.mul(j, kg));
+          for (unsigned kk = 0; kk < kg; ++kk) {
+            Value kIdx = k.add(k.mul(g, kg), kk);
+            Value valid = k.lt(kIdx, depth);
+            Value v = flip(k.load(element, rows, element,
+                                  k.add(k.mul(k.min(kIdx, lastRow), ldr), col)));
+            k.store(k.select(valid, v, zero), packed, element,
+                    k.add(dst, kk));
+          }
+        });
+      });
+    };
+    // A full tile, one K group at a time: kg vector loads of NR values (one
+    // per row), interleaved into the lane layout, one store.
+    auto packFullGroups = [&](Value tile) {
+      auto rowType = vecOf(nr, element);
+      k.loop(k.c(0), fullGroups, [&](Value g) {
+        SmallVector<Value> r;
+        for (unsigned kk = 0; kk < kg; ++kk) {
+          Value kIdx = k.add(k.mul(g, kg), kk);
+          r.push_back(k.load(rowType, rows, element,
+                             k.add(k.mul(kIdx, ldr), k.mul(tile, nr))));
+        }
+        Value v = r[0];
+        if (kg == 2) {
+          v = vector::InterleaveOp::create(b, loc, r[0], r[1]);
+        } else if (kg == 4) {
+          Value x = vector::InterleaveOp::create(b, loc, r[0], r[2]);
+          Value y = vector::InterleaveOp::create(b, loc, r[1], r[3]);
+          v = vector::InterleaveOp::create(b, loc, x, y);
+        }
+        k.store(flip(v), packed, element,
+                k.mul(k.add(k.mul(tile, groups), g), nr * kg));
+      });
+    };
+    auto lastGroup = [&](Value tile, Value count) {
+      k.when(k.lt(fullGroups, groups),
+             [&] { packGroups(tile, fullGroups, groups, count); });
+    };
+    k.loop(k.c(0), fullTiles, [&](Value tile) {
+      packFullGroups(tile);
+      lastGroup(tile, k.c(nr));
+    });
+    k.when(k.lt(k.c(0), tailCols), [&] {
+      // Columns past cols: zero (their results are never stored).
+      k.loop(k.c(0), groups, [&](Value g) {
+        Value base = k.mul(k.add(g, k.mul(fullTiles, groups)), nr * kg);
+        fillRange(k, packed, element, k.add(base, k.mul(tailCols, kg)),
+                  k.mul(k.sub(k.c(nr), tailCols), kg), zero);
+      });
+      packGroups(fullTiles, k.c(0), groups, tailCols);
+    });
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// Depthwise
+//===----------------------------------------------------------------------===//
+
+std::string DepthwiseSpec::getName() const {
+  return llvm::formatv("__qc_depthwise_{0}{1}_{2}_sw{3}", input.isF32() ? "" : (inputUnsigned ? "u" : "s"),
+                       typeName(input),
+                       isFloat ? "f32" : (exact ? "i32" : "q8"),
+                       strideW ? std::to_string(strideW) : "n")
+      .str();
+}
+
+func::FuncOp lowering::getDepthwiseKernel(LoweringState &state,
+                                          const DepthwiseSpec &s) {
+  OpBuilder &ob = state.builder;
+  Type ptr = ptrType(ob), i64 = ob.getI64Type();
+  SmallVector<Type> args(6, ptr);
+  args.append(14, i64);
+  return getOrCreate(state, s.getName(), args, [&](KernelBuilder &k, ValueRange a) {
+    OpBuilder &b = k.b;
+    Location loc = k.loc;
+    Value planes = a[0], weights = a[1], bias = a[2], mult = a[3], out = a[4],
+          acc = a[5], c = a[6], hp = a[7], wp = a[8], oh = a[9], ow = a[10],
+          kh = a[11], kw = a[12], sh = a[13], sw = a[14], dh = a[15],
+          dw = a[16], zp = a[17], lo = a[18], hi = a[19];
+    if (s.strideW)
+      sw = k.c(s.strideW);
+    Type f32 = b.getF32Type(), i32 = b.getI32Type();
+    Type accType = s.isFloat ? f32 : i32;
+    Type outType = s.isFloat ? f32 : (s.exact ? i32 : b.getI8Type());
+    Value loF, hiF, zp32;
+    if (!s.isFloat && !s.exact) {
+      loF = arith::SIToFPOp::create(b, loc, f32, k.sub(lo, zp));
+      hiF = arith::SIToFPOp::create(b, loc, f32, k.sub(hi, zp));
+      zp32 = arith::TruncIOp::create(b, loc, i32, zp);
+    }
+    Value taps = k.mul(kh, kw);
+    k.loop(k.c(0), c, [&](Value ch) {
+      Value plane = k.mul(ch, k.mul(hp, wp));
+      Value biasC = k.load(accType, bias, accType, ch);
+      k.loop(k.c(0), oh, [&](Value oy) {
+        // acc = the f32 bias (then one fma per tap in (ky, kx) order, as
+        // the reference), or the folded i32 bias.
+        k.loop(k.c(0), ow, [&](Value ox) { k.store(biasC, acc, accType, ox); });
+        k.loop(k.c(0), kh, [&](Value ky) {
+          Value rowBase =
+              k.add(plane, k.mul(k.add(k.mul(oy, sh), k.mul(ky, dh)), wp));
+          k.loop(k.c(0), kw, [&](Value kx) {
+            Value w = k.load(accType, weights, accType,
+                             k.add(k.mul(ch, taps), k.add(k.mul(ky, kw), kx)));
+            Value base = k.add(rowBase, k.mul(kx, dw));
+            k.loop(k.c(0), ow, [&](Value ox) {
+              Value xv = k.load(s.input, planes, s.input,
+                                k.add(base, k.mul(ox, sw)));
+              Value av = k.load(accType, acc, accType, ox);
+              Value next;
+              if (s.isFloat) {
+                next = math::FmaOp::create(b, loc, xv, w, av);
+              } else {
+                Value xi = s.inputUnsigned
+                               ? (Value)arith::ExtUIOp::create(b, loc, i32, xv)
+                               : (Value)arith::ExtSIOp::create(b, loc, i32, xv);
+                next = arith::AddIOp::create(
+                    b, loc, av, arith::MulIOp::create(b, loc, xi, w));
+              }
+              k.store(next, acc, accType, ox);
+            });
+          });
+        });
+        // Requantize (or copy) the row into the output.
+        Value outRow = k.mul(k.add(k.mul(ch, oh), oy), ow);
+        k.loop(k.c(0), ow, [&](Value ox) {
+          Value v = k.load(accType, acc, accType, ox);
+          if (!s.isFloat && !s.exact) {
+            Value m = k.load(f32, mult, f32, ch);
+            Value f = arith::MulFOp::create(
+                b, loc, arith::SIToFPOp::create(b, loc, f32, v), m);
+            Value r = math::RoundEvenOp::create(b, loc, f);
+            Value clamped = arith::MinNumFOp::create(
+                b, loc, arith::MaxNumFOp::create(b, loc, r, loF), hiF);
+            Value q = arith::AddIOp::create(
+                b, loc, arith::FPToSIOp::create(b, loc, i32, clamped), zp32);
+            v = arith::TruncIOp::create(b, loc, outType, q);
+          }
+          k.store(v, out, outType, k.add(outRow, ox));
+        });
+      });
+    });
+  });
+}

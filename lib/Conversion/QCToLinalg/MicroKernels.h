@@ -1,0 +1,173 @@
+//===- MicroKernels.h - Shared, parameterized kernel functions --*- C++ -*-===//
+//
+// The hot loops of the product kernels are a few functions shared by every
+// layer of a model (IREE's micro-kernel idea): one GEMM function per
+// instruction family, register tile and epilogue, one im2col and one packing
+// function per element type, one depthwise function per element type and
+// stride. Shapes, strides, counts, zero points and clamp bounds are run-time
+// arguments, buffers are raw pointers, so a model of many layers compiles a
+// handful of kernels once instead of a fully specialized loop nest per
+// layer, and LLVM optimizes small functions. Each function is created on
+// first use (by name) and marked noinline.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QC_LIB_CONVERSION_QCTOLINALG_MICROKERNELS_H
+#define QC_LIB_CONVERSION_QCTOLINALG_MICROKERNELS_H
+
+#include "Lowering.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+namespace mlir::qc::lowering {
+
+/// The accumulation step of one instruction family, acc += dot(a, b): one
+/// subclass per kernel kind, so that a new instruction set is a new
+/// DotEmitter (and a target row), not a new kernel.
+class DotEmitter {
+public:
+  virtual ~DotEmitter() = default;
+  /// The #qc.kernel kind this emitter implements.
+  virtual StringRef getKind() const = 0;
+  /// `bcast` is the broadcast operand (the raw bytes of one K group
+  /// splatted), `vec` the packed operand's vector, both as raw element
+  /// vectors; `activationFirst` says which of them holds activations.
+  virtual Value emitDot(OpBuilder &b, Location loc, Value acc, Value bcast,
+                        Value vec, bool broadcastIsActivation) const = 0;
+};
+
+/// Bytes of a scalar or vector type.
+inline unsigned elementBytes(Type t) {
+  if (auto v = dyn_cast<VectorType>(t))
+    return elementBytes(v.getElementType()) * v.getNumElements();
+  return std::max(1u, t.getIntOrFloatBitWidth() / 8);
+}
+
+/// An i64 constant.
+Value i64Const(OpBuilder &b, Location loc, int64_t v);
+
+/// `ptr` advanced by `index` elements of `element` (index is i64).
+Value offsetPointer(OpBuilder &b, Location loc, Value ptr, Type element,
+                    Value index);
+
+/// i64 arithmetic, raw-pointer memory access and loops for kernel bodies.
+struct KernelBuilder {
+  OpBuilder &b;
+  Location loc;
+
+  Value c(int64_t v) { return i64Const(b, loc, v); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
+  Value mul(Value x, int64_t y) { return y == 1 ? x : mul(x, c(y)); }
+  Value add(Value x, int64_t y) { return y == 0 ? x : add(x, c(y)); }
+  Value div(Value x, Value y) { return arith::DivSIOp::create(b, loc, x, y); }
+  Value min(Value x, Value y) { return arith::MinSIOp::create(b, loc, x, y); }
+  Value max(Value x, Value y) { return arith::MaxSIOp::create(b, loc, x, y); }
+  Value lt(Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, y);
+  }
+  Value le(Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, x, y);
+  }
+  Value eq(Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, y);
+  }
+  Value select(Value cond, Value x, Value y) {
+    return arith::SelectOp::create(b, loc, cond, x, y);
+  }
+  /// ceil(x / y) for x >= 0, y > 0.
+  Value ceilDiv(Value x, Value y) { return div(add(x, sub(y, c(1))), y); }
+
+  Value ptr(Value base, Type element, Value index) {
+    return offsetPointer(b, loc, base, element, index);
+  }
+  /// A (vector or scalar) load of `type` at element `index` of `element`s.
+  Value load(Type type, Value base, Type element, Value index) {
+    return LLVM::LoadOp::create(b, loc, type, ptr(base, element, index),
+                                elementBytes(element));
+  }
+  void store(Value v, Value base, Type element, Value index) {
+    LLVM::StoreOp::create(b, loc, v, ptr(base, element, index),
+                          elementBytes(element));
+  }
+
+  /// for (i = lo; i < hi; i += step) body(i).
+  void loop(Value lo, Value hi, Value step, function_ref<void(Value)> body) {
+    auto f = scf::ForOp::create(b, loc, lo, hi, step);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(f.getBody());
+    body(f.getInductionVar());
+  }
+  void loop(Value lo, Value hi, function_ref<void(Value)> body) {
+    loop(lo, hi, c(1), body);
+  }
+  void when(Value cond, function_ref<void()> body) {
+    auto op = scf::IfOp::create(b, loc, cond, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(&op.getThenRegion().front());
+    body();
+  }
+};
+
+
+/// What a GEMM micro-kernel function is specialized on.
+struct GemmSpec {
+  const DotEmitter *dot = nullptr;
+  unsigned lanes = 4, kGroup = 4, tileRows = 1, tileVectors = 1;
+  bool isFloat = false;
+  /// i32 output that is the accumulator itself (no requantization).
+  bool exact = false;
+  /// Per-channel bias/multipliers indexed by row (conv) or column (matmul).
+  bool channelIsRow = false;
+  bool broadcastIsActivation = true;
+
+  int64_t tileCols() const { return int64_t(lanes) * tileVectors; }
+  std::string getName() const;
+};
+
+/// The raw pointer (!llvm.ptr) to the first element of a memref (its
+/// aligned pointer advanced by its offset).
+Value getPointer(OpBuilder &b, Location loc, Value memref);
+
+/// C[r][c] = epilogue(sum_k X[r][k] * Y(k, c) + bias) for r < rows, c < cols.
+/// Arguments, in order: X (rows of ldx elements), ldx, packed Y
+/// ([ceil(cols/NR)][groups][NR][kGroup]), groups (K / kGroup), C, ldc, bias,
+/// multipliers (null for f32 and exact kernels: pass any pointer), rows,
+/// cols, blockRows, output zero point, output min, output max (i64 each).
+/// rows must be at least tileRows.
+func::FuncOp getGemmKernel(LoweringState &state, const GemmSpec &spec);
+
+/// im2col, step 1: rows[(ci, ky, kx)][p] for the group whose first input
+/// plane `input` points to. Arguments: input, rows, cg, h, w, kh, kw, oh,
+/// ow, sh, sw, dh, dw, pt, pl (i64) and the padding value (the element
+/// type, i8 as i32 for byte inputs).
+func::FuncOp getIm2RowsKernel(LoweringState &state, Type element);
+
+/// im2col, step 2: rows [depth][cols] (row stride ldr) into the packed
+/// layout [ceil(cols/NR)][ceil(depth/kGroup)][NR][kGroup], zero past depth
+/// and cols, XOR 0x80 with `shift`. Arguments: rows, ldr, packed, depth,
+/// cols (i64).
+func::FuncOp getPackRowsKernel(LoweringState &state, Type element,
+                               unsigned kGroup, int64_t nr, bool shift);
+
+/// What a depthwise function is specialized on.
+struct DepthwiseSpec {
+  Type input;           // i8 or f32 storage
+  bool inputUnsigned = true;
+  bool isFloat = false;
+  bool exact = false;   // i32 result, the accumulator itself
+  int64_t strideW = 1;  // 1, or 0 for a run-time stride
+  std::string getName() const;
+};
+
+/// One image: out[c][y][x] = epilogue(bias[c] + sum_{ky,kx}
+/// planes[c][y*sh + ky*dh][x*sw + kx*dw] * w[c][ky][kx]) over padded planes.
+/// Arguments: planes, weights, bias, multipliers, out, acc (a row of ow
+/// accumulators), c, hp, wp, oh, ow, kh, kw, sh, sw, dh, dw, zp, lo, hi.
+func::FuncOp getDepthwiseKernel(LoweringState &state, const DepthwiseSpec &spec);
+
+} // namespace mlir::qc::lowering
+
+#endif // QC_LIB_CONVERSION_QCTOLINALG_MICROKERNELS_H

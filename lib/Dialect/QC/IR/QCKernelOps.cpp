@@ -1,0 +1,219 @@
+//===- QCKernelOps.cpp - Products bound to a micro-kernel -----------------===//
+//
+// Verifiers of qc.packed_matmul, qc.packed_conv2d and
+// qc.packed_depthwise_conv2d: the packed operands must have exactly the
+// sizes their kernel configuration implies, so that the lowering can trust
+// them.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qc/Dialect/QC/IR/QCOps.h"
+#include "qc/Dialect/QC/IR/QCTypeUtils.h"
+
+using namespace mlir;
+using namespace mlir::qc;
+
+namespace {
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/// Checks that a 1-D (or given-shape) operand has `expected` elements.
+LogicalResult checkSize(Operation *op, Value v, StringRef what,
+                        int64_t expected) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (type.getNumElements() != expected)
+    return op->emitOpError() << what << " must have " << expected
+                             << " elements for this kernel, got " << type;
+  return success();
+}
+
+/// The common checks of the three ops: element types that agree with the
+/// kernel kind, the epilogue's operands and range.
+LogicalResult verifyEpilogue(Operation *op, KernelAttr kernel, Value input,
+                             Value weights, Value bias, Value multipliers,
+                             std::optional<int64_t> outMin,
+                             std::optional<int64_t> outMax, int64_t channels) {
+  Type result = op->getResult(0).getType();
+  bool isFloat = !isQuantized(result);
+  if (isQuantized(input.getType()) == isFloat)
+    return op->emitOpError("input and result must be both f32 or both "
+                           "quantized");
+  auto in = getPerTensorType(input.getType());
+  auto out = getPerTensorType(result);
+  Type wElement = cast<ShapedType>(weights.getType()).getElementType();
+  Type bElement = cast<ShapedType>(bias.getType()).getElementType();
+  if (isFloat) {
+    if (!wElement.isF32() || !bElement.isF32() || multipliers || outMin ||
+        outMax)
+      return op->emitOpError("an f32 kernel takes f32 weights and bias and "
+                             "no multipliers or output range");
+    if (kernel.getKind() != "fma" && kernel.getKind() != "depthwise")
+      return op->emitOpError("f32 operands need an fma or depthwise kernel, "
+                             "got ")
+             << kernel.getKind();
+    return success();
+  }
+  if (!in || !out)
+    return op->emitOpError("input and result must be quantized per tensor");
+  if (in.getStorageTypeIntegralWidth() != 8)
+    return op->emitOpError("the input must have 8-bit storage");
+  if (kernel.getKind() == "fma")
+    return op->emitOpError("an fma kernel computes in f32");
+  if (!bElement.isInteger(32))
+    return op->emitOpError("the bias of an integer kernel is i32");
+  bool exact = !multipliers;
+  if (exact && (out.getStorageTypeIntegralWidth() != 32 ||
+                out.getZeroPoint() != 0))
+    return op->emitOpError("without multipliers the result is the i32 sum "
+                           "itself (i32 storage, zero point 0)");
+  if (!exact && out.getStorageTypeIntegralWidth() != 8)
+    return op->emitOpError("a requantized result has 8-bit storage");
+  if (multipliers && failed(checkSize(op, multipliers, "multipliers",
+                                      channels)))
+    return failure();
+  if (!outMin || !outMax)
+    return op->emitOpError("a quantized result needs 'out_min' and 'out_max'");
+  StorageRange range = getStorageRange(out);
+  if (*outMin > *outMax || *outMin < range.min || *outMax > range.max)
+    return op->emitOpError("output range [")
+           << *outMin << ", " << *outMax
+           << "] is not within the storage range [" << range.min << ", "
+           << range.max << "]";
+  return success();
+}
+
+LogicalResult verifyWindow(Operation *op, ArrayRef<int64_t> input,
+                           ArrayRef<int64_t> output, ArrayRef<int64_t> kernel,
+                           ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                           ArrayRef<int64_t> dilations) {
+  if (input.size() != 4 || output.size() != 4)
+    return op->emitOpError("input and result must be NCHW (rank 4)");
+  if (kernel.size() != 2 || strides.size() != 2 || pads.size() != 4 ||
+      dilations.size() != 2)
+    return op->emitOpError("kernel_shape, strides and dilations hold 2 values "
+                           "and pads 4");
+  for (int d = 0; d < 2; ++d) {
+    if (kernel[d] < 1 || strides[d] < 1 || dilations[d] < 1 || pads[d] < 0 ||
+        pads[d + 2] < 0)
+      return op->emitOpError("window attributes must be positive (pads "
+                             "non-negative)");
+    int64_t span = dilations[d] * (kernel[d] - 1) + 1;
+    int64_t room = input[2 + d] + pads[d] + pads[d + 2] - span;
+    int64_t size = room < 0 ? -1 : room / strides[d] + 1;
+    if (size != output[2 + d])
+      return op->emitOpError("output spatial dim ")
+             << d << " is " << output[2 + d] << ", expected " << size;
+  }
+  if (input[0] != output[0])
+    return op->emitOpError("input and result batch sizes differ");
+  return success();
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// PackedMatMulOp
+//===----------------------------------------------------------------------===//
+
+int64_t PackedMatMulOp::getDepth() {
+  return getInput().getType().getShape().back();
+}
+int64_t PackedMatMulOp::getCols() { return getType().getShape().back(); }
+int64_t PackedMatMulOp::getRows() {
+  return getInput().getType().getNumElements() / std::max<int64_t>(getDepth(), 1);
+}
+
+LogicalResult PackedMatMulOp::verify() {
+  auto in = getInput().getType();
+  auto out = getType();
+  if (in.getRank() < 1 || out.getRank() != in.getRank() ||
+      in.getShape().drop_back() != out.getShape().drop_back())
+    return emitOpError("result must have the input's shape with its last dim "
+                       "replaced by the columns");
+  KernelAttr k = getKernel();
+  if (k.getKind() == "depthwise")
+    return emitOpError("a matmul cannot take a depthwise kernel");
+  int64_t nr = k.getTileCols(), kg = k.getKGroup();
+  int64_t padded = ceilDiv(getCols(), nr) * nr;
+  if (failed(checkSize(*this, getWeights(), "weights",
+                       padded * ceilDiv(getDepth(), kg) * kg)) ||
+      failed(checkSize(*this, getBias(), "bias", padded)))
+    return failure();
+  return verifyEpilogue(*this, k, getInput(), getWeights(), getBias(),
+                        getMultipliers(), getOutMin(), getOutMax(), padded);
+}
+
+//===----------------------------------------------------------------------===//
+// PackedConv2DOp
+//===----------------------------------------------------------------------===//
+
+int64_t PackedConv2DOp::getDepth() {
+  auto in = getInput().getType();
+  return in.getDimSize(1) / getGroups() * getKernelShape()[0] *
+         getKernelShape()[1];
+}
+
+bool PackedConv2DOp::isPointwise() {
+  return getKernelShape()[0] == 1 && getKernelShape()[1] == 1 &&
+         llvm::all_of(getStrides(), [](int64_t s) { return s == 1; }) &&
+         llvm::all_of(getPads(), [](int64_t p) { return p == 0; });
+}
+
+LogicalResult PackedConv2DOp::verify() {
+  auto in = getInput().getType();
+  auto out = getType();
+  if (failed(verifyWindow(*this, in.getShape(), out.getShape(),
+                          getKernelShape(), getStrides(), getPads(),
+                          getDilations())))
+    return failure();
+  int64_t g = getGroups();
+  if (g < 1 || in.getDimSize(1) % g || out.getDimSize(1) % g)
+    return emitOpError("groups must divide the input and output channels");
+  KernelAttr k = getKernel();
+  if (k.getKind() == "depthwise")
+    return emitOpError("a depthwise kernel is qc.packed_depthwise_conv2d's");
+  int64_t o = out.getDimSize(1), kg = k.getKGroup();
+  auto wType = getWeights().getType();
+  int64_t kp = ceilDiv(getDepth(), kg) * kg;
+  if (wType.getRank() != 2 || wType.getDimSize(0) != o ||
+      wType.getDimSize(1) != kp)
+    return emitOpError("weights must be [") << o << "][" << kp << "], got "
+                                            << wType;
+  if (failed(checkSize(*this, getBias(), "bias", o)))
+    return failure();
+  return verifyEpilogue(*this, k, getInput(), getWeights(), getBias(),
+                        getMultipliers(), getOutMin(), getOutMax(), o);
+}
+
+//===----------------------------------------------------------------------===//
+// PackedDepthwiseConv2DOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult PackedDepthwiseConv2DOp::verify() {
+  auto in = getInput().getType();
+  auto out = getType();
+  auto wType = getWeights().getType();
+  if (wType.getRank() != 3)
+    return emitOpError("weights must be [C][KH][KW]");
+  if (failed(verifyWindow(*this, in.getShape(), out.getShape(),
+                          wType.getShape().drop_front(), getStrides(),
+                          getPads(), getDilations())))
+    return failure();
+  int64_t c = in.getDimSize(1);
+  if (out.getDimSize(1) != c || wType.getDimSize(0) != c)
+    return emitOpError("a depthwise convolution keeps its ")
+           << c << " channels";
+  if (getKernel().getKind() != "depthwise")
+    return emitOpError("needs a depthwise kernel, got ")
+           << getKernel().getKind();
+  if (isQuantized(out) != !wType.getElementType().isF32() ||
+      (!wType.getElementType().isF32() &&
+       !wType.getElementType().isInteger(32)))
+    return emitOpError("weights are i32 (w - zp) for quantized operands and "
+                       "f32 otherwise");
+  if (failed(checkSize(*this, getBias(), "bias", c)))
+    return failure();
+  return verifyEpilogue(*this, getKernel(), getInput(), getWeights(),
+                        getBias(), getMultipliers(), getOutMin(), getOutMax(),
+                        c);
+}

@@ -1,0 +1,564 @@
+//===- SelectKernels.cpp - Bind convolutions and matmuls to micro-kernels -===//
+//
+// qc-select-kernels: the kernel decision, made once and written into the IR.
+// For each qc.conv2d and qc.matmul the pass either
+//
+//  * rewrites it into qc.packed_conv2d / qc.packed_matmul /
+//    qc.packed_depthwise_conv2d with the kernel configuration (#qc.kernel:
+//    instruction family, register tile, K group, cache blocks, activation
+//    shift), the weights packed into the kernel's layout as a new constant
+//    and the zero-point and shift terms folded into the bias, or
+//  * leaves it for the reference lowering,
+//
+// and says which with a remark naming the kernel or the reason it was
+// declined. The integer kernels compute sum_k a'[k] * w[k] with a' = a + s
+// the activation as the instruction wants it; with za the activation zero
+// point,
+//
+//   sum_k (a - za) * w + bias = sum_k a' * w + (bias - (s + za) * sum_k w),
+//
+// so the bracket is the folded bias. Weights must be symmetric. Every
+// product is below 2^15 in magnitude and the pass declines an op whose
+// folded bias plus K such products could leave i32, so the kernel's i32 sum
+// is exact and equals the reference lowering's bit for bit.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qc/Dialect/QC/IR/QCOps.h"
+#include "qc/Dialect/QC/IR/QCTypeUtils.h"
+#include "qc/Dialect/QC/Transforms/Passes.h"
+#include "qc/Support/TargetDesc.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/Support/FormatVariadic.h"
+
+namespace mlir::qc {
+#define GEN_PASS_DEF_QCSELECTKERNELS
+#include "qc/Dialect/QC/Transforms/Passes.h.inc"
+} // namespace mlir::qc
+
+using namespace mlir;
+using namespace mlir::qc;
+
+namespace {
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/// The dense value of a constant (arith.constant or qc.constant), or null.
+DenseElementsAttr getConstant(Value v) {
+  if (!v)
+    return {};
+  DenseElementsAttr attr;
+  if (matchPattern(v, m_Constant(&attr)))
+    return attr;
+  if (auto c = v.getDefiningOp<qc::ConstantOp>())
+    return dyn_cast<DenseElementsAttr>(c.getValue());
+  return {};
+}
+
+SmallVector<int64_t> intValues(DenseElementsAttr attr) {
+  SmallVector<int64_t> v;
+  bool isUnsigned = attr.getElementType().isUnsignedInteger();
+  for (APInt x : attr.getValues<APInt>())
+    v.push_back(isUnsigned ? int64_t(x.getZExtValue()) : x.getSExtValue());
+  return v;
+}
+
+/// The GEMM shape of a product and the register tile and cache blocks
+/// chosen for it.
+struct Tiling {
+  int64_t rows = 0, cols = 0, depth = 0;
+  unsigned lanes = 4, kGroup = 4, tileRows = 1, tileVectors = 1;
+  int64_t blockRows = 1;
+
+  int64_t tileCols() const { return int64_t(lanes) * tileVectors; }
+  int64_t colTiles() const { return ceilDiv(cols, tileCols()); }
+  int64_t paddedCols() const { return colTiles() * tileCols(); }
+  int64_t groups() const { return ceilDiv(depth, kGroup); }
+  int64_t paddedDepth() const { return groups() * kGroup; }
+};
+
+/// The register tile and row blocks of a rows x cols GEMM over depth.
+Tiling chooseTiling(const TargetDesc &target, bool isFloat, int64_t rows,
+                    int64_t cols, int64_t depth, uint64_t blockBytes) {
+  Tiling t;
+  t.rows = rows;
+  t.cols = cols;
+  t.depth = depth;
+  t.lanes = target.lanes();
+  t.kGroup = isFloat ? 1 : target.kGroup;
+  unsigned tileRows = isFloat ? target.f32Rows : target.rows;
+  unsigned vectors = isFloat ? target.f32Vectors : target.vectors;
+  if (rows < tileRows) {
+    // Few rows (M = 1 GEMV): widen the tile to keep >= 8 independent
+    // accumulator chains, as many as the registers allow.
+    tileRows = std::max<int64_t>(rows, 1);
+    unsigned budget = target.vectorRegisters - 2;
+    vectors = std::max<unsigned>(vectors, 8 / tileRows);
+    while (tileRows * vectors + vectors > budget && vectors > 1)
+      --vectors;
+  }
+  int64_t colVectors = ceilDiv(cols, t.lanes);
+  vectors = std::min<int64_t>(vectors, std::max<int64_t>(colVectors, 1));
+  t.tileRows = tileRows;
+  t.tileVectors = vectors;
+  // A row block holds as many rows of the broadcast operand as fit the
+  // cache budget, so that every column tile passes over it while it is in
+  // L2 instead of streaming all of it from memory once per column tile.
+  int64_t rowBytes = depth * (isFloat ? 4 : 1);
+  int64_t budget = blockBytes ? blockBytes : target.blockBytes;
+  int64_t fit = budget / std::max<int64_t>(rowBytes, 1);
+  int64_t block = std::max<int64_t>(fit / tileRows, 1) * tileRows;
+  t.blockRows = std::min(block, std::max<int64_t>(rows, 1));
+  return t;
+}
+
+StringRef kindOf(const TargetDesc &target, bool isFloat) {
+  if (isFloat)
+    return "fma";
+  switch (target.dot) {
+  case DotKind::Vnni512:
+    return "vnni512";
+  case DotKind::Vnni256:
+    return "vnni256";
+  case DotKind::MAddWd256:
+    return "avx2-maddwd";
+  case DotKind::NeonSDot:
+    return "neon-sdot";
+  case DotKind::None:
+    break;
+  }
+  return "";
+}
+
+/// What an integer product needs from its operands' types.
+struct IntegerProduct {
+  SmallVector<int64_t> weights;
+  SmallVector<int64_t> bias; // empty when absent
+  SmallVector<float> multipliers;
+  int64_t inputZp = 0;
+  bool activationUnsigned = true;
+  bool exact = false;
+  StorageRange range;
+};
+
+/// Checks the types of a quantized product for the integer kernels; on
+/// failure `why` says what disqualifies it.
+std::optional<IntegerProduct> analyzeIntegerProduct(Operation *op, Value input,
+                                                    Value weight, Value bias,
+                                                    int64_t channels,
+                                                    FloatAttr clampMin,
+                                                    FloatAttr clampMax,
+                                                    std::string &why) {
+  auto in = getPerTensorType(input.getType());
+  auto out = getPerTensorType(op->getResult(0).getType());
+  auto w = getQuantElementType(weight.getType());
+  if (!in || !out || !w) {
+    why = "the input and result are not quantized per tensor";
+    return std::nullopt;
+  }
+  if (in.getStorageTypeIntegralWidth() != 8 ||
+      w.getStorageTypeIntegralWidth() != 8 || !w.isSigned()) {
+    why = "the kernels take 8-bit activations and signed 8-bit weights";
+    return std::nullopt;
+  }
+  if (llvm::any_of(getQuantParams(w),
+                   [](const QuantParams &p) { return p.zeroPoint != 0; })) {
+    why = "the weights are asymmetric (non-zero zero point)";
+    return std::nullopt;
+  }
+  DenseElementsAttr wAttr = getConstant(weight);
+  if (!wAttr) {
+    why = "the weights are not a constant";
+    return std::nullopt;
+  }
+  IntegerProduct p;
+  p.weights = intValues(wAttr);
+  if (bias) {
+    DenseElementsAttr bAttr = getConstant(bias);
+    if (!bAttr) {
+      why = "the bias is not a constant";
+      return std::nullopt;
+    }
+    p.bias = intValues(bAttr);
+  }
+  p.multipliers = getRequantMultipliers(input.getType(), weight.getType(),
+                                        op->getResult(0).getType(), channels);
+  p.exact = isExactAccumulatorOutput(op->getResult(0).getType(), p.multipliers);
+  if (!p.exact && out.getStorageTypeIntegralWidth() != 8) {
+    why = "the result is neither 8-bit nor the plain i32 accumulator";
+    return std::nullopt;
+  }
+  p.activationUnsigned = !in.isSigned();
+  p.inputZp = in.getZeroPoint();
+  p.range = getClampedStorageRange(out, clampMin, clampMax);
+  return p;
+}
+
+/// The shift s with a' = a + s that gives activations the signedness the
+/// target's instruction wants (x86: u8, AArch64 sdot: s8).
+int64_t shiftOf(const TargetDesc &target, bool activationUnsigned) {
+  bool kernelUnsigned = !target.signedActivations;
+  if (kernelUnsigned == activationUnsigned)
+    return 0;
+  return activationUnsigned ? -128 : 128;
+}
+
+/// The folded bias of an integer kernel, bias - (s + za) * sum_k w, or
+/// failure when an i32 accumulator could overflow.
+LogicalResult foldBias(ArrayRef<int64_t> bias, ArrayRef<int64_t> weightSums,
+                       int64_t shiftPlusZp, int64_t depth, int64_t maxProduct,
+                       SmallVectorImpl<int32_t> &out) {
+  const int64_t bound = int64_t(1) << 31;
+  for (size_t c = 0; c < weightSums.size(); ++c) {
+    int64_t v = (bias.empty() ? 0 : bias[c]) - shiftPlusZp * weightSums[c];
+    if (std::llabs(v) + maxProduct * depth >= bound)
+      return failure();
+    out.push_back(int32_t(v));
+  }
+  return success();
+}
+
+class Selector {
+public:
+  Selector(const TargetDesc &target, uint64_t blockBytes)
+      : target(target), blockBytes(blockBytes) {}
+
+  void select(MatMulOp op);
+  void select(Conv2DOp op);
+
+private:
+  KernelAttr kernelAttr(MLIRContext *ctx, StringRef kind, const Tiling &t,
+                        int64_t shift) {
+    return KernelAttr::get(ctx, kind, t.lanes, t.kGroup, t.tileRows,
+                           t.tileVectors, t.blockRows, shift);
+  }
+  void decline(Operation *op, const Twine &why) {
+    op->emitRemark() << "kernel: none, " << op->getName()
+                     << " takes the reference lowering: " << why;
+  }
+  void chose(Operation *op, KernelAttr k) {
+    auto remark = op->emitRemark();
+    remark << "kernel: " << k.getKind();
+    if (k.getKind() != "depthwise")
+      remark << ", tile " << k.getTileRows() << "x" << k.getTileVectors()
+             << " (" << k.getTileRows() << " rows x " << k.getTileCols()
+             << " columns), kGroup "
+             << k.getKGroup() << ", " << k.getBlockRows() << "-row blocks";
+    if (k.getShift())
+      remark << ", activations shifted by " << k.getShift();
+  }
+  bool dotAvailable(Operation *op) {
+    if (target.dot != DotKind::None)
+      return true;
+    decline(op, "target '" + target.name + "' has no dot-product kernels");
+    return false;
+  }
+  Value i8Constant(OpBuilder &b, Location loc, ArrayRef<int8_t> v,
+                   ArrayRef<int64_t> shape) {
+    auto type = RankedTensorType::get(shape, b.getI8Type());
+    return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, v));
+  }
+  template <typename T>
+  Value constant(OpBuilder &b, Location loc, ArrayRef<T> v, Type element,
+                 ArrayRef<int64_t> shape) {
+    auto type = RankedTensorType::get(shape, element);
+    return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, v));
+  }
+  void selectDepthwise(Conv2DOp op);
+  /// Replaces `op` by `packed`, dropping the constants only it used.
+  void replace(Operation *op, Operation *packed) {
+    SmallVector<Value> operands(op->getOperands());
+    op->replaceAllUsesWith(packed->getResults());
+    op->erase();
+    for (Value v : operands)
+      if (Operation *def = v.getDefiningOp();
+          def && def->use_empty() && isa<arith::ConstantOp, qc::ConstantOp>(def))
+        def->erase();
+  }
+
+  const TargetDesc &target;
+  uint64_t blockBytes;
+};
+
+/// Packs W (w(k, c) for k < K, c < C) into [C/NR][K/kg][NR][kg], zeros
+/// outside.
+template <typename T>
+SmallVector<T> packColumns(const Tiling &t, function_ref<T(int64_t, int64_t)> w) {
+  SmallVector<T> packed(t.colTiles() * t.paddedDepth() * t.tileCols(), T(0));
+  int64_t nr = t.tileCols(), kg = t.kGroup;
+  for (int64_t tile = 0; tile < t.colTiles(); ++tile)
+    for (int64_t g = 0; g < t.groups(); ++g)
+      for (int64_t j = 0; j < nr; ++j)
+        for (int64_t kk = 0; kk < kg; ++kk) {
+          int64_t k = g * kg + kk, c = tile * nr + j;
+          if (k < t.depth && c < t.cols)
+            packed[((tile * t.groups() + g) * nr + j) * kg + kk] = w(k, c);
+        }
+  return packed;
+}
+
+void Selector::select(MatMulOp op) {
+  if (!dotAvailable(op))
+    return;
+  auto lhs = op.getLhs().getType(), rhs = op.getRhs().getType();
+  if (rhs.getRank() != 2)
+    return decline(op, "the weights are not a 2-D matrix");
+  int64_t k = rhs.getDimSize(0), n = rhs.getDimSize(1);
+  if (lhs.getShape().back() != k || k == 0 || n == 0)
+    return decline(op, "the operands' shapes are not [..., M, K] x [K, N]");
+  int64_t m = lhs.getNumElements() / k;
+  bool isFloat = !isQuantized(op.getType());
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  MLIRContext *ctx = op.getContext();
+  Tiling t = chooseTiling(target, isFloat, m, n, k, blockBytes);
+  Value weights, bias, mult;
+  IntegerAttr outMin, outMax;
+  int64_t shift = 0;
+  if (isFloat) {
+    DenseElementsAttr w = getConstant(op.getRhs());
+    if (!w)
+      return decline(op, "the weights are not a constant");
+    DenseElementsAttr bAttr = getConstant(op.getBias());
+    if (op.getBias() && !bAttr)
+      return decline(op, "the bias is not a constant");
+    SmallVector<float> wv(w.getValues<float>());
+    SmallVector<float> packed = packColumns<float>(
+        t, [&](int64_t kk, int64_t c) { return wv[kk * n + c]; });
+    SmallVector<float> bv(t.paddedCols(), 0.0f);
+    if (bAttr)
+      llvm::copy(bAttr.getValues<float>(), bv.begin());
+    weights = constant<float>(b, loc, packed, b.getF32Type(),
+                              {int64_t(packed.size())});
+    bias = constant<float>(b, loc, bv, b.getF32Type(), {t.paddedCols()});
+  } else {
+    std::string why;
+    auto p = analyzeIntegerProduct(op, op.getLhs(), op.getRhs(), op.getBias(),
+                                   n, op.getClampMinAttr(),
+                                   op.getClampMaxAttr(), why);
+    if (!p)
+      return decline(op, why);
+    shift = shiftOf(target, p->activationUnsigned);
+    SmallVector<int64_t> colSums(n, 0);
+    for (int64_t kk = 0; kk < k; ++kk)
+      for (int64_t c = 0; c < n; ++c)
+        colSums[c] += p->weights[kk * n + c];
+    SmallVector<int32_t> folded;
+    if (failed(foldBias(p->bias, colSums, shift + p->inputZp, k, 255 * 128,
+                        folded)))
+      return decline(op, "its i32 accumulator could overflow (K = " +
+                             Twine(k) + ")");
+    folded.resize(t.paddedCols(), 0);
+    SmallVector<int8_t> packed = packColumns<int8_t>(
+        t, [&](int64_t kk, int64_t c) { return int8_t(p->weights[kk * n + c]); });
+    weights = i8Constant(b, loc, packed, {int64_t(packed.size())});
+    bias = constant<int32_t>(b, loc, folded, b.getI32Type(), {t.paddedCols()});
+    if (!p->exact) {
+      SmallVector<float> m(t.paddedCols(), 0.0f);
+      for (int64_t c = 0; c < n; ++c)
+        m[c] = p->multipliers[p->multipliers.size() == 1 ? 0 : c];
+      mult = constant<float>(b, loc, m, b.getF32Type(), {t.paddedCols()});
+    }
+    outMin = b.getI64IntegerAttr(p->range.min);
+    outMax = b.getI64IntegerAttr(p->range.max);
+  }
+  KernelAttr kernel = kernelAttr(ctx, kindOf(target, isFloat), t, shift);
+  auto packed = PackedMatMulOp::create(b, loc, op.getType(), op.getLhs(),
+                                       weights, bias, mult, kernel, outMin,
+                                       outMax);
+  chose(packed, kernel);
+  replace(op, packed);
+}
+
+void Selector::selectDepthwise(Conv2DOp op) {
+  auto in = op.getInput().getType();
+  auto wType = op.getWeight().getType();
+  int64_t c = in.getDimSize(1), kh = wType.getDimSize(2),
+          kw = wType.getDimSize(3), taps = kh * kw;
+  bool isFloat = !isQuantized(op.getType());
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  DenseElementsAttr bAttr = getConstant(op.getBias());
+  if (op.getBias() && !bAttr)
+    return decline(op, "the bias is not a constant");
+  DenseElementsAttr wAttr = getConstant(op.getWeight());
+  if (!wAttr)
+    return decline(op, "the weights are not a constant");
+  Value weights, bias, mult;
+  IntegerAttr outMin, outMax;
+  if (isFloat) {
+    SmallVector<float> bv(c, 0.0f);
+    if (bAttr)
+      llvm::copy(bAttr.getValues<float>(), bv.begin());
+    SmallVector<float> wv(wAttr.getValues<float>());
+    weights = constant<float>(b, loc, wv, b.getF32Type(), {c, kh, kw});
+    bias = constant<float>(b, loc, bv, b.getF32Type(), {c});
+  } else {
+    auto inQ = getPerTensorType(in);
+    auto out = getPerTensorType(op.getType());
+    auto wq = getQuantElementType(wType);
+    if (!inQ || !out || !wq || inQ.getStorageTypeIntegralWidth() != 8 ||
+        wq.getStorageTypeIntegralWidth() != 8)
+      return decline(op, "the depthwise kernel takes 8-bit operands "
+                         "quantized per tensor (weights per channel)");
+    SmallVector<float> m = getRequantMultipliers(in, wType, op.getType(), c);
+    bool exact = isExactAccumulatorOutput(op.getType(), m);
+    if (!exact && out.getStorageTypeIntegralWidth() != 8)
+      return decline(op, "the result is neither 8-bit nor the plain i32 "
+                         "accumulator");
+    SmallVector<QuantParams> wp = getQuantParams(wq);
+    SmallVector<int64_t> w = intValues(wAttr);
+    SmallVector<int64_t> bv = bAttr ? intValues(bAttr) : SmallVector<int64_t>();
+    SmallVector<int32_t> shifted(c * taps), folded(c);
+    int64_t zx = inQ.getZeroPoint();
+    const int64_t bound = int64_t(1) << 31;
+    for (int64_t ch = 0; ch < c; ++ch) {
+      int64_t zw = wp[wp.size() == 1 ? 0 : ch].zeroPoint, sum = 0;
+      for (int64_t t = 0; t < taps; ++t) {
+        shifted[ch * taps + t] = int32_t(w[ch * taps + t] - zw);
+        sum += w[ch * taps + t] - zw;
+      }
+      int64_t v = (bv.empty() ? 0 : bv[ch]) - zx * sum;
+      if (std::llabs(v) + 255 * 255 * taps >= bound)
+        return decline(op, "its i32 accumulator could overflow");
+      folded[ch] = int32_t(v);
+    }
+    weights = constant<int32_t>(b, loc, shifted, b.getI32Type(), {c, kh, kw});
+    bias = constant<int32_t>(b, loc, folded, b.getI32Type(), {c});
+    if (!exact)
+      mult = constant<float>(b, loc, m, b.getF32Type(), {c});
+    StorageRange range =
+        getClampedStorageRange(out, op.getClampMinAttr(), op.getClampMaxAttr());
+    outMin = b.getI64IntegerAttr(range.min);
+    outMax = b.getI64IntegerAttr(range.max);
+  }
+  auto kernel = KernelAttr::get(op.getContext(), "depthwise", target.lanes(), 1,
+                                1, 1, 1, 0);
+  auto packed = PackedDepthwiseConv2DOp::create(
+      b, loc, op.getType(), op.getInput(), weights, bias, mult, kernel,
+      op.getStridesAttr(), op.getPadsAttr(), op.getDilationsAttr(), outMin,
+      outMax);
+  chose(packed, kernel);
+  replace(op, packed);
+}
+
+void Selector::select(Conv2DOp op) {
+  auto in = op.getInput().getType();
+  auto wType = op.getWeight().getType();
+  int64_t c = in.getDimSize(1), o = wType.getDimSize(0);
+  int64_t g = op.getGroups();
+  if (g == c && o == c && c > 1)
+    return selectDepthwise(op);
+  if (!dotAvailable(op))
+    return;
+  int64_t og = o / g;
+  int64_t depth = wType.getDimSize(1) * wType.getDimSize(2) * wType.getDimSize(3);
+  int64_t pixels = op.getType().getDimSize(2) * op.getType().getDimSize(3);
+  bool isFloat = !isQuantized(op.getType());
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  Tiling t = chooseTiling(target, isFloat, og, pixels, depth, blockBytes);
+  int64_t kp = t.paddedDepth();
+  Value weights, bias, mult;
+  IntegerAttr outMin, outMax;
+  int64_t shift = 0;
+  if (isFloat) {
+    DenseElementsAttr w = getConstant(op.getWeight());
+    if (!w)
+      return decline(op, "the weights are not a constant");
+    DenseElementsAttr bAttr = getConstant(op.getBias());
+    if (op.getBias() && !bAttr)
+      return decline(op, "the bias is not a constant");
+    SmallVector<float> wv(w.getValues<float>());
+    SmallVector<float> rows(o * kp, 0.0f);
+    for (int64_t r = 0; r < o; ++r)
+      for (int64_t k = 0; k < depth; ++k)
+        rows[r * kp + k] = wv[r * depth + k];
+    SmallVector<float> bv(o, 0.0f);
+    if (bAttr)
+      llvm::copy(bAttr.getValues<float>(), bv.begin());
+    weights = constant<float>(b, loc, rows, b.getF32Type(), {o, kp});
+    bias = constant<float>(b, loc, bv, b.getF32Type(), {o});
+  } else {
+    std::string why;
+    auto p = analyzeIntegerProduct(op, op.getInput(), op.getWeight(),
+                                   op.getBias(), o, op.getClampMinAttr(),
+                                   op.getClampMaxAttr(), why);
+    if (!p)
+      return decline(op, why);
+    shift = shiftOf(target, p->activationUnsigned);
+    SmallVector<int64_t> rowSums(o, 0);
+    for (int64_t r = 0; r < o; ++r)
+      for (int64_t k = 0; k < depth; ++k)
+        rowSums[r] += p->weights[r * depth + k];
+    SmallVector<int32_t> folded;
+    if (failed(foldBias(p->bias, rowSums, shift + p->inputZp, depth, 255 * 128,
+                        folded)))
+      return decline(op, "its i32 accumulator could overflow (K = " +
+                             Twine(depth) + ")");
+    SmallVector<int8_t> rows(o * kp, 0);
+    for (int64_t r = 0; r < o; ++r)
+      for (int64_t k = 0; k < depth; ++k)
+        rows[r * kp + k] = int8_t(p->weights[r * depth + k]);
+    weights = i8Constant(b, loc, rows, {o, kp});
+    bias = constant<int32_t>(b, loc, folded, b.getI32Type(), {o});
+    if (!p->exact) {
+      SmallVector<float> m(o);
+      for (int64_t r = 0; r < o; ++r)
+        m[r] = p->multipliers[p->multipliers.size() == 1 ? 0 : r];
+      mult = constant<float>(b, loc, m, b.getF32Type(), {o});
+    }
+    outMin = b.getI64IntegerAttr(p->range.min);
+    outMax = b.getI64IntegerAttr(p->range.max);
+  }
+  KernelAttr kernel =
+      kernelAttr(op.getContext(), kindOf(target, isFloat), t, shift);
+  auto packed = PackedConv2DOp::create(
+      b, loc, op.getType(), op.getInput(), weights, bias, mult, kernel,
+      b.getDenseI64ArrayAttr({wType.getDimSize(2), wType.getDimSize(3)}),
+      op.getStridesAttr(), op.getPadsAttr(), op.getDilationsAttr(),
+      op.getGroupsAttr(), outMin, outMax);
+  chose(packed, kernel);
+  replace(op, packed);
+}
+
+struct SelectKernelsPass
+    : public qc::impl::QCSelectKernelsBase<SelectKernelsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    StringRef name = target;
+    if (name.empty()) {
+      auto attr =
+          module->getAttrOfType<StringAttr>(QCDialect::getTargetAttrName());
+      name = attr ? attr.getValue() : StringRef("host");
+    }
+    const TargetDesc *desc = lookupTarget(name);
+    if (!desc) {
+      module.emitError("unknown target '")
+          << name << "' (expected one of: " << llvm::join(getTargetNames(), ", ")
+          << ")";
+      return signalPassFailure();
+    }
+    module->setAttr(QCDialect::getTargetAttrName(),
+                    StringAttr::get(module.getContext(), name));
+    Selector selector(*desc, blockBytes);
+    SmallVector<Operation *> products;
+    module.walk([&](Operation *op) {
+      if (isa<MatMulOp, Conv2DOp>(op))
+        products.push_back(op);
+    });
+    for (Operation *op : products) {
+      if (auto m = dyn_cast<MatMulOp>(op))
+        selector.select(m);
+      else
+        selector.select(cast<Conv2DOp>(op));
+    }
+  }
+};
+
+} // namespace
