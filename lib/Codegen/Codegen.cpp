@@ -87,9 +87,28 @@ mlir::qc::createTargetMachine(const TargetDesc &target, std::string &error) {
   return tm;
 }
 
+static llvm::CodeGenOptLevel codeGenLevel(unsigned optLevel) {
+  switch (optLevel) {
+  case 0:
+    return llvm::CodeGenOptLevel::None;
+  case 1:
+    return llvm::CodeGenOptLevel::Less;
+  case 2:
+    return llvm::CodeGenOptLevel::Default;
+  default:
+    return llvm::CodeGenOptLevel::Aggressive;
+  }
+}
+
+static TimingScope nest(TimingScope *timing, StringRef name) {
+  return timing ? timing->nest(name) : TimingScope();
+}
+
 std::unique_ptr<llvm::Module>
 mlir::qc::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
-                            llvm::TargetMachine &tm, std::string &error) {
+                            llvm::TargetMachine &tm, std::string &error,
+                            unsigned optLevel, TimingScope *timing) {
+  TimingScope translating = nest(timing, "translate to LLVM IR");
   DialectRegistry registry;
   registerCodegenTranslations(registry);
   module->getContext()->appendDialectRegistry(registry);
@@ -103,7 +122,9 @@ mlir::qc::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
   llvmModule->setTargetTriple(tm.getTargetTriple());
   setTargetAttributes(*llvmModule, tm.getTargetCPU(),
                       tm.getTargetFeatureString());
-  auto optimize = makeOptimizingTransformer(3, 0, &tm);
+  translating.stop();
+  TimingScope optimizing = nest(timing, "LLVM optimization");
+  auto optimize = makeOptimizingTransformer(optLevel, 0, &tm);
   if (llvm::Error err = optimize(llvmModule.get())) {
     error = llvm::toString(std::move(err));
     return nullptr;
@@ -113,7 +134,8 @@ mlir::qc::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
 
 LogicalResult mlir::qc::emitCode(llvm::Module &module, llvm::TargetMachine &tm,
                                  CodeKind kind, llvm::raw_pwrite_stream &os,
-                                 std::string &error) {
+                                 std::string &error, TimingScope *timing) {
+  TimingScope scope = nest(timing, "LLVM code generation");
   llvm::legacy::PassManager pm;
   auto fileType = kind == CodeKind::Object ? llvm::CodeGenFileType::ObjectFile
                                            : llvm::CodeGenFileType::AssemblyFile;
@@ -129,7 +151,9 @@ JitModule::~JitModule() = default;
 
 std::unique_ptr<JitModule> JitModule::create(ModuleOp module,
                                              const TargetDesc &target,
-                                             std::string &error) {
+                                             std::string &error,
+                                             unsigned optLevel,
+                                             TimingScope *timing) {
   if (!hostSupports(target)) {
     error = "code for target '" + target.name +
             "' cannot run on this CPU (qc run and the JIT need a target the "
@@ -148,9 +172,10 @@ std::unique_ptr<JitModule> JitModule::create(ModuleOp module,
   jit->tm = createTargetMachine(target, error);
   if (!jit->tm)
     return nullptr;
+  jit->tm->setOptLevel(codeGenLevel(optLevel));
   // The options hold a function_ref: the transformer must outlive create().
   std::string cpu = target.cpu, features = target.features;
-  auto optimize = makeOptimizingTransformer(3, 0, jit->tm.get());
+  auto optimize = makeOptimizingTransformer(optLevel, 0, jit->tm.get());
   std::function<llvm::Error(llvm::Module *)> transformer =
       [cpu, features, optimize](llvm::Module *m) {
         setTargetAttributes(*m, cpu, features);
@@ -158,8 +183,10 @@ std::unique_ptr<JitModule> JitModule::create(ModuleOp module,
       };
   ExecutionEngineOptions options;
   options.transformer = transformer;
-  options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  options.jitCodeGenOptLevel = codeGenLevel(optLevel);
+  TimingScope translating = nest(timing, "translate to LLVM IR");
   auto engine = ExecutionEngine::create(module, options);
+  translating.stop();
   if (!engine) {
     error = llvm::toString(engine.takeError());
     return nullptr;

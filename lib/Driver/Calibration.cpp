@@ -12,6 +12,7 @@
 #include "qc/Driver/Model.h"
 #include "qc/Dialect/QC/IR/QCOps.h"
 #include "qc/Dialect/QC/IR/QCTypeUtils.h"
+#include "qc/Dialect/QC/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "llvm/ADT/StringSet.h"
@@ -53,6 +54,46 @@ static void convertForInput(HostArray &a, RankedTensorType type) {
   }
 }
 
+/// The name of input `k` for messages.
+static std::string inputName(func::FuncOp func, size_t k) {
+  return "'" + getInputNames(func)[k] + "'";
+}
+
+static std::string dimsStr(ArrayRef<int64_t> shape) {
+  std::string s;
+  for (int64_t d : shape)
+    s += (s.empty() ? "" : "x") + std::to_string(d);
+  return s.empty() ? "scalar" : s;
+}
+
+/// Checks one array of an entry against model input `k`: its dtype, its
+/// rank and every dim but the first (the examples).
+static std::string checkArray(func::FuncOp func, size_t k, const HostArray &a,
+                              StringRef where) {
+  auto type = cast<RankedTensorType>(func.getArgumentTypes()[k]);
+  std::string want = getDtype(type);
+  if (a.dtype != want)
+    return where.str() + ": input " + inputName(func, k) + " is " + want +
+           ", but the data is " + a.dtype;
+  ArrayRef<int64_t> shape = type.getShape();
+  if (shape.empty() || a.shape.size() != shape.size() ||
+      ArrayRef<int64_t>(a.shape).drop_front() != shape.drop_front() ||
+      a.shape[0] < 1)
+    return where.str() + ": input " + inputName(func, k) + " takes examples "
+           "of shape " + dimsStr(shape.drop_front()) +
+           " along the first axis (the model's shape is " + dimsStr(shape) +
+           "), but the data has shape " + dimsStr(a.shape);
+  return "";
+}
+
+size_t mlir::qc::countExamples(const Samples &samples) {
+  size_t n = 0;
+  for (const auto &entry : samples)
+    if (!entry.empty())
+      n += entry.front().shape.empty() ? 1 : entry.front().shape.front();
+  return n;
+}
+
 std::string mlir::qc::readSamples(StringRef path, func::FuncOp func,
                                   Samples &samples, size_t limit) {
   auto types = func.getArgumentTypes();
@@ -66,21 +107,30 @@ std::string mlir::qc::readSamples(StringRef path, func::FuncOp func,
       return "cannot list '" + path.str() + "': " + ec.message();
     llvm::sort(entries);
     for (const std::string &e : entries) {
-      if (samples.size() >= limit)
+      if (countExamples(samples) >= limit)
         break;
       std::vector<HostArray> sample;
       if (llvm::sys::fs::is_directory(e)) {
         for (size_t k = 0; k < types.size(); ++k) {
           std::string base = e + "/input_" + std::to_string(k);
           HostArray a;
-          std::string err = readArray(
-              llvm::sys::fs::exists(base + ".pb") ? base + ".pb" : base + ".npy",
-              a);
+          std::string file =
+              llvm::sys::fs::exists(base + ".pb") ? base + ".pb" : base + ".npy";
+          std::string err = readArray(file, a);
           if (!err.empty())
             return err;
           convertForInput(a, cast<RankedTensorType>(types[k]));
+          err = checkArray(func, k, a, file);
+          if (!err.empty())
+            return err;
           sample.push_back(std::move(a));
         }
+        int64_t count = sample.front().shape.front();
+        for (const HostArray &a : sample)
+          if (a.shape.front() != count)
+            return "'" + e + "': the inputs hold different numbers of "
+                   "examples (" + std::to_string(count) + " and " +
+                   std::to_string(a.shape.front()) + ")";
       } else if (StringRef(e).ends_with(".npy") || StringRef(e).ends_with(".pb")) {
         if (types.size() != 1)
           return "'" + path.str() + "': one file per sample works for "
@@ -90,6 +140,9 @@ std::string mlir::qc::readSamples(StringRef path, func::FuncOp func,
         if (!err.empty())
           return err;
         convertForInput(a, cast<RankedTensorType>(types[0]));
+        err = checkArray(func, 0, a, e);
+        if (!err.empty())
+          return err;
         sample.push_back(std::move(a));
       } else {
         continue;
@@ -110,28 +163,137 @@ std::string mlir::qc::readSamples(StringRef path, func::FuncOp func,
   if (!err.empty())
     return err;
   convertForInput(all, type);
-  if (all.dtype != getDtype(type))
-    return "'" + path.str() + "' holds " + all.dtype + " but the input is " +
-           getDtype(type);
-  ArrayRef<int64_t> want = type.getShape();
-  if (want.empty() || all.shape.size() != want.size() ||
-      ArrayRef<int64_t>(all.shape).drop_front() != want.drop_front())
-    return "'" + path.str() + "' must hold samples of the input's shape "
-           "along its first axis";
-  int64_t batch = want[0], n = all.shape[0] / batch;
-  size_t bytes = type.getNumElements() * all.elementSize();
-  for (int64_t i = 0; i < n && samples.size() < limit; ++i) {
+  err = checkArray(func, 0, all, "'" + path.str() + "'");
+  if (!err.empty())
+    return err;
+  // One entry per example.
+  SmallVector<int64_t> one(all.shape);
+  one[0] = 1;
+  size_t bytes = all.data.size() / all.shape[0];
+  for (int64_t i = 0; i < all.shape[0] && samples.size() < limit; ++i) {
     HostArray a;
     a.dtype = all.dtype;
-    a.shape.assign(want.begin(), want.end());
+    a.shape = one;
     a.data.assign(all.data.begin() + i * bytes,
                   all.data.begin() + (i + 1) * bytes);
     samples.push_back({std::move(a)});
   }
-  if (samples.empty())
-    return "'" + path.str() + "' holds fewer samples than one batch";
   return "";
 }
+
+//===----------------------------------------------------------------------===//
+// Batches
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// How a model runs the examples: batches of `batch`, with the function
+/// rebatched to it when the model keeps its samples apart (`batched`).
+struct BatchPlan {
+  std::optional<DenseSet<Value>> batched;
+  int64_t modelBatch = 1;
+  int64_t batch = 1;
+  size_t examples = 0;
+};
+
+/// The largest calibration batch: more examples per run amortize the runs,
+/// fewer keep the probe's memory (every intermediate is an output) small.
+constexpr int64_t kMaxBatch = 16;
+
+/// Decides the batches of `func` and groups the examples into them.
+std::string planBatches(func::FuncOp func, const Samples &samples,
+                        BatchPlan &plan,
+                        std::vector<std::vector<HostArray>> &batches) {
+  size_t numInputs = func.getNumArguments();
+  for (const auto &entry : samples)
+    if (entry.size() != numInputs)
+      return "a calibration sample has " + std::to_string(entry.size()) +
+             " inputs; the model has " + std::to_string(numInputs);
+  for (const auto &entry : samples)
+    for (auto [k, a] : llvm::enumerate(entry)) {
+      std::string err = checkArray(func, k, a, "calibration sample");
+      if (!err.empty())
+        return err;
+    }
+  // Every example as one array per input.
+  std::vector<std::vector<const uint8_t *>> examples;
+  std::vector<size_t> exampleBytes(numInputs);
+  for (size_t k = 0; k < numInputs; ++k) {
+    auto t = cast<RankedTensorType>(func.getArgumentTypes()[k]);
+    exampleBytes[k] = t.getNumElements() / t.getDimSize(0) *
+                      HostArray::elementSize(getDtype(t));
+  }
+  for (const auto &entry : samples) {
+    int64_t count = entry.front().shape.front();
+    for (int64_t i = 0; i < count; ++i) {
+      std::vector<const uint8_t *> ex;
+      for (size_t k = 0; k < numInputs; ++k)
+        ex.push_back(entry[k].data.data() + i * exampleBytes[k]);
+      examples.push_back(std::move(ex));
+    }
+  }
+  plan.examples = examples.size();
+  if (examples.empty())
+    return "no calibration examples";
+  plan.modelBatch =
+      cast<RankedTensorType>(func.getArgumentTypes()[0]).getDimSize(0);
+  plan.batched = analyzeBatchSeparability(func, plan.modelBatch);
+  int64_t total = int64_t(examples.size());
+  if (plan.batched) {
+    // The largest batch up to kMaxBatch that divides the examples evenly.
+    plan.batch = 1;
+    for (int64_t b = std::min(total, kMaxBatch); b >= 1; --b)
+      if (total % b == 0) {
+        plan.batch = b;
+        break;
+      }
+  } else {
+    plan.batch = plan.modelBatch;
+    if (total < plan.batch)
+      return "the model computes a batch of " + std::to_string(plan.batch) +
+             " as a whole (its samples are not independent), but the "
+             "calibration data holds " + std::to_string(total) + " examples";
+    if (total % plan.batch)
+      llvm::errs() << "qc: warning: the model computes a batch of "
+                   << plan.batch << " as a whole; the last "
+                   << total % plan.batch
+                   << " calibration examples do not fill one and are not "
+                      "used\n";
+    plan.examples = total - total % plan.batch;
+  }
+  for (size_t first = 0; first + plan.batch <= examples.size();
+       first += plan.batch) {
+    std::vector<HostArray> batch;
+    for (size_t k = 0; k < numInputs; ++k) {
+      auto t = cast<RankedTensorType>(func.getArgumentTypes()[k]);
+      HostArray a;
+      a.dtype = getDtype(t);
+      a.shape.assign(t.getShape().begin(), t.getShape().end());
+      a.shape[0] = plan.batch;
+      for (int64_t i = 0; i < plan.batch; ++i)
+        a.data.insert(a.data.end(), examples[first + i][k],
+                      examples[first + i][k] + exampleBytes[k]);
+      batch.push_back(std::move(a));
+    }
+    batches.push_back(std::move(batch));
+  }
+  return "";
+}
+
+/// Gives the model function of `module` the plan's batch (a no-op when it
+/// has it already). `func` was analyzed by planBatches.
+void applyBatchPlan(ModuleOp module, const BatchPlan &plan) {
+  if (!plan.batched || plan.batch == plan.modelBatch)
+    return;
+  func::FuncOp func = getModelFunction(module);
+  std::string name = func.getName().str();
+  func::FuncOp copy = cloneForBatch(func, *plan.batched, plan.batch, name);
+  OpBuilder b(func);
+  b.insert(copy);
+  func.erase();
+}
+
+} // namespace
 
 //===----------------------------------------------------------------------===//
 // Observing values
@@ -206,6 +368,11 @@ const float *floats(const HostArray &a) {
 }
 
 constexpr int kBins = 2048;
+
+/// LLVM optimization level of the models calibration and the report run:
+/// they run a few dozen samples once, so compiling fast beats running fast
+/// (the micro-kernels are explicit vector code at any level).
+constexpr unsigned kCalibrationOptLevel = 1;
 
 struct Observed {
   double lo = std::numeric_limits<double>::infinity();
@@ -348,15 +515,30 @@ LogicalResult mlir::qc::calibrate(ModuleOp module, const Samples &samples,
 
   OwningOpRef<ModuleOp> probe = module.clone();
   func::FuncOp probeFunc = getModelFunction(*probe);
+  BatchPlan plan;
+  std::vector<std::vector<HostArray>> batches;
+  std::string err = planBatches(probeFunc, samples, plan, batches);
+  if (!err.empty())
+    return module.emitError("calibration: ") << err;
   addOutputs(probeFunc, observedValues(probeFunc));
+  applyBatchPlan(*probe, plan);
   CompileOptions compile;
   compile.target = &getHostTarget();
   compile.quantize = false;
+  compile.optLevel = kCalibrationOptLevel;
+  TimingScope compiling = options.timing
+                              ? options.timing->nest("compile the float model")
+                              : TimingScope();
+  compile.timing = compiling ? &compiling : nullptr;
   std::string error;
   auto runner = Runner::create(*probe, compile, error);
   if (!runner)
     return module.emitError("calibration: ") << error;
-  for (const auto &s : samples) {
+  compiling.stop();
+  TimingScope running = options.timing
+                            ? options.timing->nest("run the float model")
+                            : TimingScope();
+  for (const auto &s : batches) {
     std::string err = runner->check(s);
     if (!err.empty())
       return module.emitError("calibration sample: ") << err;
@@ -366,12 +548,12 @@ LogicalResult mlir::qc::calibrate(ModuleOp module, const Samples &samples,
   bool needHistogram = options.method != CalibrationMethod::MinMax;
   std::vector<HostArray> out;
   for (int pass = 0; pass < (needHistogram ? 2 : 1); ++pass) {
-    Progress progress(pass == 0 ? "calibrating" : "histograms", samples.size(),
-                      options.progress && samples.size() >= 20);
+    Progress progress(pass == 0 ? "calibrating" : "histograms",
+                      plan.examples, options.progress && plan.examples >= 20);
     if (pass == 1)
       for (Observed &o : seen)
         o.histogram.assign(kBins, 0.0);
-    for (auto [n, sample] : llvm::enumerate(samples)) {
+    for (auto [n, sample] : llvm::enumerate(batches)) {
       runner->run(sample, out);
       for (size_t i = 0; i < values.size(); ++i) {
         const HostArray &a = out[numOutputs + i];
@@ -396,7 +578,7 @@ LogicalResult mlir::qc::calibrate(ModuleOp module, const Samples &samples,
           }
         }
       }
-      progress.step(n + 1);
+      progress.step((n + 1) * plan.batch);
     }
   }
 
@@ -429,7 +611,8 @@ static std::string nameOf(Location loc) {
 LogicalResult mlir::qc::measureLayerErrors(ModuleOp floatModule,
                                            ModuleOp quantModule,
                                            const Samples &samples,
-                                           std::vector<LayerError> &errors) {
+                                           std::vector<LayerError> &errors,
+                                           TimingScope *timing) {
   OwningOpRef<ModuleOp> fm = floatModule.clone(), qm = quantModule.clone();
   func::FuncOp ff = getModelFunction(*fm), qf = getModelFunction(*qm);
   unsigned numOutputs = ff.getNumResults();
@@ -486,11 +669,36 @@ LogicalResult mlir::qc::measureLayerErrors(ModuleOp floatModule,
     qv.push_back(r);
     layers.push_back({n, op->getName().stripDialect().str(), 0});
   });
+  // Both models run the same batches: rebatched when both keep their
+  // samples apart, else at the model's batch.
+  BatchPlan plan;
+  std::vector<std::vector<HostArray>> batches;
+  std::string err = planBatches(ff, samples, plan, batches);
+  if (!err.empty())
+    return floatModule.emitError("report: ") << err;
+  std::optional<DenseSet<Value>> quantBatched =
+      analyzeBatchSeparability(qf, plan.modelBatch);
+  BatchPlan quantPlan = plan;
+  quantPlan.batched = quantBatched;
+  if (plan.batched && !quantBatched) {
+    plan.batched.reset();
+    batches.clear();
+    plan = BatchPlan();
+    err = planBatches(qf, samples, plan, batches);
+    if (!err.empty())
+      return quantModule.emitError("report: ") << err;
+    plan.batched.reset();
+    quantPlan = plan;
+  }
   addOutputs(ff, fv);
   addOutputs(qf, qv);
+  applyBatchPlan(*fm, plan);
+  applyBatchPlan(*qm, quantPlan);
   CompileOptions compile;
   compile.target = &getHostTarget();
   compile.quantize = false;
+  compile.optLevel = kCalibrationOptLevel;
+  compile.timing = timing;
   std::string error;
   auto fr = Runner::create(*fm, compile, error);
   if (!fr)
@@ -500,7 +708,7 @@ LogicalResult mlir::qc::measureLayerErrors(ModuleOp floatModule,
     return quantModule.emitError("report: ") << error;
   std::vector<double> signal(layers.size(), 0), noise(layers.size(), 0);
   std::vector<HostArray> fo, qo;
-  for (const auto &s : samples) {
+  for (const auto &s : batches) {
     fr->run(s, fo);
     qr->run(s, qo);
     for (size_t i = 0; i < layers.size(); ++i) {

@@ -23,7 +23,15 @@ void mlir::qc::registerCompilerDialects(DialectRegistry &registry) {
   registerCodegenTranslations(registry);
 }
 
-static void configure(PassManager &pm, const CompileOptions &options) {
+/// A timing scope nested in the options' (a no-op one without timing).
+static TimingScope nestTiming(const CompileOptions &options, StringRef name) {
+  return options.timing ? options.timing->nest(name) : TimingScope();
+}
+
+static void configure(PassManager &pm, const CompileOptions &options,
+                      TimingScope &timing) {
+  if (timing)
+    pm.enableTiming(timing);
   if (options.printIR) {
     pm.getContext()->disableMultithreading();
     pm.enableIRPrinting([](Pass *, Operation *) { return false; },
@@ -40,7 +48,8 @@ LogicalResult mlir::qc::quantizeModule(ModuleOp module,
     hasQDQ |= isa<QuantizeOp, DequantizeOp>(op);
   });
   PassManager pm(module.getContext());
-  configure(pm, options);
+  TimingScope timing = nestTiming(options, "quantize");
+  configure(pm, options, timing);
   if (!hasStats) {
     if (!hasQDQ)
       return success();
@@ -78,7 +87,8 @@ LogicalResult mlir::qc::lowerModule(ModuleOp module,
 LogicalResult mlir::qc::lowerToLLVM(ModuleOp module,
                                     const CompileOptions &options) {
   PassManager pm(module.getContext());
-  configure(pm, options);
+  TimingScope timing = nestTiming(options, "lower to LLVM dialect");
+  configure(pm, options, timing);
   LowerPipelineOptions lopts;
   lopts.target = options.target ? options.target->name : "host";
   // `host (...)` names the detected target; the pipeline takes `host`.
@@ -87,6 +97,7 @@ LogicalResult mlir::qc::lowerToLLVM(ModuleOp module,
   lopts.reference = options.reference;
   lopts.blockBytes = options.blockBytes;
   lopts.batchTileBytes = options.batchTileBytes;
+  lopts.outline = options.outline;
   buildLowerToLLVMPipeline(pm, lopts);
   return pm.run(module);
 }

@@ -282,11 +282,18 @@ std::unique_ptr<Runner> Runner::create(ModuleOp module,
     error = "compilation failed";
     return nullptr;
   }
-  runner->jit = JitModule::create(*clone, *options.target, error);
+  runner->jit = JitModule::create(*clone, *options.target, error,
+                                  options.optLevel, options.timing);
   if (!runner->jit)
     return nullptr;
+  // The first lookup optimizes and generates the code.
+  TimingScope generating = options.timing
+                               ? options.timing->nest("LLVM optimization and "
+                                                      "code generation (JIT)")
+                               : TimingScope();
   runner->fn = runner->jit->getRun(name);
   auto size = runner->jit->getWorkspaceSize(name);
+  generating.stop();
   if (!runner->fn || !size) {
     error = "the compiled model has no entry points";
     return nullptr;

@@ -23,6 +23,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/IR/LLVMContext.h"
@@ -95,6 +96,12 @@ static cl::opt<bool> reference(
 static cl::opt<bool> printIR("print-ir-after-all",
                              cl::desc("Print the IR after every pass"),
                              cl::cat(category));
+static cl::opt<bool> timeReport(
+    "time-report",
+    cl::desc("Print where the compile time went (like clang's -ftime-report): "
+             "import, calibration, every MLIR pass, LLVM translation, "
+             "optimization and code generation, linking"),
+    cl::cat(category));
 
 static cl::opt<bool> noQuantize(
     "no-quantize",
@@ -410,10 +417,22 @@ int main(int argc, char **argv) {
     return remarks ? failure() : success();
   });
 
+  // --time-report: a tree of wall-clock timings, printed on exit.
+  DefaultTimingManager timingManager;
+  timingManager.setEnabled(timeReport);
+  timingManager.setDisplayMode(DefaultTimingManager::DisplayMode::Tree);
+  TimingScope rootTiming = timingManager.getRootScope();
+  TimingScope *timing = timeReport ? &rootTiming : nullptr;
+  auto timed = [&](StringRef name) {
+    return timing ? timing->nest(name) : TimingScope();
+  };
+
+  TimingScope importing = timed("import");
   OwningOpRef<ModuleOp> module =
       loadModel(inputFile, &context, sourceMgr, importOptions);
   if (!module)
     return 1;
+  importing.stop();
   if (!modelName.empty())
     renameModel(*module, modelName);
   func::FuncOp func = getModelFunction(*module);
@@ -430,15 +449,20 @@ int main(int argc, char **argv) {
   Samples samples;
   OwningOpRef<ModuleOp> floatModule;
   if (!calibrationData.empty() && !noQuantize) {
+    TimingScope calibrating = timed("calibration");
+    TimingScope reading =
+        timing ? calibrating.nest("read samples") : TimingScope();
     std::string err =
         readSamples(calibrationData, func, samples, calibrationLimit);
     if (!err.empty())
       return fail(err);
+    reading.stop();
     floatModule = module->clone();
     CalibrationOptions copts;
     copts.method = *method;
     copts.percentile = percentile;
     copts.progress = true;
+    copts.timing = timing ? &calibrating : nullptr;
     if (failed(calibrate(*module, samples, copts)))
       return 1;
     hasStats = true;
@@ -456,6 +480,7 @@ int main(int argc, char **argv) {
   options.batchTileBytes = batchTileBytes;
   options.quantize = !noQuantize;
   options.printIR = printIR;
+  options.timing = timing;
   std::string qopts = quantizeOptions;
   if (!activationType.empty())
     qopts += " activation-type=" + activationType;
@@ -466,8 +491,10 @@ int main(int argc, char **argv) {
     return 1;
 
   if (!reportFile.empty()) {
+    TimingScope reporting = timed("report");
     std::vector<LayerError> layers;
-    if (failed(measureLayerErrors(*floatModule, *module, samples, layers)))
+    if (failed(measureLayerErrors(*floatModule, *module, samples, layers,
+                                  timing ? &reporting : nullptr)))
       return 1;
     std::vector<std::pair<std::string, std::string>> schemes;
     for (auto &[layer, text] : schemeRemarks)
@@ -475,7 +502,8 @@ int main(int argc, char **argv) {
         schemes.push_back({layer, text});
     std::string err = stageText(
         reportFile,
-        renderReport(name, layers, schemes, samples.size(), calibrationMethod),
+        renderReport(name, layers, schemes, countExamples(samples),
+                     calibrationMethod),
         pending);
     if (!err.empty())
       return fail(err);
@@ -625,7 +653,8 @@ int main(int argc, char **argv) {
   if (!tm)
     return fail(error);
   llvm::LLVMContext llvmContext;
-  auto llvmModule = translateToLLVMIR(*module, llvmContext, *tm, error);
+  auto llvmModule =
+      translateToLLVMIR(*module, llvmContext, *tm, error, 3, timing);
   if (!llvmModule)
     return fail(error);
   if (*kind == Emit::LLVM) {
@@ -638,15 +667,17 @@ int main(int argc, char **argv) {
     llvm::FileRemover remover(object);
     {
       llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
-      if (failed(emitCode(*llvmModule, *tm, CodeKind::Object, os, error)))
+      if (failed(emitCode(*llvmModule, *tm, CodeKind::Object, os, error,
+                          timing)))
         return fail(error);
     }
+    TimingScope linking = timed("link (ld.lld)");
     if (failed(linkShared(object, output->stagingPath(), error)))
       return fail(error);
   } else if (failed(emitCode(*llvmModule, *tm,
                              *kind == Emit::Object ? CodeKind::Object
                                                    : CodeKind::Assembly,
-                             output->pwriteStream(), error))) {
+                             output->pwriteStream(), error, timing))) {
     return fail(error);
   }
   pending.push_back(std::move(output));

@@ -13,6 +13,7 @@
 #include "qc/Support/TargetDesc.h"
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <memory>
@@ -38,27 +39,33 @@ createTargetMachine(const TargetDesc &target, std::string &error);
 
 /// Translates a module in the LLVM dialect to LLVM IR for `tm` and runs the
 /// O3 pipeline on it. Returns null with `error` set on failure.
-std::unique_ptr<llvm::Module> translateToLLVMIR(ModuleOp module,
-                                                llvm::LLVMContext &context,
-                                                llvm::TargetMachine &tm,
-                                                std::string &error);
+/// Translates a module in the LLVM dialect to LLVM IR and optimizes it at
+/// `optLevel` with the target's cost model. With `timing`, the translation
+/// and the optimization are timed as two nested scopes.
+std::unique_ptr<llvm::Module>
+translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
+                  llvm::TargetMachine &tm, std::string &error,
+                  unsigned optLevel = 3, TimingScope *timing = nullptr);
 
 enum class CodeKind { Object, Assembly };
 
 /// Emits machine code for `module`.
+/// Machine code generation (timed as "LLVM code generation").
 LogicalResult emitCode(llvm::Module &module, llvm::TargetMachine &tm,
                        CodeKind kind, llvm::raw_pwrite_stream &os,
-                       std::string &error);
+                       std::string &error, TimingScope *timing = nullptr);
 
 /// A lowered module compiled in process for the host.
 class JitModule {
 public:
   ~JitModule();
-  /// JIT-compiles a module in the LLVM dialect at O3 for `target`'s CPU and
-  /// features. Fails (null, `error` set) when this CPU cannot run the
-  /// target's code.
+  /// JIT-compiles a module in the LLVM dialect at `optLevel` (IR and code
+  /// generation) for `target`'s CPU and features. Fails (null, `error` set)
+  /// when this CPU cannot run the target's code. The optimization and code
+  /// generation happen on the first lookup of a symbol.
   static std::unique_ptr<JitModule>
-  create(ModuleOp module, const TargetDesc &target, std::string &error);
+  create(ModuleOp module, const TargetDesc &target, std::string &error,
+         unsigned optLevel = 3, TimingScope *timing = nullptr);
 
   using RunFn = int (*)(const void *const *, void *const *, void *);
   using SizeFn = uint64_t (*)();

@@ -12,6 +12,7 @@
 #include "qc/Support/TargetDesc.h"
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/Timing.h"
 
 #include <string>
 
@@ -36,6 +37,13 @@ struct CompileOptions {
   std::string quantizeOptions;
   /// Print the IR after every pass (to stderr).
   bool printIR = false;
+  /// Lower each op into a function of its own (see convert-qc-to-linalg).
+  bool outline = true;
+  /// LLVM optimization level of the code (3: what qc emits; calibration and
+  /// the report's measurements JIT-compile at a lower one).
+  unsigned optLevel = 3;
+  /// Where pass and code generation timings go (--time-report), or null.
+  TimingScope *timing = nullptr;
 };
 
 /// Registers every dialect a qc input may use and what lowering needs.

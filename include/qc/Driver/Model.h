@@ -82,14 +82,19 @@ private:
   SmallVector<RankedTensorType> inputs, outputs;
 };
 
-/// Calibration samples: for each sample, one array per model input.
+/// Calibration samples: for each entry, one array per model input. Every
+/// array of an entry holds one or more examples along its first axis (the
+/// other dims are the input's).
 using Samples = std::vector<std::vector<HostArray>>;
 
-/// Reads samples from a .npy (samples along the first axis, split to the
-/// model's batch size) or a folder (one .npy/.pb per sample, or ONNX
-/// test_data_set_N folders of input_K.pb).
+/// Reads samples from a .npy (examples along the first axis, one entry each)
+/// or a folder (one .npy/.pb per entry, or ONNX test_data_set_N folders of
+/// input_K.pb), at most `limit` examples.
 std::string readSamples(llvm::StringRef path, func::FuncOp func,
                         Samples &samples, size_t limit);
+
+/// How many examples the samples hold.
+size_t countExamples(const Samples &samples);
 
 enum class CalibrationMethod { MinMax, Percentile, Entropy, Mse };
 
@@ -97,10 +102,15 @@ struct CalibrationOptions {
   CalibrationMethod method = CalibrationMethod::MinMax;
   double percentile = 99.99;
   bool progress = false;
+  /// Where timings go (--time-report), or null.
+  TimingScope *timing = nullptr;
 };
 
 /// Runs the float model on the samples and attaches a qc.stats op to every
-/// f32 value the model computes.
+/// f32 value the model computes. A model whose samples are independent runs
+/// on batches of its own choosing whatever its compiled batch size; others
+/// on batches of their input shape. The float model is JIT-compiled at a low
+/// optimization level: it runs a few dozen samples once.
 LogicalResult calibrate(ModuleOp module, const Samples &samples,
                         const CalibrationOptions &options);
 
@@ -113,7 +123,8 @@ struct LayerError {
 };
 LogicalResult measureLayerErrors(ModuleOp floatModule, ModuleOp quantModule,
                                  const Samples &samples,
-                                 std::vector<LayerError> &errors);
+                                 std::vector<LayerError> &errors,
+                                 TimingScope *timing = nullptr);
 
 } // namespace mlir::qc
 

@@ -214,7 +214,68 @@ void lowering::emitFill(OpBuilder &b, Location loc, Value buffer,
   linalg::FillOp::create(b, loc, value, buffer);
 }
 
+namespace {
+
+/// Whether `v` is a contiguous buffer (identity layout) that can be viewed
+/// with another shape.
+bool isContiguous(Value v) {
+  auto t = cast<MemRefType>(v.getType());
+  return t.getLayout().isIdentity() && t.hasStaticShape();
+}
+
+/// The shapes of a pointwise loop nest over `output` with `inputs`
+/// broadcast against it, with its dims merged as far as the broadcasts
+/// allow: unit dims dropped, and adjacent dims merged when every input
+/// either has both or broadcasts along both. A [1, C, H, W] tensor plus a
+/// [1, C, 1, 1] bias becomes a [C, H*W] loop nest, an add of two equal
+/// shapes a single loop: one inner loop for LLVM to vectorize instead of a
+/// deep nest of short constant-trip loops it unrolls.
+void collapseShapes(ArrayRef<SmallVector<int64_t>> inputs,
+                    ArrayRef<int64_t> output,
+                    SmallVectorImpl<SmallVector<int64_t>> &newInputs,
+                    SmallVector<int64_t> &newOutput) {
+  unsigned rank = output.size();
+  SmallVector<SmallVector<int64_t>> ext;
+  for (const auto &in : inputs) {
+    SmallVector<int64_t> e(rank - in.size(), 1);
+    e.append(in.begin(), in.end());
+    ext.push_back(e);
+  }
+  SmallVector<SmallVector<bool>> keys;
+  newInputs.assign(inputs.size(), {});
+  for (unsigned d = 0; d < rank; ++d) {
+    if (output[d] == 1)
+      continue;
+    SmallVector<bool> key;
+    for (const auto &e : ext)
+      key.push_back(e[d] == 1);
+    if (!keys.empty() && keys.back() == key) {
+      newOutput.back() *= output[d];
+      for (auto [i, e] : llvm::enumerate(ext))
+        newInputs[i].back() *= e[d];
+      continue;
+    }
+    keys.push_back(key);
+    newOutput.push_back(output[d]);
+    for (auto [i, e] : llvm::enumerate(ext))
+      newInputs[i].push_back(e[d]);
+  }
+  if (newOutput.empty()) {
+    newOutput.push_back(1);
+    for (auto &in : newInputs)
+      in.assign(1, 1);
+  }
+}
+
+} // namespace
+
 void lowering::emitCopy(OpBuilder &b, Location loc, Value src, Value dst) {
+  if (isContiguous(src) && isContiguous(dst)) {
+    // A copy of whole buffers is one loop.
+    int64_t n = cast<MemRefType>(dst.getType()).getNumElements();
+    src = reshapeBuffer(b, loc, src, {n});
+    dst = reshapeBuffer(b, loc, dst, {n});
+  }
   unsigned rank = cast<MemRefType>(dst.getType()).getRank();
   AffineMap id = b.getMultiDimIdentityMap(rank);
   buildGeneric(b, loc, src, dst, {id, id}, parallelIterators(rank),
@@ -226,14 +287,27 @@ void lowering::emitCopy(OpBuilder &b, Location loc, Value src, Value dst) {
 void lowering::emitPointwise(
     OpBuilder &b, Location loc, ValueRange inputs, Value output,
     function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  SmallVector<Value> ins(inputs);
+  if (isContiguous(output) && llvm::all_of(inputs, isContiguous)) {
+    SmallVector<SmallVector<int64_t>> shapes, newShapes;
+    for (Value in : inputs)
+      shapes.push_back(
+          llvm::to_vector(cast<MemRefType>(in.getType()).getShape()));
+    SmallVector<int64_t> newOutput;
+    collapseShapes(shapes, cast<MemRefType>(output.getType()).getShape(),
+                   newShapes, newOutput);
+    for (auto [i, in] : llvm::enumerate(ins))
+      in = reshapeBuffer(b, loc, in, newShapes[i]);
+    output = reshapeBuffer(b, loc, output, newOutput);
+  }
   auto outType = cast<MemRefType>(output.getType());
   SmallVector<AffineMap> maps;
-  for (Value in : inputs)
+  for (Value in : ins)
     maps.push_back(broadcastMap(b.getContext(),
                                 cast<MemRefType>(in.getType()).getShape(),
                                 outType.getShape()));
   maps.push_back(b.getMultiDimIdentityMap(outType.getRank()));
-  buildGeneric(b, loc, inputs, output, maps,
+  buildGeneric(b, loc, ins, output, maps,
                parallelIterators(outType.getRank()),
                [&](OpBuilder &nb, Location l, ValueRange args) {
                  Value v = body(nb, l, args.drop_back());

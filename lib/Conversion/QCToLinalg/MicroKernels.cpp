@@ -274,22 +274,46 @@ namespace {
 /// Elements per vector of the data-movement loops.
 int64_t moveElems(Type element) { return element.isF32() ? 16 : 64; }
 
-/// dst[i] = value for i in [0, count): whole vectors, then elements.
-void fillRange(KernelBuilder &k, Value dst, Type element, Value base, Value count,
-               Value value) {
+/// The tail of a range, `rest` < v elements from `offset`, as power-of-two
+/// pieces chosen at run time by the bits of `rest` (a 56-byte tail is a 32-,
+/// a 16- and an 8-byte move): unmasked moves, which every target has, instead
+/// of a loop of single elements.
+void tailPieces(KernelBuilder &k, int64_t v, Value offset, Value rest,
+                function_ref<void(Value, int64_t)> move) {
+  for (int64_t piece = v / 2; piece >= 1; piece /= 2) {
+    Value bit = arith::AndIOp::create(k.b, k.loc, rest, k.c(piece));
+    Value has = arith::CmpIOp::create(k.b, k.loc, arith::CmpIPredicate::ne,
+                                      bit, k.c(0));
+    // The pieces go largest first, so this one starts after the larger
+    // ones present: offset + (rest & ~(2 * piece - 1)).
+    Value before = arith::AndIOp::create(k.b, k.loc, rest, k.c(~(2 * piece - 1)));
+    Value at = k.add(offset, before);
+    k.when(has, [&] { move(at, piece); });
+  }
+}
+
+/// dst[i] = value for i in [0, count): whole vectors, then the tail in
+/// power-of-two pieces.
+void fillRange(KernelBuilder &k, Value dst, Type element, Value base,
+               Value count, Value value) {
   int64_t v = moveElems(element);
   Value splat = vector::BroadcastOp::create(k.b, k.loc, vecOf(v, element), value);
   Value whole = k.mul(k.div(count, k.c(v)), v);
   k.loop(k.c(0), whole, k.c(v),
          [&](Value i) { k.store(splat, dst, element, k.add(base, i)); });
-  k.loop(whole, count, [&](Value i) {
-    k.store(value, dst, element, k.add(base, i));
-  });
+  tailPieces(k, v, k.add(base, whole), k.sub(count, whole),
+             [&](Value at, int64_t n) {
+               Value piece = n == 1 ? value
+                                    : (Value)vector::BroadcastOp::create(
+                                          k.b, k.loc, vecOf(n, element), value);
+               k.store(piece, dst, element, at);
+             });
 }
 
-/// dst[i] = src[i] for i in [0, count): whole vectors, then elements.
-void copyRange(KernelBuilder &k, Value src, Value srcBase, Value dst, Value dstBase,
-               Type element, Value count) {
+/// dst[i] = src[i] for i in [0, count): whole vectors, then the tail in
+/// power-of-two pieces.
+void copyRange(KernelBuilder &k, Value src, Value srcBase, Value dst,
+               Value dstBase, Type element, Value count) {
   int64_t v = moveElems(element);
   auto type = vecOf(v, element);
   Value whole = k.mul(k.div(count, k.c(v)), v);
@@ -297,9 +321,13 @@ void copyRange(KernelBuilder &k, Value src, Value srcBase, Value dst, Value dstB
     k.store(k.load(type, src, element, k.add(srcBase, i)), dst, element,
             k.add(dstBase, i));
   });
-  k.loop(whole, count, [&](Value i) {
-    k.store(k.load(element, src, element, k.add(srcBase, i)), dst, element,
-            k.add(dstBase, i));
+  Value rest = k.sub(count, whole);
+  Value srcTail = k.add(srcBase, whole);
+  Value dstTail = k.add(dstBase, whole);
+  tailPieces(k, v, k.c(0), rest, [&](Value at, int64_t n) {
+    Type t = n == 1 ? element : (Type)vecOf(n, element);
+    k.store(k.load(t, src, element, k.add(srcTail, at)), dst, element,
+            k.add(dstTail, at));
   });
 }
 

@@ -2,7 +2,7 @@
 
 // Quantized add: both operands dequantized (the rhs broadcast along the
 // rows), added in f32, the sum quantized with the result's parameters.
-// CHECK-DAG: #[[ROW:.*]] = affine_map<(d0, d1) -> (d1)>
+// CHECK-DAG: #[[ROW:.*]] = affine_map<(d0, d1) -> (0, d1)>
 // CHECK-LABEL: func.func @add_quantized
 // CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[ROW]], #{{.*}}]
 // CHECK: ^bb0(%[[A:.*]]: i8, %[[B:.*]]: i8, %{{.*}}: i8):
@@ -100,7 +100,7 @@ func.func @sqrt_pow(%x: tensor<2x3xf32>, %e: tensor<3xf32>, %q: tensor<4x!quant.
 // max and min: maximumf/minimumf (NaN propagates, as ONNX Max and Min) in a
 // pointwise generic broadcasting the rhs along the rows; a quantized max
 // goes through the float domain.
-// CHECK-DAG: #[[ROW:.*]] = affine_map<(d0, d1) -> (d1)>
+// CHECK-DAG: #[[ROW:.*]] = affine_map<(d0, d1) -> (0, d1)>
 // CHECK-LABEL: func.func @max_min
 // CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[ROW]], #{{.*}}]
 // CHECK: arith.maximumf %{{.*}}, %{{.*}} : f32

@@ -55,7 +55,7 @@ func.func @fused_clamp_matmul(%a: tensor<3x8x!quant.uniform<u8:f32, 0.5:3>>) -> 
 // Reference f32 matmul: the sum starts at the bias and takes one fma per
 // product in K order (what the fma kernel computes).
 // REF-LABEL: func.func @matmul_f32
-// REF: linalg.generic {{.*}} ins(%{{.*}} : memref<16xf32>) outs(%arg1 : memref<2x16xf32>)
+// REF: linalg.generic {{.*}} ins(%{{.*}} : memref<1x16xf32>) outs(%arg1 : memref<2x16xf32>)
 // REF: linalg.generic {{.*}}["parallel", "parallel", "reduction"]
 // REF: math.fma
 func.func @matmul_f32(%a: tensor<2x8xf32>) -> tensor<2x16xf32> {

@@ -94,7 +94,9 @@ func.func @requantize(%q: tensor<4x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<4
 // CHECK: math.roundeven
 // CHECK: memref.store %[[SCALE]], %arg2[] : memref<f32>
 // CHECK: memref.store %[[ZP:.*]], %arg3[] : memref<i8>
-// CHECK: linalg.generic {{.*}} ins(%arg0 : memref<2x3xf32>) outs(%arg1 : memref<2x3xi8>)
+// CHECK: %[[X:.*]] = memref.reinterpret_cast %arg0 {{.*}} to memref<6xf32>
+// CHECK: %[[Q:.*]] = memref.reinterpret_cast %arg1 {{.*}} to memref<6xi8>
+// CHECK: linalg.generic {{.*}} ins(%[[X]] : memref<6xf32>) outs(%[[Q]] : memref<6xi8>)
 // CHECK: arith.divf %{{.*}}, %[[SCALE]] : f32
 // CHECK-NEXT: math.roundeven
 func.func @dynamic_quantize(%x: tensor<2x3xf32>) -> (tensor<2x3xui8>, tensor<f32>, tensor<ui8>) {

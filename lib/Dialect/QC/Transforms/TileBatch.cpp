@@ -108,9 +108,10 @@ bool keepsSamplesApart(Operation *op, const DenseSet<Value> &batched,
       .Default([](Operation *) { return false; });
 }
 
-/// The values of `func` that carry the batch `n`, or nothing when the
-/// function does not keep its samples apart.
-std::optional<DenseSet<Value>> analyze(func::FuncOp func, int64_t n) {
+} // namespace
+
+std::optional<DenseSet<Value>>
+mlir::qc::analyzeBatchSeparability(func::FuncOp func, int64_t n) {
   DenseSet<Value> batched;
   for (BlockArgument a : func.getArguments()) {
     if (!hasBatch(a.getType(), n) || perAxisOnBatch(a.getType()))
@@ -142,6 +143,8 @@ std::optional<DenseSet<Value>> analyze(func::FuncOp func, int64_t n) {
   return batched;
 }
 
+namespace {
+
 /// Bytes of one element of a tensor of `t` as stored.
 int64_t elementBytes(RankedTensorType t) {
   Type e = t.getElementType();
@@ -156,10 +159,11 @@ int64_t sampleBytes(Value v) {
   return t.getNumElements() / t.getDimSize(0) * elementBytes(t);
 }
 
-/// A copy of `func` named `name` for batch `b`: the values that carry the
-/// batch (`batched`, in `func`) get `b` as their leading dim.
-func::FuncOp cloneForBatch(func::FuncOp func, const DenseSet<Value> &batched,
-                           int64_t b, StringRef name) {
+} // namespace
+
+func::FuncOp mlir::qc::cloneForBatch(func::FuncOp func,
+                                     const DenseSet<Value> &batched, int64_t b,
+                                     StringRef name) {
   IRMapping mapping;
   func::FuncOp copy = func.clone(mapping);
   copy.setSymName(name);
@@ -176,6 +180,8 @@ func::FuncOp cloneForBatch(func::FuncOp func, const DenseSet<Value> &batched,
                         body.getTerminator()->getOperandTypes()));
   return copy;
 }
+
+namespace {
 
 struct TileBatchPass : qc::impl::QCTileBatchBase<TileBatchPass> {
   using QCTileBatchBase::QCTileBatchBase;
@@ -197,7 +203,7 @@ struct TileBatchPass : qc::impl::QCTileBatchBase<TileBatchPass> {
     int64_t n = first.getDimSize(0);
     if (n < 2)
       return;
-    std::optional<DenseSet<Value>> batched = analyze(func, n);
+    std::optional<DenseSet<Value>> batched = analyzeBatchSeparability(func, n);
     if (!batched)
       return;
     int64_t perSample = 0;

@@ -26,6 +26,19 @@ namespace qc {
 /// constants are quantized at compile time.
 void populateFoldQDQPatterns(RewritePatternSet &patterns);
 
+/// The values of `func` that carry a leading batch dim of size `n` when the
+/// function keeps the samples of that batch apart (every op computes each
+/// sample from the same sample of its operands), or nothing when it does
+/// not. The analysis of qc-tile-batch.
+std::optional<DenseSet<Value>> analyzeBatchSeparability(func::FuncOp func,
+                                                        int64_t n);
+
+/// A copy of `func` named `name` for batch `b`: the values `batched`
+/// (from analyzeBatchSeparability) get `b` as their leading dim. Not
+/// inserted anywhere.
+func::FuncOp cloneForBatch(func::FuncOp func, const DenseSet<Value> &batched,
+                           int64_t b, StringRef name);
+
 #define GEN_PASS_REGISTRATION
 #include "qc/Dialect/QC/Transforms/Passes.h.inc"
 
