@@ -32,7 +32,7 @@ def tensor(shape):
 
 def make_model(layers, rng):
     act = tensor([1, C, H, W])
-    lines = ["func.func @layers(%x: %s) -> %s {" % (act, act)]
+    lines = ["func.func @layers(%%x: %s) -> %s {" % (act, act)]
     value = "%x"
     for i in range(layers):
         depthwise = i % 4 == 3
