@@ -369,6 +369,35 @@ const float *floats(const HostArray &a) {
 
 constexpr int kBins = 2048;
 
+/// The smallest and largest of `n` floats, NaN skipped (+inf, -inf when
+/// there is none): in independent lanes, so that the compiler vectorizes
+/// it (a comparison with NaN is false, so NaN never replaces a bound).
+std::pair<float, float> floatRange(const float *f, int64_t n) {
+  constexpr int kLanes = 16;
+  float lo[kLanes], hi[kLanes];
+  for (int j = 0; j < kLanes; ++j) {
+    lo[j] = std::numeric_limits<float>::infinity();
+    hi[j] = -std::numeric_limits<float>::infinity();
+  }
+  int64_t k = 0;
+  for (; k + kLanes <= n; k += kLanes)
+    for (int j = 0; j < kLanes; ++j) {
+      float v = f[k + j];
+      lo[j] = v < lo[j] ? v : lo[j];
+      hi[j] = v > hi[j] ? v : hi[j];
+    }
+  for (; k < n; ++k) {
+    lo[0] = f[k] < lo[0] ? f[k] : lo[0];
+    hi[0] = f[k] > hi[0] ? f[k] : hi[0];
+  }
+  float l = lo[0], h = hi[0];
+  for (int j = 1; j < kLanes; ++j) {
+    l = std::min(l, lo[j]);
+    h = std::max(h, hi[j]);
+  }
+  return {l, h};
+}
+
 /// LLVM optimization level of the models calibration and the report run:
 /// they run a few dozen samples once, so compiling fast beats running fast
 /// (the micro-kernels are explicit vector code at any level).
@@ -561,12 +590,9 @@ LogicalResult mlir::qc::calibrate(ModuleOp module, const Samples &samples,
         Observed &o = seen[i];
         int64_t count = a.numElements();
         if (pass == 0) {
-          for (int64_t k = 0; k < count; ++k) {
-            if (std::isnan(f[k]))
-              continue;
-            o.lo = std::min(o.lo, double(f[k]));
-            o.hi = std::max(o.hi, double(f[k]));
-          }
+          auto [lo, hi] = floatRange(f, count);
+          o.lo = std::min(o.lo, double(lo));
+          o.hi = std::max(o.hi, double(hi));
         } else if (o.hi > o.lo) {
           double scale = kBins / (o.hi - o.lo);
           for (int64_t k = 0; k < count; ++k) {
