@@ -86,6 +86,48 @@ static std::string checkArray(func::FuncOp func, size_t k, const HostArray &a,
   return "";
 }
 
+std::string mlir::qc::peekSampleShapes(
+    StringRef path, std::vector<SmallVector<int64_t>> &shapes) {
+  shapes.clear();
+  auto take = [&](StringRef file) -> std::string {
+    HostArray a;
+    std::string err = readArray(file, a);
+    if (err.empty())
+      shapes.push_back(a.shape);
+    return err;
+  };
+  if (!llvm::sys::fs::is_directory(path))
+    return take(path);
+  std::error_code ec;
+  std::vector<std::string> entries;
+  for (llvm::sys::fs::directory_iterator it(path, ec), end; it != end && !ec;
+       it.increment(ec))
+    entries.push_back(it->path());
+  if (ec)
+    return "cannot list '" + path.str() + "': " + ec.message();
+  llvm::sort(entries);
+  for (const std::string &e : entries) {
+    if (llvm::sys::fs::is_directory(e)) {
+      for (size_t k = 0;; ++k) {
+        std::string base = e + "/input_" + std::to_string(k);
+        if (llvm::sys::fs::exists(base + ".pb")) {
+          if (std::string err = take(base + ".pb"); !err.empty())
+            return err;
+        } else if (llvm::sys::fs::exists(base + ".npy")) {
+          if (std::string err = take(base + ".npy"); !err.empty())
+            return err;
+        } else {
+          break;
+        }
+      }
+      return "";
+    }
+    if (StringRef(e).ends_with(".npy") || StringRef(e).ends_with(".pb"))
+      return take(e);
+  }
+  return "";
+}
+
 size_t mlir::qc::countExamples(const Samples &samples) {
   size_t n = 0;
   for (const auto &entry : samples)

@@ -79,8 +79,9 @@ static cl::opt<std::string> modelName(
     cl::init(""), cl::cat(category));
 static cl::list<std::string> inputShapes(
     "input-shape",
-    cl::desc("Fix an input's shape, e.g. x:32x1x28x28 (repeatable); "
-             "unset symbolic dims default to 1"),
+    cl::desc("Fix an input's shape, e.g. x:32x1x28x28 (repeatable); an "
+             "unset batch (leading) dim defaults to 1, other symbolic dims "
+             "come from the calibration data"),
     cl::value_desc("name:dims"), cl::cat(category));
 static cl::opt<int64_t> batchTileBytes(
     "batch-tile-bytes",
@@ -397,6 +398,14 @@ int main(int argc, char **argv) {
       return fail("--input-shape '" + spec +
                   "' must look like NAME:DIMS, e.g. x:32x1x28x28");
     importOptions.inputShapes[name] = *parsed;
+  }
+
+  // Calibration data fixes symbolic dims (but the batch) of the inputs.
+  if (!calibrationData.empty() && !noQuantize) {
+    std::string err =
+        peekSampleShapes(calibrationData, importOptions.sampleShapes);
+    if (!err.empty())
+      return fail(err);
   }
 
   DialectRegistry registry;

@@ -93,6 +93,11 @@ using Samples = std::vector<std::vector<HostArray>>;
 std::string readSamples(llvm::StringRef path, func::FuncOp func,
                         Samples &samples, size_t limit);
 
+/// The shape of the first sample of each input in `path` (calibration data
+/// as readSamples reads it), for the importer to fix symbolic dims with.
+std::string peekSampleShapes(llvm::StringRef path,
+                             std::vector<llvm::SmallVector<int64_t>> &shapes);
+
 /// How many examples the samples hold.
 size_t countExamples(const Samples &samples);
 

@@ -359,18 +359,37 @@ LogicalResult Importer::importInputs() {
         return emitError(loc) << "graph input '" << in.name()
                               << "' has no shape: give --input-shape="
                               << in.name() << ":DIMS";
-      for (const auto &d : tt.shape().dim()) {
+      const SmallVector<int64_t> *sample =
+          names.size() < options.sampleShapes.size()
+              ? &options.sampleShapes[names.size()]
+              : nullptr;
+      if (sample && int64_t(sample->size()) != tt.shape().dim_size())
+        sample = nullptr;
+      for (auto [i, d] : llvm::enumerate(tt.shape().dim())) {
         if (d.has_dim_value() && d.dim_value() > 0) {
           dims.push_back(d.dim_value());
           continue;
         }
-        emitWarning(loc) << "input '" << in.name() << "' dim "
-                         << (d.has_dim_param() ? "'" + d.dim_param() + "'"
-                                               : std::string("?"))
-                         << " is not fixed; using 1 (set it with "
-                            "--input-shape="
-                         << in.name() << ":DIMS)";
-        dims.push_back(1);
+        std::string what = d.has_dim_param() ? "'" + d.dim_param() + "'"
+                                              : std::string("?");
+        if (i == 0) {
+          // The batch: one sample unless the user says otherwise.
+          emitWarning(loc) << "input '" << in.name() << "' dim " << what
+                           << " is not fixed; using 1 (set it with "
+                              "--input-shape="
+                           << in.name() << ":DIMS)";
+          dims.push_back(1);
+          continue;
+        }
+        if (sample && (*sample)[i] > 0) {
+          dims.push_back((*sample)[i]);
+          continue;
+        }
+        return emitError(loc)
+               << "input '" << in.name() << "' dim " << i << " (" << what
+               << ") is not fixed: give its size with --input-shape="
+               << in.name() << ":DIMS (or calibration data of the input's "
+               << "shape)";
       }
     }
     int64_t elements = 1;

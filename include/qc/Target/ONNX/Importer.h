@@ -27,6 +27,10 @@ struct ImportOptions {
   llvm::StringMap<llvm::SmallVector<int64_t>> inputShapes;
   /// The function (and symbol prefix) name; empty: from the graph's name.
   std::string name;
+  /// The shapes of one sample of each input, in input order (from the
+  /// calibration data, when there is some): a symbolic dim other than the
+  /// leading (batch) one takes its size from here.
+  std::vector<llvm::SmallVector<int64_t>> sampleShapes;
 };
 
 /// Imports the ONNX model in `bytes` (a serialized ModelProto). `fileName`

@@ -664,12 +664,30 @@ def malformed():
         f.write(b"\x08\x07this is not a protobuf model\xff\xff\xff")
 
 
+def symbolic_dims():
+    """A convolution on an input whose batch, height and width are symbolic
+    (as converters from other frameworks write them), with a sample of the
+    calibration data's shape (two 3x6x10 examples)."""
+    rng = np.random.default_rng(5)
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 3, "H", "W"])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 4, "H", "W"])
+    w = rng.normal(0, 0.3, (4, 3, 3, 3)).astype(np.float32)
+    node = helper.make_node("Conv", ["x", "w"], ["y"], pads=[1, 1, 1, 1],
+                            name="conv")
+    graph = helper.make_graph([node], "symbolic", [x], [y],
+                              [numpy_helper.from_array(w, "w")])
+    save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]),
+         "symbolic_dims.onnx")
+    np.save(os.path.join(HERE, "symbolic_dims_calib.npy"),
+            rng.uniform(-1, 1, (2, 3, 6, 10)).astype(np.float32))
+
+
 if __name__ == "__main__":
     # With arguments, only the named generators run (e.g. `bn_conv`).
     import sys
     generators = [unsupported_op, qdq_conv, bn_conv, runtime_elementwise, ort_qdq,
                   invalid_models, invalid_runtime_models, integer_products, ort_qoperator,
-                  transformer_block, malformed]
+                  transformer_block, malformed, symbolic_dims]
     wanted = set(sys.argv[1:])
     for g in generators:
         if not wanted or g.__name__ in wanted:
