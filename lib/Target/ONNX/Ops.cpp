@@ -77,15 +77,20 @@ bool castIsNoOp(DType to, Type storage) {
 }
 
 /// Pads of a windowed op: explicit `pads`, or from auto_pad.
+/// With `oneD`, the node is a 1-D window computed as a 2-D one of height 1:
+/// its 2 pads are the width's.
 FailureOr<SmallVector<int64_t>> windowPads(Importer &im,
                                            ArrayRef<int64_t> inSpatial,
                                            ArrayRef<int64_t> kernel,
                                            ArrayRef<int64_t> strides,
-                                           ArrayRef<int64_t> dilations) {
+                                           ArrayRef<int64_t> dilations,
+                                           bool oneD = false) {
   std::string autoPad = im.attrString("auto_pad", "NOTSET");
   SmallVector<int64_t> pads(4, 0);
   if (autoPad == "NOTSET") {
     if (auto p = im.attrInts("pads")) {
+      if (oneD && p->size() == 2) // [begin, end] of the one spatial dim.
+        *p = {0, (*p)[0], 0, (*p)[1]};
       if (p->size() != 4) {
         im.error() << "only 2-D windows are supported (pads has " << p->size()
                    << " values)";
@@ -126,6 +131,16 @@ int64_t windowOut(int64_t in, int64_t k, int64_t s, int64_t p0, int64_t p1,
   if (ceil && (out - 1) * s >= in + p0)
     --out;
   return out;
+}
+
+/// A window attribute (strides, dilations, kernel_shape) of a 1-D node as
+/// the 2-D one of height 1 it is computed as.
+std::optional<std::vector<int64_t>> windowAttr(Importer &im, StringRef name,
+                                               bool oneD) {
+  auto v = im.attrInts(name);
+  if (v && oneD && v->size() == 1)
+    v = std::vector<int64_t>{1, (*v)[0]};
+  return v;
 }
 
 /// Checks the window attributes of a 2-D convolution or pooling: two
@@ -320,8 +335,16 @@ LogicalResult importPool(Importer &im, bool isMax, bool global) {
   if (failed(x))
     return failure();
   auto xs = Importer::shape(*x);
+  // 1-D pooling (audio models) is 2-D pooling of height 1.
+  bool oneD = xs.size() == 3;
+  if (oneD) {
+    xs.insert(xs.begin() + 2, 1);
+    x = reshape(im, *x, xs);
+  }
   if (xs.size() != 4)
-    return im.error() << "only 2-D pooling of NCHW tensors is supported";
+    return im.error() << "only 1-D and 2-D pooling (NCW and NCHW tensors) is "
+                         "supported, got a tensor of rank "
+                      << xs.size();
   if (im.used(1))
     return im.error() << "the Indices output is not supported";
   SmallVector<int64_t> kernel, strides(2, 1), dilations(2, 1);
@@ -330,17 +353,18 @@ LogicalResult importPool(Importer &im, bool isMax, bool global) {
   if (global) {
     kernel = {xs[2], xs[3]};
   } else {
-    auto k = im.attrInts("kernel_shape");
+    auto k = windowAttr(im, "kernel_shape", oneD);
     if (!k || k->size() != 2)
-      return im.error() << "'kernel_shape' must give 2 dims";
+      return im.error() << "'kernel_shape' must give " << (oneD ? 1 : 2)
+                        << " dims";
     kernel.assign(k->begin(), k->end());
-    if (auto s = im.attrInts("strides"))
+    if (auto s = windowAttr(im, "strides", oneD))
       strides.assign(s->begin(), s->end());
-    if (auto d = im.attrInts("dilations"))
+    if (auto d = windowAttr(im, "dilations", oneD))
       dilations.assign(d->begin(), d->end());
     if (failed(checkWindow(im, kernel, strides, dilations)))
       return failure();
-    auto p = windowPads(im, {xs[2], xs[3]}, kernel, strides, dilations);
+    auto p = windowPads(im, {xs[2], xs[3]}, kernel, strides, dilations, oneD);
     if (failed(p))
       return failure();
     pads = *p;
@@ -359,15 +383,18 @@ LogicalResult importPool(Importer &im, bool isMax, bool global) {
     return failure();
   SmallVector<int64_t> out = {xs[0], xs[1], *h, *w};
   auto arr = [&](ArrayRef<int64_t> v) { return im.b.getDenseI64ArrayAttr(v); };
+  Value y;
   if (isMax)
-    im.define(0, MaxPool2DOp::create(im.b, im.loc, im.f32Type(out), *x,
-                                     arr(kernel), arr(strides), arr(pads),
-                                     arr(dilations), im.b.getBoolAttr(ceil)));
+    y = MaxPool2DOp::create(im.b, im.loc, im.f32Type(out), *x, arr(kernel),
+                            arr(strides), arr(pads), arr(dilations),
+                            im.b.getBoolAttr(ceil));
   else
-    im.define(0, AvgPool2DOp::create(im.b, im.loc, im.f32Type(out), *x,
-                                     arr(kernel), arr(strides), arr(pads),
-                                     im.b.getBoolAttr(ceil),
-                                     im.b.getBoolAttr(countPad)));
+    y = AvgPool2DOp::create(im.b, im.loc, im.f32Type(out), *x, arr(kernel),
+                            arr(strides), arr(pads), im.b.getBoolAttr(ceil),
+                            im.b.getBoolAttr(countPad));
+  if (oneD)
+    y = reshape(im, y, {out[0], out[1], out[3]});
+  im.define(0, y);
   return success();
 }
 
@@ -445,17 +472,25 @@ FailureOr<Value> onnximport::floatInput(Importer &im, int i) {
 LogicalResult onnximport::importConvLike(Importer &im, Value x, Value w, Value bias,
                              Value &result) {
   auto xs = Importer::shape(x), ws = Importer::shape(w);
+  // A 1-D convolution (audio models) is a 2-D one of height 1.
+  bool oneD = xs.size() == 3 && ws.size() == 3;
+  if (oneD) {
+    xs.insert(xs.begin() + 2, 1);
+    ws.insert(ws.begin() + 2, 1);
+    x = reshape(im, x, xs);
+    w = reshape(im, w, ws);
+  }
   if (xs.size() != 4 || ws.size() != 4)
-    return im.error() << "only 2-D convolutions (NCHW input, OIHW weights) "
-                         "are supported (input "
+    return im.error() << "only 1-D and 2-D convolutions (NCW/NCHW input, "
+                         "OIW/OIHW weights) are supported (input "
                       << shapeStr(xs) << ", weight " << shapeStr(ws) << ")";
   SmallVector<int64_t> strides(2, 1), dilations(2, 1);
-  if (auto s = im.attrInts("strides"))
+  if (auto s = windowAttr(im, "strides", oneD))
     strides.assign(s->begin(), s->end());
-  if (auto d = im.attrInts("dilations"))
+  if (auto d = windowAttr(im, "dilations", oneD))
     dilations.assign(d->begin(), d->end());
   SmallVector<int64_t> kernel = {ws[2], ws[3]};
-  if (auto k = im.attrInts("kernel_shape");
+  if (auto k = windowAttr(im, "kernel_shape", oneD);
       k && ArrayRef<int64_t>(*k) != ArrayRef<int64_t>(kernel))
     return im.error() << "kernel_shape " << shapeStr(*k)
                       << " differs from the weight's " << shapeStr(kernel);
@@ -479,7 +514,7 @@ LogicalResult onnximport::importConvLike(Importer &im, Value x, Value w, Value b
       return im.error() << "the bias must have one value per output channel ("
                         << ws[0] << "), got shape " << shapeStr(bs);
   }
-  auto pads = windowPads(im, {xs[2], xs[3]}, kernel, strides, dilations);
+  auto pads = windowPads(im, {xs[2], xs[3]}, kernel, strides, dilations, oneD);
   if (failed(pads))
     return failure();
   auto h = checkedWindowOut(im, 0, {xs[2], xs[3]}, kernel, strides, *pads,
@@ -500,8 +535,10 @@ LogicalResult onnximport::importConvLike(Importer &im, Value x, Value w, Value b
       im.b.getNamedAttr("pads", im.b.getDenseI64ArrayAttr(*pads)),
       im.b.getNamedAttr("dilations", im.b.getDenseI64ArrayAttr(dilations)),
       im.b.getNamedAttr("groups", im.b.getI64IntegerAttr(groups))};
-  result = Conv2DOp::create(im.b, im.loc, TypeRange{im.f32Type(out)}, operands,
-                            attrs);
+  Type outType = RankedTensorType::get(out, elementOf(x));
+  result = Conv2DOp::create(im.b, im.loc, TypeRange{outType}, operands, attrs);
+  if (oneD)
+    result = reshape(im, result, {out[0], out[1], out[3]});
   return success();
 }
 
@@ -915,6 +952,19 @@ LogicalResult importSplit(Importer &im) {
     if (!im.isConst(1))
       return im.error() << "split sizes must be constant";
     split = im.constant(1).asInts();
+  } else if (im.attr("num_outputs")) {
+    // Opset 18: num_outputs chunks of ceil(dim / n), the last one smaller.
+    int64_t count = im.attrInt("num_outputs", n);
+    if (count != n)
+      return im.error() << "num_outputs is " << count << " but the node has "
+                        << n << " outputs";
+    int64_t chunk = (xs[axis] + n - 1) / n;
+    if (chunk * (n - 1) >= xs[axis] && n > 1)
+      return im.error() << "dim " << axis << " of size " << xs[axis]
+                        << " cannot be split into " << n
+                        << " non-empty chunks of " << chunk;
+    split.assign(n, chunk);
+    split.back() = xs[axis] - chunk * (n - 1);
   } else {
     if (xs[axis] % n)
       return im.error() << "dim " << axis << " of size " << xs[axis]
@@ -959,7 +1009,14 @@ LogicalResult importReduceMean(Importer &im) {
     if (!im.isConst(1))
       return im.error() << "axes must be constant";
     axes = im.constant(1).asInts();
-  } else {
+  }
+  if (axes.empty()) {
+    // Opset 18: no axes with noop_with_empty_axes is the identity;
+    // otherwise every axis is reduced.
+    if (im.attrInt("noop_with_empty_axes", 0)) {
+      im.define(0, *x);
+      return success();
+    }
     for (int64_t d = 0; d < rank; ++d)
       axes.push_back(d);
   }

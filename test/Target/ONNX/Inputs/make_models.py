@@ -682,12 +682,163 @@ def symbolic_dims():
             rng.uniform(-1, 1, (2, 3, 6, 10)).astype(np.float32))
 
 
+def conv1d():
+    """1-D convolution (grouped, strided, dilated, asymmetric pads), 1-D max
+    and average pooling (count_include_pad, ceil_mode) and a global average
+    over the last axis, as audio models use them; expected outputs from
+    torch."""
+    import torch
+    import torch.nn.functional as F
+    rng = np.random.default_rng(6)
+    x = rng.uniform(-1, 1, (2, 4, 40)).astype(np.float32)
+    w = rng.normal(0, 0.4, (6, 2, 5)).astype(np.float32)
+    b = rng.normal(0, 0.1, (6,)).astype(np.float32)
+    xi = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 4, 40])
+    outs = [helper.make_tensor_value_info(n, TensorProto.FLOAT, shape)
+            for n, shape in (("conv", [2, 6, 18]), ("maxp", [2, 6, 10]),
+                             ("avgp", [2, 6, 7]), ("gap", [2, 6, 1]))]
+    nodes = [
+        helper.make_node("Conv", ["x", "w", "b"], ["conv"], group=2,
+                         strides=[2], dilations=[2], pads=[3, 1],
+                         kernel_shape=[5]),
+        helper.make_node("MaxPool", ["conv"], ["maxp"], kernel_shape=[3],
+                         strides=[2], pads=[1, 1], ceil_mode=1),
+        helper.make_node("AveragePool", ["conv"], ["avgp"], kernel_shape=[4],
+                         strides=[3], pads=[2, 2], count_include_pad=1),
+        helper.make_node("GlobalAveragePool", ["conv"], ["gap"]),
+    ]
+    graph = helper.make_graph(nodes, "conv1d", [xi], outs,
+                              [numpy_helper.from_array(w, "w"),
+                               numpy_helper.from_array(b, "b")])
+    save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]),
+         "conv1d.onnx")
+    t = torch.from_numpy(x)
+    conv = F.conv1d(F.pad(t, (3, 1)), torch.from_numpy(w), torch.from_numpy(b),
+                    stride=2, dilation=2, groups=2)
+    maxp = F.max_pool1d(conv, 3, 2, padding=1, ceil_mode=True)
+    avgp = F.avg_pool1d(conv, 4, 3, padding=2, count_include_pad=True)
+    gap = conv.mean(dim=2, keepdim=True)
+    np.save(os.path.join(HERE, "conv1d_x.npy"), x)
+    for name, v in (("conv", conv), ("maxp", maxp), ("avgp", avgp), ("gap", gap)):
+        np.save(os.path.join(HERE, "conv1d_%s.npy" % name), v.numpy())
+
+
+def opset_forms():
+    """The same computation at the opsets where its operators moved an
+    attribute to an input: Split (attribute split at 11, input at 13,
+    num_outputs with an uneven last chunk at 18), Squeeze/Unsqueeze (axes
+    attribute at 11, input at 13), ReduceMean (axes attribute at 13, input
+    at 18, noop_with_empty_axes at 18), Clip (min/max attributes at 9,
+    inputs at 11), Slice (attributes at 9, inputs at 10) and Softmax's 2-D
+    coercion before 13. One model per opset; expected outputs from numpy.
+    Models newer than this onnx package knows (opset 18) skip its checker."""
+    rng = np.random.default_rng(8)
+    x = rng.uniform(-2, 2, (2, 6, 5)).astype(np.float32)
+    np.save(os.path.join(HERE, "opset_x.npy"), x)
+    i64 = lambda name, v: numpy_helper.from_array(np.array(v, np.int64), name)
+    f32 = lambda name, v: numpy_helper.from_array(np.array(v, np.float32), name)
+
+    def softmax(v, axis):
+        e = np.exp(v - v.max(axis=axis, keepdims=True))
+        return e / e.sum(axis=axis, keepdims=True)
+
+    # Expected: split dim 1 into [2, 4] (or [3, 3] / ceil chunks), ...
+    for opset in (7, 9, 11, 13, 18):
+        nodes, inits = [], []
+        if opset < 13:
+            nodes.append(helper.make_node("Split", ["x"], ["a", "b"], axis=1,
+                                          split=[2, 4]))
+        elif opset < 18:
+            inits.append(i64("split", [2, 4]))
+            nodes.append(helper.make_node("Split", ["x", "split"], ["a", "b"],
+                                          axis=1))
+        else:
+            # num_outputs: 6 into 2 chunks of 3.
+            nodes.append(helper.make_node("Split", ["x"], ["a", "b"], axis=1,
+                                          num_outputs=2))
+        # Unsqueeze a at axis 0, squeeze it back.
+        if opset < 13:
+            nodes.append(helper.make_node("Unsqueeze", ["a"], ["u"], axes=[0]))
+            nodes.append(helper.make_node("Squeeze", ["u"], ["sq"], axes=[0]))
+        else:
+            inits.append(i64("axes0", [0]))
+            nodes.append(helper.make_node("Unsqueeze", ["a", "axes0"], ["u"]))
+            nodes.append(helper.make_node("Squeeze", ["u", "axes0"], ["sq"]))
+        # ReduceMean over axis 2, keepdims.
+        if opset < 18:
+            nodes.append(helper.make_node("ReduceMean", ["b"], ["m"], axes=[2]))
+        else:
+            inits.append(i64("axes2", [2]))
+            nodes.append(helper.make_node("ReduceMean", ["b", "axes2"], ["m"]))
+        # Clip to [-1, 1].
+        if opset < 11:
+            nodes.append(helper.make_node("Clip", ["sq"], ["c"], min=-1.0,
+                                          max=1.0))
+        else:
+            inits += [f32("lo", -1.0), f32("hi", 1.0)]
+            nodes.append(helper.make_node("Clip", ["sq", "lo", "hi"], ["c"]))
+        # Slice columns 1..4 of the last dim.
+        if opset < 10:
+            nodes.append(helper.make_node("Slice", ["c"], ["sl"], axes=[2],
+                                          starts=[1], ends=[4]))
+        else:
+            inits += [i64("starts", [1]), i64("ends", [4]), i64("axes2s", [2])]
+            nodes.append(helper.make_node("Slice", ["c", "starts", "ends",
+                                                    "axes2s"], ["sl"]))
+        # Softmax with axis 1: before 13 the 3-D input is coerced to 2-D.
+        nodes.append(helper.make_node("Softmax", ["sl"], ["s"], axis=1))
+        half = 2 if opset < 18 else 3
+        outs = [helper.make_tensor_value_info("s", TensorProto.FLOAT,
+                                              [2, half, 3]),
+                helper.make_tensor_value_info("m", TensorProto.FLOAT,
+                                              [2, 6 - half, 1])]
+        graph = helper.make_graph(
+            nodes, "opset%d" % opset,
+            [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 6, 5])],
+            outs, inits)
+        model = helper.make_model(
+            graph, opset_imports=[helper.make_opsetid("", opset)])
+        path = os.path.join(HERE, "opset%d.onnx" % opset)
+        if opset <= 17:
+            save(model, "opset%d.onnx" % opset)
+        else:
+            onnx.save(model, path)
+        if opset < 18:
+            a, b = x[:, :2], x[:, 2:]
+        else:
+            a, b = x[:, :3], x[:, 3:]
+        sl = np.clip(a, -1, 1)[:, :, 1:4]
+        if opset < 13:
+            s_ = softmax(sl.reshape(2, -1), 1).reshape(sl.shape)
+        else:
+            s_ = softmax(sl, 1)
+        np.save(os.path.join(HERE, "opset%d_s.npy" % opset),
+                s_.astype(np.float32))
+        np.save(os.path.join(HERE, "opset%d_m.npy" % opset),
+                b.mean(axis=2, keepdims=True).astype(np.float32))
+    # Opset 18: ReduceMean without axes and noop_with_empty_axes is the
+    # identity; an uneven num_outputs split (5 into 2: 3 and 2).
+    nodes = [helper.make_node("ReduceMean", ["x"], ["m"], noop_with_empty_axes=1),
+             helper.make_node("Split", ["x"], ["p", "q"], axis=2, num_outputs=2)]
+    graph = helper.make_graph(
+        nodes, "opset18b",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 6, 5])],
+        [helper.make_tensor_value_info(n, TensorProto.FLOAT, shape)
+         for n, shape in (("m", [2, 6, 5]), ("p", [2, 6, 3]),
+                          ("q", [2, 6, 2]))])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)]),
+              os.path.join(HERE, "opset18b.onnx"))
+    np.save(os.path.join(HERE, "opset18b_p.npy"), x[:, :, :3])
+    np.save(os.path.join(HERE, "opset18b_q.npy"), x[:, :, 3:])
+
+
 if __name__ == "__main__":
     # With arguments, only the named generators run (e.g. `bn_conv`).
     import sys
     generators = [unsupported_op, qdq_conv, bn_conv, runtime_elementwise, ort_qdq,
                   invalid_models, invalid_runtime_models, integer_products, ort_qoperator,
-                  transformer_block, malformed, symbolic_dims]
+                  transformer_block, malformed, symbolic_dims, conv1d,
+                  opset_forms]
     wanted = set(sys.argv[1:])
     for g in generators:
         if not wanted or g.__name__ in wanted:
