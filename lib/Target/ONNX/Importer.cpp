@@ -430,6 +430,15 @@ LogicalResult Importer::importNode(const onnx::NodeProto &n, int index) {
                                        : n.name();
   loc = NameLoc::get(b.getStringAttr(label),
                      FileLineColLoc::get(ctx, fileName, index + 1, 0));
+  if (n.domain() == "com.microsoft") {
+    if (auto r = importContribOp(*this, n.op_type()))
+      return *r;
+    return error() << "operators of domain 'com.microsoft' are not "
+                      "supported, except ONNX Runtime's QOperator ops "
+                      "(QLinearAdd, QLinearMul, QLinearSigmoid, "
+                      "QLinearLeakyRelu, QLinearConcat, "
+                      "QLinearGlobalAveragePool, QLinearAveragePool, QGemm)";
+  }
   if (!n.domain().empty() && n.domain() != "ai.onnx")
     return error() << "operators of domain '" << n.domain()
                    << "' are not supported";

@@ -179,6 +179,14 @@ LogicalResult importConvLike(Importer &im, Value x, Value w, Value bias,
                              Value &result);
 /// a x b with ONNX MatMul broadcasting, as `result`.
 LogicalResult importMatMulLike(Importer &im, Value a, Value b, Value &result);
+/// Gemm (alpha, beta, transA, transB from the node) of f32 a, b and the
+/// optional c.
+LogicalResult importGemmLike(Importer &im, Value a, Value b, Value c,
+                             Value &result);
+/// Max or average pooling (attributes from the node) of `x`; `global`
+/// pools the whole spatial extent. Max pooling keeps a quantized x's type.
+LogicalResult importPoolLike(Importer &im, Value x, bool isMax, bool global,
+                             Value &result);
 
 /// The quantization operators (QuantOps.cpp).
 LogicalResult importQuantizeLinear(Importer &im);
@@ -186,6 +194,11 @@ LogicalResult importDequantizeLinear(Importer &im);
 LogicalResult importQLinear(Importer &im, bool isConv);
 LogicalResult importIntegerProduct(Importer &im, bool isConv);
 LogicalResult importDynamicQuantize(Importer &im);
+/// ONNX Runtime's contrib QOperator ops (domain com.microsoft) that its
+/// quantizer writes: QLinearAdd, QLinearMul, QLinearSigmoid,
+/// QLinearLeakyRelu, QLinearConcat, QLinearGlobalAveragePool,
+/// QLinearAveragePool, QGemm. Returns nullopt for other ops.
+std::optional<LogicalResult> importContribOp(Importer &im, StringRef opType);
 
 /// Folds `opType` on all-constant inputs. NotFolded: it cannot (the node is
 /// then imported as runtime code, or rejected); Failed: the node is invalid

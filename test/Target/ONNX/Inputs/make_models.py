@@ -329,6 +329,28 @@ def invalid_runtime_models():
 
     node = helper.make_node
     nchw = (("x", f32, [1, 3, 5, 5]),)
+    # Contrib ops: an unsupported com.microsoft op, NHWC pooling, and
+    # per-channel parameters where ONNX Runtime wants one value.
+    def ms_model(name, nodes, inits=(), inputs=(("x", f32, [1, 3, 4, 4]),)):
+        ins = [helper.make_tensor_value_info(n, ty, s) for n, ty, s in inputs]
+        outs = [helper.make_tensor_value_info("y", f32, None)]
+        m = helper.make_model(
+            helper.make_graph(nodes, name, ins, outs, list(inits)),
+            opset_imports=[helper.make_opsetid("", 13),
+                           helper.make_opsetid("com.microsoft", 1)])
+        onnx.save(m, os.path.join(HERE, "bad_rt_" + name + ".onnx"))
+    q = [t(np.array(0.1, np.float32), "s"), t(np.array(128, np.uint8), "z"),
+         t(np.array([0.1, 0.2, 0.3], np.float32), "s3")]
+    quant = node("QuantizeLinear", ["x", "s", "z"], ["xq"])
+    deq = node("DequantizeLinear", ["yq", "s", "z"], ["y"])
+    ms_model("contrib_unknown", [node("FusedConv", ["x", "x"], ["y"],
+                                      domain="com.microsoft", name="fc")])
+    ms_model("contrib_nhwc", [quant, node(
+        "QLinearGlobalAveragePool", ["xq", "s", "z", "s", "z"], ["yq"],
+        channels_last=1, domain="com.microsoft", name="gap"), deq], q)
+    ms_model("contrib_scale", [quant, node(
+        "QLinearSigmoid", ["xq", "s3", "z", "s", "z"], ["yq"],
+        domain="com.microsoft", name="sig"), deq], q)
     # Transpose: duplicated, out-of-range and too few perm entries.
     model("transpose_dup", [node("Transpose", ["x"], ["y"], perm=[0, 0], name="t")])
     model("transpose_range", [node("Transpose", ["x"], ["y"], perm=[0, 2], name="t")])
@@ -832,13 +854,79 @@ def opset_forms():
     np.save(os.path.join(HERE, "opset18b_q.npy"), x[:, :, 3:])
 
 
+def ort_contrib():
+    """A QOperator model as ONNX Runtime's quantizer writes it, with its
+    contrib ops (domain com.microsoft) and standard ops on uint8 tensors:
+    QLinearConv -> MaxPool (uint8) -> QLinearAdd / QLinearMul ->
+    QLinearSigmoid, QLinearLeakyRelu -> QLinearConcat -> QLinearAveragePool,
+    QLinearGlobalAveragePool -> Flatten (uint8) -> QGemm -> DequantizeLinear.
+    The expected output (ort_contrib_y.npy) is ONNX Runtime's, written by
+    node bench/ort_run.js test/Target/ONNX/Inputs/ort_contrib.onnx PREFIX
+    x=test/Target/ONNX/Inputs/ort_contrib_x.npy."""
+    rng = np.random.default_rng(9)
+    ms = "com.microsoft"
+    f32 = lambda n, v: numpy_helper.from_array(np.array(v, np.float32), n)
+    u8 = lambda n, v: numpy_helper.from_array(np.array(v, np.uint8), n)
+    inits = [
+        f32("xs", 0.02), u8("xz", 128),
+        numpy_helper.from_array(rng.integers(-100, 100, (8, 3, 3, 3)).astype(np.int8), "w"),
+        f32("ws", 0.01), numpy_helper.from_array(np.array(0, np.int8), "wz"),
+        f32("cs", 0.05), u8("cz", 100),
+        f32("as", 0.07), u8("az", 90),
+        f32("ms", 0.1), u8("mz", 20),
+        f32("ss", 1.0 / 256), u8("sz", 0),
+        f32("ls", 0.04), u8("lz", 120),
+        f32("ks", 0.06), u8("kz", 110),
+        f32("ps", 0.05), u8("pz", 105),
+        f32("gs", 0.03), u8("gz", 100),
+        numpy_helper.from_array(rng.integers(-80, 80, (10, 16)).astype(np.int8), "gw"),
+        f32("gws", 0.02), numpy_helper.from_array(np.array(0, np.int8), "gwz"),
+        numpy_helper.from_array(rng.integers(-300, 300, (10,)).astype(np.int32), "gb"),
+        f32("ys", 0.1), u8("yz", 128),
+    ]
+    nodes = [
+        helper.make_node("QuantizeLinear", ["x", "xs", "xz"], ["xq"]),
+        helper.make_node("QLinearConv", ["xq", "xs", "xz", "w", "ws", "wz", "cs", "cz"],
+                         ["c"], pads=[1, 1, 1, 1]),
+        helper.make_node("MaxPool", ["c"], ["p"], kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("QLinearAdd", ["p", "cs", "cz", "p", "cs", "cz", "as", "az"],
+                         ["a"], domain=ms),
+        helper.make_node("QLinearMul", ["a", "as", "az", "p", "cs", "cz", "ms", "mz"],
+                         ["m"], domain=ms),
+        helper.make_node("QLinearSigmoid", ["m", "ms", "mz", "ss", "sz"], ["s"],
+                         domain=ms),
+        helper.make_node("QLinearLeakyRelu", ["a", "as", "az", "ls", "lz"], ["l"],
+                         alpha=0.1, domain=ms),
+        helper.make_node("QLinearConcat", ["ks", "kz", "s", "ss", "sz", "l", "ls", "lz"],
+                         ["k"], axis=1, domain=ms),
+        helper.make_node("QLinearAveragePool", ["k", "ks", "kz", "ps", "pz"], ["ap"],
+                         kernel_shape=[2, 2], strides=[1, 1], pads=[0, 0, 1, 1],
+                         count_include_pad=0, domain=ms),
+        helper.make_node("QLinearGlobalAveragePool", ["ap", "ps", "pz", "gs", "gz"],
+                         ["g"], domain=ms),
+        helper.make_node("Flatten", ["g"], ["f"]),
+        helper.make_node("QGemm", ["f", "gs", "gz", "gw", "gws", "gwz", "gb", "ys", "yz"],
+                         ["yq"], transB=1, domain=ms),
+        helper.make_node("DequantizeLinear", ["yq", "ys", "yz"], ["y"]),
+    ]
+    graph = helper.make_graph(
+        nodes, "ort_contrib",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3, 8, 8])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 10])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13),
+                                                    helper.make_opsetid(ms, 1)])
+    onnx.save(model, os.path.join(HERE, "ort_contrib.onnx"))
+    np.save(os.path.join(HERE, "ort_contrib_x.npy"),
+            rng.uniform(-2, 2, (2, 3, 8, 8)).astype(np.float32))
+
+
 if __name__ == "__main__":
     # With arguments, only the named generators run (e.g. `bn_conv`).
     import sys
     generators = [unsupported_op, qdq_conv, bn_conv, runtime_elementwise, ort_qdq,
                   invalid_models, invalid_runtime_models, integer_products, ort_qoperator,
                   transformer_block, malformed, symbolic_dims, conv1d,
-                  opset_forms]
+                  opset_forms, ort_contrib]
     wanted = set(sys.argv[1:])
     for g in generators:
         if not wanted or g.__name__ in wanted:
