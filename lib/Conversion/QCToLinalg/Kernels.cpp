@@ -287,8 +287,6 @@ public:
     func::FuncOp pack = getPackRowsKernel(state, element, kg,
                                           kernel.getTileCols(),
                                           kernel.getShift() != 0);
-    func::FuncOp im2rows =
-        op.isPointwise() ? func::FuncOp() : getIm2RowsKernel(state, element);
     // The padding holds the input's zero point (the packing shifts it with
     // the data), so it contributes nothing.
     Value pad;
@@ -296,11 +294,13 @@ public:
       pad = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
     } else {
       int64_t zp = getPerTensorType(in).getZeroPoint();
-      pad = arith::ConstantIntOp::create(b, loc, b.getI32Type(),
+      pad = arith::ConstantIntOp::create(b, loc, b.getI8Type(),
                                          int64_t(int8_t(zp & 0xff)));
     }
     ArrayRef<int64_t> ks = op.getKernelShape(), st = op.getStrides(),
                       di = op.getDilations(), pads = op.getPads();
+    ConvGeometry geometry{cg,    h,     w,     ks[0], ks[1],   oh,     ow,
+                          st[0], st[1], di[0], di[1], pads[0], pads[1]};
     // Loops over the images and the groups (not unrolled: code size is one
     // GEMM's whatever the batch and the groups).
     k.loop(k.c(0), k.c(n), [&](Value img) {
@@ -309,13 +309,7 @@ public:
         Value src = k.ptr(input, element, plane);
         Value rowsPtr = src;
         if (!op.isPointwise()) {
-          SmallVector<Value> args = {src,       rows,      k.c(cg),
-                                     k.c(h),    k.c(w),    k.c(ks[0]),
-                                     k.c(ks[1]), k.c(oh),  k.c(ow),
-                                     k.c(st[0]), k.c(st[1]), k.c(di[0]),
-                                     k.c(di[1]), k.c(pads[0]), k.c(pads[1]),
-                                     pad};
-          func::CallOp::create(b, loc, im2rows, args);
+          emitIm2Rows(k, src, rows, element, geometry, pad);
           rowsPtr = rows;
         }
         func::CallOp::create(

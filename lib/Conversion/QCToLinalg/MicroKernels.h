@@ -139,11 +139,17 @@ Value getPointer(OpBuilder &b, Location loc, Value memref);
 /// rows must be at least tileRows.
 func::FuncOp getGemmKernel(LoweringState &state, const GemmSpec &spec);
 
-/// im2col, step 1: rows[(ci, ky, kx)][p] for the group whose first input
-/// plane `input` points to. Arguments: input, rows, cg, h, w, kh, kw, oh,
-/// ow, sh, sw, dh, dw, pt, pl (i64) and the padding value (the element
-/// type, i8 as i32 for byte inputs).
-func::FuncOp getIm2RowsKernel(LoweringState &state, Type element);
+/// The shape of one convolution's window, for im2col.
+struct ConvGeometry {
+  int64_t cg, h, w, kh, kw, oh, ow, sh, sw, dh, dw, pt, pl;
+};
+
+/// im2col, step 1, emitted inline for one convolution (its lengths are
+/// compile-time constants): rows[(ci, ky, kx)][p] for the group whose first
+/// input plane `input` points to, `pad` (the element type) where the window
+/// reads the padding.
+void emitIm2Rows(KernelBuilder &k, Value input, Value rows, Type element,
+                 const ConvGeometry &g, Value pad);
 
 /// im2col, step 2: rows [depth][cols] (row stride ldr) into the packed
 /// layout [ceil(cols/NR)][ceil(depth/kGroup)][NR][kGroup], zero past depth

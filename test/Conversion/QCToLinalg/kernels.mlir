@@ -59,22 +59,24 @@ func.func @matmul_i8(%a: tensor<3x6x!quant.uniform<i8:f32, 0.5:-5>>) -> tensor<3
 
 // -----
 
-// A convolution: per image and group (run-time loops), im2col rows, the
-// packing into the kernel's layout (XOR 0x80 where the instruction wants
-// the other signedness: u8 on AArch64), then the GEMM with the weights as
-// the broadcast side and per-row channels. The padding is the input's zero
-// point byte (128, as i8: -128).
+// A convolution: per image and group (run-time loops), the im2col rows
+// (emitted for this convolution: its row lengths are compile-time
+// constants; the padding is the input's zero point byte, 128 as i8: -128),
+// the packing into the kernel's layout (XOR 0x80 where the instruction
+// wants the other signedness: u8 on AArch64), then the GEMM with the
+// weights as the broadcast side and per-row channels.
 // VNNI-LABEL: func.func private @conv__0_packed_conv2d
+// VNNI: %[[PAD:.*]] = arith.constant -128 : i8
 // VNNI: scf.for
 // VNNI: scf.for
-// VNNI: call @__qc_im2rows_i8(%{{.*}}, %{{.*}}, %c2_i64{{.*}}, %c-128_i32)
+// VNNI: llvm.store %{{.*}} : vector<4xi8>, !llvm.ptr
+// VNNI: llvm.store %[[PAD]], %{{.*}} : i8, !llvm.ptr
 // VNNI: call @__qc_pack_i8_k4_n32(
 // VNNI: call @__qc_gemm_vnni512_2x2_q8_rowch_bw(
 // VNNI-LABEL: func.func private @__qc_gemm_vnni512_2x2_q8_rowch_bw
 // VNNI-LABEL: func.func private @__qc_pack_i8_k4_n32
 // VNNI: vector.interleave
 // VNNI-NOT: arith.xori
-// VNNI-LABEL: func.func private @__qc_im2rows_i8
 // SDOT: call @__qc_pack_i8_k4_n16_xor(
 // SDOT-LABEL: func.func private @__qc_pack_i8_k4_n16_xor
 // SDOT: arith.xori %{{.*}}, %{{.*}} : vector<64xi8>
@@ -89,7 +91,7 @@ func.func @conv(%x: tensor<1x4x5x5x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<1
 // A pointwise (1x1, stride 1, unpadded) convolution packs the input's
 // channels directly: no im2col.
 // VNNI-LABEL: func.func private @pointwise__0_packed_conv2d
-// VNNI-NOT: __qc_im2rows
+// VNNI-NOT: llvm.store
 // VNNI: call @__qc_pack_i8_k4_n16(
 // VNNI: call @__qc_gemm_vnni512_8x1_q8_rowch_bw(
 func.func @pointwise(%x: tensor<1x16x4x4x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<1x8x4x4x!quant.uniform<u8:f32, 1.0:3>> {
