@@ -365,12 +365,9 @@ public:
                                      const LoweringOptions &) const override {
     auto op = cast<PackedDepthwiseConv2DOp>(o);
     Builder b(op.getContext());
-    bool isFloat = !isQuantized(op.getType());
     auto in = op.getInput().getType();
     ArrayRef<int64_t> p = op.getPads();
-    SmallVector<MemRefType> scratch = {MemRefType::get(
-        {op.getType().getDimSize(3)},
-        isFloat ? (Type)b.getF32Type() : (Type)b.getI32Type())};
+    SmallVector<MemRefType> scratch;
     if (padded(op))
       scratch.push_back(MemRefType::get(
           {in.getDimSize(1), in.getDimSize(2) + p[0] + p[2],
@@ -401,6 +398,11 @@ public:
     spec.isFloat = isFloat;
     spec.exact = !isFloat && !op.getMultipliers();
     spec.strideW = st[1] <= 2 ? st[1] : 0;
+    // Chunks of the target's i32 lanes, or fewer for narrow outputs.
+    int64_t lanes = state.options.target ? state.options.target->lanes() : 4;
+    spec.lanes = 1;
+    while (spec.lanes * 2 <= std::min<int64_t>(lanes, ow))
+      spec.lanes *= 2;
     func::FuncOp fn = getDepthwiseKernel(state, spec);
     Type outElement = getElementInfo(out).storage;
     Value weights = getPointer(b, loc, state.operands[1]);
@@ -408,7 +410,6 @@ public:
     Value mult =
         op.getMultipliers() ? getPointer(b, loc, state.operands[3]) : bias;
     Value result = getPointer(b, loc, state.result);
-    Value acc = getPointer(b, loc, state.scratch[0]);
     int64_t zx = isFloat ? 0 : getPerTensorType(in).getZeroPoint();
     auto images = scf::ForOp::create(b, loc, arith::ConstantIndexOp::create(b, loc, 0),
                                      arith::ConstantIndexOp::create(b, loc, n),
@@ -420,7 +421,7 @@ public:
     Value planes;
     if (padded(op)) {
       // This image's planes, padded with the zero point.
-      Value paddedBuf = state.scratch[1];
+      Value paddedBuf = state.scratch[0];
       emitFill(b, loc, paddedBuf,
                isFloat ? constantOf(b, loc, xi.storage, 0.0)
                        : constantOf(b, loc, xi.storage, zx));
@@ -444,7 +445,7 @@ public:
     }
     SmallVector<Value> args = {
         planes, weights, bias, mult,
-        k.ptr(result, outElement, k.mul(imgI64, c * oh * ow)), acc,
+        k.ptr(result, outElement, k.mul(imgI64, c * oh * ow)),
         k.c(c), k.c(hp), k.c(wp), k.c(oh), k.c(ow),
         k.c(wType.getDimSize(1)), k.c(wType.getDimSize(2)),
         k.c(st[0]), k.c(st[1]), k.c(di[0]), k.c(di[1])};

@@ -164,14 +164,18 @@ struct DepthwiseSpec {
   bool inputUnsigned = true;
   bool isFloat = false;
   bool exact = false;   // i32 result, the accumulator itself
-  int64_t strideW = 1;  // 1, or 0 for a run-time stride
+  int64_t strideW = 1;  // 1 or 2, or 0 for a run-time stride
+  /// Output pixels per vector chunk (a power of two, at most the output
+  /// width: the last chunk of a row overlaps the one before it).
+  int64_t lanes = 16;
   std::string getName() const;
 };
 
 /// One image: out[c][y][x] = epilogue(bias[c] + sum_{ky,kx}
-/// planes[c][y*sh + ky*dh][x*sw + kx*dw] * w[c][ky][kx]) over padded planes.
-/// Arguments: planes, weights, bias, multipliers, out, acc (a row of ow
-/// accumulators), c, hp, wp, oh, ow, kh, kw, sh, sw, dh, dw, zp, lo, hi.
+/// planes[c][y*sh + ky*dh][x*sw + kx*dw] * w[c][ky][kx]) over padded planes,
+/// the taps accumulated in registers, `lanes` output pixels at a time.
+/// Arguments: planes, weights, bias, multipliers, out, c, hp, wp, oh, ow,
+/// kh, kw, sh, sw, dh, dw, zp, lo, hi. ow must be at least `lanes`.
 func::FuncOp getDepthwiseKernel(LoweringState &state, const DepthwiseSpec &spec);
 
 } // namespace mlir::qc::lowering

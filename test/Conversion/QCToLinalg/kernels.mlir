@@ -117,14 +117,21 @@ func.func @matmul_f32(%a: tensor<2x8xf32>) -> tensor<2x16xf32> {
 // -----
 
 // Depthwise: the padded copy of each image, then one call of the shared
-// depthwise kernel (stride 1 specialized) with the folded i32 weights.
+// depthwise kernel (specialized for stride 1 and chunks of 4 output pixels,
+// the most a 6-wide row holds) with the folded i32 weights: per chunk, the
+// taps accumulate in a register (loops over ky and kx carrying it), then
+// the chunk is requantized and stored.
 // VNNI-LABEL: func.func private @depthwise__0_packed_depthwise_conv2d
 // VNNI: linalg.fill
-// VNNI: call @__qc_depthwise_ui8_q8_sw1(
-// VNNI-LABEL: func.func private @__qc_depthwise_ui8_q8_sw1
-// VNNI: arith.extui %{{.*}} : i8 to i32
-// VNNI: arith.muli %{{.*}}, %{{.*}} : i32
-// VNNI: math.roundeven %{{.*}} : f32
+// VNNI: call @__qc_depthwise_ui8_q8_sw1_v4(
+// VNNI-LABEL: func.func private @__qc_depthwise_ui8_q8_sw1_v4
+// VNNI: scf.for {{.*}} iter_args({{.*}}) -> (vector<4xi32>)
+// VNNI: scf.for {{.*}} iter_args({{.*}}) -> (vector<4xi32>)
+// VNNI: llvm.load %{{.*}} : !llvm.ptr -> vector<4xi8>
+// VNNI: arith.extui %{{.*}} : vector<4xi8> to vector<4xi32>
+// VNNI: arith.muli %{{.*}}, %{{.*}} : vector<4xi32>
+// VNNI: math.roundeven %{{.*}} : vector<4xf32>
+// VNNI: llvm.store %{{.*}} : vector<4xi8>, !llvm.ptr
 func.func @depthwise(%x: tensor<1x8x6x6x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<1x8x6x6x!quant.uniform<u8:f32, 1.0:3>> {
   %w = qc.constant dense<3> : tensor<8x1x3x3xi8> -> tensor<8x1x3x3x!quant.uniform<i8:f32, 0.25>>
   %y = qc.conv2d %x, %w {groups = 8 : i64, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x8x6x6x!quant.uniform<u8:f32, 0.5:128>>, tensor<8x1x3x3x!quant.uniform<i8:f32, 0.25>>) -> tensor<1x8x6x6x!quant.uniform<u8:f32, 1.0:3>>
