@@ -30,8 +30,8 @@ struct Composer {
   Importer &im;
 
   Value scalar(float v) {
-    return arith::ConstantOp::create(
-        im.b, im.loc, DenseElementsAttr::get(im.f32Type({}), v));
+    return arith::ConstantOp::create(im.b, im.loc,
+                                     DenseElementsAttr::get(im.f32Type({}), v));
   }
 
   /// `OpT(a, b)` with numpy broadcasting (the callers pass shapes that
@@ -115,8 +115,8 @@ LogicalResult importLeakyRelu(Importer &im, Composer &c, Value x) {
     im.define(0, x);
     return success();
   }
-  im.define(0, leaky(c, x, c.scalar(alpha), alpha > 0.0f && alpha < 1.0f,
-                     alpha > 1.0f));
+  bool inUnit = alpha > 0.0f && alpha < 1.0f, aboveOne = alpha > 1.0f;
+  im.define(0, leaky(c, x, c.scalar(alpha), inUnit, aboveOne));
   return success();
 }
 

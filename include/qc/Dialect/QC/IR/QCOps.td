@@ -466,7 +466,8 @@ class QC_MathOp<string mnemonic, string what, string semantics, string rule,
     : QC_Op<mnemonic, [Pure, SameOperandsAndResultShape,
         DeclareOpInterfaceMethods<QC_QuantPropagationInterface, overrides>]> {
   let summary = "Elementwise " # what;
-  let description = semantics # [{
+  let description = [{
+    }] # semantics # [{
 
     Quantized operands go through the float domain: the operand is
     dequantized, the f32 function applied, and the result quantized with
@@ -492,7 +493,8 @@ def QC_ExpOp : QC_MathOp<"exp", "natural exponential",
     "`exp(x)` in f32 (ONNX Exp): `+inf` above about 88.72, 0 far below zero.",
     QC_CalibratedRule>;
 def QC_LogOp : QC_MathOp<"log", "natural logarithm",
-    "`log(x)` in f32 (ONNX Log): `-inf` at 0, NaN for negative values.",
+    "`log(x)` in f32 (ONNX Log): `-inf` at 0, NaN for negative values; "
+    "subnormal inputs count as the smallest normal number (-87.34).",
     QC_CalibratedRule>;
 def QC_AbsOp : QC_MathOp<"abs", "absolute value",
     "`|x|` in f32 (ONNX Abs): clears the sign bit, so `abs(-0.0) = 0.0` and "
@@ -503,7 +505,8 @@ def QC_FloorOp : QC_MathOp<"floor", "rounding down",
 def QC_CeilOp : QC_MathOp<"ceil", "rounding up",
     "The smallest integer not below `x`, in f32 (ONNX Ceil); infinities and "
     "NaN are returned as they are.", QC_CalibratedRule>;
-def QC_RoundOp : QC_MathOp<"round", "rounding to the nearest integer, ties to even",
+def QC_RoundOp : QC_MathOp<"round",
+    "rounding to the nearest integer, ties to even",
     "The integer nearest to `x`, halves rounded to the even neighbour, as "
     "ONNX Round and numpy's `rint`: `round(2.5) = 2`, `round(-1.5) = -2`, "
     "`round(0.5) = 0`.", QC_CalibratedRule>;
@@ -511,11 +514,13 @@ def QC_SignOp : QC_MathOp<"sign", "sign",
     "`1` for positive `x`, `-1` for negative, and `x` itself for zeros and NaN "
     "(ONNX Sign, numpy's `sign`).", QC_UnitRangeRule, ["getFixedRange"]>;
 def QC_SinOp : QC_MathOp<"sin", "sine",
-    "`sin(x)` of `x` in radians, in f32 (ONNX Sin).", QC_UnitRangeRule,
-    ["getFixedRange"]>;
+    "`sin(x)` of `x` in radians, in f32 (ONNX Sin): the argument is reduced "
+    "by whole turns first, which keeps the result within 3e-7 of the exact "
+    "value for |x| up to 1e4 (1.2e-6 up to 1e5); NaN for NaN and infinities.",
+    QC_UnitRangeRule, ["getFixedRange"]>;
 def QC_CosOp : QC_MathOp<"cos", "cosine",
-    "`cos(x)` of `x` in radians, in f32 (ONNX Cos).", QC_UnitRangeRule,
-    ["getFixedRange"]>;
+    "`cos(x)` of `x` in radians, in f32 (ONNX Cos), with the accuracy of "
+    "`qc.sin`.", QC_UnitRangeRule, ["getFixedRange"]>;
 
 def QC_LayerNormOp : QC_Op<"layer_norm", [Pure,
     DeclareOpInterfaceMethods<QC_QuantPropagationInterface,
