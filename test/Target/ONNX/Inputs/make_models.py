@@ -805,6 +805,21 @@ def qdq_activations():
     np.save(os.path.join(HERE, "qdq_activations_y.npy"), dq(quantize(lr, s_lr, z_lr), s_lr, z_lr))
 
 
+def abs_sign_shape():
+    """A Reshape whose target shape is computed by Abs, Sign and Mul of an
+    int64 initializer: the math functions fold on integer constants."""
+    f32 = TensorProto.FLOAT
+    node = helper.make_node
+    nodes = [node("Abs", ["s"], ["sa"]), node("Sign", ["s"], ["sg"]),
+             node("Mul", ["sa", "sg"], ["sm"]), node("Abs", ["sm"], ["t"]),
+             node("Reshape", ["x", "t"], ["y"], name="reshape")]
+    save(helper.make_model(helper.make_graph(
+        nodes, "abs_sign_shape", [helper.make_tensor_value_info("x", f32, [2, 3, 4])],
+        [helper.make_tensor_value_info("y", f32, [6, 4])],
+        [numpy_helper.from_array(np.array([-6, 4], np.int64), "s")]),
+        opset_imports=[helper.make_opsetid("", 13)]), "abs_sign_shape.onnx")
+
+
 def invalid_activation_models():
     """Activations with attributes or inputs that make no sense: an
     unknown Gelu approximation, a Celu alpha of 0 (it divides by alpha), a
@@ -838,7 +853,7 @@ if __name__ == "__main__":
     generators = [unsupported_op, qdq_conv, bn_conv, runtime_elementwise, ort_qdq,
                   invalid_models, invalid_runtime_models, integer_products, ort_qoperator,
                   transformer_block, activations, gelu_mish, qdq_activations,
-                  invalid_activation_models,
+                  abs_sign_shape, invalid_activation_models,
                   malformed]
     wanted = set(sys.argv[1:])
     for g in generators:
