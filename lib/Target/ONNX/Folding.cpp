@@ -9,6 +9,7 @@
 
 #include "ImporterImpl.h"
 
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 
 #include <algorithm>
@@ -160,7 +161,9 @@ FoldResult onnximport::foldOp(Importer &im, StringRef op) {
   static const llvm::StringSet<> unary = {
       "ConstantOfShape", "Identity", "Dropout", "Cast",  "Unsqueeze",
       "Squeeze",         "Flatten",  "Slice",   "Transpose",
-      "Neg",             "Sqrt"};
+      "Neg",             "Sqrt",     "Abs",     "Sign",      "Exp",
+      "Log",             "Floor",    "Ceil",    "Round",     "Sin",
+      "Cos"};
   static const llvm::StringSet<> binary = {"Gather", "Add", "Sub", "Mul",
                                            "Div",    "Pow", "Max", "Min",
                                            "Equal",  "Reshape"};
@@ -533,6 +536,32 @@ FoldResult onnximport::foldOp(Importer &im, StringRef op) {
     Const c = in(0);
     for (double &v : c.values)
       v = op == "Neg" ? -v : double(std::sqrt(float(v)));
+    im.defineConst(0, std::move(c));
+    return FoldResult::Folded;
+  }
+  // The math functions on a constant (Abs and Sign also on integers, for
+  // shape computations), rounded to f32 as the compiled ops' results are.
+  static const llvm::StringMap<double (*)(double)> math = {
+      {"Abs", [](double v) { return std::fabs(v); }},
+      {"Sign", [](double v) { return v > 0 ? 1.0 : v < 0 ? -1.0 : v; }},
+      {"Exp", [](double v) { return std::exp(v); }},
+      {"Log", [](double v) { return std::log(v); }},
+      {"Floor", [](double v) { return std::floor(v); }},
+      {"Ceil", [](double v) { return std::ceil(v); }},
+      // Ties to even (the default rounding mode), as ONNX Round.
+      {"Round", [](double v) { return std::nearbyint(v); }},
+      {"Sin", [](double v) { return std::sin(v); }},
+      {"Cos", [](double v) { return std::cos(v); }}};
+  if (auto it = math.find(op); it != math.end()) {
+    Const c = in(0);
+    bool isFloat = c.dtype == DType::F32 || c.dtype == DType::F64;
+    if (!isFloat && !(isInt(c.dtype) && (op == "Abs" || op == "Sign")))
+      return FoldResult::NotFolded;
+    for (double &v : c.values) {
+      v = it->second(v);
+      if (c.dtype == DType::F32)
+        v = double(float(v));
+    }
     im.defineConst(0, std::move(c));
     return FoldResult::Folded;
   }

@@ -162,6 +162,10 @@ FailureOr<SliceBounds> getSliceBounds(Importer &im, ArrayRef<int64_t> shape,
 /// Imports one node; returns failure after reporting an error.
 LogicalResult importOp(Importer &im, StringRef opType);
 
+/// Imports the activation and math-function operators (ActivationOps.cpp):
+/// nullopt for an operator it does not handle.
+std::optional<LogicalResult> importActivationOp(Importer &im, StringRef opType);
+
 //===----------------------------------------------------------------------===//
 // Shared by the operator files (Ops.cpp, QuantOps.cpp)
 //===----------------------------------------------------------------------===//

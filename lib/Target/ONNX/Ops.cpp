@@ -1288,5 +1288,7 @@ LogicalResult onnximport::importOp(Importer &im, StringRef op) {
     return importIntegerProduct(im, true);
   if (op == "DynamicQuantizeLinear")
     return importDynamicQuantize(im);
+  if (auto result = importActivationOp(im, op))
+    return *result;
   return im.error() << "unsupported operator";
 }

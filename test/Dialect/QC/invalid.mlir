@@ -731,6 +731,94 @@ func.func @sqrt_shape(%a: tensor<2x3xf32>) {
 
 // -----
 
+func.func @exp_shape(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{requires the same shape for all operands and results}}
+  %0 = qc.exp %a : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @log_shape(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{requires the same shape for all operands and results}}
+  %0 = qc.log %a : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @abs_shape(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{requires the same shape for all operands and results}}
+  %0 = qc.abs %a : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @floor_shape(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{requires the same shape for all operands and results}}
+  %0 = qc.floor %a : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @ceil_shape(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{requires the same shape for all operands and results}}
+  %0 = qc.ceil %a : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @round_shape(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{requires the same shape for all operands and results}}
+  %0 = qc.round %a : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @sign_shape(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{requires the same shape for all operands and results}}
+  %0 = qc.sign %a : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @sin_shape(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{requires the same shape for all operands and results}}
+  %0 = qc.sin %a : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @cos_shape(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{requires the same shape for all operands and results}}
+  %0 = qc.cos %a : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @exp_mixed_types(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{operands and results must be all f32 or all quantized; result #0 is quantized}}
+  %0 = qc.exp %a : (tensor<2x3xf32>) -> tensor<2x3x!quant.uniform<u8:f32, 0.5>>
+  return
+}
+
+// -----
+
+func.func @round_per_channel(%a: tensor<2x3x!quant.uniform<u8:f32:1, {0.5, 0.5, 0.5}>>) {
+  // expected-error @+1 {{per-channel quantization is only supported for weights and biases; operand #0 is per-channel}}
+  %0 = qc.round %a : (tensor<2x3x!quant.uniform<u8:f32:1, {0.5, 0.5, 0.5}>>) -> tensor<2x3x!quant.uniform<u8:f32, 0.5>>
+  return
+}
+
+// -----
+
 func.func @layer_norm_scale(%a: tensor<2x3xf32>, %g: tensor<2xf32>) {
   // expected-error @+1 {{'scale' must have the normalized shape [3], got [2]}}
   %0 = qc.layer_norm %a, %g : (tensor<2x3xf32>, tensor<2xf32>) -> tensor<2x3xf32>

@@ -223,6 +223,42 @@ func.func @activations(%x: tensor<2x10xf32>, %q: tensor<2x10x!u8>)
       tensor<2x10x!quant.uniform<i8:f32, 0.0078125>>, tensor<2x10x!quant.uniform<i8:f32, 0.0078125>>
 }
 
+// The math functions the ONNX activations are built from, f32 and
+// quantized (through the float domain; sign, sin and cos with their fixed
+// [-1, 1] range).
+// CHECK-LABEL: func.func @math_functions
+// CHECK-SAME: (%[[X:[^:]+]]: tensor<2x10xf32>
+func.func @math_functions(%x: tensor<2x10xf32>, %q: tensor<2x10x!u8>)
+    -> (tensor<2x10xf32>, tensor<2x10xf32>, tensor<2x10xf32>, tensor<2x10xf32>,
+        tensor<2x10xf32>, tensor<2x10xf32>, tensor<2x10xf32>, tensor<2x10xf32>,
+        tensor<2x10xf32>, tensor<2x10x!u8b>, tensor<2x10x!quant.uniform<i8:f32, 0.0078125>>) {
+  // CHECK: qc.exp %[[X]] : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  %0 = qc.exp %x : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  // CHECK: qc.log %[[X]] : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  %1 = qc.log %x : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  // CHECK: qc.abs %[[X]] : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  %2 = qc.abs %x : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  // CHECK: qc.floor %[[X]] : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  %3 = qc.floor %x : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  // CHECK: qc.ceil %[[X]] : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  %4 = qc.ceil %x : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  // CHECK: qc.round %[[X]] : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  %5 = qc.round %x : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  // CHECK: qc.sign %[[X]] : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  %6 = qc.sign %x : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  // CHECK: qc.sin %[[X]] : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  %7 = qc.sin %x : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  // CHECK: qc.cos %[[X]] : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  %8 = qc.cos %x : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  // CHECK: qc.exp %{{.*}} : (tensor<2x10x!quant.uniform<u8:f32, 5.000000e-01:128>>) -> tensor<2x10x!quant.uniform<u8:f32, 2.500000e-01:3>>
+  %9 = qc.exp %q : (tensor<2x10x!u8>) -> tensor<2x10x!u8b>
+  // CHECK: qc.sin %{{.*}} : (tensor<2x10x!quant.uniform<u8:f32, 5.000000e-01:128>>) -> tensor<2x10x!quant.uniform<i8:f32, 7.812500e-03>>
+  %10 = qc.sin %q : (tensor<2x10x!u8>) -> tensor<2x10x!quant.uniform<i8:f32, 0.0078125>>
+  return %0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10 : tensor<2x10xf32>, tensor<2x10xf32>, tensor<2x10xf32>, tensor<2x10xf32>,
+      tensor<2x10xf32>, tensor<2x10xf32>, tensor<2x10xf32>, tensor<2x10xf32>,
+      tensor<2x10xf32>, tensor<2x10x!u8b>, tensor<2x10x!quant.uniform<i8:f32, 0.0078125>>
+}
+
 // CHECK-LABEL: func.func @layer_norm
 func.func @layer_norm(%x: tensor<4x16xf32>, %g: tensor<16xf32>, %b: tensor<16xf32>, %y: tensor<2x4x16xf32>,
                       %g2: tensor<4x16xf32>, %q: tensor<4x16x!u8>, %qg: tensor<16x!i8>)

@@ -621,6 +621,27 @@ LogicalResult ErfOp::verify() { return verifyGraphTypes(*this); }
 QuantRule ErfOp::getQuantRule() { return QuantRule::FixedRange; }
 std::pair<double, double> ErfOp::getFixedRange() { return {-1.0, 1.0}; }
 
+// The activations' building blocks: exp, log, abs and the roundings take
+// their calibrated range; sign, sin and cos lie in [-1, 1].
+#define QC_DEFINE_MATH(OP)                                                     \
+  LogicalResult OP::verify() { return verifyGraphTypes(*this); }               \
+  QuantRule OP::getQuantRule() { return QuantRule::Free; }
+#define QC_DEFINE_UNIT_RANGE_MATH(OP)                                          \
+  LogicalResult OP::verify() { return verifyGraphTypes(*this); }               \
+  QuantRule OP::getQuantRule() { return QuantRule::FixedRange; }               \
+  std::pair<double, double> OP::getFixedRange() { return {-1.0, 1.0}; }
+QC_DEFINE_MATH(ExpOp)
+QC_DEFINE_MATH(LogOp)
+QC_DEFINE_MATH(AbsOp)
+QC_DEFINE_MATH(FloorOp)
+QC_DEFINE_MATH(CeilOp)
+QC_DEFINE_MATH(RoundOp)
+QC_DEFINE_UNIT_RANGE_MATH(SignOp)
+QC_DEFINE_UNIT_RANGE_MATH(SinOp)
+QC_DEFINE_UNIT_RANGE_MATH(CosOp)
+#undef QC_DEFINE_MATH
+#undef QC_DEFINE_UNIT_RANGE_MATH
+
 LogicalResult LayerNormOp::verify() {
   auto inputType = getInput().getType();
   int64_t rank = inputType.getRank();

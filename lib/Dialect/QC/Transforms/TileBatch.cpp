@@ -76,6 +76,8 @@ bool keepsSamplesApart(Operation *op, const DenseSet<Value> &batched,
       })
       .Case<ClampOp, SigmoidOp, TanhOp, ErfOp, SqrtOp, RequantizeOp, ReshapeOp>(
           [&](auto) { return true; })
+      .Case<ExpOp, LogOp, AbsOp, FloorOp, CeilOp, RoundOp, SignOp, SinOp,
+            CosOp>([&](auto) { return true; })
       .Case<QuantizeOp, DequantizeOp>([&](auto q) {
         // Runtime parameters: per-tensor, or per-axis on another axis.
         std::optional<int64_t> axis = q.getAxis();

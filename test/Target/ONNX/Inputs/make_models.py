@@ -681,6 +681,189 @@ def transformer_block():
     np.save(os.path.join(HERE, "transformer_calib.npy"), calib.reshape(8, 2, 8, 32).reshape(16, 8, 32))
 
 
+def activations():
+    """The ONNX activations and math functions on one NCHW input, each a
+    graph output: LeakyRelu with alpha > 1 and < 0, PRelu with per-channel
+    slopes [C, 1, 1] (in [0, 1], mixed, and at run time, and one computed
+    by an Abs of an initializer, which folds at import), and the rest with
+    non-default attributes. Expected outputs from ONNX's reference
+    definitions in numpy (f32)."""
+    rng = np.random.default_rng(6)
+    f32 = TensorProto.FLOAT
+    shape = [2, 3, 4, 5]
+    x = rng.normal(0, 2, shape).astype(np.float32)
+    slope_unit = np.array([0.25, 0.0, 1.0], np.float32).reshape(3, 1, 1)
+    slope_mixed = np.array([-0.5, 0.1, 2.0], np.float32).reshape(3, 1, 1)
+    slope_rt = rng.normal(0, 1, (3, 1, 1)).astype(np.float32)
+    slope_neg = np.array([-0.3, -0.6, -0.9], np.float32).reshape(3, 1, 1)
+    pos, neg = np.clip(x, 0, np.inf), np.clip(x, -np.inf, 0)
+    ref = {}
+    nodes = []
+
+    def add(op, name, inputs=("x",), **attrs):
+        nodes.append(helper.make_node(op, list(inputs), [name], name=name, **attrs))
+
+    add("HardSigmoid", "hardsigmoid", alpha=0.3, beta=0.4)
+    ref["hardsigmoid"] = np.clip(x * np.float32(0.3) + np.float32(0.4), 0, 1)
+    add("HardSwish", "hardswish")
+    ref["hardswish"] = x * np.maximum(0, np.minimum(1, np.float32(1 / 6) * x + np.float32(0.5)))
+    add("LeakyRelu", "leakyrelu_steep", alpha=1.5)
+    ref["leakyrelu_steep"] = pos + neg * np.float32(1.5)
+    add("LeakyRelu", "leakyrelu_negative", alpha=-0.5)
+    ref["leakyrelu_negative"] = pos + neg * np.float32(-0.5)
+    add("PRelu", "prelu_unit", ("x", "slope_unit"))
+    ref["prelu_unit"] = pos + neg * slope_unit
+    add("PRelu", "prelu_mixed", ("x", "slope_mixed"))
+    ref["prelu_mixed"] = pos + neg * slope_mixed
+    add("PRelu", "prelu_runtime", ("x", "slope"))
+    ref["prelu_runtime"] = pos + neg * slope_rt
+    nodes.append(helper.make_node("Abs", ["slope_neg"], ["slope_abs"], name="slope_abs"))
+    add("PRelu", "prelu_folded", ("x", "slope_abs"))
+    ref["prelu_folded"] = pos + neg * np.abs(slope_neg)
+    add("Elu", "elu", alpha=0.7)
+    ref["elu"] = pos + (np.exp(neg) - 1) * np.float32(0.7)
+    add("Selu", "selu", alpha=1.5, gamma=1.2)
+    ref["selu"] = pos * np.float32(1.2) + (np.exp(neg) - 1) * np.float32(1.5) * np.float32(1.2)
+    add("Celu", "celu", alpha=0.5)
+    ref["celu"] = np.maximum(0, x) + np.minimum(0, np.float32(0.5) * (np.exp(x / np.float32(0.5)) - 1))
+    add("Softplus", "softplus")
+    ref["softplus"] = np.log(np.exp(x) + 1)
+    add("Softsign", "softsign")
+    ref["softsign"] = x / (1 + np.abs(x))
+    add("ThresholdedRelu", "thresholdedrelu", alpha=0.5)
+    t = np.clip(x, 0.5, np.inf)
+    t[t == 0.5] = 0
+    ref["thresholdedrelu"] = t
+    for op, fn in (("Exp", np.exp), ("Abs", np.abs), ("Floor", np.floor),
+                   ("Ceil", np.ceil), ("Round", np.round), ("Sign", np.sign),
+                   ("Sin", np.sin), ("Cos", np.cos)):
+        add(op, op.lower())
+        ref[op.lower()] = fn(x)
+    nodes.append(helper.make_node("Log", ["abs"], ["log"], name="log"))
+    ref["log"] = np.log(np.abs(x))
+    t = numpy_helper.from_array
+    inits = [t(slope_unit, "slope_unit"), t(slope_mixed, "slope_mixed"),
+             t(slope_neg, "slope_neg")]
+    outs = [helper.make_tensor_value_info(n, f32, shape) for n in ref]
+    save(helper.make_model(helper.make_graph(
+        nodes, "activations",
+        [helper.make_tensor_value_info("x", f32, shape),
+         helper.make_tensor_value_info("slope", f32, [3, 1, 1])], outs, inits),
+        opset_imports=[helper.make_opsetid("", 17)]), "activations.onnx")
+    np.save(os.path.join(HERE, "activations_x.npy"), x)
+    np.save(os.path.join(HERE, "activations_slope.npy"), slope_rt)
+    for i, (n, v) in enumerate(ref.items()):
+        np.save(os.path.join(HERE, f"activations_{i:02d}_{n}.npy"), v.astype(np.float32))
+
+
+def gelu_mish():
+    """Gelu (opset 20) with approximate "none" and "tanh", and Mish (opset
+    18), in a model that declares opset 20: python3-onnx 1.12 knows neither
+    operator, so the nodes are built by hand and the checker is skipped.
+    Expected outputs from ONNX's reference definitions (erf in double)."""
+    import math
+
+    rng = np.random.default_rng(7)
+    f32 = TensorProto.FLOAT
+    shape = [4, 64]
+    x = rng.normal(0, 3, shape).astype(np.float32)
+    nodes = [
+        helper.make_node("Gelu", ["x"], ["gelu"], name="gelu"),
+        helper.make_node("Gelu", ["x"], ["gelu_tanh"], approximate="tanh", name="gelu_tanh"),
+        helper.make_node("Mish", ["x"], ["mish"], name="mish"),
+    ]
+    m = helper.make_model(helper.make_graph(
+        nodes, "gelu_mish", [helper.make_tensor_value_info("x", f32, shape)],
+        [helper.make_tensor_value_info(n, f32, shape) for n in ("gelu", "gelu_tanh", "mish")]),
+        opset_imports=[helper.make_opsetid("", 20)])
+    onnx.save(m, os.path.join(HERE, "gelu_mish.onnx"))  # no checker: opset 20
+    xd = x.astype(np.float64)
+    gelu = 0.5 * xd * (1 + np.vectorize(math.erf)(xd / np.sqrt(2)))
+    gelu_tanh = 0.5 * xd * (1 + np.tanh(np.sqrt(2 / np.pi) * (xd + 0.044715 * np.power(xd, 3))))
+    mish = xd * np.tanh(np.log1p(np.exp(xd)))
+    np.save(os.path.join(HERE, "gelu_mish_x.npy"), x)
+    for n, v in (("gelu", gelu), ("gelu_tanh", gelu_tanh), ("mish", mish)):
+        np.save(os.path.join(HERE, f"gelu_mish_{n}.npy"), v.astype(np.float32))
+    calib = rng.normal(0, 3, (16, 64)).astype(np.float32)
+    np.save(os.path.join(HERE, "gelu_mish_calib.npy"), calib)
+
+
+def qdq_activations():
+    """HardSwish and LeakyRelu between QuantizeLinear/DequantizeLinear pairs,
+    as a QDQ exporter writes them: the activations run in f32 between the
+    quantization steps. Expected output from ONNX's definitions in numpy."""
+    rng = np.random.default_rng(8)
+    f32 = TensorProto.FLOAT
+    shape = [1, 4, 6, 6]
+    t = numpy_helper.from_array
+    s_in, z_in = np.float32(0.04), np.uint8(128)
+    s_hs, z_hs = np.float32(0.03), np.uint8(20)
+    s_lr, z_lr = np.float32(0.035), np.uint8(60)
+    inits = [t(np.array(s_in), "s_in"), t(np.array(z_in), "z_in"),
+             t(np.array(s_hs), "s_hs"), t(np.array(z_hs), "z_hs"),
+             t(np.array(s_lr), "s_lr"), t(np.array(z_lr), "z_lr")]
+    node = helper.make_node
+    nodes = [
+        node("QuantizeLinear", ["x", "s_in", "z_in"], ["xq"]),
+        node("DequantizeLinear", ["xq", "s_in", "z_in"], ["xd"]),
+        node("HardSwish", ["xd"], ["hs"], name="hardswish"),
+        node("QuantizeLinear", ["hs", "s_hs", "z_hs"], ["hsq"]),
+        node("DequantizeLinear", ["hsq", "s_hs", "z_hs"], ["hsd"]),
+        node("LeakyRelu", ["hsd"], ["lr"], alpha=0.2, name="leakyrelu"),
+        node("QuantizeLinear", ["lr", "s_lr", "z_lr"], ["lrq"]),
+        node("DequantizeLinear", ["lrq", "s_lr", "z_lr"], ["y"]),
+    ]
+    save(helper.make_model(helper.make_graph(
+        nodes, "qdq_activations", [helper.make_tensor_value_info("x", f32, shape)],
+        [helper.make_tensor_value_info("y", f32, shape)], inits),
+        opset_imports=[helper.make_opsetid("", 14)]), "qdq_activations.onnx")
+    x = rng.normal(0, 2, shape).astype(np.float32)
+    dq = lambda q, s, z: ((q - z) * s).astype(np.float32)
+    xd = dq(quantize(x, s_in, z_in), s_in, z_in)
+    hs = xd * np.maximum(0, np.minimum(1, np.float32(1 / 6) * xd + np.float32(0.5)))
+    hsd = dq(quantize(hs, s_hs, z_hs), s_hs, z_hs)
+    lr = np.maximum(hsd, np.float32(0.2) * hsd)
+    np.save(os.path.join(HERE, "qdq_activations_x.npy"), x)
+    np.save(os.path.join(HERE, "qdq_activations_y.npy"), dq(quantize(lr, s_lr, z_lr), s_lr, z_lr))
+
+
+def abs_sign_shape():
+    """A Reshape whose target shape is computed by Abs, Sign and Mul of an
+    int64 initializer: the math functions fold on integer constants."""
+    f32 = TensorProto.FLOAT
+    node = helper.make_node
+    nodes = [node("Abs", ["s"], ["sa"]), node("Sign", ["s"], ["sg"]),
+             node("Mul", ["sa", "sg"], ["sm"]), node("Abs", ["sm"], ["t"]),
+             node("Reshape", ["x", "t"], ["y"], name="reshape")]
+    save(helper.make_model(helper.make_graph(
+        nodes, "abs_sign_shape", [helper.make_tensor_value_info("x", f32, [2, 3, 4])],
+        [helper.make_tensor_value_info("y", f32, [6, 4])],
+        [numpy_helper.from_array(np.array([-6, 4], np.int64), "s")]),
+        opset_imports=[helper.make_opsetid("", 13)]), "abs_sign_shape.onnx")
+
+
+def invalid_activation_models():
+    """Activations with attributes or inputs that make no sense: an
+    unknown Gelu approximation, a Celu alpha of 0 (it divides by alpha), a
+    PRelu slope that does not broadcast to the input. Each must be an error
+    naming the node and the attribute or input."""
+    f32 = TensorProto.FLOAT
+
+    def model(name, node, inputs=(("x", f32, [2, 3]),), opset=13):
+        ins = [helper.make_tensor_value_info(n, ty, s) for n, ty, s in inputs]
+        outs = [helper.make_tensor_value_info("y", f32, None)]
+        m = helper.make_model(helper.make_graph([node], name, ins, outs),
+                              opset_imports=[helper.make_opsetid("", opset)])
+        onnx.save(m, os.path.join(HERE, "bad_rt_" + name + ".onnx"))  # no checker
+
+    node = helper.make_node
+    model("gelu_approximate", node("Gelu", ["x"], ["y"], approximate="bogus", name="gelu"),
+          opset=20)
+    model("celu_alpha", node("Celu", ["x"], ["y"], alpha=0.0, name="celu"), opset=12)
+    model("prelu_slope", node("PRelu", ["x", "s"], ["y"], name="prelu"),
+          inputs=(("x", f32, [2, 3]), ("s", f32, [2, 1, 3])))
+
+
 def malformed():
     with open(os.path.join(HERE, "malformed.onnx"), "wb") as f:
         f.write(b"\x08\x07this is not a protobuf model\xff\xff\xff")
@@ -926,7 +1109,8 @@ if __name__ == "__main__":
     generators = [unsupported_op, qdq_conv, bn_conv, runtime_elementwise, ort_qdq,
                   invalid_models, invalid_runtime_models, integer_products, ort_qoperator,
                   transformer_block, malformed, symbolic_dims, conv1d,
-                  opset_forms, ort_contrib]
+                  opset_forms, ort_contrib, activations, gelu_mish,
+                  qdq_activations, abs_sign_shape, invalid_activation_models]
     wanted = set(sys.argv[1:])
     for g in generators:
         if not wanted or g.__name__ in wanted:

@@ -458,6 +458,70 @@ def QC_TanhOp : QC_UnaryOp<"tanh", "hyperbolic tangent",
 def QC_ErfOp : QC_UnaryOp<"erf", "Gauss error function (GELU's building block)",
     "The output range is [-1, 1].">;
 
+// The elementwise functions the ONNX activations are composed of. `rule` says
+// how a quantized result gets its parameters; `overrides` names the
+// interface methods the op defines beyond getQuantRule.
+class QC_MathOp<string mnemonic, string what, string semantics, string rule,
+                list<string> overrides = []>
+    : QC_Op<mnemonic, [Pure, SameOperandsAndResultShape,
+        DeclareOpInterfaceMethods<QC_QuantPropagationInterface, overrides>]> {
+  let summary = "Elementwise " # what;
+  let description = [{
+    }] # semantics # [{
+
+    Quantized operands go through the float domain: the operand is
+    dequantized, the f32 function applied, and the result quantized with
+    its own parameters. }] # rule # [{
+
+    ```mlir
+    %y = qc.}] # mnemonic # [{ %x : (tensor<2x3xf32>) -> tensor<2x3xf32>
+    ```
+  }];
+  let arguments = (ins QC_Tensor:$input);
+  let results = (outs QC_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+defvar QC_CalibratedRule = "Those parameters come from the result's "
+    "calibrated range.";
+defvar QC_UnitRangeRule = "The result lies in [-1, 1], its fixed range: "
+    "quantized results take scale 2 / 2^bits (1/128 for 8 bits) without "
+    "calibration.";
+
+def QC_ExpOp : QC_MathOp<"exp", "natural exponential",
+    "`exp(x)` in f32 (ONNX Exp): `+inf` above about 88.72, 0 far below zero.",
+    QC_CalibratedRule>;
+def QC_LogOp : QC_MathOp<"log", "natural logarithm",
+    "`log(x)` in f32 (ONNX Log): `-inf` at 0, NaN for negative values; "
+    "subnormal inputs count as the smallest normal number (-87.34).",
+    QC_CalibratedRule>;
+def QC_AbsOp : QC_MathOp<"abs", "absolute value",
+    "`|x|` in f32 (ONNX Abs): clears the sign bit, so `abs(-0.0) = 0.0` and "
+    "NaN stays NaN.", QC_CalibratedRule>;
+def QC_FloorOp : QC_MathOp<"floor", "rounding down",
+    "The largest integer not above `x`, in f32 (ONNX Floor); infinities and "
+    "NaN are returned as they are.", QC_CalibratedRule>;
+def QC_CeilOp : QC_MathOp<"ceil", "rounding up",
+    "The smallest integer not below `x`, in f32 (ONNX Ceil); infinities and "
+    "NaN are returned as they are.", QC_CalibratedRule>;
+def QC_RoundOp : QC_MathOp<"round",
+    "rounding to the nearest integer, ties to even",
+    "The integer nearest to `x`, halves rounded to the even neighbour, as "
+    "ONNX Round and numpy's `rint`: `round(2.5) = 2`, `round(-1.5) = -2`, "
+    "`round(0.5) = 0`.", QC_CalibratedRule>;
+def QC_SignOp : QC_MathOp<"sign", "sign",
+    "`1` for positive `x`, `-1` for negative, and `x` itself for zeros and NaN "
+    "(ONNX Sign, numpy's `sign`).", QC_UnitRangeRule, ["getFixedRange"]>;
+def QC_SinOp : QC_MathOp<"sin", "sine",
+    "`sin(x)` of `x` in radians, in f32 (ONNX Sin): the argument is reduced "
+    "by whole turns first, which keeps the result within 3e-7 of the exact "
+    "value for |x| up to 1e4 (1.2e-6 up to 1e5); NaN for NaN and infinities.",
+    QC_UnitRangeRule, ["getFixedRange"]>;
+def QC_CosOp : QC_MathOp<"cos", "cosine",
+    "`cos(x)` of `x` in radians, in f32 (ONNX Cos), with the accuracy of "
+    "`qc.sin`.", QC_UnitRangeRule, ["getFixedRange"]>;
+
 def QC_LayerNormOp : QC_Op<"layer_norm", [Pure,
     DeclareOpInterfaceMethods<QC_QuantPropagationInterface,
                               ["getActivationOperands"]>]> {
