@@ -163,6 +163,11 @@ static cl::opt<std::string> labelsFile(
     "labels",
     cl::desc("Class labels (.npy): print the top-1 accuracy of output 0"),
     cl::value_desc("file"), cl::cat(runCategory));
+static cl::opt<bool> allowNonFinite(
+    "allow-nonfinite",
+    cl::desc("Run on inputs that hold NaN or infinity (ONNX's ops propagate "
+             "them); without it such an input is an error"),
+    cl::cat(runCategory));
 static cl::opt<unsigned> repeat(
     "repeat", cl::desc("Run this many times and print the median time"),
     cl::init(0), cl::cat(runCategory));
@@ -527,6 +532,11 @@ int main(int argc, char **argv) {
       std::string err = readAnyArray(path, a);
       if (!err.empty())
         return fail(err);
+      if (!allowNonFinite) {
+        err = findNonFinite(a, "'" + path + "'");
+        if (!err.empty())
+          return fail(err + " (give --allow-nonfinite to run on it anyway)");
+      }
       inputs.push_back(std::move(a));
     }
     std::string error;
