@@ -281,6 +281,15 @@ public:
     Value result = getPointer(b, loc, state.result);
     Value packed = getPointer(b, loc, state.scratch[0]);
     Value rows = op.isPointwise() ? Value() : getPointer(b, loc, state.scratch[1]);
+    // The im2col loops have compile-time trip counts and vector bodies:
+    // tell LLVM not to unroll them (see qc-no-unroll in lib/Codegen).
+    if (!op.isPointwise())
+      if (auto fn = dyn_cast<func::FuncOp>(b.getInsertionBlock()->getParentOp()))
+        if (fn.isPrivate())
+          fn->setAttr("passthrough",
+                      b.getArrayAttr({b.getStringAttr("noinline"),
+                                      b.getArrayAttr({b.getStringAttr("qc-no-unroll"),
+                                                      b.getStringAttr("1")})}));
     func::FuncOp gemm = getGemmKernel(
         state, makeSpec(dot, kernel, exact, /*channelIsRow=*/true,
                         /*broadcastIsActivation=*/false));

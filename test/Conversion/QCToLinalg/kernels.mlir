@@ -65,7 +65,9 @@ func.func @matmul_i8(%a: tensor<3x6x!quant.uniform<i8:f32, 0.5:-5>>) -> tensor<3
 // the packing into the kernel's layout (XOR 0x80 where the instruction
 // wants the other signedness: u8 on AArch64), then the GEMM with the
 // weights as the broadcast side and per-row channels.
+// The im2col loops are marked for LLVM not to unroll (qc-no-unroll).
 // VNNI-LABEL: func.func private @conv__0_packed_conv2d
+// VNNI-SAME: passthrough = ["noinline", ["qc-no-unroll", "1"]]
 // VNNI: %[[PAD:.*]] = arith.constant -128 : i8
 // VNNI: scf.for
 // VNNI: scf.for
