@@ -143,6 +143,8 @@ FailureOr<SliceBounds> onnximport::getSliceBounds(Importer &im,
 }
 
 FoldResult onnximport::foldOp(Importer &im, StringRef op) {
+  if (std::optional<FoldResult> logic = foldLogicOp(im, op))
+    return *logic;
   const onnx::NodeProto &n = *im.node;
   auto in = [&](int i) -> const Const & { return im.constant(i); };
   // Malformed nodes are errors, not crashes: these check what the folds

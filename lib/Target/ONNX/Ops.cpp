@@ -1090,6 +1090,8 @@ LogicalResult importPassThrough(Importer &im) {
 
 
 LogicalResult onnximport::importOp(Importer &im, StringRef op) {
+  if (std::optional<LogicalResult> logic = importLogicOp(im, op))
+    return *logic;
   if (op == "Conv")
     return importConv(im);
   if (op == "MatMul") {
