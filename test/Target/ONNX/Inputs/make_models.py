@@ -966,6 +966,11 @@ def invalid_logic_models():
           [("a", T.INT64, [3])], ("y", T.INT64))
     model("input_float16", [helper.make_node("Cast", ["h"], ["y"], to=T.FLOAT, name="up")],
           [("h", T.FLOAT16, [3])])
+    # A bool graph input no longer fails at import: Dropout must reject a
+    # training_mode it cannot see rather than act as the identity.
+    model("dropout_training", [helper.make_node("Dropout", ["x", "", "t"], ["y"],
+                                                name="drop")],
+          f + [("t", T.BOOL, [])])
 
 
 def malformed():
