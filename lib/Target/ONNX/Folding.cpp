@@ -67,13 +67,6 @@ std::optional<Const> broadcast(const Const &a, const Const &b,
   return out;
 }
 
-bool isInt(DType t) { return t == DType::I64 || t == DType::I32 ||
-                             t == DType::I8 || t == DType::U8; }
-
-double truncIfInt(double v, DType t) {
-  return isInt(t) ? std::trunc(v) : v;
-}
-
 } // namespace
 
 FailureOr<SliceBounds> onnximport::getSliceBounds(Importer &im,
@@ -143,6 +136,7 @@ FailureOr<SliceBounds> onnximport::getSliceBounds(Importer &im,
 }
 
 FoldResult onnximport::foldOp(Importer &im, StringRef op) {
+  // Comparisons, logic, Cast, Mod, Sum/Mean and integer arithmetic.
   if (std::optional<FoldResult> logic = foldLogicOp(im, op))
     return *logic;
   const onnx::NodeProto &n = *im.node;
@@ -256,26 +250,6 @@ FoldResult onnximport::foldOp(Importer &im, StringRef op) {
   }
   if (op == "Identity" || op == "Dropout") {
     im.defineConst(0, in(0));
-    return FoldResult::Folded;
-  }
-  if (op == "Cast") {
-    Const c = in(0);
-    DType to = fromOnnx(int32_t(im.attrInt("to", 1)));
-    if (to == DType::Unknown)
-      return FoldResult::NotFolded;
-    for (double &v : c.values) {
-      v = truncIfInt(v, to);
-      if (to == DType::U8)
-        v = double(uint8_t(int64_t(v)));
-      else if (to == DType::I8)
-        v = double(int8_t(int64_t(v)));
-      else if (to == DType::F32)
-        v = double(float(v));
-      else if (to == DType::Bool)
-        v = v != 0;
-    }
-    c.dtype = to;
-    im.defineConst(0, std::move(c));
     return FoldResult::Folded;
   }
   if (op == "Gather") {
@@ -490,10 +464,8 @@ FoldResult onnximport::foldOp(Importer &im, StringRef op) {
     fn = [](double a, double b) { return a - b; };
   else if (op == "Mul")
     fn = [](double a, double b) { return a * b; };
-  else if (op == "Div")
-    fn = [dt](double a, double b) {
-      return isInt(dt) ? (b == 0 ? 0 : std::trunc(a / b)) : a / b;
-    };
+  else if (op == "Div") // Integers fold in LogicOps.cpp.
+    fn = [](double a, double b) { return a / b; };
   else if (op == "Pow")
     fn = [](double a, double b) { return std::pow(a, b); };
   // Max and Min propagate NaN, as ONNX's (and the compiled qc.max/qc.min).
@@ -509,15 +481,6 @@ FoldResult onnximport::foldOp(Importer &im, StringRef op) {
                  ? std::numeric_limits<double>::quiet_NaN()
                  : std::min(a, b);
     };
-  else if (op == "Equal") {
-    auto r = broadcast(in(0), in(1),
-                       [](double a, double b) { return double(a == b); },
-                       DType::Bool);
-    if (!r)
-      return FoldResult::NotFolded;
-    im.defineConst(0, std::move(*r));
-    return FoldResult::Folded;
-  }
   if (fn && n.input_size() == 2) {
     bool f32 = dt == DType::F32;
     auto r = broadcast(in(0), in(1),
@@ -535,22 +498,6 @@ FoldResult onnximport::foldOp(Importer &im, StringRef op) {
     Const c = in(0);
     for (double &v : c.values)
       v = op == "Neg" ? -v : double(std::sqrt(float(v)));
-    im.defineConst(0, std::move(c));
-    return FoldResult::Folded;
-  }
-  if (op == "Where") {
-    const Const &cond = in(0);
-    auto pick = broadcast(cond, in(1), [](double c, double x) { return c; },
-                          DType::Bool);
-    auto a = broadcast(cond, in(1), [](double, double x) { return x; },
-                       in(1).dtype);
-    auto bb = broadcast(cond, in(2), [](double, double y) { return y; },
-                        in(2).dtype);
-    if (!pick || !a || !bb || a->shape != bb->shape)
-      return FoldResult::NotFolded;
-    Const c = *a;
-    for (size_t i = 0; i < c.values.size(); ++i)
-      c.values[i] = pick->values[i] ? a->values[i] : bb->values[i];
     im.defineConst(0, std::move(c));
     return FoldResult::Folded;
   }

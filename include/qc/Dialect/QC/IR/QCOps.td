@@ -278,22 +278,27 @@ defvar QC_IntegerArithNote = [{
     overflowing signed `min / -1` wraps to `min`.
 }];
 
-def QC_AddOp : QC_BinaryOp<"add", "addition", "lhs + rhs",
-    QC_IntegerArithNote, QC_ArithTensor>;
-def QC_SubOp : QC_BinaryOp<"sub", "subtraction", "lhs - rhs",
-    QC_IntegerArithNote, QC_ArithTensor>;
-def QC_MulOp : QC_BinaryOp<"mul", "multiplication", "lhs * rhs",
-    QC_IntegerArithNote, QC_ArithTensor>;
-def QC_DivOp : QC_BinaryOp<"div", "division", "lhs / rhs",
-    QC_IntegerArithNote, QC_ArithTensor>;
-def QC_MaxOp : QC_BinaryOp<"max", "maximum", "max(lhs, rhs)",
+/// add/sub/mul/div/max/min: f32, quantized or integer operands.
+class QC_ArithOp<string mnemonic, string what, string formula, string note>
+    : QC_BinaryOp<mnemonic, what, formula, note # [{
+
+    ```mlir
+    %y = qc.}] # mnemonic # [{ %x, %b : (tensor<2x8xf32>, tensor<8xf32>) -> tensor<2x8xf32>
+    %n = qc.}] # mnemonic # [{ %ids, %k : (tensor<2x8xi64>, tensor<i64>) -> tensor<2x8xi64>
+    ```
+    }], QC_ArithTensor>;
+
+def QC_AddOp : QC_ArithOp<"add", "addition", "lhs + rhs", QC_IntegerArithNote>;
+def QC_SubOp : QC_ArithOp<"sub", "subtraction", "lhs - rhs", QC_IntegerArithNote>;
+def QC_MulOp : QC_ArithOp<"mul", "multiplication", "lhs * rhs",
+                          QC_IntegerArithNote>;
+def QC_DivOp : QC_ArithOp<"div", "division", "lhs / rhs", QC_IntegerArithNote>;
+def QC_MaxOp : QC_ArithOp<"max", "maximum", "max(lhs, rhs)",
     "A NaN operand gives NaN (as ONNX Max and `arith.maximumf`). Integer "
-    "operands (one type) compare as signed, ui8 as unsigned.",
-    QC_ArithTensor>;
-def QC_MinOp : QC_BinaryOp<"min", "minimum", "min(lhs, rhs)",
+    "operands (one type) compare as signed, ui8 as unsigned.">;
+def QC_MinOp : QC_ArithOp<"min", "minimum", "min(lhs, rhs)",
     "A NaN operand gives NaN (as ONNX Min and `arith.minimumf`). Integer "
-    "operands (one type) compare as signed, ui8 as unsigned.",
-    QC_ArithTensor>;
+    "operands (one type) compare as signed, ui8 as unsigned.">;
 
 def QC_ClampOp : QC_Op<"clamp", [Pure, SameOperandsAndResultType,
     DeclareOpInterfaceMethods<QC_QuantPropagationInterface,
