@@ -355,6 +355,7 @@ struct ConvertQCToLinalgPass
     populateDataMovementLoweringPatterns(lowerings);
     populateNormalizationLoweringPatterns(lowerings);
     populateProductLoweringPatterns(lowerings);
+    populateLogicLoweringPatterns(lowerings);
     if (!reference) {
       populateKernelLoweringPatterns(lowerings);
       if (options.target)

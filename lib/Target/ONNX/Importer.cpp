@@ -181,9 +181,12 @@ DenseElementsAttr onnximport::toAttr(const Const &c, MLIRContext *ctx) {
     return DenseElementsAttr::get(type, ArrayRef<double>(c.values));
   unsigned bits = element.getIntOrFloatBitWidth();
   std::vector<APInt> v;
-  for (double x : c.values)
-    v.push_back(APInt(bits, uint64_t(int64_t(x)), /*isSigned=*/true,
+  for (double x : c.values) {
+    // Saturated as Const::asInts does: int64 bounds are not exact doubles.
+    int64_t i = x >= 9.2e18 ? INT64_MAX : x <= -9.2e18 ? INT64_MIN : int64_t(x);
+    v.push_back(APInt(bits, uint64_t(i), /*isSigned=*/true,
                       /*implicitTrunc=*/true));
+  }
   return DenseElementsAttr::get(type, v);
 }
 
@@ -241,8 +244,7 @@ FailureOr<Value> Importer::value(int i) {
     return v;
   auto it = constants.find(name);
   if (it != constants.end()) {
-    if (it->second.dtype == DType::I64 || it->second.dtype == DType::Bool ||
-        it->second.dtype == DType::F64) {
+    if (it->second.dtype == DType::F64) {
       error() << "input '" << name << "' is a " << dtypeName(it->second.dtype)
               << " tensor computed at run time, which is not supported";
       return failure();
@@ -331,12 +333,12 @@ LogicalResult Importer::importInputs() {
                             << "' is not a tensor";
     const auto &tt = in.type().tensor_type();
     DType dt = fromOnnx(tt.elem_type());
-    if (dt != DType::F32 && dt != DType::U8 && dt != DType::I8 &&
-        dt != DType::I32)
-      return emitError(loc) << "graph input '" << in.name()
-                            << "' has element type "
-                            << onnxTypeName(tt.elem_type())
-                            << "; inputs must be float32, uint8, int8 or int32";
+    if (dt == DType::F64 || dt == DType::Unknown)
+      return emitError(loc)
+             << "graph input '" << in.name() << "' has element type "
+             << onnxTypeName(tt.elem_type())
+             << "; inputs must be float32, uint8, int8, int32, "
+                "int64 or bool";
     SmallVector<int64_t> dims;
     auto given = options.inputShapes.find(in.name());
     if (given != options.inputShapes.end()) {
@@ -603,6 +605,16 @@ std::string mlir::qc::readTensorProto(StringRef path, HostArray &out) {
     default:
       *p = uint8_t(int64_t(v));
     }
+  }
+  // int64 values exactly: a double holds only 53 bits of them.
+  if (c.dtype == DType::I64) {
+    if (!t.raw_data().empty())
+      std::memcpy(out.data.data(), t.raw_data().data(), out.data.size());
+    else
+      for (int i = 0; i < t.int64_data_size(); ++i) {
+        int64_t x = t.int64_data(i);
+        std::memcpy(out.data.data() + i * 8, &x, 8);
+      }
   }
   return "";
 }

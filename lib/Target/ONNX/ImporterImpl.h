@@ -210,6 +210,14 @@ std::optional<LogicalResult> importContribOp(Importer &im, StringRef opType);
 enum class FoldResult { Folded, NotFolded, Failed };
 FoldResult foldOp(Importer &im, StringRef opType);
 
+/// The comparison, logic, Cast, Mod, Sum/Mean and integer arithmetic
+/// operators (LogicOps.cpp): imports the node, or returns nullopt for an
+/// operator (or a form of it, such as float Add) it does not handle.
+std::optional<LogicalResult> importLogicOp(Importer &im, StringRef opType);
+/// Their constant folds, with the run-time semantics; nullopt for the
+/// operators (and forms) left to foldOp.
+std::optional<FoldResult> foldLogicOp(Importer &im, StringRef opType);
+
 } // namespace mlir::qc::onnximport
 
 #endif // QC_LIB_TARGET_ONNX_IMPORTERIMPL_H

@@ -1165,6 +1165,16 @@ LogicalResult importLayerNorm(Importer &im) {
 LogicalResult importPassThrough(Importer &im) {
   if (im.node->op_type() == "Dropout" && im.used(1))
     return im.error() << "the mask output is not supported";
+  // Dropout is the identity only in inference: a training_mode input must
+  // be a constant false (or the ratio a constant 0).
+  auto constantZero = [&](int i) {
+    return im.isConst(i) && llvm::all_of(im.constant(i).values,
+                                         [](double v) { return v == 0; });
+  };
+  if (im.node->op_type() == "Dropout" && im.has(2) && !constantZero(2) &&
+      !constantZero(1))
+    return im.error() << "training mode (a training_mode input that is not "
+                         "a constant false) is not supported, only inference";
   auto x = im.value(0);
   if (failed(x))
     return failure();
@@ -1187,6 +1197,8 @@ LogicalResult importPassThrough(Importer &im) {
 
 
 LogicalResult onnximport::importOp(Importer &im, StringRef op) {
+  if (std::optional<LogicalResult> logic = importLogicOp(im, op))
+    return *logic;
   if (op == "Conv")
     return importConv(im);
   if (op == "MatMul") {

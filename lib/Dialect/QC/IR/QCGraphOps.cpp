@@ -31,12 +31,29 @@ static std::string shapeStr(ArrayRef<int64_t> shape) {
 }
 
 /// Checks the element types of a graph op: operands and results are either
-/// all f32 or all quantized, every quantized type is valid, and only the
-/// operands in `perAxisOperands` may be quantized per axis.
+/// all f32 or all quantized (or all of one bool or integer type), every
+/// quantized type is valid, and only the operands in `perAxisOperands` may
+/// be quantized per axis.
 static LogicalResult verifyGraphTypes(Operation *op,
                                       ArrayRef<unsigned> perAxisOperands = {},
                                       bool perAxisResult = false) {
   auto emitError = [&] { return op->emitOpError(); };
+  // Bool and integer tensors (masks, indices) are neither f32 nor
+  // quantized: an op on them has that one element type throughout.
+  SmallVector<Type> types(op->getOperandTypes());
+  llvm::append_range(types, op->getResultTypes());
+  auto isPlain = [](Type t) {
+    return isa<IntegerType>(getElementTypeOrSelf(t));
+  };
+  if (auto it = llvm::find_if(types, isPlain); it != types.end()) {
+    Type plain = getElementTypeOrSelf(*it);
+    for (Type t : types)
+      if (getElementTypeOrSelf(t) != plain)
+        return op->emitOpError("operands and results must all have the "
+                               "element type ")
+               << plain << " when one has it, got " << getElementTypeOrSelf(t);
+    return success();
+  }
   std::optional<bool> quantized;
   auto check = [&](Type type, std::string what,
                    bool mayBePerAxis) -> LogicalResult {

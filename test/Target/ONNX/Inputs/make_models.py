@@ -862,6 +862,318 @@ def invalid_activation_models():
     model("celu_alpha", node("Celu", ["x"], ["y"], alpha=0.0, name="celu"), opset=12)
     model("prelu_slope", node("PRelu", ["x", "s"], ["y"], name="prelu"),
           inputs=(("x", f32, [2, 3]), ("s", f32, [2, 1, 3])))
+def trunc_div(a, b):
+    """Integer division as qc defines it: truncated toward zero, a divisor
+    of 0 gives 0, wrapping in the operands' type."""
+    safe = np.where(b == 0, 1, b)
+    q = np.abs(a.astype(object)) // np.abs(safe.astype(object))
+    q = np.where((a < 0) != (safe < 0), -q, q)
+    return np.where(b == 0, 0, q).astype(np.int64).astype(a.dtype)
+
+
+def logic_models():
+    """Bool, int32 and int64 tensors end to end: comparisons, Where, bool
+    logic, Cast between every supported pair, Mod, Sum/Mean, integer
+    arithmetic, a BERT-style attention mask, and mask computations on
+    constants that fold at import. Expected outputs are numpy's (with qc's
+    definitions where ONNX leaves a result undefined)."""
+    t = numpy_helper.from_array
+    T = TensorProto
+
+    def model(name, nodes, inputs, outputs, inits=(), opset=13):
+        ins = [helper.make_tensor_value_info(n, ty, s) for n, ty, s in inputs]
+        outs = [helper.make_tensor_value_info(n, ty, s) for n, ty, s in outputs]
+        save(helper.make_model(helper.make_graph(nodes, name, ins, outs, list(inits)),
+                               opset_imports=[helper.make_opsetid("", opset)]),
+             name + ".onnx")
+
+    def arrays(prefix, values):
+        for k, v in values.items():
+            np.save(os.path.join(HERE, f"{prefix}_{k}.npy"), v)
+
+    def folded(name, values):
+        """`name`.onnx with its inputs made initializers: every node folds
+        at import, with the semantics the compiled code has."""
+        m = onnx.load(os.path.join(HERE, name + ".onnx"))
+        g = m.graph
+        for i in g.input:
+            g.initializer.append(t(values[i.name], i.name))
+        del g.input[:]
+        save(m, name + "_const.onnx")
+
+    # A BERT-style attention mask: an int64 mask, Equal(mask, 0) unsqueezed
+    # to [B, 1, 1, S] selects -10000 in the scores (Where), and the
+    # extended-mask form (1 - float(mask)) * -10000 added to them; the bool
+    # mask is an output too.
+    rng = np.random.default_rng(11)
+    mask = (rng.random((2, 8)) > 0.35).astype(np.int64)
+    mask[:, 0] = 1
+    scores = rng.normal(0, 2, (2, 4, 8, 8)).astype(np.float32)
+    model("bert_mask", [
+        helper.make_node("Equal", ["mask", "zero"], ["pad"], name="eq"),
+        helper.make_node("Unsqueeze", ["pad", "axes"], ["pad4"], name="unsq"),
+        helper.make_node("Where", ["pad4", "big", "scores"], ["masked"], name="where"),
+        helper.make_node("Softmax", ["masked"], ["probs"], axis=-1, name="softmax"),
+        helper.make_node("Cast", ["mask"], ["maskf"], to=T.FLOAT, name="cast"),
+        helper.make_node("Unsqueeze", ["maskf", "axes"], ["maskf4"], name="unsq2"),
+        helper.make_node("Sub", ["one", "maskf4"], ["inv"], name="sub"),
+        helper.make_node("Mul", ["inv", "big"], ["ext"], name="mul"),
+        helper.make_node("Add", ["scores", "ext"], ["scores2"], name="add"),
+        helper.make_node("Softmax", ["scores2"], ["probs2"], axis=-1, name="softmax2"),
+        helper.make_node("Not", ["pad4"], ["keep"], name="not"),
+    ], [("mask", T.INT64, [2, 8]), ("scores", T.FLOAT, [2, 4, 8, 8])],
+        [("probs", T.FLOAT, [2, 4, 8, 8]), ("probs2", T.FLOAT, [2, 4, 8, 8]),
+         ("keep", T.BOOL, [2, 1, 1, 8])],
+        [t(np.array(0, np.int64), "zero"), t(np.array([1, 2], np.int64), "axes"),
+         t(np.array(-10000, np.float32), "big"), t(np.array(1, np.float32), "one")])
+
+    def softmax(x):
+        e = np.exp(x - x.max(-1, keepdims=True))
+        return (e / e.sum(-1, keepdims=True)).astype(np.float32)
+    pad4 = (mask == 0)[:, None, None, :]
+    ext = (np.float32(1) - mask.astype(np.float32)[:, None, None, :]) * np.float32(-10000)
+    arrays("bert_mask", {"mask": mask, "scores": scores,
+                         "probs": softmax(np.where(pad4, np.float32(-10000), scores)),
+                         "probs2": softmax(scores + ext), "keep": ~pad4})
+
+    # Integer arithmetic on int64 (broadcast), int32 and uint8: wrapping,
+    # truncating division, both Mods, Max/Min, Where and Equal on integers.
+    a = np.array([[-7, 7, 5], [-4, 9, 100]], np.int64)
+    b = np.array([3, -3, 0], np.int64)
+    c = np.array([2147483647, -2147483648, 100, -7], np.int32)
+    d = np.array([1, -1, 0, 2], np.int32)
+    u = np.array([200, 3, 255, 10], np.uint8)
+    v = np.array([100, 5, 0, 3], np.uint8)
+    bs = np.where(b == 0, 1, b)
+    nodes = [helper.make_node(op, ins, [out], name=out, **kw) for op, ins, out, kw in [
+        ("Add", ["a", "b"], "a_add", {}), ("Sub", ["a", "b"], "a_sub", {}),
+        ("Mul", ["a", "b"], "a_mul", {}), ("Div", ["a", "b"], "a_div", {}),
+        ("Mod", ["a", "b"], "a_mod", {}), ("Mod", ["a", "b"], "a_fmod", {"fmod": 1}),
+        ("Max", ["a", "b"], "a_max", {}), ("Min", ["a", "b", "seven"], "a_min", {}),
+        ("Add", ["c", "d"], "c_add", {}), ("Mul", ["c", "c"], "c_mul", {}),
+        ("Div", ["c", "d"], "c_div", {}), ("Mod", ["c", "d"], "c_mod", {}),
+        ("Add", ["u", "v"], "u_add", {}), ("Sub", ["v", "u"], "u_sub", {}),
+        ("Div", ["u", "v"], "u_div", {}), ("Mod", ["u", "v"], "u_mod", {}),
+        ("Greater", ["a", "b"], "a_gt", {}), ("Equal", ["c", "d"], "c_eq", {}),
+        ("Where", ["a_gt", "a", "b"], "a_where", {})]]
+    with np.errstate(all="ignore"):
+        expected = {
+            "a_add": a + b, "a_sub": a - b, "a_mul": a * b, "a_div": trunc_div(a, b),
+            "a_mod": np.where(b == 0, 0, np.mod(a, bs)),
+            "a_fmod": np.where(b == 0, 0, np.fmod(a, bs)),
+            "a_max": np.maximum(a, b), "a_min": np.minimum(np.minimum(a, b), 7),
+            "c_add": c + d, "c_mul": c * c, "c_div": trunc_div(c, d),
+            "c_mod": np.where(d == 0, 0, np.mod(c, np.where(d == 0, 1, d))).astype(np.int32),
+            "u_add": u + v, "u_sub": v - u, "u_div": np.where(v == 0, 0, u // np.where(v == 0, 1, v)).astype(np.uint8),
+            "u_mod": np.where(v == 0, 0, u % np.where(v == 0, 1, v)).astype(np.uint8),
+            "a_gt": a > b, "c_eq": c == d, "a_where": np.where(a > b, a, b)}
+    model("int_arith", nodes,
+          [("a", T.INT64, [2, 3]), ("b", T.INT64, [3]), ("c", T.INT32, [4]),
+           ("d", T.INT32, [4]), ("u", T.UINT8, [4]), ("v", T.UINT8, [4])],
+          [(k, {np.dtype(np.int64): T.INT64, np.dtype(np.int32): T.INT32,
+                np.dtype(np.uint8): T.UINT8, np.dtype(bool): T.BOOL}[e.dtype],
+            list(e.shape)) for k, e in expected.items()],
+          [t(np.array([7], np.int64), "seven")])
+    arrays("int_arith", {"a": a, "b": b, "c": c, "d": d, "u": u, "v": v, **expected})
+    folded("int_arith", {"a": a, "b": b, "c": c, "d": d, "u": u, "v": v})
+
+    # Cast between every supported pair that matters: float to integers
+    # (truncation; out-of-range values saturate and NaN converts to 0, qc's
+    # definition of what ONNX leaves undefined), to bool (x != 0), integers
+    # narrowing (wrapping) and widening, bool and integers to float.
+    x = np.array([0.0, -0.0, 1.7, -1.7, 2.5, -2.5, 300.0, -300.0, 3e9, -3e9,
+                  np.nan, np.inf, -np.inf], np.float32)
+    bl = np.array([True, False, True, False])
+    i64 = np.array([2**32 + 5, -1, 2**40, 7], np.int64)
+    u8 = np.array([0, 128, 255, 1], np.uint8)
+    i32 = np.array([-129, 256, 127, -1], np.int32)
+
+    def saturate(x, lo, hi, dtype):
+        r = np.clip(np.trunc(np.nan_to_num(x, nan=0.0, posinf=np.inf, neginf=-np.inf)), lo, hi)
+        return r.astype(dtype)
+    casts = [  # (output, input, ONNX type, expected)
+        ("x_i64", "x", T.INT64, saturate(x.astype(np.float64), -2.0**63, 2.0**63 - 1024, np.int64)),
+        ("x_i32", "x", T.INT32, saturate(x, -2**31, 2**31 - 1, np.int32)),
+        ("x_i8", "x", T.INT8, saturate(x, -128, 127, np.int8)),
+        ("x_u8", "x", T.UINT8, saturate(x, 0, 255, np.uint8)),
+        ("x_bool", "x", T.BOOL, x != 0),
+        ("b_f32", "bl", T.FLOAT, bl.astype(np.float32)),
+        ("b_i64", "bl", T.INT64, bl.astype(np.int64)),
+        ("i64_i32", "i64", T.INT32, i64.astype(np.int32)),
+        ("i64_u8", "i64", T.UINT8, i64.astype(np.uint8)),
+        ("i64_f32", "i64", T.FLOAT, i64.astype(np.float32)),
+        ("i64_bool", "i64", T.BOOL, i64 != 0),
+        ("u8_i8", "u8", T.INT8, u8.astype(np.int8)),
+        ("u8_i64", "u8", T.INT64, u8.astype(np.int64)),
+        ("i32_u8", "i32", T.UINT8, i32.astype(np.uint8)),
+        ("i32_i8", "i32", T.INT8, i32.astype(np.int8)),
+        ("i32_f32", "i32", T.FLOAT, i32.astype(np.float32)),
+    ]
+    # +inf saturates to INT64_MAX, which float64 cannot hold: set it exactly.
+    casts[0][3][11] = np.iinfo(np.int64).max
+    casts[0][3][12] = np.iinfo(np.int64).min
+    onnx_of = {np.dtype(np.int64): T.INT64, np.dtype(np.int32): T.INT32,
+               np.dtype(np.int8): T.INT8, np.dtype(np.uint8): T.UINT8,
+               np.dtype(np.float32): T.FLOAT, np.dtype(bool): T.BOOL}
+    model("casts", [helper.make_node("Cast", [i], [o], to=ty, name=o)
+                    for o, i, ty, _ in casts],
+          [("x", T.FLOAT, [13]), ("bl", T.BOOL, [4]), ("i64", T.INT64, [4]),
+           ("u8", T.UINT8, [4]), ("i32", T.INT32, [4])],
+          [(o, onnx_of[e.dtype], list(e.shape)) for o, _, _, e in casts])
+    arrays("casts", {"x": x, "bl": bl, "i64": i64, "u8": u8, "i32": i32,
+                     **{o: e for o, _, _, e in casts}})
+    folded("casts", {"x": x, "bl": bl, "i64": i64, "u8": u8, "i32": i32})
+
+    # Bool logic with broadcasting, float comparisons with NaN (ordered:
+    # false, except Not(Equal)), float Mod (fmod), Sum and Mean of three
+    # broadcast inputs.
+    p = rng.random((3, 4)) > 0.5
+    q = rng.random(4) > 0.5
+    f = np.array([1.0, np.nan, -2.0, 3.0, 0.5, -0.0], np.float32)
+    g = np.array([1.0, 1.0, np.nan, -3.0, 0.25, 0.0], np.float32)
+    s0 = rng.normal(0, 1, (2, 3)).astype(np.float32)
+    s1 = rng.normal(0, 1, 3).astype(np.float32)
+    s2 = rng.normal(0, 1, (2, 1)).astype(np.float32)
+    model("logic_ops", [
+        helper.make_node("And", ["p", "q"], ["and"], name="and"),
+        helper.make_node("Or", ["p", "q"], ["or"], name="or"),
+        helper.make_node("Xor", ["p", "q"], ["xor"], name="xor"),
+        helper.make_node("Not", ["p"], ["not"], name="not"),
+        helper.make_node("Equal", ["f", "g"], ["eq"], name="eq"),
+        helper.make_node("Not", ["eq"], ["ne"], name="ne"),
+        helper.make_node("Less", ["f", "g"], ["lt"], name="lt"),
+        helper.make_node("LessOrEqual", ["f", "g"], ["le"], name="le"),
+        helper.make_node("Greater", ["f", "g"], ["gt"], name="gt"),
+        helper.make_node("GreaterOrEqual", ["f", "g"], ["ge"], name="ge"),
+        helper.make_node("Mod", ["f", "g"], ["fmod"], fmod=1, name="fmod"),
+        helper.make_node("Sum", ["s0", "s1", "s2"], ["sum"], name="sum"),
+        helper.make_node("Mean", ["s0", "s1", "s2"], ["mean"], name="mean"),
+    ], [("p", T.BOOL, [3, 4]), ("q", T.BOOL, [4]), ("f", T.FLOAT, [6]),
+        ("g", T.FLOAT, [6]), ("s0", T.FLOAT, [2, 3]), ("s1", T.FLOAT, [3]),
+        ("s2", T.FLOAT, [2, 1])],
+        [(n, T.BOOL, [3, 4]) for n in ["and", "or", "xor", "not"]]
+        + [(n, T.BOOL, [6]) for n in ["eq", "ne", "lt", "le", "gt", "ge"]]
+        + [("fmod", T.FLOAT, [6]), ("sum", T.FLOAT, [2, 3]), ("mean", T.FLOAT, [2, 3])],
+        opset=16)
+    with np.errstate(all="ignore"):
+        arrays("logic_ops", {
+            "p": p, "q": q, "f": f, "g": g, "s0": s0, "s1": s1, "s2": s2,
+            "and": p & q, "or": p | q, "xor": p ^ q, "not": ~p, "eq": f == g,
+            "ne": ~(f == g), "lt": f < g, "le": f <= g, "gt": f > g, "ge": f >= g,
+            "fmod": np.fmod(f, g), "sum": s0 + s1 + s2,
+            "mean": ((s0 + s1 + s2) / np.float32(3)).astype(np.float32)})
+    folded("logic_ops", {"p": p, "q": q, "f": f, "g": g, "s0": s0, "s1": s1, "s2": s2})
+
+    # A mask computed from constants only, as exporters write causal masks:
+    # Range-like constants compared (Less), negated, cast and selected; it
+    # all folds at import, and only the final Add runs.
+    causal = np.arange(4, dtype=np.int64)
+    model("folded_mask", [
+        helper.make_node("Unsqueeze", ["pos", "ax0"], ["row"], name="row"),
+        helper.make_node("Unsqueeze", ["pos", "ax1"], ["col"], name="col"),
+        helper.make_node("Greater", ["row", "col"], ["future"], name="future"),
+        helper.make_node("Not", ["future"], ["allowed"], name="allowed"),
+        helper.make_node("Cast", ["allowed"], ["allowed_i"], to=T.INT32, name="cast_i"),
+        helper.make_node("Mod", ["allowed_i", "two"], ["m"], name="mod"),
+        helper.make_node("Equal", ["m", "one"], ["ok"], name="ok"),
+        helper.make_node("Where", ["ok", "zero", "neg"], ["bias"], name="where"),
+        helper.make_node("Add", ["x", "bias"], ["y"], name="add"),
+    ], [("x", T.FLOAT, [4, 4])], [("y", T.FLOAT, [4, 4])],
+        [t(causal, "pos"), t(np.array([0], np.int64), "ax0"),
+         t(np.array([1], np.int64), "ax1"), t(np.array(2, np.int32), "two"),
+         t(np.array(1, np.int32), "one"), t(np.array(0, np.float32), "zero"),
+         t(np.array(-1e9, np.float32), "neg")])
+    xm = rng.normal(0, 1, (4, 4)).astype(np.float32)
+    allowed = ~(causal[None, :] > causal[:, None])
+    arrays("folded_mask", {"x": xm, "y": xm + np.where(allowed, np.float32(0),
+                                                        np.float32(-1e9))})
+
+    # int64 values beyond 2^53 (which doubles do not hold) in and out, from
+    # .npy and from a TensorProto; an expected output off by one is caught.
+    big = np.array([2**62 + 1, -(2**53) - 3], np.int64)
+    model("int64_exact", [helper.make_node("Sub", ["e", "one"], ["d"], name="dec")],
+          [("e", T.INT64, [2])], [("d", T.INT64, [2])], [t(np.array(1, np.int64), "one")])
+    arrays("int64_exact", {"e": big, "d": big - 1, "d_off": big})
+    with open(os.path.join(HERE, "int64_exact_e.pb"), "wb") as fpb:
+        fpb.write(t(big).SerializeToString())
+
+    # Masked self-attention whose matmuls quantize while the mask (int64 in,
+    # Equal, Where) and the softmax after it stay f32; calibration samples
+    # are test_data_set-style folders of both inputs.
+    dm = 16
+    wq, wk, wv = (rng.normal(0, 0.3, (dm, dm)).astype(np.float32) for _ in range(3))
+    model("masked_attention", [
+        helper.make_node("MatMul", ["x", "wq"], ["q"], name="q"),
+        helper.make_node("MatMul", ["x", "wk"], ["k"], name="k"),
+        helper.make_node("MatMul", ["x", "wv"], ["v"], name="v"),
+        helper.make_node("Transpose", ["k"], ["kt"], perm=[0, 2, 1], name="kt"),
+        helper.make_node("MatMul", ["q", "kt"], ["qk"], name="qk"),
+        helper.make_node("Mul", ["qk", "scale"], ["s"], name="scale"),
+        helper.make_node("Equal", ["mask", "zero"], ["pad"], name="pad"),
+        helper.make_node("Unsqueeze", ["pad", "ax"], ["pad3"], name="pad3"),
+        helper.make_node("Where", ["pad3", "big", "s"], ["ms"], name="where"),
+        helper.make_node("Softmax", ["ms"], ["p"], axis=-1, name="softmax"),
+        helper.make_node("MatMul", ["p", "v"], ["y"], name="out"),
+    ], [("mask", T.INT64, [2, 8]), ("x", T.FLOAT, [2, 8, dm])],
+        [("y", T.FLOAT, [2, 8, dm])],
+        [t(wq, "wq"), t(wk, "wk"), t(wv, "wv"), t(np.array(0.25, np.float32), "scale"),
+         t(np.array(0, np.int64), "zero"), t(np.array([1], np.int64), "ax"),
+         t(np.array(-10000, np.float32), "big")])
+
+    def attention(mk, x):
+        sc = (x @ wq) @ (x @ wk).transpose(0, 2, 1) * np.float32(0.25)
+        sc = np.where((mk == 0)[:, None, :], np.float32(-10000), sc)
+        return (softmax(sc) @ (x @ wv)).astype(np.float32)
+
+    def attention_mask():
+        mk = (rng.random((2, 8)) > 0.3).astype(np.int64)
+        mk[:, 0] = 1
+        return mk
+    calib = os.path.join(HERE, "masked_attention_calib")
+    for i in range(8):
+        os.makedirs(os.path.join(calib, str(i)), exist_ok=True)
+        np.save(os.path.join(calib, str(i), "input_0.npy"), attention_mask())
+        np.save(os.path.join(calib, str(i), "input_1.npy"),
+                rng.normal(0, 1, (2, 8, dm)).astype(np.float32))
+    mk, xa = attention_mask(), rng.normal(0, 1, (2, 8, dm)).astype(np.float32)
+    arrays("masked_attention", {"mask": mk, "x": xa, "y": attention(mk, xa)})
+
+
+def invalid_logic_models():
+    """Logic and Cast nodes qc rejects: each error names the node and why."""
+    T = TensorProto
+
+    def model(name, nodes, inputs, out=("y", T.FLOAT)):
+        ins = [helper.make_tensor_value_info(n, ty, s) for n, ty, s in inputs]
+        outs = [helper.make_tensor_value_info(out[0], out[1], None)]
+        m = helper.make_model(helper.make_graph(nodes, name, ins, outs),
+                              opset_imports=[helper.make_opsetid("", 13)])
+        onnx.save(m, os.path.join(HERE, "bad_logic_" + name + ".onnx"))  # no checker
+
+    f = [("x", T.FLOAT, [2, 3])]
+    model("cast_float16", [helper.make_node("Cast", ["x"], ["y"], to=T.FLOAT16,
+                                            name="to_half")], f, ("y", T.FLOAT16))
+    model("cast_string", [helper.make_node("Cast", ["x"], ["y"], to=T.STRING,
+                                           name="to_text")], f, ("y", T.STRING))
+    model("where_shapes", [helper.make_node("Where", ["c", "a", "b"], ["y"], name="pick")],
+          [("c", T.BOOL, [2, 1]), ("a", T.FLOAT, [3]), ("b", T.FLOAT, [4])])
+    model("where_condition", [helper.make_node("Where", ["x", "x", "x"], ["y"], name="pick")], f)
+    model("where_types", [helper.make_node("Where", ["c", "x", "i"], ["y"], name="pick")],
+          [("c", T.BOOL, [2, 3]), ("x", T.FLOAT, [2, 3]), ("i", T.INT64, [2, 3])])
+    model("and_float", [helper.make_node("And", ["x", "x"], ["y"], name="both")], f,
+          ("y", T.BOOL))
+    model("equal_types", [helper.make_node("Equal", ["a", "b"], ["y"], name="same")],
+          [("a", T.INT64, [3]), ("b", T.INT32, [3])], ("y", T.BOOL))
+    model("mod_float", [helper.make_node("Mod", ["x", "x"], ["y"], name="rem")], f)
+    model("sum_int", [helper.make_node("Sum", ["a", "a"], ["y"], name="total")],
+          [("a", T.INT64, [3])], ("y", T.INT64))
+    model("input_float16", [helper.make_node("Cast", ["h"], ["y"], to=T.FLOAT, name="up")],
+          [("h", T.FLOAT16, [3])])
+    # A bool graph input no longer fails at import: Dropout must reject a
+    # training_mode it cannot see rather than act as the identity.
+    model("dropout_training", [helper.make_node("Dropout", ["x", "", "t"], ["y"],
+                                                name="drop")],
+          f + [("t", T.BOOL, [])])
 
 
 def malformed():
@@ -1110,7 +1422,8 @@ if __name__ == "__main__":
                   invalid_models, invalid_runtime_models, integer_products, ort_qoperator,
                   transformer_block, malformed, symbolic_dims, conv1d,
                   opset_forms, ort_contrib, activations, gelu_mish,
-                  qdq_activations, abs_sign_shape, invalid_activation_models]
+                  qdq_activations, abs_sign_shape, invalid_activation_models,
+                  logic_models, invalid_logic_models]
     wanted = set(sys.argv[1:])
     for g in generators:
         if not wanted or g.__name__ in wanted:

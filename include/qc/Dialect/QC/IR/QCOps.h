@@ -20,6 +20,8 @@
 #include "qc/Dialect/QC/IR/QCDialect.h"
 #include "qc/Dialect/QC/IR/QCInterfaces.h"
 
+#include "qc/Dialect/QC/IR/QCEnums.h.inc"
+
 #define GET_OP_CLASSES
 #include "qc/Dialect/QC/IR/QCOps.h.inc"
 
