@@ -313,6 +313,65 @@ std::optional<std::vector<int64_t>> Importer::attrInts(StringRef name) const {
   return std::vector<int64_t>(a->ints().begin(), a->ints().end());
 }
 
+LogicalResult Importer::validateGraph() {
+  if (graph.output_size() == 0)
+    return emitError(loc) << "the graph has no outputs";
+  // Every value has one producer (ONNX graphs are in SSA form), produced
+  // before it is used (nodes are in topological order).
+  struct Producer {
+    std::string what;
+    int index; // -1: an initializer or graph input
+  };
+  llvm::StringMap<Producer> producers;
+  auto label = [](const onnx::NodeProto &n) {
+    std::string name = n.name().empty() ? (n.output_size() ? n.output(0) : "")
+                                        : n.name();
+    return "node '" + name + "' (" + n.op_type() + ")";
+  };
+  auto produce = [&](const std::string &name, Producer p) -> LogicalResult {
+    auto [it, inserted] = producers.try_emplace(name, p);
+    if (inserted)
+      return success();
+    return emitError(loc) << "value '" << name << "' is produced by "
+                          << it->second.what << " and again by " << p.what
+                          << "; an ONNX value has one producer";
+  };
+  for (const auto &t : graph.initializer())
+    if (failed(produce(t.name(), {"initializer '" + t.name() + "'", -1})))
+      return failure();
+  for (const auto &in : graph.input())
+    if (!producers.count(in.name()) &&
+        failed(produce(in.name(), {"graph input '" + in.name() + "'", -1})))
+      return failure();
+  for (auto [i, n] : llvm::enumerate(graph.node()))
+    for (const auto &out : n.output())
+      if (!out.empty() && failed(produce(out, {label(n), int(i)})))
+        return failure();
+  for (auto [i, n] : llvm::enumerate(graph.node())) {
+    for (const auto &in : n.input()) {
+      if (in.empty())
+        continue;
+      auto it = producers.find(in);
+      if (it == producers.end())
+        return emitError(FileLineColLoc::get(ctx, fileName, i + 1, 0))
+               << label(n) << ": input '" << in
+               << "' is not produced by any node, initializer or graph input";
+      if (it->second.index >= int(i))
+        return emitError(FileLineColLoc::get(ctx, fileName, i + 1, 0))
+               << label(n) << ": input '" << in << "' is produced by "
+               << it->second.what
+               << (it->second.index == int(i) ? " itself" : " later")
+               << ": the nodes must be in topological order (a cycle?)";
+    }
+  }
+  for (const auto &o : graph.output())
+    if (!producers.count(o.name()))
+      return emitError(loc) << "graph output '" << o.name()
+                            << "' is not produced by any node, initializer "
+                               "or graph input";
+  return success();
+}
+
 LogicalResult Importer::importInputs() {
   llvm::StringSet<> initializers;
   for (const auto &t : graph.initializer()) {
@@ -372,6 +431,10 @@ LogicalResult Importer::importInputs() {
           dims.push_back(d.dim_value());
           continue;
         }
+        if (d.has_dim_value() && d.dim_value() == 0)
+          return emitError(loc)
+                 << "input '" << in.name() << "' dim " << i
+                 << " has size 0; qc compiles models of non-empty tensors";
         std::string what = d.has_dim_param() ? "'" + d.dim_param() + "'"
                                               : std::string("?");
         if (i == 0) {
@@ -492,7 +555,7 @@ OwningOpRef<ModuleOp> Importer::run() {
   OwningOpRef<ModuleOp> owned = ModuleOp::create(loc);
   module = *owned;
   b.setInsertionPointToEnd(module.getBody());
-  if (failed(importInputs()))
+  if (failed(validateGraph()) || failed(importInputs()))
     return nullptr;
   for (auto [i, n] : llvm::enumerate(graph.node()))
     if (failed(importNode(n, i)))

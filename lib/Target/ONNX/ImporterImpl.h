@@ -123,6 +123,9 @@ public:
   FailureOr<quant::QuantizedType> quantType(const Params &p, int64_t rank);
 
 private:
+  /// Checks the graph's structure before importing it: outputs exist, every
+  /// value has one producer, produced before its use.
+  LogicalResult validateGraph();
   LogicalResult importInputs();
   LogicalResult importNode(const onnx::NodeProto &n, int index);
 

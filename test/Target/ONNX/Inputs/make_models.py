@@ -1415,6 +1415,33 @@ def ort_contrib():
             rng.uniform(-2, 2, (2, 3, 8, 8)).astype(np.float32))
 
 
+def hostile_graphs():
+    """Graphs that break ONNX's structural rules (no checker runs on them):
+    no outputs, a value with two producers, an input nobody produces, nodes
+    out of topological order (a cycle), and an input with a zero-size dim.
+    Each must be an error naming the value, not a crash."""
+    f32 = TensorProto.FLOAT
+    node = helper.make_node
+
+    def model(name, nodes, outputs=("y",), shape=(2, 3)):
+        ins = [helper.make_tensor_value_info("x", f32, list(shape))]
+        outs = [helper.make_tensor_value_info(o, f32, None) for o in outputs]
+        m = helper.make_model(helper.make_graph(nodes, name, ins, outs),
+                              opset_imports=[helper.make_opsetid("", 13)])
+        onnx.save(m, os.path.join(HERE, "bad_graph_" + name + ".onnx"))
+
+    model("no_outputs", [node("Relu", ["x"], ["y"])], outputs=())
+    model("duplicate", [node("Relu", ["x"], ["y"], name="first"),
+                        node("Neg", ["x"], ["y"], name="second")])
+    model("missing", [node("Add", ["x", "ghost"], ["y"], name="add")])
+    model("cycle", [node("Relu", ["b"], ["a"], name="r"),
+                    node("Neg", ["a"], ["b"], name="n"),
+                    node("Abs", ["b"], ["y"], name="abs")])
+    model("self_loop", [node("Add", ["x", "y"], ["y"], name="acc")])
+    model("undefined_output", [node("Relu", ["x"], ["a"])], outputs=("nowhere",))
+    model("zero_size", [node("Relu", ["x"], ["y"])], shape=(2, 0))
+
+
 if __name__ == "__main__":
     # With arguments, only the named generators run (e.g. `bn_conv`).
     import sys
@@ -1423,7 +1450,7 @@ if __name__ == "__main__":
                   transformer_block, malformed, symbolic_dims, conv1d,
                   opset_forms, ort_contrib, activations, gelu_mish,
                   qdq_activations, abs_sign_shape, invalid_activation_models,
-                  logic_models, invalid_logic_models]
+                  logic_models, invalid_logic_models, hostile_graphs]
     wanted = set(sys.argv[1:])
     for g in generators:
         if not wanted or g.__name__ in wanted:
