@@ -657,7 +657,8 @@ LogicalResult mlir::qc::calibrate(ModuleOp module, const Samples &samples,
       for (Observed &o : seen)
         o.histogram.assign(kBins, 0.0);
     for (auto [n, sample] : llvm::enumerate(batches)) {
-      runner->run(sample, out);
+      if (std::string e = runner->run(sample, out); !e.empty())
+        return module.emitError("calibration: ") << e;
       for (size_t i = 0; i < values.size(); ++i) {
         const HostArray &a = out[numOutputs + i];
         const float *f = floats(a);
@@ -809,8 +810,10 @@ LogicalResult mlir::qc::measureLayerErrors(ModuleOp floatModule,
   std::vector<double> signal(layers.size(), 0), noise(layers.size(), 0);
   std::vector<HostArray> fo, qo;
   for (const auto &s : batches) {
-    fr->run(s, fo);
-    qr->run(s, qo);
+    if (std::string e = fr->run(s, fo); !e.empty())
+      return floatModule.emitError("report: ") << e;
+    if (std::string e = qr->run(s, qo); !e.empty())
+      return quantModule.emitError("report: ") << e;
     for (size_t i = 0; i < layers.size(); ++i) {
       const float *a = floats(fo[numOutputs + i]), *q = floats(qo[numOutputs + i]);
       for (int64_t k = 0; k < fo[numOutputs + i].numElements(); ++k) {

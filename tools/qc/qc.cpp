@@ -574,7 +574,8 @@ int main(int argc, char **argv) {
     if (!err.empty())
       return fail(err);
     std::vector<HostArray> outputs;
-    runner->run(inputs, outputs);
+    if (std::string e = runner->run(inputs, outputs); !e.empty())
+      return fail(e);
     if (!outputFiles.empty() && outputFiles.size() != outputs.size())
       return fail("the model has " + std::to_string(outputs.size()) +
                   " outputs; give that many -o files");
@@ -643,7 +644,8 @@ int main(int argc, char **argv) {
       std::vector<double> times;
       for (unsigned r = 0; r < repeat; ++r) {
         auto start = std::chrono::steady_clock::now();
-        runner->run(inputs, outputs);
+        if (std::string e = runner->run(inputs, outputs); !e.empty())
+          return fail(e);
         times.push_back(std::chrono::duration<double, std::milli>(
                             std::chrono::steady_clock::now() - start)
                             .count());

@@ -20,6 +20,22 @@
 
 namespace mlir::qc {
 
+/// The status NAME_run returns (qc-emit-c-interface) and the generated
+/// header documents.
+enum RunStatus : int32_t {
+  kStatusOk = 0,
+  /// The inputs or outputs array, one of their entries, or a workspace the
+  /// model needs is NULL; nothing was read or written.
+  kStatusNullPointer = 1,
+  /// The workspace is not kWorkspaceAlignment-byte aligned.
+  kStatusMisalignedWorkspace = 2,
+};
+
+/// The workspace alignment NAME_run requires (what malloc gives on 64-bit
+/// targets); the plan inside aligns buffers to 64 bytes from its base, so a
+/// 64-byte aligned workspace is fastest.
+constexpr int64_t kWorkspaceAlignment = 16;
+
 #define GEN_PASS_DECL
 #include "qc/Conversion/Passes.h.inc"
 

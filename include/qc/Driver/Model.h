@@ -72,8 +72,10 @@ public:
 
   /// Checks the arrays against the input types.
   std::string check(llvm::ArrayRef<HostArray> in) const;
-  /// Runs the model once. `out` is resized to the outputs.
-  void run(llvm::ArrayRef<HostArray> in, std::vector<HostArray> &out);
+  /// Runs the model once. `out` is resized to the outputs. Returns the
+  /// error NAME_run reported, or "".
+  [[nodiscard]] std::string run(llvm::ArrayRef<HostArray> in,
+                                std::vector<HostArray> &out);
 
 private:
   std::unique_ptr<JitModule> jit;

@@ -4,7 +4,10 @@
 // memref arguments), wraps each model function NAME(in..., out..., ws) as
 //   int NAME_run(const void *const *inputs, void *const *outputs, void *ws)
 //   size_t NAME_workspace_size(void)
-// so that any harness can drive any model through one signature.
+// so that any harness can drive any model through one signature. NAME_run
+// checks its pointers first: it returns 1 (and touches nothing) when the
+// inputs or outputs array, one of their entries, or a needed workspace is
+// NULL, 2 when the workspace is not 16-byte aligned, 0 after running.
 //
 //===----------------------------------------------------------------------===//
 
@@ -68,17 +71,63 @@ LogicalResult createEntryPoints(ModuleOp module, Operation *anchor,
   runFn->setAttr(QCDialect::getWorkspaceSizeAttrName(),
                  b.getI64IntegerAttr(wsSize));
   Block *entry = runFn.addEntryBlock(b);
+  Region &body = runFn.getBody();
   b.setInsertionPointToStart(entry);
+  Value null = LLVM::ZeroOp::create(b, loc, ptr);
+  auto isNull = [&](Value p) {
+    return LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::eq, p, null)
+        .getResult();
+  };
+  // `if (failed) return status;` then go on in a new block.
+  auto check = [&](Value failed, int32_t status) {
+    Block *fail = b.createBlock(&body, body.end());
+    LLVM::ReturnOp::create(b, loc,
+                           LLVM::ConstantOp::create(b, loc, i32, status));
+    Block *next = b.createBlock(&body, body.end());
+    b.setInsertionPointToEnd(fail->getPrevNode());
+    LLVM::CondBrOp::create(b, loc, failed, fail, next);
+    b.setInsertionPointToStart(next);
+  };
+  auto anyOf = [&](ArrayRef<Value> conds) {
+    Value any = LLVM::ConstantOp::create(b, loc, b.getI1Type(), 0);
+    for (Value c : conds)
+      any = LLVM::OrOp::create(b, loc, any, c);
+    return any;
+  };
+  Value inputs = entry->getArgument(0), outputs = entry->getArgument(1),
+        ws = entry->getArgument(2);
+  // The arrays first (their entries are loaded next), then every buffer.
+  SmallVector<Value> arrays;
+  if (numInputs)
+    arrays.push_back(isNull(inputs));
+  if (numOutputs)
+    arrays.push_back(isNull(outputs));
+  if (wsSize)
+    arrays.push_back(isNull(ws));
+  check(anyOf(arrays), kStatusNullPointer);
   auto load = [&](Value array, int64_t i) {
     Value slot = LLVM::GEPOp::create(b, loc, ptr, ptr, array,
                                      ArrayRef<LLVM::GEPArg>{int32_t(i)});
     return LLVM::LoadOp::create(b, loc, ptr, slot).getResult();
   };
   for (int64_t i = 0; i < numInputs; ++i)
-    buffers.push_back(load(entry->getArgument(0), i));
+    buffers.push_back(load(inputs, i));
   for (int64_t i = 0; i < numOutputs; ++i)
-    buffers.push_back(load(entry->getArgument(1), i));
-  buffers.push_back(entry->getArgument(2));
+    buffers.push_back(load(outputs, i));
+  SmallVector<Value> entries;
+  for (Value p : buffers)
+    entries.push_back(isNull(p));
+  check(anyOf(entries), kStatusNullPointer);
+  if (wsSize) {
+    Value addr = LLVM::PtrToIntOp::create(b, loc, i64, ws);
+    Value low = LLVM::AndOp::create(
+        b, loc, addr,
+        LLVM::ConstantOp::create(b, loc, i64, kWorkspaceAlignment - 1));
+    check(LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::ne, low,
+                               LLVM::ConstantOp::create(b, loc, i64, 0)),
+          kStatusMisalignedWorkspace);
+  }
+  buffers.push_back(ws);
   return success();
 }
 
@@ -189,11 +238,12 @@ struct EmitCInterfacePass
       return args;
     };
     // for (i = 0; i < count; ++i) tile(args at i)
-    Region *body = b.getInsertionBlock()->getParent();
+    Block *start = b.getInsertionBlock();
+    Region *body = start->getParent();
     Block *header = b.createBlock(body, body->end(), {i64}, {loc});
     Block *loop = b.createBlock(body, body->end());
     Block *exit = b.createBlock(body, body->end());
-    b.setInsertionPointToEnd(&body->front());
+    b.setInsertionPointToEnd(start);
     LLVM::BrOp::create(
         b, loc, ValueRange{LLVM::ConstantOp::create(b, loc, i64, 0)}, header);
     b.setInsertionPointToStart(header);
