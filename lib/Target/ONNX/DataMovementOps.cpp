@@ -56,6 +56,21 @@ FailureOr<int64_t> axisIn(Importer &im, int64_t axis, int64_t rank) {
   return normalizeAxis(axis, rank);
 }
 
+/// Input `i` as data that is moved or resampled: an f32 or quantized
+/// tensor (qc has no plain integer tensors to compute on).
+FailureOr<Value> dataInput(Importer &im, int i) {
+  auto v = im.value(i);
+  if (failed(v))
+    return failure();
+  Type element = elementOf(*v);
+  if (!element.isF32() && !isQuantized((*v).getType())) {
+    im.error() << "input #" << i << " has element type " << element
+               << "; this operator takes float32 or quantized tensors";
+    return failure();
+  }
+  return v;
+}
+
 /// The name of input `i`, for messages.
 std::string inputName(Importer &im, int i) {
   return "input #" + std::to_string(i) + " '" + im.node->input(i) + "'";
@@ -89,7 +104,7 @@ double realValue(Value data, double v) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult importPad(Importer &im) {
-  auto x = im.value(0);
+  auto x = dataInput(im, 0);
   if (failed(x))
     return failure();
   auto xs = Importer::shape(*x);
@@ -177,8 +192,8 @@ LogicalResult importPad(Importer &im) {
     for (int64_t d = 0; d < rank; ++d) {
       offsets[d] = -std::min<int64_t>(full[d], 0);
       sizes[d] = padded[d] - offsets[d] + std::min<int64_t>(full[d + rank], 0);
-      if (sizes[d] < 0)
-        return im.error() << "negative pads remove more than the "
+      if (sizes[d] <= 0)
+        return im.error() << "negative pads remove all the "
                           << padded[d] << " elements of dim " << d;
     }
     auto type = cast<RankedTensorType>(y.getType()).clone(sizes);
@@ -214,7 +229,7 @@ optionalFloats(Importer &im, int i, StringRef what) {
 }
 
 LogicalResult importResize(Importer &im, bool upsample) {
-  auto x = im.value(0);
+  auto x = dataInput(im, 0);
   if (failed(x))
     return failure();
   auto xs = Importer::shape(*x);
@@ -379,7 +394,7 @@ Value broadcastTo(Importer &im, Value v, ArrayRef<int64_t> shape) {
 }
 
 LogicalResult importExpand(Importer &im) {
-  auto x = im.value(0);
+  auto x = dataInput(im, 0);
   if (failed(x))
     return failure();
   auto shape = constantInts(im, 1, "shape");
@@ -404,7 +419,7 @@ LogicalResult importExpand(Importer &im) {
 }
 
 LogicalResult importTile(Importer &im) {
-  auto x = im.value(0);
+  auto x = dataInput(im, 0);
   if (failed(x))
     return failure();
   auto repeats = constantInts(im, 1, "repeats");
@@ -437,7 +452,7 @@ LogicalResult importTile(Importer &im) {
 /// DepthToSpace (toSpace) and SpaceToDepth as ONNX defines them: a reshape
 /// to 6-D, a transpose and a reshape back.
 LogicalResult importDepthSpace(Importer &im, bool toSpace) {
-  auto x = im.value(0);
+  auto x = dataInput(im, 0);
   if (failed(x))
     return failure();
   auto xs = Importer::shape(*x);
@@ -518,7 +533,7 @@ Value selectAlong(Importer &im, Value x, int64_t axis,
 }
 
 LogicalResult importGather(Importer &im) {
-  auto x = im.value(0);
+  auto x = dataInput(im, 0);
   if (failed(x))
     return failure();
   if (!im.isConst(1))
@@ -547,7 +562,7 @@ LogicalResult importGather(Importer &im) {
 }
 
 LogicalResult importGatherElements(Importer &im) {
-  auto x = im.value(0);
+  auto x = dataInput(im, 0);
   if (failed(x))
     return failure();
   if (!im.isConst(1))

@@ -919,6 +919,10 @@ LogicalResult importSlice(Importer &im) {
   auto bounds = getSliceBounds(im, xs, &why);
   if (failed(bounds))
     return im.error() << why;
+  for (auto [d, size] : llvm::enumerate(bounds->sizes))
+    if (size == 0)
+      return im.error() << "the slice of dim " << d
+                        << " is empty; qc does not support empty tensors";
   auto type = cast<RankedTensorType>((*x).getType()).clone(bounds->sizes);
   bool unit = llvm::all_of(bounds->steps, [](int64_t s) { return s == 1; });
   im.define(0, SliceOp::create(im.b, im.loc, type, *x,
