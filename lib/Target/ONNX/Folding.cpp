@@ -585,13 +585,21 @@ FoldResult onnximport::foldOp(Importer &im, StringRef op) {
            delta = in(2).values[0];
     if (delta == 0)
       return invalid("delta must not be 0");
-    double count = std::ceil((limit - start) / delta);
+    // As ONNX's function body of Range: the count is computed in f32 from
+    // limit - start (in the element type), and each element is the previous
+    // one plus delta in the element type.
+    bool f32 = in(0).dtype == DType::F32;
+    double diff = f32 ? double(float(limit) - float(start)) : limit - start;
+    double count = std::ceil(double(float(diff) / float(delta)));
     if (!(count <= double(kMaxTensorElements)))
       return invalid("the range would have more than 2^32 elements");
     Const c;
     c.dtype = in(0).dtype;
-    for (double v = start; delta > 0 ? v < limit : v > limit; v += delta)
+    double v = start;
+    for (int64_t i = 0; i < int64_t(std::max(count, 0.0)); ++i) {
       c.values.push_back(v);
+      v = f32 ? double(float(v) + float(delta)) : v + delta;
+    }
     c.shape = {int64_t(c.values.size())};
     im.defineConst(0, std::move(c));
     return FoldResult::Folded;

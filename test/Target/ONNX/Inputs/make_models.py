@@ -1128,6 +1128,43 @@ def movement_models():
         [t(m2, "m"), t(n2, "n"), t(wt, "w")]),
         opset_imports=[helper.make_opsetid("", 12)]), "einsum.onnx")
 
+    # Shape computations folded at import (opset 15): Shape with start and
+    # end, ConstantOfShape, Size, and Range on constants: ONNX counts
+    # ceil((limit - start) / delta) in f32 and accumulates the elements in
+    # f32 (0 to 0.3 by 0.1 is 3 elements; a sum in f64 stays below 0.3f
+    # once more).
+    x = rng.normal(size=(2, 3, 4, 5)).astype(np.float32)
+    np.save(os.path.join(HERE, "shapes_x.npy"), x)
+    f = TensorProto.FLOAT
+    nodes = [
+        helper.make_node("Shape", ["x"], ["s"], start=1, end=-1),
+        helper.make_node("ConstantOfShape", ["s"], ["c"],
+                         value=t(np.array([2.0], np.float32))),
+        helper.make_node("Size", ["x"], ["n"]),
+        helper.make_node("Cast", ["n"], ["nf"], to=f),
+        helper.make_node("Mul", ["c", "nf"], ["cn"]),
+        helper.make_node("ReduceMean", ["x"], ["m"], axes=[0, 3], keepdims=0),
+        helper.make_node("Add", ["m", "cn"], ["y0"]),
+        helper.make_node("Range", ["r0", "r1", "r2"], ["y1"]),
+        helper.make_node("Range", ["i0", "i1", "i2"], ["ri"]),
+        helper.make_node("Cast", ["ri"], ["y2"], to=f),
+    ]
+    inits = [t(np.array(0, np.float32), "r0"), t(np.array(0.3, np.float32), "r1"),
+             t(np.array(0.1, np.float32), "r2"), t(np.array(10, np.int32), "i0"),
+             t(np.array(4, np.int32), "i1"), t(np.array(-3, np.int32), "i2")]
+    acc, r = np.float32(0), []
+    while len(r) < 3:
+        r.append(acc)
+        acc = np.float32(acc + np.float32(0.1))
+    refs = [x.mean(axis=(0, 3)) + np.float32(240), np.array(r, np.float32),
+            np.array([10, 7], np.float32)]
+    save(helper.make_model(helper.make_graph(
+        nodes, "shapes", [vi("x", f, [2, 3, 4, 5])],
+        [vi(f"y{k}", f, list(v.shape)) for k, v in enumerate(refs)], inits),
+        opset_imports=[helper.make_opsetid("", 15)]), "shapes.onnx")
+    for k, v in enumerate(refs):
+        np.save(os.path.join(HERE, f"shapes_y{k}.npy"), v.astype(np.float32))
+
 
 def quantized_resample_models():
     """A QDQ chain as exporters write it around data movement (u8, one
