@@ -70,13 +70,13 @@ struct SliceLowering : OpLowering {
       for (auto [d, s] : llvm::enumerate(op.getStrides()))
         exprs.push_back(getAffineDimExpr(d, ctx) * s + op.getOffsets()[d]);
       unsigned rank = outType.getRank();
-      buildGeneric(b, op.getLoc(), state.operands[0], state.result,
-                   {AffineMap::get(rank, 0, exprs, ctx),
-                    b.getMultiDimIdentityMap(rank)},
-                   parallelIterators(rank),
-                   [](OpBuilder &nb, Location l, ValueRange args) {
-                     linalg::YieldOp::create(nb, l, args[0]);
-                   });
+      buildGeneric(
+          b, op.getLoc(), state.operands[0], state.result,
+          {AffineMap::get(rank, 0, exprs, ctx), b.getMultiDimIdentityMap(rank)},
+          parallelIterators(rank),
+          [](OpBuilder &nb, Location l, ValueRange args) {
+            linalg::YieldOp::create(nb, l, args[0]);
+          });
       return success();
     }
     Value block = memref::SubViewOp::create(b, op.getLoc(), state.operands[0],

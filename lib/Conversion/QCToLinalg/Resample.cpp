@@ -84,14 +84,13 @@ struct PadLowering : OpLowering {
         auto type = cast<quant::UniformQuantizedType>(info.quant);
         fill = constantOf(b, loc, info.storage,
                           quantize(value, float(type.getScale()),
-                                   type.getZeroPoint(),
-                                   getStorageRange(type)));
+                                   type.getZeroPoint(), getStorageRange(type)));
       }
       emitFill(b, loc, state.result, fill);
       SmallVector<int64_t> strides(rank, 1);
-      Value interior = memref::SubViewOp::create(
-          b, loc, state.result, pads.take_front(rank), inType.getShape(),
-          strides);
+      Value interior =
+          memref::SubViewOp::create(b, loc, state.result, pads.take_front(rank),
+                                    inType.getShape(), strides);
       emitCopy(b, loc, state.operands[0], interior);
       return success();
     }
@@ -180,8 +179,8 @@ struct ResizeLowering : OpLowering {
       // Every dim is the identity: only the parameters may change.
       emitPointwise(b, loc, {state.operands[0]}, state.result,
                     [&](OpBuilder &nb, Location l, ValueRange args) {
-                      return fromFloat(nb, l, toFloat(nb, l, args[0], in, params),
-                                       out);
+                      return fromFloat(
+                          nb, l, toFloat(nb, l, args[0], in, params), out);
                     });
       return success();
     }
@@ -199,24 +198,23 @@ struct ResizeLowering : OpLowering {
           loc, DenseElementsAttr::get(
                    RankedTensorType::get({size, taps.count}, b.getF32Type()),
                    ArrayRef(w)));
-      emitIndexed(b, loc, dst,
-                  [&](OpBuilder &nb, Location l, ArrayRef<Value> ivs) -> Value {
-                    SmallVector<Value> at(ivs);
-                    Value sum;
-                    for (int64_t t = 0; t < taps.count; ++t) {
-                      Value tap = arith::ConstantIndexOp::create(nb, l, t);
-                      at[d] = loadIndex(nb, l, indices, {ivs[d], tap});
-                      Value x = toFloat(
-                          nb, l, memref::LoadOp::create(nb, l, src, at),
-                          srcInfo, params);
-                      Value wt = memref::LoadOp::create(nb, l, weights,
-                                                        ValueRange{ivs[d], tap});
-                      Value term = arith::MulFOp::create(nb, l, wt, x);
-                      sum = sum ? arith::AddFOp::create(nb, l, sum, term)
-                                : term;
-                    }
-                    return fromFloat(nb, l, sum, dstInfo);
-                  });
+      emitIndexed(
+          b, loc, dst,
+          [&](OpBuilder &nb, Location l, ArrayRef<Value> ivs) -> Value {
+            SmallVector<Value> at(ivs);
+            Value sum;
+            for (int64_t t = 0; t < taps.count; ++t) {
+              Value tap = arith::ConstantIndexOp::create(nb, l, t);
+              at[d] = loadIndex(nb, l, indices, {ivs[d], tap});
+              Value x = toFloat(nb, l, memref::LoadOp::create(nb, l, src, at),
+                                srcInfo, params);
+              Value wt = memref::LoadOp::create(nb, l, weights,
+                                                ValueRange{ivs[d], tap});
+              Value term = arith::MulFOp::create(nb, l, wt, x);
+              sum = sum ? arith::AddFOp::create(nb, l, sum, term) : term;
+            }
+            return fromFloat(nb, l, sum, dstInfo);
+          });
     }
     return success();
   }
@@ -224,9 +222,9 @@ struct ResizeLowering : OpLowering {
 
 struct BroadcastLowering : OpLowering {
   LogicalResult lower(Operation *o, LoweringState &state) const override {
-    emitPointwise(state.builder, o->getLoc(), {state.operands[0]},
-                  state.result,
-                  [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+    emitPointwise(
+        state.builder, o->getLoc(), {state.operands[0]}, state.result,
+        [](OpBuilder &, Location, ValueRange args) { return args[0]; });
     return success();
   }
 };
@@ -238,8 +236,8 @@ struct GatherLowering : OpLowering {
     SmallVector<Value> tables(op.getType().getRank());
     tables[axis] = indexTable(state, op.getLoc(), op.getIndices(),
                               {static_cast<int64_t>(op.getIndices().size())});
-    emitTableGather(state.builder, op.getLoc(), state.operands[0],
-                    state.result, tables);
+    emitTableGather(state.builder, op.getLoc(), state.operands[0], state.result,
+                    tables);
     return success();
   }
 };

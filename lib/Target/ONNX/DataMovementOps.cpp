@@ -155,8 +155,9 @@ LogicalResult importPad(Importer &im) {
       axes.push_back(d);
   int64_t n = axes.size();
   if (int64_t(pads.size()) != 2 * n)
-    return im.error() << "'pads' has " << pads.size() << " values; it needs 2 x "
-                      << n << " (a begin and an end per padded axis)";
+    return im.error() << "'pads' has " << pads.size()
+                      << " values; it needs 2 x " << n
+                      << " (a begin and an end per padded axis)";
   SmallVector<int64_t> full(2 * rank, 0);
   SmallVector<bool> seen(rank, false);
   for (int64_t i = 0; i < n; ++i) {
@@ -193,8 +194,8 @@ LogicalResult importPad(Importer &im) {
       offsets[d] = -std::min<int64_t>(full[d], 0);
       sizes[d] = padded[d] - offsets[d] + std::min<int64_t>(full[d + rank], 0);
       if (sizes[d] <= 0)
-        return im.error() << "negative pads remove all the "
-                          << padded[d] << " elements of dim " << d;
+        return im.error() << "negative pads remove all the " << padded[d]
+                          << " elements of dim " << d;
     }
     auto type = cast<RankedTensorType>(y.getType()).clone(sizes);
     y = SliceOp::create(im.b, im.loc, type, y,
@@ -310,12 +311,10 @@ LogicalResult importResize(Importer &im, bool upsample) {
       return im.error() << "unknown keep_aspect_ratio_policy '" << policy
                         << "'";
     // Supported when the sizes already keep the aspect ratio (the policy
-    // then changes nothing).
+    // then changes nothing): every resized axis has the same factor.
+    double first = factor[normalizeAxis(axes.front(), rank)];
     for (int64_t d = 0; d < rank; ++d)
-      if (seen[d] && std::fabs(factor[d] / factor[axes[0] < 0
-                                                     ? axes[0] + rank
-                                                     : axes[0]] -
-                               1) > 1e-12)
+      if (seen[d] && std::fabs(factor[d] / first - 1) > 1e-12)
         return im.error() << "keep_aspect_ratio_policy '" << policy
                           << "' would change the sizes " << shapeStr(out)
                           << " (their ratios to the input's differ), which "
@@ -333,8 +332,8 @@ LogicalResult importResize(Importer &im, bool upsample) {
           ? "asymmetric"
           : im.attrString("coordinate_transformation_mode", "half_pixel");
   static const llvm::StringSet<> knownCoordinates = {
-      "half_pixel",         "half_pixel_symmetric", "pytorch_half_pixel",
-      "align_corners",      "asymmetric",           "tf_half_pixel_for_nn"};
+      "half_pixel",    "half_pixel_symmetric", "pytorch_half_pixel",
+      "align_corners", "asymmetric",           "tf_half_pixel_for_nn"};
   if (coordinates == "tf_crop_and_resize")
     return im.error() << "coordinate_transformation_mode 'tf_crop_and_resize' "
                          "is not supported";
@@ -368,8 +367,8 @@ LogicalResult importResize(Importer &im, bool upsample) {
         im.b.getNamedAttr("nearest_mode", im.b.getStringAttr(rounding)));
   if (mode == "cubic") {
     attrs.push_back(im.b.getNamedAttr(
-        "cubic_coeff_a", im.b.getF32FloatAttr(im.attrFloat("cubic_coeff_a",
-                                                           -0.75f))));
+        "cubic_coeff_a",
+        im.b.getF32FloatAttr(im.attrFloat("cubic_coeff_a", -0.75f))));
     if (im.attrInt("exclude_outside", 0))
       attrs.push_back(
           im.b.getNamedAttr("exclude_outside", im.b.getBoolAttr(true)));
@@ -406,8 +405,8 @@ LogicalResult importExpand(Importer &im) {
   SmallVector<int64_t> out(rank);
   for (size_t i = 0; i < rank; ++i) {
     int64_t a = i + xs.size() >= rank ? xs[i + xs.size() - rank] : 1;
-    int64_t b = i + shape->size() >= rank ? (*shape)[i + shape->size() - rank]
-                                          : 1;
+    int64_t b =
+        i + shape->size() >= rank ? (*shape)[i + shape->size() - rank] : 1;
     if (a != b && a != 1 && b != 1)
       return im.error() << "shape " << shapeStr(*shape)
                         << " does not broadcast with the input's shape "
@@ -550,8 +549,8 @@ LogicalResult importGather(Importer &im) {
   for (int64_t &i : indices) {
     int64_t k = i < 0 ? i + xs[*axis] : i;
     if (k < 0 || k >= xs[*axis])
-      return im.error() << "index " << i << " is out of range for dim "
-                        << *axis << " of size " << xs[*axis];
+      return im.error() << "index " << i << " is out of range for dim " << *axis
+                        << " of size " << xs[*axis];
     i = k;
   }
   SmallVector<int64_t> out(xs.begin(), xs.begin() + *axis);
@@ -621,8 +620,8 @@ LogicalResult importEinsum(Importer &im) {
     if (c != ' ')
       eq += c;
   auto unsupported = [&](const Twine &why) {
-    return im.error() << "equation '" << im.attrString("equation", "")
-                      << "' " << why;
+    return im.error() << "equation '" << im.attrString("equation", "") << "' "
+                      << why;
   };
   int numInputs = im.node->input_size();
   if (numInputs < 1 || numInputs > 2)
@@ -641,8 +640,10 @@ LogicalResult importEinsum(Importer &im) {
   for (StringRef t : llvm::split(StringRef(lhs), ','))
     terms.push_back(t.str());
   if (int(terms.size()) != numInputs)
-    return unsupported("names " + Twine(terms.size()) + " operands but the "
-                       "node has " + Twine(numInputs));
+    return unsupported("names " + Twine(terms.size()) +
+                       " operands but the "
+                       "node has " +
+                       Twine(numInputs));
   // An ellipsis stands for the same leading dims in every operand that has
   // one; it becomes the digits '0', '1', ... of as many dims.
   int64_t ellipsis = -1;
@@ -759,10 +760,10 @@ LogicalResult importEinsum(Importer &im) {
   SmallVector<int64_t> shapeA(batchSizes), shapeB(batchSizes);
   shapeA.append({m, k});
   shapeB.append({k, n});
-  Value ma = reshapeTo(im, transposeTo(im, operands[0], permFor(a, orderA)),
-                       shapeA);
-  Value mb = reshapeTo(im, transposeTo(im, operands[1], permFor(b, orderB)),
-                       shapeB);
+  Value ma =
+      reshapeTo(im, transposeTo(im, operands[0], permFor(a, orderA)), shapeA);
+  Value mb =
+      reshapeTo(im, transposeTo(im, operands[1], permFor(b, orderB)), shapeB);
   Value product;
   if (failed(importMatMulLike(im, ma, mb, product)))
     return failure();
@@ -774,8 +775,8 @@ LogicalResult importEinsum(Importer &im) {
 
 } // namespace
 
-std::optional<LogicalResult>
-onnximport::importDataMovementOp(Importer &im, StringRef op) {
+std::optional<LogicalResult> onnximport::importDataMovementOp(Importer &im,
+                                                              StringRef op) {
   if (op == "Pad")
     return importPad(im);
   if (op == "Resize")

@@ -925,10 +925,11 @@ LogicalResult importSlice(Importer &im) {
                         << " is empty; qc does not support empty tensors";
   auto type = cast<RankedTensorType>((*x).getType()).clone(bounds->sizes);
   bool unit = llvm::all_of(bounds->steps, [](int64_t s) { return s == 1; });
-  im.define(0, SliceOp::create(im.b, im.loc, type, *x,
-                               im.b.getDenseI64ArrayAttr(bounds->lo),
-                               im.b.getDenseI64ArrayAttr(
-                                   unit ? ArrayRef<int64_t>() : bounds->steps)));
+  im.define(0,
+            SliceOp::create(im.b, im.loc, type, *x,
+                            im.b.getDenseI64ArrayAttr(bounds->lo),
+                            im.b.getDenseI64ArrayAttr(unit ? ArrayRef<int64_t>()
+                                                           : bounds->steps)));
   return success();
 }
 

@@ -169,7 +169,9 @@ ResizeOp::Taps ResizeOp::getTaps(unsigned dim) {
       return xr / scale;
     return (xr + 0.5) / scale; // tf_half_pixel_for_nn
   };
-  auto clampIndex = [&](int64_t i) { return std::clamp<int64_t>(i, 0, in - 1); };
+  auto clampIndex = [&](int64_t i) {
+    return std::clamp<int64_t>(i, 0, in - 1);
+  };
 
   Taps taps;
   StringRef mode = getMode();
@@ -262,15 +264,13 @@ LogicalResult GatherOp::verify() {
   int64_t rank = inType.getRank();
   int64_t axis = static_cast<int64_t>(getAxis());
   if (axis < -rank || axis >= rank)
-    return emitOpError("axis ") << axis << " is out of range for rank "
-                                << rank;
+    return emitOpError("axis ") << axis << " is out of range for rank " << rank;
   axis = getNormalizedAxis();
   int64_t size = inType.getDimSize(axis);
   for (int64_t i : getIndices())
     if (i < 0 || i >= size)
       return emitOpError("index ")
-             << i << " is out of range for dim " << axis << " of size "
-             << size;
+             << i << " is out of range for dim " << axis << " of size " << size;
   SmallVector<int64_t> expected(inType.getShape());
   expected[axis] = static_cast<int64_t>(getIndices().size());
   if (failed(checkShape(*this, expected)))

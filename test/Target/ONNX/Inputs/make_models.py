@@ -967,6 +967,18 @@ def resize_models():
             [numpy_helper.from_array(s2, "s")]),
             opset_imports=[helper.make_opsetid("", opset)]), os.path.join(HERE, name))
 
+    # Opset 18's keep_aspect_ratio_policy with sizes that keep the aspect
+    # ratio already (a factor of 2 on both axes).
+    np.save(os.path.join(HERE, "resize_aspect_y.npy"),
+            resize_ref(xv, [1, 1, 2, 2], [1, 2, 10, 14]))
+    onnx.save(helper.make_model(helper.make_graph(
+        [helper.make_node("Resize", ["x", "", "", "z"], ["y"], axes=[2, 3],
+                          keep_aspect_ratio_policy="not_smaller")],
+        "resize", [vi("x", f32, [1, 2, 5, 7])], [vi("y", f32, [1, 2, 10, 14])],
+        [numpy_helper.from_array(np.array([10, 14], np.int64), "z")]),
+        opset_imports=[helper.make_opsetid("", 18)]),
+        os.path.join(HERE, "resize_aspect_opset18.onnx"))
+
     # A decoder resizing to the size of a skip connection.
     class ResizeLike(torch.nn.Module):
         def forward(self, v, skip):
