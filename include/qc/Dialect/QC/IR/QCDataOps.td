@@ -79,7 +79,7 @@ def QC_ResizeOp : QC_Op<"resize", [Pure,
 
     * `half_pixel`: `(x + 0.5) / s - 0.5`;
     * `half_pixel_symmetric`: the same plus `in / 2 * (1 - out / L)`;
-    * `pytorch_half_pixel`: `(x + 0.5) / s - 0.5`, or `-0.5` when `L = 1`;
+    * `pytorch_half_pixel`: `(x + 0.5) / s - 0.5`, or `0` when `L = 1`;
     * `align_corners`: `x * (in - 1) / (L - 1)`, or `0` when `L = 1`;
     * `asymmetric`: `x / s`;
     * `tf_half_pixel_for_nn`: `(x + 0.5) / s`.
