@@ -63,6 +63,22 @@ struct SliceLowering : OpLowering {
     OpBuilder &b = state.builder;
     auto outType = cast<MemRefType>(state.result.getType());
     SmallVector<int64_t> strides(outType.getRank(), 1);
+    if (!op.getStrides().empty() && op.getStrides() != ArrayRef(strides)) {
+      // Strided (possibly backward): input index offset + i * stride.
+      MLIRContext *ctx = b.getContext();
+      SmallVector<AffineExpr> exprs;
+      for (auto [d, s] : llvm::enumerate(op.getStrides()))
+        exprs.push_back(getAffineDimExpr(d, ctx) * s + op.getOffsets()[d]);
+      unsigned rank = outType.getRank();
+      buildGeneric(
+          b, op.getLoc(), state.operands[0], state.result,
+          {AffineMap::get(rank, 0, exprs, ctx), b.getMultiDimIdentityMap(rank)},
+          parallelIterators(rank),
+          [](OpBuilder &nb, Location l, ValueRange args) {
+            linalg::YieldOp::create(nb, l, args[0]);
+          });
+      return success();
+    }
     Value block = memref::SubViewOp::create(b, op.getLoc(), state.operands[0],
                                             op.getOffsets(), outType.getShape(),
                                             strides);

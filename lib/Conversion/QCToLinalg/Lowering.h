@@ -171,6 +171,8 @@ void populateQuantizationLoweringPatterns(LoweringPatterns &patterns);
 void populateElementwiseLoweringPatterns(LoweringPatterns &patterns);
 void populatePoolingLoweringPatterns(LoweringPatterns &patterns);
 void populateDataMovementLoweringPatterns(LoweringPatterns &patterns);
+/// Pad, resize, broadcast and gather (Resample.cpp).
+void populateResampleLoweringPatterns(LoweringPatterns &patterns);
 void populateNormalizationLoweringPatterns(LoweringPatterns &patterns);
 void populateProductLoweringPatterns(LoweringPatterns &patterns);
 /// Comparisons, selection, bool logic, casts, modulus and the integer forms

@@ -353,6 +353,7 @@ struct ConvertQCToLinalgPass
     populateElementwiseLoweringPatterns(lowerings);
     populatePoolingLoweringPatterns(lowerings);
     populateDataMovementLoweringPatterns(lowerings);
+    populateResampleLoweringPatterns(lowerings);
     populateNormalizationLoweringPatterns(lowerings);
     populateProductLoweringPatterns(lowerings);
     populateLogicLoweringPatterns(lowerings);

@@ -115,6 +115,7 @@ FailureOr<SliceBounds> onnximport::getSliceBounds(Importer &im,
   b.lo.assign(rank, 0);
   b.hi.assign(shape.begin(), shape.end());
   b.steps.assign(rank, 1);
+  b.sizes.assign(shape.begin(), shape.end());
   SmallVector<bool> seen(rank, false);
   for (size_t i = 0; i < axes.size(); ++i) {
     int64_t a = axes[i] < 0 ? axes[i] + rank : axes[i];
@@ -127,11 +128,18 @@ FailureOr<SliceBounds> onnximport::getSliceBounds(Importer &im,
     int64_t d = shape[a], s = steps.empty() ? 1 : steps[i];
     if (s == 0)
       return fail("steps must not be 0");
-    if (s < 0)
-      return fail("negative steps are not supported");
-    b.lo[a] = std::clamp<int64_t>(starts[i] < 0 ? starts[i] + d : starts[i], 0, d);
-    b.hi[a] = std::clamp<int64_t>(ends[i] < 0 ? ends[i] + d : ends[i], 0, d);
+    int64_t start = starts[i] < 0 ? starts[i] + d : starts[i];
+    int64_t end = ends[i] < 0 ? ends[i] + d : ends[i];
+    // A negative step walks back from start (at most the last element) to
+    // end (exclusive, at least -1).
+    b.lo[a] = s > 0 ? std::clamp<int64_t>(start, 0, d)
+                    : std::clamp<int64_t>(start, 0, d - 1);
+    b.hi[a] = s > 0 ? std::clamp<int64_t>(end, 0, d)
+                    : std::clamp<int64_t>(end, -1, d - 1);
     b.steps[a] = s;
+    int64_t span = s > 0 ? b.hi[a] - b.lo[a] : b.lo[a] - b.hi[a];
+    int64_t step = s > 0 ? s : -s;
+    b.sizes[a] = span > 0 ? (span + step - 1) / step : 0;
   }
   return b;
 }
@@ -408,11 +416,10 @@ FoldResult onnximport::foldOp(Importer &im, StringRef op) {
     if (failed(bounds))
       return FoldResult::NotFolded;
     int64_t rank = data.shape.size();
-    SmallVector<int64_t> &lo = bounds->lo, &hi = bounds->hi, &st = bounds->steps;
+    SmallVector<int64_t> &lo = bounds->lo, &st = bounds->steps;
     Const c;
     c.dtype = data.dtype;
-    for (int64_t d = 0; d < rank; ++d)
-      c.shape.push_back(hi[d] > lo[d] ? (hi[d] - lo[d] + st[d] - 1) / st[d] : 0);
+    c.shape = bounds->sizes;
     SmallVector<int64_t> ds = strides(data.shape), cs = strides(c.shape);
     int64_t total = product(c.shape);
     for (int64_t i = 0; i < total; ++i) {
@@ -558,13 +565,21 @@ FoldResult onnximport::foldOp(Importer &im, StringRef op) {
            delta = in(2).values[0];
     if (delta == 0)
       return invalid("delta must not be 0");
-    double count = std::ceil((limit - start) / delta);
+    // As ONNX's function body of Range: the count is computed in f32 from
+    // limit - start (in the element type), and each element is the previous
+    // one plus delta in the element type.
+    bool f32 = in(0).dtype == DType::F32;
+    double diff = f32 ? double(float(limit) - float(start)) : limit - start;
+    double count = std::ceil(double(float(diff) / float(delta)));
     if (!(count <= double(kMaxTensorElements)))
       return invalid("the range would have more than 2^32 elements");
     Const c;
     c.dtype = in(0).dtype;
-    for (double v = start; delta > 0 ? v < limit : v > limit; v += delta)
+    double v = start;
+    for (int64_t i = 0; i < int64_t(std::max(count, 0.0)); ++i) {
       c.values.push_back(v);
+      v = f32 ? double(float(v) + float(delta)) : v + delta;
+    }
     c.shape = {int64_t(c.values.size())};
     im.defineConst(0, std::move(c));
     return FoldResult::Folded;

@@ -152,12 +152,14 @@ inline int64_t product(ArrayRef<int64_t> shape) {
   return n;
 }
 
-/// The per-dim [lo, hi) bounds and steps a Slice node selects from a tensor
-/// of `shape` (attributes before opset 10, constant inputs since), clamped
-/// to the tensor. Fails (without a diagnostic; the reason in `why`) when a
-/// bound is not constant, an axis is invalid or a step is not positive.
+/// The per-dim bounds and steps a Slice node selects from a tensor of
+/// `shape` (attributes before opset 10, constant inputs since), clamped to
+/// the tensor: elements lo, lo + step, ... short of hi (hi < lo for a
+/// negative step), `sizes` of them. Fails (without a diagnostic; the reason
+/// in `why`) when a bound is not constant, an axis is invalid or a step is
+/// 0.
 struct SliceBounds {
-  SmallVector<int64_t> lo, hi, steps;
+  SmallVector<int64_t> lo, hi, steps, sizes;
 };
 FailureOr<SliceBounds> getSliceBounds(Importer &im, ArrayRef<int64_t> shape,
                                       std::string *why = nullptr);
@@ -168,6 +170,12 @@ LogicalResult importOp(Importer &im, StringRef opType);
 /// Imports the activation and math-function operators (ActivationOps.cpp):
 /// nullopt for an operator it does not handle.
 std::optional<LogicalResult> importActivationOp(Importer &im, StringRef opType);
+/// The data-movement operators (DataMovementOps.cpp): Pad, Resize,
+/// Upsample, Expand, Tile, DepthToSpace, SpaceToDepth, Gather and
+/// GatherElements with constant indices, Einsum, and the errors of Range
+/// and ConstantOfShape on run-time values. std::nullopt for other ops.
+std::optional<LogicalResult> importDataMovementOp(Importer &im,
+                                                  StringRef opType);
 
 //===----------------------------------------------------------------------===//
 // Shared by the operator files (Ops.cpp, QuantOps.cpp)

@@ -959,16 +959,17 @@ LogicalResult importSlice(Importer &im) {
   auto bounds = getSliceBounds(im, xs, &why);
   if (failed(bounds))
     return im.error() << why;
-  SmallVector<int64_t> offsets(bounds->lo), sizes(xs.size());
-  for (size_t d = 0; d < xs.size(); ++d) {
-    if (bounds->steps[d] != 1)
-      return im.error() << "slices with step " << bounds->steps[d]
-                        << " are not supported";
-    sizes[d] = std::max<int64_t>(bounds->hi[d] - bounds->lo[d], 0);
-  }
-  auto type = cast<RankedTensorType>((*x).getType()).clone(sizes);
-  im.define(0, SliceOp::create(im.b, im.loc, type, *x,
-                               im.b.getDenseI64ArrayAttr(offsets)));
+  for (auto [d, size] : llvm::enumerate(bounds->sizes))
+    if (size == 0)
+      return im.error() << "the slice of dim " << d
+                        << " is empty; qc does not support empty tensors";
+  auto type = cast<RankedTensorType>((*x).getType()).clone(bounds->sizes);
+  bool unit = llvm::all_of(bounds->steps, [](int64_t s) { return s == 1; });
+  im.define(0,
+            SliceOp::create(im.b, im.loc, type, *x,
+                            im.b.getDenseI64ArrayAttr(bounds->lo),
+                            im.b.getDenseI64ArrayAttr(unit ? ArrayRef<int64_t>()
+                                                           : bounds->steps)));
   return success();
 }
 
@@ -1301,6 +1302,8 @@ LogicalResult onnximport::importOp(Importer &im, StringRef op) {
   if (op == "DynamicQuantizeLinear")
     return importDynamicQuantize(im);
   if (auto result = importActivationOp(im, op))
+    return *result;
+  if (auto result = importDataMovementOp(im, op))
     return *result;
   return im.error() << "unsupported operator";
 }

@@ -1061,3 +1061,235 @@ func.func @integer_conv(%x: tensor<1x1x4x4xi64>, %w: tensor<1x1x3x3xi64>) {
   %0 = qc.conv2d %x, %w : (tensor<1x1x4x4xi64>, tensor<1x1x3x3xi64>) -> tensor<1x1x2x2xi64>
   return
 }
+
+// -----
+
+func.func @slice_strides_count(%a: tensor<4x8xf32>) {
+  // expected-error @+1 {{'strides' must be empty or hold one non-zero value per dim}}
+  %0 = qc.slice %a {offsets = array<i64: 0, 0>, strides = array<i64: 1, 0>} : (tensor<4x8xf32>) -> tensor<4x4xf32>
+  return
+}
+
+// -----
+
+func.func @slice_strides_bounds(%a: tensor<4x8xf32>) {
+  // expected-error @+1 {{strided slice of dim 1 (offset 2, 4 elements, stride -1) is outside the input's size 8}}
+  %0 = qc.slice %a {offsets = array<i64: 0, 2>, strides = array<i64: 1, -1>} : (tensor<4x8xf32>) -> tensor<4x4xf32>
+  return
+}
+
+// -----
+
+func.func @pad_count(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'pads' must hold 2 x rank = 4 values, got 2}}
+  %0 = qc.pad %a {pads = array<i64: 1, 1>} : (tensor<2x3xf32>) -> tensor<2x5xf32>
+  return
+}
+
+// -----
+
+func.func @pad_negative(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'pads' must not be negative}}
+  %0 = qc.pad %a {pads = array<i64: 0, -1, 0, 0>} : (tensor<2x3xf32>) -> tensor<2x2xf32>
+  return
+}
+
+// -----
+
+func.func @pad_nan(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{the pad value must not be NaN}}
+  %0 = qc.pad %a {pads = array<i64: 0, 1, 0, 0>, value = 0x7FC00000 : f32} : (tensor<2x3xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @pad_shape(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{result shape [2x5] does not match the expected [2x4]}}
+  %0 = qc.pad %a {pads = array<i64: 0, 1, 0, 0>} : (tensor<2x3xf32>) -> tensor<2x5xf32>
+  return
+}
+
+// -----
+
+func.func @pad_mode(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{attribute 'mode' failed to satisfy constraint: string attribute, one of: constant, edge, reflect}}
+  %0 = qc.pad %a {mode = "wrap", pads = array<i64: 0, 1, 0, 0>} : (tensor<2x3xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @pad_empty_edge(%a: tensor<2x0xf32>) {
+  // expected-error @+1 {{dim 1 is empty: 'edge' padding has nothing to repeat}}
+  %0 = qc.pad %a {mode = "edge", pads = array<i64: 0, 1, 0, 0>} : (tensor<2x0xf32>) -> tensor<2x1xf32>
+  return
+}
+
+// -----
+
+func.func @pad_params(%a: tensor<2x3x!quant.uniform<u8:f32, 0.5>>) {
+  // expected-error @+1 {{result element type must equal the operand's '!quant.uniform<u8:f32, 5.000000e-01>' (values are moved, not rescaled)}}
+  %0 = qc.pad %a {pads = array<i64: 0, 1, 0, 0>} : (tensor<2x3x!quant.uniform<u8:f32, 0.5>>) -> tensor<2x4x!quant.uniform<u8:f32, 0.25>>
+  return
+}
+
+// -----
+
+func.func @pad_mixed(%a: tensor<2x3x!quant.uniform<u8:f32, 0.5>>) {
+  // expected-error @+1 {{operand and result must be both f32 or both quantized}}
+  %0 = qc.pad %a {pads = array<i64: 0, 1, 0, 0>} : (tensor<2x3x!quant.uniform<u8:f32, 0.5>>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @pad_per_channel(%a: tensor<2x3x!quant.uniform<u8:f32:0, {0.5, 0.25}>>) {
+  // expected-error @+1 {{per-channel quantized operands are not supported}}
+  %0 = qc.pad %a {pads = array<i64: 0, 1, 0, 0>} : (tensor<2x3x!quant.uniform<u8:f32:0, {0.5, 0.25}>>) -> tensor<2x4x!quant.uniform<u8:f32:0, {0.5, 0.25}>>
+  return
+}
+
+// -----
+
+func.func @pad_dynamic(%a: tensor<?x3xf32>) {
+  // expected-error @+1 {{operand and result must be statically shaped}}
+  %0 = qc.pad %a {pads = array<i64: 0, 1, 0, 0>} : (tensor<?x3xf32>) -> tensor<?x4xf32>
+  return
+}
+
+// -----
+
+func.func @resize_rank(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{result must have the operand's rank 2}}
+  %0 = qc.resize %a {scales = array<f64: 1.0, 2.0>} : (tensor<2x3xf32>) -> tensor<2x3x1xf32>
+  return
+}
+
+// -----
+
+func.func @resize_scales_count(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'scales' must hold one value per dim (2), got 1}}
+  %0 = qc.resize %a {scales = array<f64: 2.0>} : (tensor<2x3xf32>) -> tensor<2x6xf32>
+  return
+}
+
+// -----
+
+func.func @resize_scales_positive(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{scales must be positive and finite, got 0}}
+  %0 = qc.resize %a {scales = array<f64: 1.0, 0.0>} : (tensor<2x3xf32>) -> tensor<2x6xf32>
+  return
+}
+
+// -----
+
+func.func @resize_empty(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{dims must not be empty (dim 1)}}
+  %0 = qc.resize %a {scales = array<f64: 1.0, 0.1>} : (tensor<2x3xf32>) -> tensor<2x0xf32>
+  return
+}
+
+// -----
+
+func.func @resize_cubic_a(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'cubic_coeff_a' must be finite}}
+  %0 = qc.resize %a {mode = "cubic", cubic_coeff_a = 0x7F800000 : f32, scales = array<f64: 1.0, 2.0>} : (tensor<2x3xf32>) -> tensor<2x6xf32>
+  return
+}
+
+// -----
+
+func.func @resize_coordinate_mode(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{attribute 'coordinate_mode' failed to satisfy constraint: string attribute, one of: half_pixel, half_pixel_symmetric, pytorch_half_pixel, align_corners, asymmetric, tf_half_pixel_for_nn}}
+  %0 = qc.resize %a {coordinate_mode = "tf_crop_and_resize", scales = array<f64: 1.0, 2.0>} : (tensor<2x3xf32>) -> tensor<2x6xf32>
+  return
+}
+
+// -----
+
+func.func @resize_nearest_params(%a: tensor<2x3x!quant.uniform<u8:f32, 0.5>>) {
+  // expected-error @+1 {{result element type must equal the operand's}}
+  %0 = qc.resize %a {scales = array<f64: 1.0, 2.0>} : (tensor<2x3x!quant.uniform<u8:f32, 0.5>>) -> tensor<2x6x!quant.uniform<u8:f32, 0.25>>
+  return
+}
+
+// -----
+
+func.func @broadcast_rank(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{result rank 1 is lower than the operand's 2}}
+  %0 = qc.broadcast %a : (tensor<2x3xf32>) -> tensor<6xf32>
+  return
+}
+
+// -----
+
+func.func @broadcast_shape(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{operand shape [2x3] does not broadcast to [4x2x2]}}
+  %0 = qc.broadcast %a : (tensor<2x3xf32>) -> tensor<4x2x2xf32>
+  return
+}
+
+// -----
+
+func.func @broadcast_params(%a: tensor<1x3x!quant.uniform<u8:f32, 0.5>>) {
+  // expected-error @+1 {{result element type must equal the operand's}}
+  %0 = qc.broadcast %a : (tensor<1x3x!quant.uniform<u8:f32, 0.5>>) -> tensor<2x3x!quant.uniform<i8:f32, 0.5>>
+  return
+}
+
+// -----
+
+func.func @gather_axis(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{axis 2 is out of range for rank 2}}
+  %0 = qc.gather %a {axis = 2 : i64, indices = array<i64: 0>} : (tensor<2x3xf32>) -> tensor<2x1xf32>
+  return
+}
+
+// -----
+
+func.func @gather_index(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{index 3 is out of range for dim 1 of size 3}}
+  %0 = qc.gather %a {axis = -1 : i64, indices = array<i64: 0, 3>} : (tensor<2x3xf32>) -> tensor<2x2xf32>
+  return
+}
+
+// -----
+
+func.func @gather_shape(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{result shape [2x3] does not match the expected [2x2]}}
+  %0 = qc.gather %a {axis = 1 : i64, indices = array<i64: 0, 2>} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @take_axis(%t: tensor<10x4xf32>, %i: tensor<3xi64>) {
+  // expected-error @+1 {{axis 2 is out of range for rank 2}}
+  %0 = qc.take %t, %i {axis = 2 : i64} : (tensor<10x4xf32>, tensor<3xi64>) -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @take_shape(%t: tensor<10x4xf32>, %i: tensor<2x3xi64>) {
+  // expected-error @+1 {{result shape [3x4] does not match the expected [2x3x4]}}
+  %0 = qc.take %t, %i : (tensor<10x4xf32>, tensor<2x3xi64>) -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @take_element(%t: tensor<10x4xf32>, %i: tensor<3xi64>) {
+  // expected-error @+1 {{result element type must equal the data's 'f32' (values are moved, not rescaled)}}
+  %0 = qc.take %t, %i : (tensor<10x4xf32>, tensor<3xi64>) -> tensor<3x4xi64>
+  return
+}
+
+// -----
+
+func.func @take_indices(%t: tensor<10x4xf32>, %i: tensor<3xf32>) {
+  // expected-error @+1 {{operand #1 must be ranked tensor of 32-bit signless integer or 64-bit signless integer values}}
+  %0 = qc.take %t, %i : (tensor<10x4xf32>, tensor<3xf32>) -> tensor<3x4xf32>
+  return
+}

@@ -364,3 +364,39 @@ func.func @logic_ops(%ids: tensor<2x8xi64>, %zero: tensor<i64>, %s: tensor<2x4x8
   %sl = qc.slice %tr {offsets = array<i64: 0, 2>} : (tensor<4x6xi1>) -> tensor<3x4xi1>
   return %sel, %sl, %cf, %dv, %fm, %ad : tensor<2x4x8x8xf32>, tensor<3x4xi1>, tensor<2x8xf32>, tensor<2x8xi64>, tensor<6xf32>, tensor<3xui8>
 }
+
+// Padding, resizing, broadcasting and gathering, f32 and quantized, and a
+// strided slice.
+// CHECK-LABEL: func.func @resample_and_select
+func.func @resample_and_select(%x: tensor<1x3x4x4xf32>, %q: tensor<1x3x4x4x!u8>)
+    -> (tensor<1x3x6x8xf32>, tensor<1x3x5x4x!u8>, tensor<1x3x8x8xf32>,
+        tensor<1x3x8x8x!u8>, tensor<1x3x2x2x!u8b>, tensor<2x1x3x4x4xf32>,
+        tensor<1x2x4x4x!u8>, tensor<1x3x2x4xf32>) {
+  // CHECK: qc.pad %{{.*}} {mode = "reflect", pads = array<i64: 0, 0, 1, 2, 0, 0, 1, 2>} : (tensor<1x3x4x4xf32>) -> tensor<1x3x6x8xf32>
+  %0 = qc.pad %x {mode = "reflect", pads = array<i64: 0, 0, 1, 2, 0, 0, 1, 2>} : (tensor<1x3x4x4xf32>) -> tensor<1x3x6x8xf32>
+  // CHECK: qc.pad %{{.*}} {pads = array<i64: 0, 0, 1, 0, 0, 0, 0, 0>, value = 1.500000e+00 : f32} : (tensor<1x3x4x4x!quant.uniform<u8:f32, 5.000000e-01:128>>) -> tensor<1x3x5x4x!quant.uniform<u8:f32, 5.000000e-01:128>>
+  %1 = qc.pad %q {pads = array<i64: 0, 0, 1, 0, 0, 0, 0, 0>, value = 1.5 : f32} : (tensor<1x3x4x4x!u8>) -> tensor<1x3x5x4x!u8>
+  // CHECK: qc.resize %{{.*}} {coordinate_mode = "align_corners", cubic_coeff_a = -5.000000e-01 : f32, exclude_outside = true, mode = "cubic", scales = array<f64: 1.000000e+00, 1.000000e+00, 2.000000e+00, 2.000000e+00>} : (tensor<1x3x4x4xf32>) -> tensor<1x3x8x8xf32>
+  %2 = qc.resize %x {mode = "cubic", coordinate_mode = "align_corners", cubic_coeff_a = -0.5 : f32, exclude_outside = true, scales = array<f64: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x3x4x4xf32>) -> tensor<1x3x8x8xf32>
+  // CHECK: qc.resize %{{.*}} {coordinate_mode = "asymmetric", nearest_mode = "floor", scales = array<f64: 1.000000e+00, 1.000000e+00, 2.000000e+00, 2.000000e+00>} : (tensor<1x3x4x4x!quant.uniform<u8:f32, 5.000000e-01:128>>) -> tensor<1x3x8x8x!quant.uniform<u8:f32, 5.000000e-01:128>>
+  %3 = qc.resize %q {coordinate_mode = "asymmetric", nearest_mode = "floor", scales = array<f64: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x3x4x4x!u8>) -> tensor<1x3x8x8x!u8>
+  // Linear resizing requantizes freely.
+  // CHECK: qc.resize %{{.*}} {mode = "linear", scales = array<f64: 1.000000e+00, 1.000000e+00, 5.000000e-01, 5.000000e-01>} : (tensor<1x3x4x4x!quant.uniform<u8:f32, 5.000000e-01:128>>) -> tensor<1x3x2x2x!quant.uniform<u8:f32, 2.500000e-01:3>>
+  %4 = qc.resize %q {mode = "linear", scales = array<f64: 1.0, 1.0, 0.5, 0.5>} : (tensor<1x3x4x4x!u8>) -> tensor<1x3x2x2x!u8b>
+  // CHECK: qc.broadcast %{{.*}} : (tensor<1x3x4x4xf32>) -> tensor<2x1x3x4x4xf32>
+  %5 = qc.broadcast %x : (tensor<1x3x4x4xf32>) -> tensor<2x1x3x4x4xf32>
+  // CHECK: qc.gather %{{.*}} {axis = 1 : i64, indices = array<i64: 2, 0>} : (tensor<1x3x4x4x!quant.uniform<u8:f32, 5.000000e-01:128>>) -> tensor<1x2x4x4x!quant.uniform<u8:f32, 5.000000e-01:128>>
+  %6 = qc.gather %q {axis = 1 : i64, indices = array<i64: 2, 0>} : (tensor<1x3x4x4x!u8>) -> tensor<1x2x4x4x!u8>
+  // CHECK: qc.slice %{{.*}} {offsets = array<i64: 0, 0, 3, 0>, strides = array<i64: 1, 1, -2, 1>} : (tensor<1x3x4x4xf32>) -> tensor<1x3x2x4xf32>
+  %7 = qc.slice %x {offsets = array<i64: 0, 0, 3, 0>, strides = array<i64: 1, 1, -2, 1>} : (tensor<1x3x4x4xf32>) -> tensor<1x3x2x4xf32>
+  return %0, %1, %2, %3, %4, %5, %6, %7 : tensor<1x3x6x8xf32>, tensor<1x3x5x4x!u8>, tensor<1x3x8x8xf32>, tensor<1x3x8x8x!u8>, tensor<1x3x2x2x!u8b>, tensor<2x1x3x4x4xf32>, tensor<1x2x4x4x!u8>, tensor<1x3x2x4xf32>
+}
+
+// CHECK-LABEL: func.func @take
+// CHECK: qc.take %arg0, %arg1 : (tensor<10x4xf32>, tensor<2x5xi64>) -> tensor<2x5x4xf32>
+// CHECK: qc.take %arg2, %arg3 {axis = 1 : i64} : (tensor<3x6x!quant.uniform<u8:f32, 5.000000e-01:3>>, tensor<2xi32>) -> tensor<3x2x!quant.uniform<u8:f32, 5.000000e-01:3>>
+func.func @take(%t: tensor<10x4xf32>, %ids: tensor<2x5xi64>, %q: tensor<3x6x!quant.uniform<u8:f32, 0.5:3>>, %c: tensor<2xi32>) {
+  %0 = qc.take %t, %ids : (tensor<10x4xf32>, tensor<2x5xi64>) -> tensor<2x5x4xf32>
+  %1 = qc.take %q, %c {axis = 1 : i64} : (tensor<3x6x!quant.uniform<u8:f32, 0.5:3>>, tensor<2xi32>) -> tensor<3x2x!quant.uniform<u8:f32, 0.5:3>>
+  return
+}

@@ -411,3 +411,77 @@ func.func @no_fold_select(%c: tensor<4xi1>, %x: tensor<4x!quant.uniform<u8:f32, 
   %q = qc.quantize %s : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.5:128>>
   return %q : tensor<4x!quant.uniform<u8:f32, 0.5:128>>
 }
+
+// -----
+
+// dequantize -> pad / nearest resize / broadcast / gather -> quantize with
+// the operand's parameters: the ops move storage integers, so they fold
+// onto the quantized tensor (the constant pad's 0 is the zero point).
+// CHECK-LABEL: func.func @fold_data_movement
+// CHECK-NEXT: %[[P:.*]] = qc.pad %arg0 {{.*}} -> tensor<1x1x4x4x!quant.uniform<u8:f32, 5.000000e-01:3>>
+// CHECK-NEXT: %[[R:.*]] = qc.resize %[[P]] {{.*}} -> tensor<1x1x8x8x!quant.uniform<u8:f32, 5.000000e-01:3>>
+// CHECK-NEXT: %[[B:.*]] = qc.broadcast %[[R]] {{.*}} -> tensor<2x1x8x8x!quant.uniform<u8:f32, 5.000000e-01:3>>
+// CHECK-NEXT: %[[G:.*]] = qc.gather %[[B]] {{.*}} -> tensor<2x1x8x3x!quant.uniform<u8:f32, 5.000000e-01:3>>
+// CHECK-NEXT: return %[[G]]
+func.func @fold_data_movement(%x: tensor<1x1x2x2x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<2x1x8x3x!quant.uniform<u8:f32, 0.5:3>> {
+  %d = qc.dequantize %x : tensor<1x1x2x2x!quant.uniform<u8:f32, 0.5:3>> -> tensor<1x1x2x2xf32>
+  %p = qc.pad %d {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
+  %pq = qc.quantize %p : tensor<1x1x4x4xf32> -> tensor<1x1x4x4x!quant.uniform<u8:f32, 0.5:3>>
+  %pd = qc.dequantize %pq : tensor<1x1x4x4x!quant.uniform<u8:f32, 0.5:3>> -> tensor<1x1x4x4xf32>
+  %r = qc.resize %pd {coordinate_mode = "asymmetric", nearest_mode = "floor", scales = array<f64: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x1x4x4xf32>) -> tensor<1x1x8x8xf32>
+  %rq = qc.quantize %r : tensor<1x1x8x8xf32> -> tensor<1x1x8x8x!quant.uniform<u8:f32, 0.5:3>>
+  %rd = qc.dequantize %rq : tensor<1x1x8x8x!quant.uniform<u8:f32, 0.5:3>> -> tensor<1x1x8x8xf32>
+  %b = qc.broadcast %rd : (tensor<1x1x8x8xf32>) -> tensor<2x1x8x8xf32>
+  %bq = qc.quantize %b : tensor<2x1x8x8xf32> -> tensor<2x1x8x8x!quant.uniform<u8:f32, 0.5:3>>
+  %bd = qc.dequantize %bq : tensor<2x1x8x8x!quant.uniform<u8:f32, 0.5:3>> -> tensor<2x1x8x8xf32>
+  %g = qc.gather %bd {axis = 3 : i64, indices = array<i64: 7, 0, 3>} : (tensor<2x1x8x8xf32>) -> tensor<2x1x8x3xf32>
+  %gq = qc.quantize %g : tensor<2x1x8x3xf32> -> tensor<2x1x8x3x!quant.uniform<u8:f32, 0.5:3>>
+  return %gq : tensor<2x1x8x3x!quant.uniform<u8:f32, 0.5:3>>
+}
+
+// -----
+
+// The value-moving data ops let a dequantize sink below them, so that a
+// following quantize with other parameters becomes one requantize.
+// CHECK-LABEL: func.func @sink_dequantize_through_data_movement
+// CHECK-NEXT: %[[P:.*]] = qc.pad %arg0 {mode = "edge", {{.*}} -> tensor<1x1x3x3x!quant.uniform<u8:f32, 5.000000e-01:3>>
+// CHECK-NEXT: %[[R:.*]] = qc.resize %[[P]] {{.*}} -> tensor<1x1x6x6x!quant.uniform<u8:f32, 5.000000e-01:3>>
+// CHECK-NEXT: %[[Q:.*]] = qc.requantize %[[R]] {{.*}} -> tensor<1x1x6x6x!quant.uniform<u8:f32, 2.500000e-01:3>>
+// CHECK-NEXT: return %[[Q]]
+func.func @sink_dequantize_through_data_movement(%x: tensor<1x1x2x2x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<1x1x6x6x!quant.uniform<u8:f32, 0.25:3>> {
+  %d = qc.dequantize %x : tensor<1x1x2x2x!quant.uniform<u8:f32, 0.5:3>> -> tensor<1x1x2x2xf32>
+  %p = qc.pad %d {mode = "edge", pads = array<i64: 0, 0, 1, 0, 0, 0, 0, 1>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x3x3xf32>
+  %r = qc.resize %p {scales = array<f64: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x1x3x3xf32>) -> tensor<1x1x6x6xf32>
+  %q = qc.quantize %r : tensor<1x1x6x6xf32> -> tensor<1x1x6x6x!quant.uniform<u8:f32, 0.25:3>>
+  return %q : tensor<1x1x6x6x!quant.uniform<u8:f32, 0.25:3>>
+}
+
+// -----
+
+// no_fold: a constant pad whose value the parameters cannot represent
+// (0.3 at scale 0.5) and a linear resize (its interpolation is rounded onto
+// the grid) do not commute with dequantization: the dequantize stays.
+// CHECK-LABEL: func.func @no_fold_inexact_pad_and_linear_resize
+// CHECK-NEXT: %[[D:.*]] = qc.dequantize %arg0
+// CHECK-NEXT: qc.pad %[[D]] {{.*}} : (tensor<1x1x2x2xf32>) -> tensor<1x1x3x2xf32>
+// CHECK-NEXT: qc.resize %[[D]] {{.*}} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
+func.func @no_fold_inexact_pad_and_linear_resize(%x: tensor<1x1x2x2x!quant.uniform<u8:f32, 0.5:3>>) -> (tensor<1x1x3x2xf32>, tensor<1x1x4x4xf32>) {
+  %d = qc.dequantize %x : tensor<1x1x2x2x!quant.uniform<u8:f32, 0.5:3>> -> tensor<1x1x2x2xf32>
+  %p = qc.pad %d {pads = array<i64: 0, 0, 1, 0, 0, 0, 0, 0>, value = 0.3 : f32} : (tensor<1x1x2x2xf32>) -> tensor<1x1x3x2xf32>
+  %r = qc.resize %d {mode = "linear", scales = array<f64: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
+  return %p, %r : tensor<1x1x3x2xf32>, tensor<1x1x4x4xf32>
+}
+
+// -----
+
+// A linear resize between a dequantize and a quantize folds into the
+// quantized op with its own output parameters (computed through f32).
+// CHECK-LABEL: func.func @fold_linear_resize
+// CHECK-NEXT: %[[R:.*]] = qc.resize %arg0 {mode = "linear", {{.*}} : (tensor<1x1x2x2x!quant.uniform<u8:f32, 5.000000e-01:3>>) -> tensor<1x1x4x4x!quant.uniform<u8:f32, 2.500000e-01:3>>
+// CHECK-NEXT: return %[[R]]
+func.func @fold_linear_resize(%x: tensor<1x1x2x2x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<1x1x4x4x!quant.uniform<u8:f32, 0.25:3>> {
+  %d = qc.dequantize %x : tensor<1x1x2x2x!quant.uniform<u8:f32, 0.5:3>> -> tensor<1x1x2x2xf32>
+  %r = qc.resize %d {mode = "linear", scales = array<f64: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
+  %q = qc.quantize %r : tensor<1x1x4x4xf32> -> tensor<1x1x4x4x!quant.uniform<u8:f32, 0.25:3>>
+  return %q : tensor<1x1x4x4x!quant.uniform<u8:f32, 0.25:3>>
+}

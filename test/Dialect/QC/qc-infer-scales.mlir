@@ -259,3 +259,32 @@ func.func @mask_stays_plain(%m: tensor<2x8xi64>, %s: tensor<2x8xf32>) -> tensor<
   %y = qc.softmax %sels : (tensor<2x8xf32>) -> tensor<2x8xf32>
   return %y : tensor<2x8xf32>
 }
+
+// -----
+
+// Pad, nearest resize, broadcast and gather move values: their results take
+// the input's parameters ([-2, 2]: scale 4/255, zero point 128). A linear
+// resize computes new values: its result takes the parameters of its own
+// statistics ([0, 1]: scale 1/255, zero point 0).
+// CHECK-LABEL: func.func @infer_data_movement
+// CHECK: qc.quantize %arg0 : {{.*}} -> tensor<1x1x2x2x!quant.uniform<u8:f32, [[S:.*]]:128>>
+// CHECK: qc.pad
+// CHECK-NEXT: qc.quantize %{{.*}} -> tensor<1x1x3x3x!quant.uniform<u8:f32, [[S]]:128>>
+// CHECK: qc.resize %{{.*}} {coordinate_mode = "asymmetric"
+// CHECK-NEXT: qc.quantize %{{.*}} -> tensor<1x1x6x6x!quant.uniform<u8:f32, [[S]]:128>>
+// CHECK: qc.broadcast
+// CHECK-NEXT: qc.quantize %{{.*}} -> tensor<2x1x6x6x!quant.uniform<u8:f32, [[S]]:128>>
+// CHECK: qc.gather
+// CHECK-NEXT: qc.quantize %{{.*}} -> tensor<2x1x6x2x!quant.uniform<u8:f32, [[S]]:128>>
+// CHECK: qc.resize %{{.*}} {mode = "linear"
+// CHECK-NEXT: qc.quantize %{{.*}} -> tensor<2x1x6x4x!quant.uniform<u8:f32, 0.0039{{[0-9]*}}>>
+func.func @infer_data_movement(%x: tensor<1x1x2x2xf32>) -> tensor<2x1x6x4xf32> {
+  %xs = qc.stats %x <min = -2.0, max = 2.0> : tensor<1x1x2x2xf32>
+  %p = qc.pad %xs {mode = "edge", pads = array<i64: 0, 0, 1, 1, 0, 0, 0, 0>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x3x3xf32>
+  %r = qc.resize %p {coordinate_mode = "asymmetric", nearest_mode = "floor", scales = array<f64: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x1x3x3xf32>) -> tensor<1x1x6x6xf32>
+  %b = qc.broadcast %r : (tensor<1x1x6x6xf32>) -> tensor<2x1x6x6xf32>
+  %g = qc.gather %b {axis = 3 : i64, indices = array<i64: 5, 0>} : (tensor<2x1x6x6xf32>) -> tensor<2x1x6x2xf32>
+  %l = qc.resize %g {mode = "linear", scales = array<f64: 1.0, 1.0, 1.0, 2.0>} : (tensor<2x1x6x2xf32>) -> tensor<2x1x6x4xf32>
+  %ls = qc.stats %l <min = 0.0, max = 1.0> : tensor<2x1x6x4xf32>
+  return %ls : tensor<2x1x6x4xf32>
+}

@@ -111,3 +111,102 @@ func.func @mask(%m: tensor<10x8xi64>, %s: tensor<10x2x8xf32>) -> tensor<10x2x8xf
   %y = qc.mul %sel, %f : (tensor<10x2x8xf32>, tensor<10x1x8xf32>) -> tensor<10x2x8xf32>
   return %y : tensor<10x2x8xf32>
 }
+
+// -----
+
+// Data movement that leaves the batch alone keeps the samples apart:
+// padding and resizing the spatial dims, gathering along the channels, a
+// strided slice of the width, and a class token broadcast to every sample
+// (each tile takes its own copies of it) concatenated with the features.
+// CHECK-LABEL: func.func @data_movement__batch_tile
+// CHECK: qc.pad %{{.*}} -> tensor<3x2x1x4xf32>
+// CHECK: qc.resize %{{.*}} -> tensor<3x2x2x4xf32>
+// CHECK: qc.gather %{{.*}} -> tensor<3x1x2x4xf32>
+// CHECK: qc.slice %{{.*}} -> tensor<3x1x2x2xf32>
+// CHECK: qc.broadcast %{{.*}} : (tensor<1x1x2x2xf32>) -> tensor<3x1x2x2xf32>
+// CHECK: qc.concat %{{.*}} -> tensor<3x2x2x2xf32>
+func.func @data_movement(%x: tensor<40x2x1x2xf32>) -> tensor<40x2x2x2xf32> {
+  %p = qc.pad %x {mode = "reflect", pads = array<i64: 0, 0, 0, 1, 0, 0, 0, 1>} : (tensor<40x2x1x2xf32>) -> tensor<40x2x1x4xf32>
+  %r = qc.resize %p {scales = array<f64: 1.0, 1.0, 2.0, 1.0>} : (tensor<40x2x1x4xf32>) -> tensor<40x2x2x4xf32>
+  %g = qc.gather %r {axis = 1 : i64, indices = array<i64: 1>} : (tensor<40x2x2x4xf32>) -> tensor<40x1x2x4xf32>
+  %s = qc.slice %g {offsets = array<i64: 0, 0, 0, 3>, strides = array<i64: 1, 1, 1, -2>} : (tensor<40x1x2x4xf32>) -> tensor<40x1x2x2xf32>
+  %c = arith.constant dense<1.0> : tensor<1x1x2x2xf32>
+  %b = qc.broadcast %c : (tensor<1x1x2x2xf32>) -> tensor<40x1x2x2xf32>
+  %y = qc.concat %b, %s {axis = 1} : (tensor<40x1x2x2xf32>, tensor<40x1x2x2xf32>) -> tensor<40x2x2x2xf32>
+  return %y : tensor<40x2x2x2xf32>
+}
+
+// -----
+
+// Data movement along the batch mixes samples: padding it, resizing it,
+// gathering along it, slicing it with a stride, and broadcasting a batched
+// value (the batch would then be a broadcast dim).
+// CHECK-LABEL: func.func @negative_pad_batch
+// CHECK-NOT: __batch_tile
+func.func @negative_pad_batch(%x: tensor<400x8xf32>) -> tensor<401x8xf32> {
+  %y = qc.pad %x {pads = array<i64: 1, 0, 0, 0>} : (tensor<400x8xf32>) -> tensor<401x8xf32>
+  return %y : tensor<401x8xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @negative_resize_batch
+// CHECK-NOT: __batch_tile
+func.func @negative_resize_batch(%x: tensor<400x8xf32>) -> tensor<400x8xf32> {
+  %y = qc.resize %x {coordinate_mode = "asymmetric", nearest_mode = "ceil", scales = array<f64: 0.99, 1.0>} : (tensor<400x8xf32>) -> tensor<400x8xf32>
+  return %y : tensor<400x8xf32>
+}
+
+// -----
+
+// 12 samples of 64 bytes do not fit in 720: only the gather along the
+// batch keeps them together.
+// CHECK-LABEL: func.func @negative_gather_batch
+// CHECK-NOT: __batch_tile
+func.func @negative_gather_batch(%x: tensor<12x8xf32>) -> tensor<12x8xf32> {
+  %y = qc.gather %x {axis = 0 : i64, indices = array<i64: 11, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 0>} : (tensor<12x8xf32>) -> tensor<12x8xf32>
+  return %y : tensor<12x8xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @negative_strided_slice_batch
+// CHECK-NOT: __batch_tile
+func.func @negative_strided_slice_batch(%x: tensor<400x8xf32>) -> tensor<200x8xf32> {
+  %y = qc.slice %x {offsets = array<i64: 0, 0>, strides = array<i64: 2, 1>} : (tensor<400x8xf32>) -> tensor<200x8xf32>
+  return %y : tensor<200x8xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @negative_broadcast_batched
+// CHECK-NOT: __batch_tile
+func.func @negative_broadcast_batched(%x: tensor<400x8xf32>) -> tensor<400x400x8xf32> {
+  %y = qc.broadcast %x : (tensor<400x8xf32>) -> tensor<400x400x8xf32>
+  return %y : tensor<400x400x8xf32>
+}
+
+// -----
+
+// An embedding lookup keeps samples apart: batched token ids into a table
+// that every sample shares, then an inner-axis take at shared indices.
+// CHECK-LABEL: func.func @embed__batch_tile(%{{.*}}: tensor<{{[0-9]+}}x6xi64>
+// CHECK: qc.take %{{.*}}, %{{.*}} : (tensor<10x8xf32>, tensor<{{[0-9]+}}x6xi64>)
+// CHECK: qc.take %{{.*}}, %{{.*}} {axis = 2 : i64}
+func.func @embed(%ids: tensor<100x6xi64>) -> tensor<100x6x3xf32> {
+  %t = arith.constant dense<1.0> : tensor<10x8xf32>
+  %pick = arith.constant dense<[0, 2, 5]> : tensor<3xi32>
+  %e = qc.take %t, %ids : (tensor<10x8xf32>, tensor<100x6xi64>) -> tensor<100x6x8xf32>
+  %y = qc.take %e, %pick {axis = 2 : i64} : (tensor<100x6x8xf32>, tensor<3xi32>) -> tensor<100x6x3xf32>
+  return %y : tensor<100x6x3xf32>
+}
+
+// -----
+
+// A take along the batch of batched data picks samples by index: whole.
+// CHECK-LABEL: func.func @negative_take_batch
+// CHECK-NOT: __batch_tile
+func.func @negative_take_batch(%x: tensor<400x8xf32>, %i: tensor<400xi64>) -> tensor<400x8xf32> {
+  %y = qc.take %x, %i : (tensor<400x8xf32>, tensor<400xi64>) -> tensor<400x8xf32>
+  return %y : tensor<400x8xf32>
+}

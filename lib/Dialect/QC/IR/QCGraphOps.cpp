@@ -729,16 +729,33 @@ LogicalResult SliceOp::verify() {
   auto inType = getInput().getType();
   auto outType = getType();
   ArrayRef<int64_t> offsets = getOffsets();
+  ArrayRef<int64_t> strides = getStrides();
   if (static_cast<int64_t>(offsets.size()) != inType.getRank() ||
       outType.getRank() != inType.getRank())
     return emitOpError("'offsets' and the result must have the input's rank");
-  for (int64_t d = 0; d < inType.getRank(); ++d)
-    if (offsets[d] < 0 ||
-        offsets[d] + outType.getDimSize(d) > inType.getDimSize(d))
-      return emitOpError("slice of dim ")
-             << d << " [" << offsets[d] << ", "
-             << offsets[d] + outType.getDimSize(d)
+  if (!strides.empty() &&
+      (static_cast<int64_t>(strides.size()) != inType.getRank() ||
+       llvm::is_contained(strides, 0)))
+    return emitOpError("'strides' must be empty or hold one non-zero value "
+                       "per dim");
+  for (int64_t d = 0; d < inType.getRank(); ++d) {
+    int64_t stride = strides.empty() ? 1 : strides[d];
+    int64_t size = outType.getDimSize(d);
+    if (stride == 1) {
+      if (offsets[d] < 0 || offsets[d] + size > inType.getDimSize(d))
+        return emitOpError("slice of dim ")
+               << d << " [" << offsets[d] << ", " << offsets[d] + size
+               << ") is outside the input's size " << inType.getDimSize(d);
+      continue;
+    }
+    int64_t last = offsets[d] + (size - 1) * stride;
+    if (size > 0 && (offsets[d] < 0 || offsets[d] >= inType.getDimSize(d) ||
+                     last < 0 || last >= inType.getDimSize(d)))
+      return emitOpError("strided slice of dim ")
+             << d << " (offset " << offsets[d] << ", " << size
+             << " elements, stride " << stride
              << ") is outside the input's size " << inType.getDimSize(d);
+  }
   if (inType.getElementType() != outType.getElementType())
     return emitOpError("element type must not change");
   return verifyGraphTypes(*this);

@@ -99,8 +99,31 @@ struct QuantizeOfDequantize : OpRewritePattern<QuantizeOp> {
   }
 };
 
+/// Whether `op` applied to dequantized values of type `element` equals the
+/// dequantization of the op applied to the storage integers. The ops
+/// SinkDequantize is used for move values, with two exceptions: a resize
+/// does so in nearest mode only (linear and cubic round their
+/// interpolation onto the grid), and a constant pad only when the
+/// parameters represent its value exactly.
+static bool movesValuesExactly(Operation *op, quant::QuantizedType element) {
+  if (auto resize = dyn_cast<ResizeOp>(op))
+    return resize.getMode() == "nearest";
+  if (auto pad = dyn_cast<PadOp>(op); pad && pad.getMode() == "constant") {
+    auto type = dyn_cast<quant::UniformQuantizedType>(element);
+    if (!type)
+      return false;
+    float value = pad.getValue().convertToFloat(),
+          scale = float(type.getScale());
+    int64_t q =
+        quantize(value, scale, type.getZeroPoint(), getStorageRange(type));
+    return dequantize(q, scale, type.getZeroPoint()) == value;
+  }
+  return true;
+}
+
 /// op(dequantize(x)) -> dequantize(op(x)) for the ops that only move or
-/// select values (reshape, transpose, slice, max pooling): with a positive
+/// select values (reshape, transpose, slice, max pooling, pad, nearest
+/// resize, broadcast, gather): with a positive
 /// scale they commute with dequantization exactly, and moving the
 /// dequantize down lets the consumer fold (e.g. a Flatten between a
 /// quantized pooling and a Gemm, or a transposed Gemm weight, as ONNX
@@ -119,6 +142,9 @@ struct SinkDequantize : OpRewritePattern<OpT> {
     if (isQuantized(resultType))
       return rewriter.notifyMatchFailure(op, "already quantized");
     quant::QuantizedType element = getQuantElementType(dq.getInput().getType());
+    if (!movesValuesExactly(op, element))
+      return rewriter.notifyMatchFailure(op, "does not commute exactly with "
+                                             "dequantization");
     if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(element)) {
       if constexpr (!std::is_same_v<OpT, TransposeOp>) {
         return rewriter.notifyMatchFailure(op, "per-axis parameters");
@@ -448,6 +474,8 @@ void mlir::qc::populateFoldQDQPatterns(RewritePatternSet &patterns) {
                RemoveIdentityClamp, TypeConstantParams, FoldQuantizedOp,
                SinkClampBelowQuantize, SinkDequantize<ReshapeOp>,
                SinkDequantize<TransposeOp>, SinkDequantize<SliceOp>,
-               SinkDequantize<MaxPool2DOp>, FuseClampIntoProduct<Conv2DOp>,
+               SinkDequantize<MaxPool2DOp>, SinkDequantize<PadOp>,
+               SinkDequantize<ResizeOp>, SinkDequantize<BroadcastOp>,
+               SinkDequantize<GatherOp>, FuseClampIntoProduct<Conv2DOp>,
                FuseClampIntoProduct<MatMulOp>>(patterns.getContext());
 }

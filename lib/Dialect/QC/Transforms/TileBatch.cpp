@@ -107,7 +107,31 @@ bool keepsSamplesApart(Operation *op, const DenseSet<Value> &batched,
         return normalizeAxis(c.getAxis(), rank) != 0 &&
                llvm::all_of(c.getInputs(), isBatched);
       })
-      .Case<SliceOp>([&](SliceOp s) { return s.getOffsets().front() == 0; })
+      .Case<SliceOp>([&](SliceOp s) {
+        return s.getOffsets().front() == 0 &&
+               (s.getStrides().empty() || s.getStrides().front() == 1);
+      })
+      .Case<PadOp>([&](PadOp p) {
+        return p.getPads()[0] == 0 && p.getPads()[rank] == 0;
+      })
+      .Case<ResizeOp>([&](ResizeOp r) {
+        return r.getScales()[0] == 1 && r.getTaps(0).isIdentity();
+      })
+      .Case<BroadcastOp>([&](BroadcastOp b) {
+        // The batch must not be what is broadcast.
+        auto in = b.getInput().getType();
+        return isBatched(b.getInput()) && in.getRank() == rank;
+      })
+      .Case<GatherOp>([&](GatherOp g) { return g.getNormalizedAxis() != 0; })
+      .Case<TakeOp>([&](TakeOp t) {
+        // Along the batch of the data only with batched indices and a
+        // table shared by all samples (embeddings); along another axis of
+        // batched data with indices shared by all samples.
+        if (t.getNormalizedAxis() == 0)
+          return !isBatched(t.getData()) && isBatched(t.getIndices()) &&
+                 t.getIndices().getType().getRank() >= 1;
+        return isBatched(t.getData()) && !isBatched(t.getIndices());
+      })
       .Default([](Operation *) { return false; });
 }
 
@@ -133,6 +157,15 @@ mlir::qc::analyzeBatchSeparability(func::FuncOp func, int64_t n) {
     bool any = llvm::any_of(op.getOperands(),
                             [&](Value v) { return batched.contains(v); });
     if (!any) {
+      // A constant broadcast along the batch (a class token expanded to
+      // every sample) is batched: each tile takes its own copies.
+      if (auto b = dyn_cast<BroadcastOp>(op);
+          b && hasBatch(b.getType(), n) &&
+          !hasBatch(b.getInput().getType(), n) &&
+          b.getInput().getType().getRank() == b.getType().getRank()) {
+        batched.insert(b.getResult());
+        continue;
+      }
       // Computed from constants alone: the same in every tile.
       if (op.getNumRegions() != 0)
         return std::nullopt;

@@ -1442,6 +1442,545 @@ def hostile_graphs():
     model("zero_size", [node("Relu", ["x"], ["y"])], shape=(2, 0))
 
 
+def resize_ref(x, scales, out_shape, mode="nearest", coord="half_pixel",
+               nearest="round_prefer_floor", a=-0.75, exclude=False):
+    """ONNX Resize in numpy (f64), one dim after another: the coordinate
+    transformation, then nearest rounding or linear/cubic taps with the
+    input indices clamped to the edge."""
+    y = x.astype(np.float64)
+    for d, (s, out) in enumerate(zip(scales, out_shape)):
+        n = y.shape[d]
+        length = s * n
+        if out == n and s == 1:
+            continue
+        rows = []
+        for o in range(out):
+            if coord == "half_pixel":
+                xs = (o + 0.5) / s - 0.5
+            elif coord == "half_pixel_symmetric":
+                xs = n / 2 * (1 - out / length) + (o + 0.5) / s - 0.5
+            elif coord == "pytorch_half_pixel":
+                xs = (o + 0.5) / s - 0.5 if length != 1 else 0.0
+            elif coord == "align_corners":
+                xs = o * (n - 1) / (length - 1) if length != 1 else 0.0
+            else:
+                xs = o / s
+            f = np.floor(xs)
+            r = xs - f
+            if mode == "nearest":
+                i = {"floor": f, "ceil": np.ceil(xs),
+                     "round_prefer_floor": f if r <= 0.5 else f + 1,
+                     "round_prefer_ceil": f if r < 0.5 else f + 1}[nearest]
+                taps = [(int(i), 1.0)]
+            elif mode == "linear":
+                taps = [(int(f), 1 - r), (int(f) + 1, r)]
+            else:
+                def w(u):
+                    u = abs(u)
+                    if u <= 1:
+                        return ((a + 2) * u - (a + 3)) * u * u + 1
+                    return ((a * u - 5 * a) * u + 8 * a) * u - 4 * a if u < 2 else 0.0
+                taps = [(int(f) + t, w(t - r)) for t in (-1, 0, 1, 2)]
+                if exclude:
+                    taps = [(i, wt if 0 <= i < n else 0.0) for i, wt in taps]
+                    total = sum(wt for _, wt in taps)
+                    taps = [(i, wt / total) for i, wt in taps]
+            rows.append(sum(wt * np.take(y, min(max(i, 0), n - 1), axis=d)
+                            for i, wt in taps))
+        y = np.stack(rows, axis=d)
+    return y.astype(np.float32)
+
+
+def torch_export(module, args, name, opset):
+    """Exports a torch module (no dynamic axes) and checks the model."""
+    import io
+    import torch
+    buf = io.BytesIO()
+    torch.onnx.export(module, args, buf, opset_version=opset)
+    save(onnx.load_from_string(buf.getvalue()), name)
+
+
+def resize_models():
+    """Resize as PyTorch exports F.interpolate (nearest, bilinear and
+    bicubic, align_corners False and True, by scale factor and by size, up
+    and down) at opsets 11 and 13, nearest at opsets 9 (Upsample) and 10;
+    hand-written Upsample-7 and Resize-10 linear (asymmetric), Resize-18
+    with axes and Resize-19 half_pixel_symmetric against resize_ref; and the
+    lraspp pattern, a resize to the size of another input (Shape, Slice,
+    Concat)."""
+    import torch
+    import torch.nn.functional as F
+    torch.manual_seed(0)
+    x = torch.randn(1, 2, 5, 7)
+
+    class Interpolate(torch.nn.Module):
+        def forward(self, v):
+            return (F.interpolate(v, scale_factor=2, mode="nearest"),
+                    F.interpolate(v, size=(9, 11), mode="nearest"),
+                    F.interpolate(v, size=(9, 11), mode="bilinear", align_corners=False),
+                    F.interpolate(v, size=(9, 11), mode="bilinear", align_corners=True),
+                    F.interpolate(v, scale_factor=2, mode="bicubic", align_corners=False),
+                    F.interpolate(v, size=(3, 4), mode="bicubic", align_corners=True),
+                    F.interpolate(v, size=(3, 2), mode="bilinear", align_corners=False))
+
+    class Nearest(torch.nn.Module):
+        def forward(self, v):
+            return (F.interpolate(v, scale_factor=2, mode="nearest"),
+                    F.interpolate(v, scale_factor=(2, 3), mode="nearest"))
+
+    np.save(os.path.join(HERE, "resize_x.npy"), x.numpy())
+    with torch.no_grad():
+        for k, y in enumerate(Interpolate()(x)):
+            np.save(os.path.join(HERE, f"resize_y{k}.npy"), y.numpy())
+        for k, y in enumerate(Nearest()(x)):
+            np.save(os.path.join(HERE, f"resize_nearest_y{k}.npy"), y.numpy())
+    for opset in (11, 13):
+        torch_export(Interpolate(), (x,), f"resize_opset{opset}.onnx", opset)
+    for opset in (9, 10):
+        torch_export(Nearest(), (x,), f"resize_nearest_opset{opset}.onnx", opset)
+
+    # Linear before opset 11: asymmetric coordinates (Upsample-7 takes the
+    # scales as an attribute, Resize-10 as an input).
+    xv = x.numpy()
+    vi = helper.make_tensor_value_info
+    f32 = TensorProto.FLOAT
+    scales = np.array([1, 1, 2, 1.5], np.float32)
+    out = [1, 2, 10, 10]
+    np.save(os.path.join(HERE, "resize_linear_asym_y.npy"),
+            resize_ref(xv, scales, out, "linear", "asymmetric"))
+    save(helper.make_model(helper.make_graph(
+        [helper.make_node("Upsample", ["x"], ["y"], mode="linear", scales=list(scales))],
+        "upsample7", [vi("x", f32, [1, 2, 5, 7])], [vi("y", f32, out)]),
+        opset_imports=[helper.make_opsetid("", 7)]), "upsample_opset7.onnx")
+    save(helper.make_model(helper.make_graph(
+        [helper.make_node("Resize", ["x", "s"], ["y"], mode="linear")],
+        "resize10", [vi("x", f32, [1, 2, 5, 7])], [vi("y", f32, out)],
+        [numpy_helper.from_array(scales, "s")]),
+        opset_imports=[helper.make_opsetid("", 10)]), "resize_linear_opset10.onnx")
+
+    # Opset 18: scales for the listed axes only; opset 19's
+    # half_pixel_symmetric. (ONNX 1.12's checker stops at opset 17.)
+    s2 = np.array([0.6, 1.7], np.float32)
+    out = [1, 2, 3, 11]
+    np.save(os.path.join(HERE, "resize_axes_y.npy"),
+            resize_ref(xv, [1, 1, s2[0], s2[1]], out, "cubic", "half_pixel"))
+    np.save(os.path.join(HERE, "resize_symmetric_y.npy"),
+            resize_ref(xv, [1, 1, s2[0], s2[1]], out, "linear", "half_pixel_symmetric"))
+    for name, opset, attrs in (("resize_axes_opset18.onnx", 18, dict(mode="cubic")),
+                               ("resize_symmetric_opset19.onnx", 19,
+                                dict(mode="linear",
+                                     coordinate_transformation_mode="half_pixel_symmetric"))):
+        onnx.save(helper.make_model(helper.make_graph(
+            [helper.make_node("Resize", ["x", "", "s"], ["y"], axes=[-2, 3], **attrs)],
+            "resize", [vi("x", f32, [1, 2, 5, 7])], [vi("y", f32, out)],
+            [numpy_helper.from_array(s2, "s")]),
+            opset_imports=[helper.make_opsetid("", opset)]), os.path.join(HERE, name))
+
+    # Opset 18's keep_aspect_ratio_policy with sizes that keep the aspect
+    # ratio already (a factor of 2 on both axes).
+    np.save(os.path.join(HERE, "resize_aspect_y.npy"),
+            resize_ref(xv, [1, 1, 2, 2], [1, 2, 10, 14]))
+    onnx.save(helper.make_model(helper.make_graph(
+        [helper.make_node("Resize", ["x", "", "", "z"], ["y"], axes=[2, 3],
+                          keep_aspect_ratio_policy="not_smaller")],
+        "resize", [vi("x", f32, [1, 2, 5, 7])], [vi("y", f32, [1, 2, 10, 14])],
+        [numpy_helper.from_array(np.array([10, 14], np.int64), "z")]),
+        opset_imports=[helper.make_opsetid("", 18)]),
+        os.path.join(HERE, "resize_aspect_opset18.onnx"))
+
+    # A decoder resizing to the size of a skip connection.
+    class ResizeLike(torch.nn.Module):
+        def forward(self, v, skip):
+            up = F.interpolate(v, size=skip.shape[-2:], mode="bilinear", align_corners=False)
+            return up + skip
+
+    skip = torch.randn(1, 2, 10, 13)
+    np.save(os.path.join(HERE, "resize_like_skip.npy"), skip.numpy())
+    with torch.no_grad():
+        np.save(os.path.join(HERE, "resize_like_y.npy"), ResizeLike()(x, skip).numpy())
+    for opset in (11, 13):
+        torch_export(ResizeLike(), (x, skip), f"resize_like_opset{opset}.onnx", opset)
+
+
+def pad_models():
+    """Pad with its attributes (opset 2) and its inputs (opset 11: constant
+    pads and value, negative pads cropping; opset 18: axes) in constant,
+    reflect and edge modes against numpy; F.pad as PyTorch exports it."""
+    import torch
+    import torch.nn.functional as F
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(1, 2, 4, 5)).astype(np.float32)
+    np.save(os.path.join(HERE, "pad_x.npy"), x)
+    vi = helper.make_tensor_value_info
+    f32 = TensorProto.FLOAT
+    t = numpy_helper.from_array
+    # numpy pad widths: [begin, end] per dim; ONNX's pads: all begins, then
+    # all ends.
+    widths = [((0, 0), (0, 0), (1, 2), (3, 0)),
+              ((0, 0), (1, 0), (2, 3), (1, 1)),
+              ((0, 0), (0, 0), (3, 3), (4, 4))]
+    refs = [np.pad(x, widths[0], constant_values=1.5),
+            np.pad(x, widths[1], mode="edge"),
+            np.pad(x, widths[2], mode="reflect")]
+    for k, r in enumerate(refs):
+        np.save(os.path.join(HERE, f"pad_y{k}.npy"), r)
+    onnx_pads = [[w[0] for w in ws] + [w[1] for w in ws] for ws in widths]
+    modes = ["constant", "edge", "reflect"]
+    nodes = [helper.make_node("Pad", ["x"], [f"y{k}"], mode=m, pads=p,
+                              **({"value": 1.5} if k == 0 else {}))
+             for k, (m, p) in enumerate(zip(modes, onnx_pads))]
+    outs = [vi(f"y{k}", f32, list(r.shape)) for k, r in enumerate(refs)]
+    save(helper.make_model(helper.make_graph(nodes, "pad2", [vi("x", f32, [1, 2, 4, 5])], outs),
+                           opset_imports=[helper.make_opsetid("", 2)]), "pad_opset2.onnx")
+    inits = [t(np.array(p, np.int64), f"p{k}") for k, p in enumerate(onnx_pads)]
+    inits.append(t(np.array(1.5, np.float32), "v"))
+    nodes = [helper.make_node("Pad", ["x", f"p{k}"] + (["v"] if k == 0 else []), [f"y{k}"],
+                              mode=m) for k, m in enumerate(modes)]
+    # Negative pads crop: 1 column off the left, 2 rows off the bottom.
+    inits.append(t(np.array([0, 0, 1, -1, 0, 0, -2, 1], np.int64), "pc"))
+    nodes.append(helper.make_node("Pad", ["x", "pc"], ["y3"], mode="reflect"))
+    crop = np.pad(x, ((0, 0), (0, 0), (1, 0), (0, 1)), mode="reflect")[:, :, :-2, 1:]
+    np.save(os.path.join(HERE, "pad_y3.npy"), crop)
+    outs.append(vi("y3", f32, list(crop.shape)))
+    save(helper.make_model(helper.make_graph(nodes, "pad11", [vi("x", f32, [1, 2, 4, 5])],
+                                             outs, inits),
+                           opset_imports=[helper.make_opsetid("", 11)]), "pad_opset11.onnx")
+    # Opset 18: pads for the listed axes only.
+    ax = np.pad(x, ((0, 0), (0, 0), (0, 0), (2, 1)), mode="edge")
+    np.save(os.path.join(HERE, "pad_axes_y.npy"), ax)
+    onnx.save(helper.make_model(helper.make_graph(
+        [helper.make_node("Pad", ["x", "p", "", "a"], ["y"], mode="edge")], "pad18",
+        [vi("x", f32, [1, 2, 4, 5])], [vi("y", f32, list(ax.shape))],
+        [t(np.array([2, 1], np.int64), "p"), t(np.array([-1], np.int64), "a")]),
+        opset_imports=[helper.make_opsetid("", 18)]), os.path.join(HERE, "pad_axes_opset18.onnx"))
+
+    class TorchPad(torch.nn.Module):
+        def forward(self, v):
+            return (F.pad(v, (1, 2, 2, 1), mode="reflect"),
+                    F.pad(v, (3, 0, 1, 2), mode="replicate"),
+                    F.pad(v, (1, 1, 0, 2), value=-0.5))
+
+    xt = torch.from_numpy(x)
+    with torch.no_grad():
+        for k, y in enumerate(TorchPad()(xt)):
+            np.save(os.path.join(HERE, f"pad_torch_y{k}.npy"), y.numpy())
+    for opset in (11, 13):
+        torch_export(TorchPad(), (xt,), f"pad_torch_opset{opset}.onnx", opset)
+
+
+def movement_models():
+    """Expand, Tile, DepthToSpace (DCR, CRD), SpaceToDepth, Slice with
+    steps (negative ones too), Gather with constant indices (a scalar index
+    removing the axis, negative and 2-D indices, evenly spaced ones becoming
+    a slice), GatherElements, and the matmul-like Einsum equations, against
+    numpy."""
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(2, 8, 4, 6)).astype(np.float32)
+    v = rng.normal(size=(3, 1)).astype(np.float32)
+    np.save(os.path.join(HERE, "movement_x.npy"), x)
+    np.save(os.path.join(HERE, "movement_v.npy"), v)
+    vi = helper.make_tensor_value_info
+    f32 = TensorProto.FLOAT
+    t = numpy_helper.from_array
+
+    def i64(name, *values):
+        return t(np.array(values, np.int64), name)
+
+    b = 2
+    n, c, h, w = x.shape
+    dcr = x.reshape(n, b, b, c // 4, h, w).transpose(0, 3, 4, 1, 5, 2).reshape(n, c // 4, h * b, w * b)
+    crd = x.reshape(n, c // 4, b, b, h, w).transpose(0, 1, 4, 2, 5, 3).reshape(n, c // 4, h * b, w * b)
+    s2d = x.reshape(n, c, h // b, b, w // b, b).transpose(0, 3, 5, 1, 2, 4).reshape(n, c * 4, h // b, w // b)
+    gi = np.array([[5, -6], [2, -1]], np.int64)
+    ge = rng.integers(-4, 4, size=(2, 8, 3, 6)).astype(np.int64)
+    ge_ref = np.take_along_axis(x, np.where(ge < 0, ge + 4, ge)[:, :, :3], axis=2)
+    cases = [
+        ("expand", helper.make_node("Expand", ["v", "es"], ["expand"]), [i64("es", 2, 1, 4)],
+         np.broadcast_to(v, (2, 3, 4))),
+        ("tile", helper.make_node("Tile", ["x", "tr"], ["tile"]), [i64("tr", 1, 2, 1, 3)],
+         np.tile(x, (1, 2, 1, 3))),
+        ("dcr", helper.make_node("DepthToSpace", ["x"], ["dcr"], blocksize=2), [], dcr),
+        ("crd", helper.make_node("DepthToSpace", ["x"], ["crd"], blocksize=2, mode="CRD"), [], crd),
+        ("s2d", helper.make_node("SpaceToDepth", ["x"], ["s2d"], blocksize=2), [], s2d),
+        ("slice_steps", helper.make_node("Slice", ["x", "ss", "se", "sa", "st"], ["slice_steps"]),
+         [i64("ss", -1, 1, 5), i64("se", -100, 4, 0), i64("sa", 1, 2, 3), i64("st", -3, 2, -2)],
+         x[:, ::-3, 1:4:2, 5:0:-2]),
+        ("cls", helper.make_node("Gather", ["x", "g0"], ["cls"], axis=1), [t(np.array(0, np.int64), "g0")],
+         x[:, 0]),
+        ("gather2d", helper.make_node("Gather", ["x", "g1"], ["gather2d"], axis=-1), [t(gi, "g1")],
+         np.take(x, np.where(gi < 0, gi + 6, gi), axis=3)),
+        ("even", helper.make_node("Gather", ["x", "g2"], ["even"], axis=1), [i64("g2", 6, 4, 2)],
+         x[:, 6:1:-2]),
+        ("gather_elements", helper.make_node("GatherElements", ["x", "g3"], ["gather_elements"], axis=2),
+         [t(ge[:, :, :3], "g3")], ge_ref),
+    ]
+    nodes = [cs[1] for cs in cases]
+    inits = [i for cs in cases for i in cs[2]]
+    outs = [vi(cs[0], f32, list(cs[3].shape)) for cs in cases]
+    save(helper.make_model(helper.make_graph(
+        nodes, "movement", [vi("x", f32, list(x.shape)), vi("v", f32, [3, 1])], outs, inits),
+        opset_imports=[helper.make_opsetid("", 13)]), "movement.onnx")
+    for name, _, _, ref in cases:
+        np.save(os.path.join(HERE, f"movement_{name}.npy"), np.ascontiguousarray(ref))
+
+    # Einsum: the equations exporters write for attention and projections.
+    a = rng.normal(size=(2, 3, 4)).astype(np.float32)
+    bm = rng.normal(size=(2, 4, 5)).astype(np.float32)
+    q = rng.normal(size=(2, 2, 3, 4)).astype(np.float32)
+    k = rng.normal(size=(2, 2, 5, 4)).astype(np.float32)
+    wt = rng.normal(size=(4, 6)).astype(np.float32)
+    ins = {"a": a, "b": bm, "q": q, "k": k}
+    eqs = [("bij,bjk->bik", ["a", "b"]), ("bhid, bhjd -> bhij", ["q", "k"]),
+           ("ij,jk->ik", ["m", "n"]), ("bnd,dk->bnk", ["a", "w"]),
+           ("...ij,...jk->...ik", ["a", "b"]), ("ij->ji", ["m"]), ("ij,jk", ["m", "n"]),
+           ("bhqd,bhkd->bhkq", ["q", "k"])]
+    m2, n2 = a[0], bm[0]
+    vals = dict(ins, m=m2, n=n2, w=wt)
+    nodes, outs = [], []
+    for j, (eq, args) in enumerate(eqs):
+        ref = np.einsum(eq.replace(" ", ""), *[vals[z].astype(np.float64) for z in args])
+        np.save(os.path.join(HERE, f"einsum_y{j}.npy"), np.ascontiguousarray(ref, np.float32))
+        nodes.append(helper.make_node("Einsum", args, [f"y{j}"], equation=eq))
+        outs.append(vi(f"y{j}", f32, list(ref.shape)))
+    for name in ("a", "b", "q", "k"):
+        np.save(os.path.join(HERE, f"einsum_{name}.npy"), ins[name])
+    save(helper.make_model(helper.make_graph(
+        nodes, "einsum", [vi(z, f32, list(ins[z].shape)) for z in ("a", "b", "q", "k")], outs,
+        [t(m2, "m"), t(n2, "n"), t(wt, "w")]),
+        opset_imports=[helper.make_opsetid("", 12)]), "einsum.onnx")
+
+    # Shape computations folded at import (opset 15): Shape with start and
+    # end, ConstantOfShape, Size, and Range on constants: ONNX counts
+    # ceil((limit - start) / delta) in f32 and accumulates the elements in
+    # f32 (0 to 0.3 by 0.1 is 3 elements; a sum in f64 stays below 0.3f
+    # once more).
+    x = rng.normal(size=(2, 3, 4, 5)).astype(np.float32)
+    np.save(os.path.join(HERE, "shapes_x.npy"), x)
+    f = TensorProto.FLOAT
+    nodes = [
+        helper.make_node("Shape", ["x"], ["s"], start=1, end=-1),
+        helper.make_node("ConstantOfShape", ["s"], ["c"],
+                         value=t(np.array([2.0], np.float32))),
+        helper.make_node("Size", ["x"], ["n"]),
+        helper.make_node("Cast", ["n"], ["nf"], to=f),
+        helper.make_node("Mul", ["c", "nf"], ["cn"]),
+        helper.make_node("ReduceMean", ["x"], ["m"], axes=[0, 3], keepdims=0),
+        helper.make_node("Add", ["m", "cn"], ["y0"]),
+        helper.make_node("Range", ["r0", "r1", "r2"], ["y1"]),
+        helper.make_node("Range", ["i0", "i1", "i2"], ["ri"]),
+        helper.make_node("Cast", ["ri"], ["y2"], to=f),
+    ]
+    inits = [t(np.array(0, np.float32), "r0"), t(np.array(0.3, np.float32), "r1"),
+             t(np.array(0.1, np.float32), "r2"), t(np.array(10, np.int32), "i0"),
+             t(np.array(4, np.int32), "i1"), t(np.array(-3, np.int32), "i2")]
+    acc, r = np.float32(0), []
+    while len(r) < 3:
+        r.append(acc)
+        acc = np.float32(acc + np.float32(0.1))
+    refs = [x.mean(axis=(0, 3)) + np.float32(240), np.array(r, np.float32),
+            np.array([10, 7], np.float32)]
+    save(helper.make_model(helper.make_graph(
+        nodes, "shapes", [vi("x", f, [2, 3, 4, 5])],
+        [vi(f"y{k}", f, list(v.shape)) for k, v in enumerate(refs)], inits),
+        opset_imports=[helper.make_opsetid("", 15)]), "shapes.onnx")
+    for k, v in enumerate(refs):
+        np.save(os.path.join(HERE, f"shapes_y{k}.npy"), v.astype(np.float32))
+
+
+def quantized_resample_models():
+    """A QDQ chain as exporters write it around data movement (u8, one
+    scale): nearest Resize, Pad with zeros and DepthToSpace, each between a
+    DequantizeLinear and a QuantizeLinear; the same values in float.
+    And a small CNN with a bilinear resize between two convolutions (from
+    torch), with calibration data, for an int8 run."""
+    import torch
+    import torch.nn.functional as F
+    rng = np.random.default_rng(5)
+    vi = helper.make_tensor_value_info
+    f32 = TensorProto.FLOAT
+    t = numpy_helper.from_array
+    x = rng.normal(size=(1, 4, 3, 4)).astype(np.float32)
+    scale, zp = np.float32(0.05), 128
+    inits = [t(np.array(scale, np.float32), "s"), t(np.array(zp, np.uint8), "z"),
+             t(np.array([1, 1, 2, 2], np.float32), "scales"),
+             t(np.array([0, 0, 1, 1, 0, 0, 1, 1], np.int64), "pads")]
+
+    def qdq(src, dst):
+        return [helper.make_node("QuantizeLinear", [src, "s", "z"], [dst + "_q"]),
+                helper.make_node("DequantizeLinear", [dst + "_q", "s", "z"], [dst])]
+
+    nodes = (qdq("x", "xd")
+             + [helper.make_node("Resize", ["xd", "", "scales"], ["r"], mode="nearest",
+                                 coordinate_transformation_mode="asymmetric",
+                                 nearest_mode="floor", name="resize")]
+             + qdq("r", "rd")
+             + [helper.make_node("Pad", ["rd", "pads"], ["p"], name="pad")] + qdq("p", "pd")
+             + [helper.make_node("DepthToSpace", ["pd"], ["d"], blocksize=2, name="d2s")]
+             + qdq("d", "y"))
+    save(helper.make_model(helper.make_graph(
+        nodes, "qdq_resample", [vi("x", f32, [1, 4, 3, 4])], [vi("y", f32, [1, 1, 16, 20])],
+        inits), opset_imports=[helper.make_opsetid("", 13)]), "qdq_resample.onnx")
+    xd = ((quantize(x, scale, zp) - zp) * scale).astype(np.float32)
+    r = xd.repeat(2, axis=2).repeat(2, axis=3)
+    p = np.pad(r, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    d = p.reshape(1, 2, 2, 1, 8, 10).transpose(0, 3, 4, 1, 5, 2).reshape(1, 1, 16, 20)
+    np.save(os.path.join(HERE, "qdq_resample_x.npy"), x)
+    np.save(os.path.join(HERE, "qdq_resample_y.npy"), d)
+
+    torch.manual_seed(3)
+
+    class ConvResize(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a = torch.nn.Conv2d(3, 8, 3, padding=1)
+            self.b = torch.nn.Conv2d(8, 4, 3, padding=1)
+
+        def forward(self, v):
+            up = F.interpolate(torch.relu(self.a(v)), scale_factor=2, mode="bilinear",
+                               align_corners=False)
+            return self.b(up)
+
+    m = ConvResize().eval()
+    grid = torch.linspace(0, 1, 8)
+    samples = torch.stack([torch.sin(3 * grid[None, :, None] * (k + 1) + grid[None, None, :] * 5
+                                     + torch.arange(3.0)[:, None, None])
+                           for k in range(9)])
+    # The test sample lies between calibration samples (frequency 5 of 1..9).
+    test = samples[4:5]
+    np.save(os.path.join(HERE, "conv_resize_calib.npy"),
+            torch.cat([samples[:4], samples[5:]]).numpy())
+    np.save(os.path.join(HERE, "conv_resize_x.npy"), test.numpy())
+    with torch.no_grad():
+        np.save(os.path.join(HERE, "conv_resize_y.npy"), m(test).numpy())
+    torch_export(m, (test,), "conv_resize.onnx", 13)
+
+
+def invalid_data_movement_models():
+    """Data-movement nodes qc rejects, each an error naming the node and
+    the attribute or input at fault (models saved without the checker)."""
+    f32 = TensorProto.FLOAT
+    t = numpy_helper.from_array
+    node = helper.make_node
+
+    def model(name, nodes, inits=(), inputs=(("x", f32, [1, 2, 4, 4]),), opset=13):
+        ins = [helper.make_tensor_value_info(n, ty, sh) for n, ty, sh in inputs]
+        outs = [helper.make_tensor_value_info("y", f32, None)]
+        m = helper.make_model(helper.make_graph(nodes, name, ins, outs, list(inits)),
+                              opset_imports=[helper.make_opsetid("", opset)])
+        onnx.save(m, os.path.join(HERE, "bad_dm_" + name + ".onnx"))
+
+    scales = t(np.array([1, 1, 2, 2], np.float32), "s")
+    model("resize_mode", [node("Resize", ["x", "", "s"], ["y"], mode="area", name="up")],
+          [scales])
+    model("resize_coordinates",
+          [node("Resize", ["x", "", "s"], ["y"], mode="linear",
+                coordinate_transformation_mode="tf_crop_and_resize", name="up")], [scales])
+    model("resize_nearest_mode",
+          [node("Resize", ["x", "", "s"], ["y"], nearest_mode="round", name="up")], [scales])
+    model("resize_runtime_scales", [node("Resize", ["x", "", "s"], ["y"], name="up")],
+          inputs=(("x", f32, [1, 2, 4, 4]), ("s", f32, [4])))
+    model("resize_both", [node("Resize", ["x", "", "s", "z"], ["y"], name="up")],
+          [scales, t(np.array([1, 2, 8, 8], np.int64), "z")])
+    model("resize_antialias",
+          [node("Resize", ["x", "", "s"], ["y"], mode="linear", antialias=1, name="down")],
+          [t(np.array([1, 1, 0.5, 0.5], np.float32), "s")], opset=18)
+    model("resize_aspect",
+          [node("Resize", ["x", "", "", "z"], ["y"], keep_aspect_ratio_policy="not_larger",
+                axes=[2, 3], name="up")],
+          [t(np.array([8, 6], np.int64), "z")], opset=18)
+    model("upsample_mode", [node("Upsample", ["x", "s"], ["y"], mode="cubic", name="up")],
+          [scales], opset=9)
+    model("pad_wrap", [node("Pad", ["x", "p"], ["y"], mode="wrap", name="pad")],
+          [t(np.array([0, 0, 1, 1, 0, 0, 1, 1], np.int64), "p")], opset=19)
+    model("pad_runtime", [node("Pad", ["x", "p"], ["y"], name="pad")],
+          inputs=(("x", f32, [1, 2, 4, 4]), ("p", TensorProto.INT32, [8])))
+    model("pad_count", [node("Pad", ["x", "p"], ["y"], name="pad")],
+          [t(np.array([1, 1], np.int64), "p")])
+    model("gather_float_indices", [node("Gather", ["x", "i"], ["y"], axis=1, name="embed")],
+          inputs=(("x", f32, [1, 2, 4, 4]), ("i", f32, [3])))
+    model("gather_empty_dim", [node("Gather", ["x", "i"], ["y"], axis=1, name="embed")],
+          inputs=(("x", f32, [1, 0, 4, 4]), ("i", TensorProto.INT64, [3])))
+    model("gather_elements_runtime",
+          [node("GatherElements", ["x", "i"], ["y"], axis=1, name="pick")],
+          inputs=(("x", f32, [1, 2, 4, 4]), ("i", TensorProto.INT32, [1, 2, 4, 4])))
+    model("einsum_diagonal",
+          [node("Einsum", ["x"], ["y"], equation="bcii->bci", name="diag")])
+    model("einsum_sum", [node("Einsum", ["x", "w"], ["y"], equation="bchw,wk->bk",
+                              name="proj")],
+          [t(np.ones((4, 3), np.float32), "w")])
+    model("expand_shape", [node("Expand", ["x", "e"], ["y"], name="expand")],
+          [t(np.array([3, 4, 4], np.int64), "e")])
+    model("tile_runtime", [node("Tile", ["x", "r"], ["y"], name="tile")],
+          inputs=(("x", f32, [1, 2, 4, 4]), ("r", TensorProto.INT32, [4])))
+    model("depthtospace_channels",
+          [node("DepthToSpace", ["x"], ["y"], blocksize=2, name="d2s")])
+    model("range_runtime", [node("Range", ["a", "b", "c"], ["y"], name="range")],
+          inputs=(("a", f32, []), ("b", f32, []), ("c", f32, [])))
+
+
+def runtime_gather_models():
+    """Gather at indices that are graph inputs: an int64 token-id lookup in
+    an embedding table (negative ids count from the back), int32 indices
+    along an inner axis of run-time data, integer data (ids picked by ids),
+    and ids outside [-dim, dim), which read the nearest valid row (qc's
+    defined handling of what ONNX leaves undefined). Against numpy; then a
+    BERT-style embedding (token + position embeddings, LayerNorm, a dense
+    layer) exported by PyTorch, against torch."""
+    rng = np.random.default_rng(23)
+    vi = helper.make_tensor_value_info
+    table = rng.normal(size=(10, 4)).astype(np.float32)
+    ids = np.array([[0, 3, 9, -1, -10], [5, 5, 2, 1, 7]], np.int64)
+    x = rng.normal(size=(3, 6)).astype(np.float32)
+    cols = np.array([[0, 5], [-2, 1]], np.int32)
+    wild = np.array([12, -11, 4, 9, 10, -100], np.int64)
+    nodes = [helper.make_node("Gather", ["table", "ids"], ["emb"], axis=0, name="emb"),
+             helper.make_node("Gather", ["x", "cols"], ["cols_out"], axis=1, name="cols"),
+             helper.make_node("Gather", ["ids", "pick"], ["ids_out"], axis=1, name="pick"),
+             helper.make_node("Gather", ["table", "wild"], ["wild_out"], axis=0, name="wild")]
+    graph = helper.make_graph(
+        nodes, "runtime_gather",
+        [vi("ids", TensorProto.INT64, [2, 5]), vi("x", TensorProto.FLOAT, [3, 6]),
+         vi("cols", TensorProto.INT32, [2, 2]), vi("pick", TensorProto.INT64, [3]),
+         vi("wild", TensorProto.INT64, [6])],
+        [vi("emb", TensorProto.FLOAT, [2, 5, 4]), vi("cols_out", TensorProto.FLOAT, [3, 2, 2]),
+         vi("ids_out", TensorProto.INT64, [2, 3]), vi("wild_out", TensorProto.FLOAT, [6, 4])],
+        [numpy_helper.from_array(table, "table")])
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    onnx.checker.check_model(m)
+    onnx.save(m, os.path.join(HERE, "gather_runtime.onnx"))
+    pick = np.array([4, 0, -1], np.int64)
+    for name, value in [("ids", ids), ("x", x), ("cols", cols), ("pick", pick), ("wild", wild),
+                        ("emb", table[ids]), ("cols_out", np.take(x, cols, axis=1)),
+                        ("ids_out", np.take(ids, pick, axis=1)),
+                        ("wild_out", table[np.clip(np.where(wild < 0, wild + 10, wild), 0, 9)])]:
+        np.save(os.path.join(HERE, "gather_runtime_" + name + ".npy"), value)
+
+    import torch
+
+    class Embed(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.tokens = torch.nn.Embedding(50, 16)
+            self.positions = torch.nn.Embedding(12, 16)
+            self.norm = torch.nn.LayerNorm(16)
+            self.dense = torch.nn.Linear(16, 8)
+
+        def forward(self, ids):
+            pos = torch.arange(ids.shape[1]).unsqueeze(0)
+            return self.dense(self.norm(self.tokens(ids) + self.positions(pos))).tanh()
+
+    torch.manual_seed(5)
+    net = Embed().eval()
+    tokens = torch.randint(0, 50, (64, 12), generator=torch.Generator().manual_seed(6))
+    with torch.no_grad():
+        y = net(tokens[:4])
+    torch.onnx.export(net, (tokens[:4],), os.path.join(HERE, "embedding.onnx"),
+                      input_names=["ids"], output_names=["y"], opset_version=13,
+                      dynamic_axes={"ids": {0: "batch"}})
+    np.save(os.path.join(HERE, "embedding_ids.npy"), tokens[:4].numpy())
+    np.save(os.path.join(HERE, "embedding_calib.npy"), tokens.numpy())
+    np.save(os.path.join(HERE, "embedding_y.npy"), y.numpy())
+
 if __name__ == "__main__":
     # With arguments, only the named generators run (e.g. `bn_conv`).
     import sys
@@ -1451,6 +1990,8 @@ if __name__ == "__main__":
                   opset_forms, ort_contrib, activations, gelu_mish,
                   qdq_activations, abs_sign_shape, invalid_activation_models,
                   logic_models, invalid_logic_models, hostile_graphs]
+    generators += [resize_models, pad_models, movement_models, quantized_resample_models,
+                   invalid_data_movement_models, runtime_gather_models]
     wanted = set(sys.argv[1:])
     for g in generators:
         if not wanted or g.__name__ in wanted:

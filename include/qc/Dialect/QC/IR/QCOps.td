@@ -598,17 +598,22 @@ def QC_ReduceMeanOp : QC_Op<"reduce_mean", [Pure,
 
 def QC_SliceOp : QC_Op<"slice", [Pure,
     DeclareOpInterfaceMethods<QC_QuantPropagationInterface>]> {
-  let summary = "A contiguous block of a tensor (ONNX Slice with step 1, Split)";
+  let summary = "A strided block of a tensor (ONNX Slice, Split)";
   let description = [{
-    `output[i] = input[offsets + i]` for every index of the result, whose
-    type gives the sizes. Quantized operands keep their parameters; bool and
-    integer elements are copied as they are.
+    `output[i] = input[offsets + i * strides]` for every index of the
+    result, whose type gives the sizes. `strides` (one non-zero value per
+    dim; all 1 when empty) may be negative, walking a dim backward from its
+    offset. Quantized operands keep their parameters; bool and integer
+    elements are copied as they are.
 
     ```mlir
     %q = qc.slice %qkv {offsets = array<i64: 0, 16>} : (tensor<4x48xf32>) -> tensor<4x16xf32>
+    %r = qc.slice %x {offsets = array<i64: 0, 7>, strides = array<i64: 1, -2>}
+        : (tensor<4x8xf32>) -> tensor<4x4xf32>
     ```
   }];
-  let arguments = (ins QC_ValueTensor:$input, DenseI64ArrayAttr:$offsets);
+  let arguments = (ins QC_ValueTensor:$input, DenseI64ArrayAttr:$offsets,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$strides);
   let results = (outs QC_ValueTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
@@ -637,6 +642,7 @@ def QC_DynamicQuantizeOp : QC_Op<"dynamic_quantize", [Pure]> {
   let hasVerifier = 1;
 }
 
+include "qc/Dialect/QC/IR/QCDataOps.td"
 include "qc/Dialect/QC/IR/QCKernelOps.td"
 include "qc/Dialect/QC/IR/QCLogicOps.td"
 
