@@ -18,6 +18,7 @@
 
 #include "qc/Dialect/QC/IR/QCAttrs.h"
 #include "qc/Dialect/QC/IR/QCDialect.h"
+#include "qc/Dialect/QC/IR/QCEnums.h.inc"
 #include "qc/Dialect/QC/IR/QCInterfaces.h"
 
 #define GET_OP_CLASSES

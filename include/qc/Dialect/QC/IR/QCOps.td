@@ -544,6 +544,8 @@ def QC_DynamicQuantizeOp : QC_Op<"dynamic_quantize", [Pure]> {
   let hasVerifier = 1;
 }
 
+include "qc/Dialect/QC/IR/QCConvOps.td"
+include "qc/Dialect/QC/IR/QCReduceOps.td"
 include "qc/Dialect/QC/IR/QCKernelOps.td"
 
 #endif // QC_DIALECT_QC_IR_QCOPS_TD
