@@ -355,6 +355,8 @@ struct ConvertQCToLinalgPass
     populateDataMovementLoweringPatterns(lowerings);
     populateNormalizationLoweringPatterns(lowerings);
     populateProductLoweringPatterns(lowerings);
+    populateConvTransposeLoweringPatterns(lowerings);
+    populateReductionLoweringPatterns(lowerings);
     if (!reference) {
       populateKernelLoweringPatterns(lowerings);
       if (options.target)
