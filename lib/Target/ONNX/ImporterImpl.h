@@ -187,6 +187,10 @@ LogicalResult importQLinear(Importer &im, bool isConv);
 LogicalResult importIntegerProduct(Importer &im, bool isConv);
 LogicalResult importDynamicQuantize(Importer &im);
 
+/// ConvTranspose, the normalizations and reductions of ConvNormOps.cpp:
+/// the result of importing `opType`, or std::nullopt if it is none of them.
+std::optional<LogicalResult> importConvNormOp(Importer &im, StringRef opType);
+
 /// Folds `opType` on all-constant inputs. NotFolded: it cannot (the node is
 /// then imported as runtime code, or rejected); Failed: the node is invalid
 /// and an error has been reported.

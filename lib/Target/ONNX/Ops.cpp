@@ -1248,5 +1248,7 @@ LogicalResult onnximport::importOp(Importer &im, StringRef op) {
     return importIntegerProduct(im, true);
   if (op == "DynamicQuantizeLinear")
     return importDynamicQuantize(im);
+  if (std::optional<LogicalResult> r = importConvNormOp(im, op))
+    return *r;
   return im.error() << "unsupported operator";
 }
