@@ -199,11 +199,11 @@ struct RemoveIdentityClamp : OpRewritePattern<ClampOp> {
   }
 };
 
-/// clamp(conv2d | matmul) -> the product with a fused output clamp
-/// (clamp_min, clamp_max): its requantization saturates to the clamped
-/// range, so ReLU, ReLU6 and Clip cost no pass of their own. Bit-identical:
-/// clamping the saturated storage integers to [lo, hi] equals saturating to
-/// the intersection of the two ranges.
+/// clamp(conv2d | conv_transpose2d | matmul) -> the product with a fused
+/// output clamp (clamp_min, clamp_max): its requantization saturates to the
+/// clamped range, so ReLU, ReLU6 and Clip cost no pass of their own.
+/// Bit-identical: clamping the saturated storage integers to [lo, hi] equals
+/// saturating to the intersection of the two ranges.
 template <typename OpT>
 struct FuseClampIntoProduct : OpRewritePattern<ClampOp> {
   using OpRewritePattern<ClampOp>::OpRewritePattern;
@@ -449,5 +449,6 @@ void mlir::qc::populateFoldQDQPatterns(RewritePatternSet &patterns) {
                SinkClampBelowQuantize, SinkDequantize<ReshapeOp>,
                SinkDequantize<TransposeOp>, SinkDequantize<SliceOp>,
                SinkDequantize<MaxPool2DOp>, FuseClampIntoProduct<Conv2DOp>,
+               FuseClampIntoProduct<ConvTranspose2DOp>,
                FuseClampIntoProduct<MatMulOp>>(patterns.getContext());
 }
