@@ -137,9 +137,9 @@ LogicalResult importConvTranspose(Importer &im) {
                         << outChannels << "), got shape " << shapeStr(bs);
   }
 
-  // Pads: explicit, from auto_pad (output = input * stride), or from
-  // output_shape. A requested output larger than the uncropped result
-  // extends it at the end, as output padding does.
+  // Pads: explicit, from auto_pad (output = input * stride, or the
+  // uncropped result when that is smaller, as ONNX Runtime computes it), or
+  // from output_shape.
   std::string autoPad = im.attrString("auto_pad", "NOTSET");
   if (autoPad != "NOTSET" && autoPad != "VALID" && autoPad != "SAME_UPPER" &&
       autoPad != "SAME_LOWER")
@@ -178,10 +178,12 @@ LogicalResult importConvTranspose(Importer &im) {
       if (*wanted < 1)
         return im.error() << "'output_shape' must be positive, got " << *wanted;
       int64_t total = full + outputPadding[d] - *wanted;
-      if (total < 0) {
-        outputPadding[d] -= total;
-        total = 0;
-      }
+      if (total < 0 && outputShape)
+        return im.error() << "'output_shape' " << *wanted << " of spatial dim "
+                          << d << " exceeds the size "
+                          << full + outputPadding[d]
+                          << " of the uncropped result (with output_padding)";
+      total = std::max<int64_t>(total, 0);
       // The larger half goes at the end for SAME_UPPER, at the beginning
       // otherwise (ONNX's rule; ONNX Runtime agrees).
       int64_t small = total / 2, big = total - small;
