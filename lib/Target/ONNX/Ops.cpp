@@ -347,6 +347,9 @@ LogicalResult importPool(Importer &im, bool isMax, bool global) {
                       << xs.size();
   if (im.used(1))
     return im.error() << "the Indices output is not supported";
+  // storage_order only orders the indices: 0 (row major) or 1 (column major).
+  if (int64_t order = im.attrInt("storage_order", 0); order != 0 && order != 1)
+    return im.error() << "'storage_order' must be 0 or 1, got " << order;
   SmallVector<int64_t> kernel, strides(2, 1), dilations(2, 1);
   SmallVector<int64_t> pads(4, 0);
   bool ceil = false, countPad = false;

@@ -832,13 +832,323 @@ def opset_forms():
     np.save(os.path.join(HERE, "opset18b_q.npy"), x[:, :, 3:])
 
 
+def conv_norm_torch():
+    """Transposed convolutions (2-D grouped with stride, padding and output
+    padding; dilated with asymmetric strides and no bias; 1-D), GroupNorm
+    (exported as InstanceNormalization of a reshaped input), InstanceNorm2d,
+    LogSoftmax along the channels and the reductions PyTorch exports (sum,
+    amax, amin, prod, L1 and L2 norms, logsumexp), as torch writes them at
+    opset 11 (ReduceSum's axes an attribute, LogSoftmax behind transposes),
+    13 (ReduceSum's axes an input) and 17; expected outputs from torch."""
+    import torch
+    import torch.nn.functional as F
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.up = torch.nn.ConvTranspose2d(4, 6, 3, stride=2, padding=1,
+                                               output_padding=1, groups=2)
+            self.dil = torch.nn.ConvTranspose2d(4, 3, (2, 3), stride=(1, 2),
+                                                padding=(1, 0), dilation=2,
+                                                bias=False)
+            self.up1d = torch.nn.ConvTranspose1d(4, 2, 4, stride=3, padding=2,
+                                                 output_padding=1)
+            self.gn = torch.nn.GroupNorm(2, 6)
+            self.inorm = torch.nn.InstanceNorm2d(3, affine=True)
+
+        def forward(self, x, a):
+            u = self.gn(self.up(x))
+            d = self.inorm(self.dil(x))
+            v = self.up1d(a)
+            return (u, d, v, F.log_softmax(u, dim=1),
+                    torch.sum(d, dim=(2, 3)), torch.amax(u, dim=1, keepdim=True),
+                    torch.amin(d, dim=-1), torch.prod(v, dim=2),
+                    torch.norm(u, p=1, dim=(2, 3)),
+                    torch.norm(d, p=2, dim=1, keepdim=True),
+                    torch.logsumexp(v, dim=1))
+
+    torch.manual_seed(3)
+    net = Net().eval()
+    with torch.no_grad():  # Affine parameters other than the initial 1 and 0.
+        for norm in (net.gn, net.inorm):
+            norm.weight.uniform_(0.5, 1.5)
+            norm.bias.uniform_(-0.5, 0.5)
+    x, a = torch.randn(2, 4, 5, 5), torch.randn(2, 4, 7)
+    for opset in (11, 13, 17):
+        torch.onnx.export(net, (x, a), os.path.join(HERE, f"convnorm_opset{opset}.onnx"),
+                          input_names=["x", "a"], opset_version=opset)
+    np.save(os.path.join(HERE, "convnorm_x.npy"), x.numpy())
+    np.save(os.path.join(HERE, "convnorm_a.npy"), a.numpy())
+    with torch.no_grad():
+        for i, y in enumerate(net(x, a)):
+            np.save(os.path.join(HERE, f"convnorm_y{i}.npy"), y.numpy())
+
+
+def conv_norm_forms():
+    """The forms PyTorch does not write, one model per opset, expected
+    outputs from numpy (float64): ReduceSumSquare, ReduceLogSum and ReduceL1
+    with axes attributes (opset 13) and inputs (18), ReduceSum without axes
+    under noop_with_empty_axes (18), keepdims=0; LpNormalization with p = 1
+    and 2; LogSoftmax's 2-D coercion (opset 11) against its axis semantics
+    (13); GroupNormalization with per-group (18) and per-channel (21)
+    scale and bias; ConvTranspose with an output_shape of odd total padding
+    (2-D and 1-D) and auto_pad SAME_LOWER. Models newer than this onnx
+    package knows skip its checker."""
+    import torch
+    import torch.nn.functional as F
+    rng = np.random.default_rng(9)
+    x = rng.uniform(0.1, 2.0, (2, 3, 4)).astype(np.float32)
+    img = rng.normal(0, 1, (1, 2, 3, 3)).astype(np.float32)
+    sig = rng.normal(0, 1, (1, 2, 3)).astype(np.float32)
+    w = rng.normal(0, 0.5, (2, 3, 3, 3)).astype(np.float32)  # [C_in, C_out, k, k]
+    w1 = rng.normal(0, 0.5, (2, 2, 4)).astype(np.float32)
+    gn_x = rng.normal(0, 1, (2, 4, 3, 2)).astype(np.float32)
+    gn_g, gn_b = (rng.uniform(0.5, 1.5, 4).astype(np.float32),
+                  rng.normal(0, 0.3, 4).astype(np.float32))
+    np.save(os.path.join(HERE, "convnorm_forms_x.npy"), x)
+    np.save(os.path.join(HERE, "convnorm_forms_img.npy"), img)
+    np.save(os.path.join(HERE, "convnorm_forms_sig.npy"), sig)
+    np.save(os.path.join(HERE, "convnorm_forms_gn.npy"), gn_x)
+    t = numpy_helper.from_array
+    i64 = lambda name, v: t(np.array(v, np.int64), name)
+    node = helper.make_node
+    x64, img64 = x.astype(np.float64), torch.from_numpy(img.astype(np.float64))
+
+    def full_transpose(xv, wv, stride):
+        return F.conv_transpose2d(xv, torch.from_numpy(wv.astype(np.float64)),
+                                  stride=stride).numpy()
+
+    def log_softmax(v, axis):
+        m = v.max(axis=axis, keepdims=True)
+        return v - m - np.log(np.exp(v - m).sum(axis=axis, keepdims=True))
+
+    def group_norm(v, groups, g, b):
+        n, c = v.shape[:2]
+        r = v.astype(np.float64).reshape(n, groups, -1)
+        r = (r - r.mean(-1, keepdims=True)) / np.sqrt(r.var(-1, keepdims=True) + 1e-5)
+        return r.reshape(v.shape) * g[None, :, None, None] + b[None, :, None, None]
+
+    # Each opset: (nodes, initializers, outputs as (name, expected)).
+    forms = {}
+    full = full_transpose(img64, w, 2)  # 1x3x7x7
+    full1 = F.conv_transpose1d(torch.from_numpy(sig.astype(np.float64)),
+                               torch.from_numpy(w1.astype(np.float64)),
+                               stride=3).numpy()  # 1x2x10
+    forms[13] = (
+        [node("ReduceSumSquare", ["x"], ["ssq"], axes=[1], keepdims=0),
+         node("ReduceLogSum", ["x"], ["lsum"], axes=[0, 2]),
+         node("ReduceL1", ["x"], ["l1"], axes=[-1], keepdims=0),
+         node("LpNormalization", ["x"], ["lp1"], axis=1, p=1),
+         node("LpNormalization", ["x"], ["lp2"]),
+         node("LogSoftmax", ["x"], ["ls"], axis=1),
+         # total padding 7 - 4 = 3: 2 at the beginning, 1 at the end.
+         node("ConvTranspose", ["img", "w"], ["ct_shape"], strides=[2, 2],
+              output_shape=[4, 6]),
+         node("ConvTranspose", ["img", "w"], ["ct_same"], strides=[2, 2],
+              auto_pad="SAME_LOWER"),
+         node("ConvTranspose", ["sig", "w1"], ["ct_1d"], strides=[3],
+              output_shape=[7])],
+        [t(w, "w"), t(w1, "w1")],
+        [("ssq", (x64 ** 2).sum(1)), ("lsum", np.log(x64.sum((0, 2), keepdims=True))),
+         ("l1", np.abs(x64).sum(-1)),
+         ("lp1", x64 / np.abs(x64).sum(1, keepdims=True)),
+         ("lp2", x64 / np.sqrt((x64 ** 2).sum(-1, keepdims=True))),
+         ("ls", log_softmax(x64, 1)), ("ct_shape", full[:, :, 2:6, 1:7]),
+         ("ct_same", full[:, :, 1:7, 1:7]), ("ct_1d", full1[:, :, 2:9])])
+    forms[11] = (
+        [node("ReduceSumSquare", ["x"], ["ssq"], axes=[0, 1]),
+         node("LogSoftmax", ["x"], ["ls"], axis=1)],
+        [],
+        [("ssq", (x64 ** 2).sum((0, 1), keepdims=True)),
+         ("ls", log_softmax(x64.reshape(2, 12), 1).reshape(2, 3, 4))])
+    forms[18] = (
+        [node("ReduceSumSquare", ["x", "ax1"], ["ssq"], keepdims=0),
+         node("ReduceLogSum", ["x", "ax02"], ["lsum"]),
+         node("ReduceMax", ["x", "ax1"], ["max"], keepdims=0),
+         node("ReduceL2", ["x", "ax02"], ["l2"]),
+         node("ReduceSum", ["x"], ["same"], noop_with_empty_axes=1),
+         node("ReduceProd", ["x"], ["prod"]),
+         node("GroupNormalization", ["gn", "g2", "b2"], ["gnorm"], num_groups=2)],
+        [i64("ax1", [1]), i64("ax02", [0, -1]),
+         t(gn_g[:2].copy(), "g2"), t(gn_b[:2].copy(), "b2")],
+        [("ssq", (x64 ** 2).sum(1)), ("lsum", np.log(x64.sum((0, 2), keepdims=True))),
+         ("max", x64.max(1)), ("l2", np.sqrt((x64 ** 2).sum((0, 2), keepdims=True))),
+         ("same", x64), ("prod", x64.prod(keepdims=True)),
+         ("gnorm", group_norm(gn_x, 2, np.repeat(gn_g[:2], 2), np.repeat(gn_b[:2], 2)))])
+    forms[21] = (
+        [node("GroupNormalization", ["gn", "g", "b"], ["gnorm"], num_groups=2,
+              epsilon=1e-5)],
+        [t(gn_g, "g"), t(gn_b, "b")],
+        [("gnorm", group_norm(gn_x, 2, gn_g, gn_b))])
+    inputs = {"x": x, "img": img, "sig": sig, "gn": gn_x}
+    for opset, (nodes, inits, outs) in forms.items():
+        used = [n for n in inputs if any(n in nd.input for nd in nodes)]
+        graph = helper.make_graph(
+            nodes, f"convnorm_forms{opset}",
+            [helper.make_tensor_value_info(n, TensorProto.FLOAT, inputs[n].shape)
+             for n in used],
+            [helper.make_tensor_value_info(n, TensorProto.FLOAT, v.shape)
+             for n, v in outs], inits)
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+        name = f"convnorm_forms{opset}.onnx"
+        if opset <= 17:
+            save(model, name)
+        else:
+            onnx.save(model, os.path.join(HERE, name))
+        for n, v in outs:
+            np.save(os.path.join(HERE, f"convnorm_forms{opset}_{n}.npy"),
+                    v.astype(np.float32))
+
+
+def qdq_conv_transpose():
+    """A QDQ ConvTranspose as ONNX Runtime's quantizer writes it: u8
+    activations, int8 weights per channel along axis 1 (the output channels
+    of the [C_in, C_out, kh, kw] weight), an int32 bias with scale x_scale *
+    w_scale, and a ReLU before the last QuantizeLinear. Expected: ONNX's
+    float semantics (the transposed convolution of the dequantized values,
+    in float64, then QuantizeLinear)."""
+    import torch
+    import torch.nn.functional as F
+    rng = np.random.default_rng(10)
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4, 5, 5])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 3, 10, 10])
+    w = rng.integers(-127, 128, (4, 3, 3, 3)).astype(np.int8)
+    w_scale = np.array([0.01, 0.02, 0.015], np.float32)
+    x_scale, y_scale = np.float32(0.02), np.float32(0.04)
+    b = rng.integers(-800, 800, 3).astype(np.int32)
+    b_scale = (x_scale * w_scale).astype(np.float32)
+    t = numpy_helper.from_array
+    inits = [t(np.array(x_scale), "x_scale"), t(np.array(128, np.uint8), "x_zp"),
+             t(w, "w_q"), t(w_scale, "w_scale"), t(np.zeros(3, np.int8), "w_zp"),
+             t(b, "b_q"), t(b_scale, "b_scale"), t(np.zeros(3, np.int32), "b_zp"),
+             t(np.array(y_scale), "y_scale"), t(np.array(0, np.uint8), "y_zp")]
+    nodes = [
+        helper.make_node("QuantizeLinear", ["x", "x_scale", "x_zp"], ["xq"]),
+        helper.make_node("DequantizeLinear", ["xq", "x_scale", "x_zp"], ["xd"]),
+        helper.make_node("DequantizeLinear", ["w_q", "w_scale", "w_zp"], ["wd"], axis=1),
+        helper.make_node("DequantizeLinear", ["b_q", "b_scale", "b_zp"], ["bd"], axis=0),
+        helper.make_node("ConvTranspose", ["xd", "wd", "bd"], ["c"], strides=[2, 2],
+                         pads=[1, 1, 1, 1], output_padding=[1, 1], name="up"),
+        helper.make_node("Relu", ["c"], ["r"]),
+        helper.make_node("QuantizeLinear", ["r", "y_scale", "y_zp"], ["yq"]),
+        helper.make_node("DequantizeLinear", ["yq", "y_scale", "y_zp"], ["y"]),
+    ]
+    save(helper.make_model(helper.make_graph(nodes, "qdq_conv_transpose", [x], [y], inits),
+                           opset_imports=[helper.make_opsetid("", 13)]),
+         "qdq_conv_transpose.onnx")
+    xin = rng.normal(0, 1, (1, 4, 5, 5)).astype(np.float32)
+    xd = (quantize(xin, x_scale, 128) - 128).astype(np.float64) * np.float64(x_scale)
+    wd = w.astype(np.float64) * w_scale.astype(np.float64)[None, :, None, None]
+    bd = b * b_scale.astype(np.float64)
+    c = F.conv_transpose2d(torch.from_numpy(xd), torch.from_numpy(wd), torch.from_numpy(bd),
+                           stride=2, padding=1, output_padding=1).numpy()
+    yq = np.clip(np.rint(np.maximum(c, 0) / np.float64(y_scale)), 0, 255)
+    np.save(os.path.join(HERE, "qdq_conv_transpose_x.npy"), xin)
+    np.save(os.path.join(HERE, "qdq_conv_transpose_y.npy"),
+            (yq * np.float64(y_scale)).astype(np.float32))
+
+
+def calibrated_decoder():
+    """A small encoder-decoder as segmentation and text-detection heads
+    are built (strided convolution, ConvTranspose2d upsampling by 2 after a
+    BatchNorm-free ReLU, a 1x1 convolution) exported by torch at opset 13,
+    with calibration samples, an input and torch's output."""
+    import torch
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.down = torch.nn.Conv2d(3, 8, 3, stride=2, padding=1)
+            self.up = torch.nn.ConvTranspose2d(8, 4, 2, stride=2)
+            self.head = torch.nn.Conv2d(4, 2, 1)
+
+        def forward(self, x):
+            h = torch.relu(self.down(x))
+            return self.head(torch.relu(self.up(h)))
+
+    torch.manual_seed(4)
+    net = Net().eval()
+    x = torch.rand(1, 3, 16, 16)
+    torch.onnx.export(net, x, os.path.join(HERE, "decoder.onnx"), input_names=["x"],
+                      output_names=["y"], opset_version=13)
+    with torch.no_grad():
+        y = net(x)
+    np.save(os.path.join(HERE, "decoder_x.npy"), x.numpy())
+    np.save(os.path.join(HERE, "decoder_y.npy"), y.numpy())
+    np.save(os.path.join(HERE, "decoder_calib.npy"), torch.rand(16, 3, 16, 16).numpy())
+
+
+def invalid_conv_norm_models():
+    """Malformed ConvTranspose, normalization, reduction and index nodes
+    (bad_cn_*.onnx) on run-time inputs: each is an error naming the node,
+    the attribute and the reason."""
+    t = numpy_helper.from_array
+    f32 = TensorProto.FLOAT
+
+    def model(name, nodes, inits=(), inputs=(("x", f32, [1, 3, 4, 4]),), opset=13):
+        ins = [helper.make_tensor_value_info(n, ty, s) for n, ty, s in inputs]
+        outs = [helper.make_tensor_value_info("y", f32, None)]
+        m = helper.make_model(helper.make_graph(nodes, name, ins, outs, list(inits)),
+                              opset_imports=[helper.make_opsetid("", opset)])
+        onnx.save(m, os.path.join(HERE, "bad_cn_" + name + ".onnx"))  # no checker
+
+    node = helper.make_node
+    w = [t(np.zeros((3, 2, 3, 3), np.float32), "w")]
+
+    def ct(name, inits=w, inputs=(("x", f32, [1, 3, 4, 4]),), **attrs):
+        model("ct_" + name, [node("ConvTranspose", ["x", "w"], ["y"], name="up", **attrs)],
+              inits, inputs)
+
+    ct("strides", strides=[0, 1])
+    ct("output_padding", output_padding=[-1, 0])
+    ct("output_shape_count", output_shape=[9])
+    ct("output_shape_large", strides=[2, 2], output_shape=[12, 9])
+    ct("kernel_shape", kernel_shape=[2, 2])
+    ct("group", group=2)
+    ct("channels", [t(np.zeros((2, 2, 3, 3), np.float32), "w")])
+    ct("pads", pads=[3, 0, 3, 0])
+    ct("auto_pad", auto_pad="SAME")
+    ct("rank", [t(np.zeros((3, 2, 3, 3, 3), np.float32), "w")],
+       inputs=(("x", f32, [1, 3, 4, 4, 4]),))
+    params = [t(np.ones(3, np.float32), "s"), t(np.zeros(3, np.float32), "b")]
+    model("instancenorm_scale",
+          [node("InstanceNormalization", ["x", "s", "b"], ["y"], name="norm")],
+          [t(np.ones(2, np.float32), "s"), t(np.zeros(3, np.float32), "b")])
+    gn = (("x", f32, [1, 4, 3, 3]),)
+    model("groupnorm_missing", [node("GroupNormalization", ["x", "s", "b"], ["y"],
+                                     name="norm")], params, gn, opset=18)
+    model("groupnorm_groups", [node("GroupNormalization", ["x", "s", "b"], ["y"],
+                                    num_groups=3, name="norm")], params, gn, opset=18)
+    model("groupnorm_scale", [node("GroupNormalization", ["x", "s", "b"], ["y"],
+                                   num_groups=2, name="norm")],
+          [t(np.ones(4, np.float32), "s"), t(np.zeros(4, np.float32), "b")], gn, opset=18)
+    model("groupnorm_stash", [node("GroupNormalization", ["x", "s", "b"], ["y"],
+                                   num_groups=2, stash_type=10, name="norm")],
+          [t(np.ones(4, np.float32), "s"), t(np.zeros(4, np.float32), "b")], gn, opset=21)
+    model("lpnorm_p", [node("LpNormalization", ["x"], ["y"], p=3, name="norm")])
+    model("lpnorm_axis", [node("LpNormalization", ["x"], ["y"], axis=4, name="norm")])
+    model("logsoftmax_axis", [node("LogSoftmax", ["x"], ["y"], axis=-5, name="lsm")])
+    model("reduce_axis", [node("ReduceSumSquare", ["x"], ["y"], axes=[4], name="sum")])
+    model("reduce_repeated", [node("ReduceMax", ["x"], ["y"], axes=[1, -3], name="max")])
+    model("reduce_keepdims", [node("ReduceL2", ["x"], ["y"], axes=[1], keepdims=2,
+                                   name="l2")])
+    model("argmax", [node("ArgMax", ["x"], ["y"], axis=1, name="am")])
+    model("argmin_axis", [node("ArgMin", ["x"], ["y"], axis=4, name="am")])
+    model("topk", [node("TopK", ["x", "k"], ["y", "i"], axis=-1, name="top")],
+          [t(np.array([2], np.int64), "k")])
+    model("maxpool_storage_order",
+          [node("MaxPool", ["x"], ["y"], kernel_shape=[2, 2], storage_order=2,
+                name="pool")])
+
+
 if __name__ == "__main__":
     # With arguments, only the named generators run (e.g. `bn_conv`).
     import sys
     generators = [unsupported_op, qdq_conv, bn_conv, runtime_elementwise, ort_qdq,
                   invalid_models, invalid_runtime_models, integer_products, ort_qoperator,
                   transformer_block, malformed, symbolic_dims, conv1d,
-                  opset_forms]
+                  opset_forms, conv_norm_torch, conv_norm_forms, qdq_conv_transpose,
+                  calibrated_decoder, invalid_conv_norm_models]
     wanted = set(sys.argv[1:])
     for g in generators:
         if not wanted or g.__name__ in wanted:
