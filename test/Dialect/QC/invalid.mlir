@@ -861,3 +861,179 @@ func.func @batch_count_zero() attributes {qc.batch_count = 0 : i64} {
 func.func @batch_strides_negative() attributes {qc.batch_strides = array<i64: 4, -1>} {
   return
 }
+
+// -----
+
+func.func @conv_transpose_input_rank(%x: tensor<1x4x3xf32>, %w: tensor<2x4x3x3xf32>) {
+  // expected-error @+1 {{input must have rank 4 (NCHW), got rank 3}}
+  %y = qc.conv_transpose2d %x, %w : (tensor<1x4x3xf32>, tensor<2x4x3x3xf32>) -> tensor<1x2x5x5xf32>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_weight_rank(%x: tensor<1x4x3x3xf32>, %w: tensor<2x4x3xf32>) {
+  // expected-error @+1 {{weight must have rank 4 ([C_out, C_in / groups, kh, kw]), got rank 3}}
+  %y = qc.conv_transpose2d %x, %w : (tensor<1x4x3x3xf32>, tensor<2x4x3xf32>) -> tensor<1x2x5x5xf32>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_output_padding(%x: tensor<1x4x3x3xf32>, %w: tensor<2x4x3x3xf32>) {
+  // expected-error @+1 {{'output_padding' must hold 2 non-negative values}}
+  %y = qc.conv_transpose2d %x, %w {output_padding = array<i64: 1>} : (tensor<1x4x3x3xf32>, tensor<2x4x3x3xf32>) -> tensor<1x2x5x5xf32>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_groups(%x: tensor<1x4x3x3xf32>, %w: tensor<2x4x3x3xf32>) {
+  // expected-error @+1 {{'groups' must be positive, got 0}}
+  %y = qc.conv_transpose2d %x, %w {groups = 0 : i64} : (tensor<1x4x3x3xf32>, tensor<2x4x3x3xf32>) -> tensor<1x2x5x5xf32>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_group_split(%x: tensor<1x4x3x3xf32>, %w: tensor<3x2x3x3xf32>) {
+  // expected-error @+1 {{input channels (4) and output channels (3) must be divisible by groups (2)}}
+  %y = qc.conv_transpose2d %x, %w {groups = 2 : i64} : (tensor<1x4x3x3xf32>, tensor<3x2x3x3xf32>) -> tensor<1x3x5x5xf32>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_channels(%x: tensor<1x4x3x3xf32>, %w: tensor<2x3x3x3xf32>) {
+  // expected-error @+1 {{weight has 3 input channels per group but the input has 4 channels in 1 groups}}
+  %y = qc.conv_transpose2d %x, %w : (tensor<1x4x3x3xf32>, tensor<2x3x3x3xf32>) -> tensor<1x2x5x5xf32>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_bias(%x: tensor<1x4x3x3xf32>, %w: tensor<2x4x3x3xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{bias must be 1-D with 2 elements (one per output channel)}}
+  %y = qc.conv_transpose2d %x, %w, %b : (tensor<1x4x3x3xf32>, tensor<2x4x3x3xf32>, tensor<4xf32>) -> tensor<1x2x5x5xf32>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_cropped(%x: tensor<1x4x1x1xf32>, %w: tensor<2x4x2x2xf32>) {
+  // expected-error @+1 {{spatial dim 0 of the result would have size 0 (uncropped size 2, output padding 0, pads 1+1)}}
+  %y = qc.conv_transpose2d %x, %w {pads = array<i64: 1, 0, 1, 0>} : (tensor<1x4x1x1xf32>, tensor<2x4x2x2xf32>) -> tensor<1x2x1x2xf32>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_shape(%x: tensor<1x4x3x3xf32>, %w: tensor<2x4x3x3xf32>) {
+  // expected-error @+1 {{result shape [1x2x6x6] does not match the expected [1x2x8x8]}}
+  %y = qc.conv_transpose2d %x, %w {strides = array<i64: 2, 2>, output_padding = array<i64: 1, 1>} : (tensor<1x4x3x3xf32>, tensor<2x4x3x3xf32>) -> tensor<1x2x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_weight_axis(%x: tensor<1x2x3x3x!quant.uniform<u8:f32, 0.5:128>>, %w: tensor<4x2x2x2x!quant.uniform<i8:f32:1, {0.5, 0.25}>>) {
+  // expected-error @+1 {{per-channel weight must be quantized along axis 0 (output channels), got axis 1}}
+  %y = qc.conv_transpose2d %x, %w : (tensor<1x2x3x3x!quant.uniform<u8:f32, 0.5:128>>, tensor<4x2x2x2x!quant.uniform<i8:f32:1, {0.5, 0.25}>>) -> tensor<1x4x4x4x!quant.uniform<u8:f32, 0.5:128>>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_float_clamp(%x: tensor<1x4x3x3xf32>, %w: tensor<2x4x3x3xf32>) {
+  // expected-error @+1 {{a fused output clamp (clamp_min, clamp_max) needs a per-tensor quantized 8-bit result}}
+  %y = qc.conv_transpose2d %x, %w {clamp_min = 0.0 : f32} : (tensor<1x4x3x3xf32>, tensor<2x4x3x3xf32>) -> tensor<1x2x5x5xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_no_axes(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{needs at least one axis to reduce}}
+  %y = qc.reduce sum %x {axes = array<i64>} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_axis_range(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{axis 2 is out of range for rank 2}}
+  %y = qc.reduce max %x {axes = array<i64: 2>} : (tensor<2x3xf32>) -> tensor<2x1xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_axis_repeated(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{axis -1 is repeated}}
+  %y = qc.reduce prod %x {axes = array<i64: 1, -1>} : (tensor<2x3xf32>) -> tensor<2x1xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_shape(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{result shape [2x1] does not match the expected [2]}}
+  %y = qc.reduce l2 %x {axes = array<i64: 1>, keepdims = false} : (tensor<2x3xf32>) -> tensor<2x1xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_mixed(%x: tensor<2x3x!quant.uniform<u8:f32, 0.5:128>>) {
+  // expected-error @+1 {{operands and results must be all f32 or all quantized; result #0 is f32}}
+  %y = qc.reduce min %x {axes = array<i64: 1>} : (tensor<2x3x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<2x1xf32>
+  return
+}
+
+// -----
+
+func.func @log_softmax_axis(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{axis 2 is out of range for rank 2}}
+  %y = qc.log_softmax %x {axis = 2 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @group_norm_rank(%x: tensor<4xf32>, %g: tensor<4xf32>) {
+  // expected-error @+1 {{input must be [N, C, ...] (rank >= 2), got rank 1}}
+  %y = qc.group_norm %x, %g, %g {groups = 1 : i64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @group_norm_groups(%x: tensor<1x4x3xf32>, %g: tensor<4xf32>) {
+  // expected-error @+1 {{'groups' (3) must be positive and divide the 4 channels}}
+  %y = qc.group_norm %x, %g, %g {groups = 3 : i64} : (tensor<1x4x3xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x3xf32>
+  return
+}
+
+// -----
+
+func.func @group_norm_scale(%x: tensor<1x4x3xf32>, %g: tensor<3xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{'scale' must be 1-D with one value per channel (4) or per group (2), got 'tensor<3xf32>'}}
+  %y = qc.group_norm %x, %g, %b {groups = 2 : i64} : (tensor<1x4x3xf32>, tensor<3xf32>, tensor<4xf32>) -> tensor<1x4x3xf32>
+  return
+}
+
+// -----
+
+func.func @group_norm_result(%x: tensor<1x4x3xf32>, %g: tensor<4xf32>) {
+  // expected-error @+1 {{result shape must match the input shape}}
+  %y = qc.group_norm %x, %g, %g {groups = 2 : i64} : (tensor<1x4x3xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x1xf32>
+  return
+}
+
+// -----
+
+func.func @group_norm_epsilon(%x: tensor<1x4x3xf32>, %g: tensor<4xf32>) {
+  // expected-error @+1 {{'epsilon' must be non-negative}}
+  %y = qc.group_norm %x, %g, %g {groups = 2 : i64, epsilon = -1.0 : f32} : (tensor<1x4x3xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x3xf32>
+  return
+}

@@ -85,3 +85,42 @@ func.func @negative_fits(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
   %y = qc.sigmoid %x : (tensor<4x8xf32>) -> tensor<4x8xf32>
   return %y : tensor<4x8xf32>
 }
+
+// -----
+
+// A decoder of transposed convolution, group norm, log-softmax over the
+// channels and a reduction over the spatial dims keeps its samples apart
+// (one sample per tile: its values take more than 360 bytes).
+// CHECK-LABEL: func.func @decoder__batch_tile(%{{.*}}: tensor<1x1x2x2xf32>) -> tensor<1x2xf32>
+// CHECK-SAME: qc.batch_count = 40 : i64, qc.batch_of = "decoder"
+// CHECK: qc.conv_transpose2d {{.*}} -> tensor<1x2x4x4xf32>
+// CHECK: qc.group_norm {{.*}} -> tensor<1x2x4x4xf32>
+// CHECK: qc.log_softmax {{.*}} -> tensor<1x2x4x4xf32>
+// CHECK: qc.reduce max {{.*}} -> tensor<1x2xf32>
+func.func @decoder(%x: tensor<40x1x2x2xf32>) -> tensor<40x2xf32> {
+  %w = arith.constant dense<0.5> : tensor<2x1x2x2xf32>
+  %g = arith.constant dense<1.0> : tensor<2xf32>
+  %c = qc.conv_transpose2d %x, %w {strides = array<i64: 2, 2>} : (tensor<40x1x2x2xf32>, tensor<2x1x2x2xf32>) -> tensor<40x2x4x4xf32>
+  %n = qc.group_norm %c, %g, %g {groups = 1 : i64} : (tensor<40x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<40x2x4x4xf32>
+  %l = qc.log_softmax %n {axis = 1 : i64} : (tensor<40x2x4x4xf32>) -> tensor<40x2x4x4xf32>
+  %y = qc.reduce max %l {axes = array<i64: 2, 3>, keepdims = false} : (tensor<40x2x4x4xf32>) -> tensor<40x2xf32>
+  return %y : tensor<40x2xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @negative_reduce_sum_over_batch
+// CHECK-NOT: __batch_tile
+func.func @negative_reduce_sum_over_batch(%x: tensor<400x8xf32>) -> tensor<8xf32> {
+  %y = qc.reduce sum %x {axes = array<i64: -2>, keepdims = false} : (tensor<400x8xf32>) -> tensor<8xf32>
+  return %y : tensor<8xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @negative_log_softmax_over_batch
+// CHECK-NOT: __batch_tile
+func.func @negative_log_softmax_over_batch(%x: tensor<400x8xf32>) -> tensor<400x8xf32> {
+  %y = qc.log_softmax %x {axis = -2 : i64} : (tensor<400x8xf32>) -> tensor<400x8xf32>
+  return %y : tensor<400x8xf32>
+}
