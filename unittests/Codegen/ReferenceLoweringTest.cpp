@@ -342,4 +342,66 @@ TEST(ReferenceLowering, ConvolutionMatchesPlainLoops) {
   }
 }
 
+TEST(ReferenceLowering, TransposedConvolutionMatchesPlainLoops) {
+  // 1x4x3x4 input, 2 groups of 2 input and 3 output channels, 3x3 kernel,
+  // strides 2/3, dilations 1/2, pads 1/2/0/1, output padding 1/0 (7x11
+  // output), per-channel weights, bias, and a fused ReLU.
+  std::mt19937 rng(6);
+  std::vector<uint8_t> x(4 * 3 * 4);
+  for (auto &v : x)
+    v = uint8_t(rng());
+  std::vector<int> w(6 * 2 * 9), bias = {300, -1000, 0, 4000, -77, 12};
+  for (auto &v : w)
+    v = int(rng() % 256) - 128;
+  std::string hex = "dense<\"0x";
+  for (int v : w) {
+    char buf[3];
+    snprintf(buf, sizeof buf, "%02X", unsigned(uint8_t(v)));
+    hex += buf;
+  }
+  hex += "\">";
+  // The scales as the types hold them (double), from which the multipliers
+  // are computed.
+  double sx = 0.05, sy = 0.3;
+  double sw[] = {0.01, 0.02, 0.005, 0.03, 0.015, 0.025};
+  std::string wType = "tensor<6x2x3x3x!quant.uniform<i8:f32:0, {0.01, 0.02, "
+                      "0.005, 0.03, 0.015, 0.025}>>";
+  std::string bType = "tensor<6x!quant.uniform<i32:f32:0, {5.0e-4, 1.0e-3, "
+                      "2.5e-4, 1.5e-3, 7.5e-4, 1.25e-3}>>";
+  Runner r(
+      R"(func.func @f(%x: tensor<1x4x3x4x!quant.uniform<u8:f32, 0.05:77>>) -> tensor<1x6x7x11x!quant.uniform<u8:f32, 0.3:100>> {
+    %w = qc.constant )" +
+      hex + " : tensor<6x2x3x3xi8> -> " + wType + R"(
+    %b = qc.constant dense<[300, -1000, 0, 4000, -77, 12]> : tensor<6xi32> -> )" +
+      bType + R"(
+    %y = qc.conv_transpose2d %x, %w, %b {strides = array<i64: 2, 3>, dilations = array<i64: 1, 2>, pads = array<i64: 1, 2, 0, 1>, output_padding = array<i64: 1, 0>, groups = 2 : i64, clamp_min = 0.0 : f32} : (tensor<1x4x3x4x!quant.uniform<u8:f32, 0.05:77>>, )" +
+      wType + ", " + bType +
+      R"() -> tensor<1x6x7x11x!quant.uniform<u8:f32, 0.3:100>>
+    return %y : tensor<1x6x7x11x!quant.uniform<u8:f32, 0.3:100>>
+  })");
+  auto y = r.run<uint8_t>(6 * 7 * 11, x);
+  for (int o = 0; o < 6; ++o)
+    for (int oy = 0; oy < 7; ++oy)
+      for (int ox = 0; ox < 11; ++ox) {
+        // Gather the input pixels whose scatter reaches (oy, ox).
+        int32_t acc = bias[o];
+        int g = o / 3;
+        for (int c = 0; c < 2; ++c)
+          for (int ky = 0; ky < 3; ++ky)
+            for (int kx = 0; kx < 3; ++kx) {
+              int ty = oy + 1 - ky, tx = ox + 2 - kx * 2;
+              if (ty < 0 || tx < 0 || ty % 2 || tx % 3 || ty / 2 >= 3 ||
+                  tx / 3 >= 4)
+                continue;
+              int xv = x[((g * 2 + c) * 3 + ty / 2) * 4 + tx / 3];
+              acc += (xv - 77) * w[((o * 2 + c) * 3 + ky) * 3 + kx];
+            }
+        float m = computeRequantMultiplier(sx, sw[o], sy);
+        int64_t want = requantize(acc, m, 100, StorageRange::get(8, false));
+        want = std::max<int64_t>(want, 100); // The ReLU: real 0 is 100.
+        EXPECT_EQ(y[(o * 7 + oy) * 11 + ox], want)
+            << o << "," << oy << "," << ox;
+      }
+}
+
 } // namespace
