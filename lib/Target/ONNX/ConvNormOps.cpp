@@ -139,7 +139,9 @@ LogicalResult importConvTranspose(Importer &im) {
 
   // Pads: explicit, from auto_pad (output = input * stride, or the
   // uncropped result when that is smaller, as ONNX Runtime computes it), or
-  // from output_shape.
+  // from output_shape, which may also extend the result at the end by less
+  // than the stride (an implicit output padding, as ONNX's tests and ONNX
+  // Runtime have it).
   std::string autoPad = im.attrString("auto_pad", "NOTSET");
   if (autoPad != "NOTSET" && autoPad != "VALID" && autoPad != "SAME_UPPER" &&
       autoPad != "SAME_LOWER")
@@ -178,11 +180,15 @@ LogicalResult importConvTranspose(Importer &im) {
       if (*wanted < 1)
         return im.error() << "'output_shape' must be positive, got " << *wanted;
       int64_t total = full + outputPadding[d] - *wanted;
-      if (total < 0 && outputShape)
-        return im.error() << "'output_shape' " << *wanted << " of spatial dim "
-                          << d << " exceeds the size "
-                          << full + outputPadding[d]
-                          << " of the uncropped result (with output_padding)";
+      if (total < 0 && outputShape) {
+        if (-total >= strides[d])
+          return im.error()
+                 << "'output_shape' " << *wanted << " of spatial dim " << d
+                 << " exceeds the size " << full + outputPadding[d]
+                 << " of the uncropped result (with output_padding) by "
+                 << -total << ", not less than the stride " << strides[d];
+        outputPadding[d] -= total;
+      }
       total = std::max<int64_t>(total, 0);
       // The larger half goes at the end for SAME_UPPER, at the beginning
       // otherwise (ONNX's rule; ONNX Runtime agrees).
