@@ -1141,6 +1141,76 @@ def invalid_conv_norm_models():
                 name="pool")])
 
 
+def pool_forms():
+    """MaxPool and AveragePool with the attributes whose interplay is easy to
+    get wrong, against a numpy loop of ONNX's definition: dilations with
+    ceil_mode and pads (and storage_order, which only orders the unused
+    Indices), asymmetric pads with ceil_mode and count_include_pad (the
+    count stops at the end padding), auto_pad SAME_LOWER on odd sizes
+    without counting the padding, and a dilated SAME_UPPER window (output
+    ceil(in / stride), the padding sized with the dilated kernel)."""
+    rng = np.random.default_rng(11)
+    x = rng.normal(0, 1, (1, 2, 9, 8)).astype(np.float32)
+    np.save(os.path.join(HERE, "pool_forms_x.npy"), x)
+
+    def same_pads(size, k, s, d, upper):
+        out = -(-size // s)
+        total = max(0, (out - 1) * s + (k - 1) * d + 1 - size)
+        small, big = total // 2, total - total // 2
+        return (small, big) if upper else (big, small)
+
+    def pool(v, kind, k, s, d, pads, ceil, include_pad):
+        h, w = v.shape[2:]
+        def size(n, i):
+            room = n + pads[i] + pads[i + 2] - ((k[i] - 1) * d[i] + 1)
+            o = (-(-room // s[i]) if ceil else room // s[i]) + 1
+            return o - 1 if ceil and (o - 1) * s[i] >= n + pads[i] else o
+        oh, ow = size(h, 0), size(w, 1)
+        y = np.zeros(v.shape[:2] + (oh, ow))
+        for i in range(oh):
+            for j in range(ow):
+                rows = [i * s[0] - pads[0] + a * d[0] for a in range(k[0])]
+                cols = [j * s[1] - pads[1] + b * d[1] for b in range(k[1])]
+                inside = [(r, c) for r in rows for c in cols
+                          if 0 <= r < h and 0 <= c < w]
+                vals = np.stack([v[:, :, r, c] for r, c in inside], -1).astype(np.float64)
+                if kind == "max":
+                    y[:, :, i, j] = vals.max(-1)
+                    continue
+                padded = [(r, c) for r in rows for c in cols
+                          if -pads[0] <= r < h + pads[2] and -pads[1] <= c < w + pads[3]]
+                y[:, :, i, j] = vals.sum(-1) / len(padded if include_pad else inside)
+        return y
+
+    node = helper.make_node
+    su = same_pads(9, 2, 3, 2, True) , same_pads(8, 2, 2, 1, True)
+    sl = same_pads(9, 3, 2, 1, False), same_pads(8, 3, 2, 1, False)
+    cases = [
+        ("mp_ceil", node("MaxPool", ["x"], ["mp_ceil"], kernel_shape=[3, 3], strides=[2, 2],
+                         dilations=[2, 2], pads=[1, 1, 1, 1], ceil_mode=1, storage_order=1),
+         pool(x, "max", [3, 3], [2, 2], [2, 2], [1, 1, 1, 1], True, False)),
+        ("ap_ceil", node("AveragePool", ["x"], ["ap_ceil"], kernel_shape=[3, 2], strides=[2, 3],
+                         pads=[1, 0, 1, 1], ceil_mode=1, count_include_pad=1),
+         pool(x, "avg", [3, 2], [2, 3], [1, 1], [1, 0, 1, 1], True, True)),
+        ("ap_same", node("AveragePool", ["x"], ["ap_same"], kernel_shape=[3, 3], strides=[2, 2],
+                         auto_pad="SAME_LOWER"),
+         pool(x, "avg", [3, 3], [2, 2], [1, 1], [sl[0][0], sl[1][0], sl[0][1], sl[1][1]],
+              False, False)),
+        ("mp_same", node("MaxPool", ["x"], ["mp_same"], kernel_shape=[2, 2], strides=[3, 2],
+                         dilations=[2, 1], auto_pad="SAME_UPPER"),
+         pool(x, "max", [2, 2], [3, 2], [2, 1], [su[0][0], su[1][0], su[0][1], su[1][1]],
+              False, False)),
+    ]
+    graph = helper.make_graph(
+        [c[1] for c in cases], "pool_forms",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, x.shape)],
+        [helper.make_tensor_value_info(n, TensorProto.FLOAT, v.shape) for n, _, v in cases])
+    save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]),
+         "pool_forms.onnx")
+    for n, _, v in cases:
+        np.save(os.path.join(HERE, f"pool_forms_{n}.npy"), v.astype(np.float32))
+
+
 if __name__ == "__main__":
     # With arguments, only the named generators run (e.g. `bn_conv`).
     import sys
@@ -1148,7 +1218,7 @@ if __name__ == "__main__":
                   invalid_models, invalid_runtime_models, integer_products, ort_qoperator,
                   transformer_block, malformed, symbolic_dims, conv1d,
                   opset_forms, conv_norm_torch, conv_norm_forms, qdq_conv_transpose,
-                  calibrated_decoder, invalid_conv_norm_models]
+                  calibrated_decoder, invalid_conv_norm_models, pool_forms]
     wanted = set(sys.argv[1:])
     for g in generators:
         if not wanted or g.__name__ in wanted:
