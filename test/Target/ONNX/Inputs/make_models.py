@@ -1050,9 +1050,10 @@ def qdq_conv_transpose():
 
 def calibrated_decoder():
     """A small encoder-decoder as segmentation and text-detection heads
-    are built (strided convolution, ConvTranspose2d upsampling by 2 after a
-    BatchNorm-free ReLU, a 1x1 convolution) exported by torch at opset 13,
-    with calibration samples, an input and torch's output."""
+    are built (strided convolution, ReLU, ConvTranspose2d upsampling by 2
+    with a BatchNorm2d and a ReLU after it, a 1x1 convolution) exported by
+    torch at opset 13, with calibration samples, an input and torch's
+    output."""
     import torch
 
     class Net(torch.nn.Module):
@@ -1060,14 +1061,20 @@ def calibrated_decoder():
             super().__init__()
             self.down = torch.nn.Conv2d(3, 8, 3, stride=2, padding=1)
             self.up = torch.nn.ConvTranspose2d(8, 4, 2, stride=2)
+            self.bn = torch.nn.BatchNorm2d(4)
             self.head = torch.nn.Conv2d(4, 2, 1)
 
         def forward(self, x):
             h = torch.relu(self.down(x))
-            return self.head(torch.relu(self.up(h)))
+            return self.head(torch.relu(self.bn(self.up(h))))
 
     torch.manual_seed(4)
     net = Net().eval()
+    with torch.no_grad():  # Statistics other than the initial 0 and 1.
+        net.bn.running_mean.uniform_(-0.2, 0.2)
+        net.bn.running_var.uniform_(0.5, 2.0)
+        net.bn.weight.uniform_(0.5, 1.5)
+        net.bn.bias.uniform_(-0.2, 0.2)
     x = torch.rand(1, 3, 16, 16)
     torch.onnx.export(net, x, os.path.join(HERE, "decoder.onnx"), input_names=["x"],
                       output_names=["y"], opset_version=13)
