@@ -40,26 +40,25 @@ Value scalar(Importer &im, float v) {
 // ConvTranspose
 //===----------------------------------------------------------------------===//
 
-/// A per-spatial-dim attribute of a 1-D node as the 2-D one of height 1
-/// it is computed as (`fill` for the height).
-std::optional<std::vector<int64_t>> spatialAttr(Importer &im, StringRef name,
-                                                bool oneD, int64_t fill) {
+/// A per-spatial-dim attribute (`dflt` when absent) as the 2-D values the
+/// node is computed with: a 1-D node gives 1 value, and its height gets
+/// `fill`. Wrong counts and values below `min` are errors naming it.
+FailureOr<SmallVector<int64_t>> spatialAttr(Importer &im, StringRef name,
+                                            bool oneD, int64_t dflt,
+                                            int64_t fill, int64_t min) {
   auto v = im.attrInts(name);
-  if (v && oneD && v->size() == 1)
-    v = std::vector<int64_t>{fill, (*v)[0]};
-  return v;
-}
-
-/// Checks that a window attribute has 2 values (`what` says which kind).
-LogicalResult checkPair(Importer &im, StringRef name, ArrayRef<int64_t> v,
-                        bool oneD, bool positive) {
-  auto bad = [&](int64_t x) { return positive ? x < 1 : x < 0; };
-  if (v.size() != 2 || llvm::any_of(v, bad))
-    return im.error() << "'" << name << "' must hold " << (oneD ? 1 : 2) << " "
-                      << (positive ? "positive" : "non-negative") << " value"
+  size_t count = oneD ? 1 : 2;
+  if (!v)
+    return SmallVector<int64_t>(2, dflt);
+  if (v->size() != count ||
+      llvm::any_of(*v, [&](int64_t x) { return x < min; }))
+    return im.error() << "'" << name << "' must hold " << count << " "
+                      << (min > 0 ? "positive" : "non-negative") << " value"
                       << (oneD ? "" : "s") << ", got "
-                      << (v.empty() ? std::string("none") : shapeStr(v));
-  return success();
+                      << (v->empty() ? std::string("none") : shapeStr(*v));
+  if (oneD)
+    return SmallVector<int64_t>{fill, (*v)[0]};
+  return SmallVector<int64_t>(v->begin(), v->end());
 }
 
 /// ONNX's [C_in, C_out / G, kh, kw] weight as qc's [C_out, C_in / G, kh,
@@ -104,22 +103,21 @@ LogicalResult importConvTranspose(Importer &im) {
                          "input, [C_in, C_out / group, k...] weights) are "
                          "supported (input "
                       << shapeStr(xs) << ", weight " << shapeStr(ws) << ")";
-  SmallVector<int64_t> strides(2, 1), dilations(2, 1), outputPadding(2, 0);
-  SmallVector<int64_t> kernel = {ws[2], ws[3]};
-  if (auto s = spatialAttr(im, "strides", oneD, 1))
-    strides.assign(s->begin(), s->end());
-  if (auto d = spatialAttr(im, "dilations", oneD, 1))
-    dilations.assign(d->begin(), d->end());
-  if (auto p = spatialAttr(im, "output_padding", oneD, 0))
-    outputPadding.assign(p->begin(), p->end());
-  if (failed(checkPair(im, "strides", strides, oneD, true)) ||
-      failed(checkPair(im, "dilations", dilations, oneD, true)) ||
-      failed(checkPair(im, "output_padding", outputPadding, oneD, false)))
+  auto stridesOr = spatialAttr(im, "strides", oneD, 1, 1, 1);
+  auto dilationsOr = spatialAttr(im, "dilations", oneD, 1, 1, 1);
+  auto paddingOr = spatialAttr(im, "output_padding", oneD, 0, 0, 0);
+  if (failed(stridesOr) || failed(dilationsOr) || failed(paddingOr))
     return failure();
-  if (auto k = spatialAttr(im, "kernel_shape", oneD, 1);
-      k && ArrayRef<int64_t>(*k) != ArrayRef<int64_t>(kernel))
+  SmallVector<int64_t> strides = *stridesOr, dilations = *dilationsOr,
+                       outputPadding = *paddingOr;
+  SmallVector<int64_t> kernel = {ws[2], ws[3]};
+  if (auto k = im.attrInts("kernel_shape");
+      k && ArrayRef<int64_t>(*k) !=
+               ArrayRef<int64_t>(kernel).take_back(oneD ? 1 : 2))
     return im.error() << "'kernel_shape' " << shapeStr(*k)
-                      << " differs from the weight's " << shapeStr(kernel);
+                      << " differs from the weight's "
+                      << shapeStr(
+                             ArrayRef<int64_t>(kernel).take_back(oneD ? 1 : 2));
   int64_t groups = im.attrInt("group", 1);
   if (groups < 1)
     return im.error() << "'group' must be positive, got " << groups;
@@ -160,11 +158,12 @@ LogicalResult importConvTranspose(Importer &im) {
   }
   SmallVector<int64_t> pads(4, 0);
   if (auto p = im.attrInts("pads"); p && !outputShape && autoPad == "NOTSET") {
-    if (oneD && p->size() == 2)
-      *p = {0, (*p)[0], 0, (*p)[1]};
-    if (p->size() != 4 || llvm::any_of(*p, [](int64_t v) { return v < 0; }))
+    if (p->size() != (oneD ? 2u : 4u) ||
+        llvm::any_of(*p, [](int64_t v) { return v < 0; }))
       return im.error() << "'pads' must hold " << (oneD ? 2 : 4)
                         << " non-negative values, got " << shapeStr(*p);
+    if (oneD) // [begin, end] of the width.
+      *p = {0, (*p)[0], 0, (*p)[1]};
     pads.assign(p->begin(), p->end());
   }
   SmallVector<int64_t> out = {xs[0], outChannels};

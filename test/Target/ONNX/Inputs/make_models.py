@@ -1117,6 +1117,10 @@ def invalid_conv_norm_models():
     ct("auto_pad", auto_pad="SAME")
     ct("rank", [t(np.zeros((3, 2, 3, 3, 3), np.float32), "w")],
        inputs=(("x", f32, [1, 3, 4, 4, 4]),))
+    ct("1d_strides", [t(np.zeros((3, 2, 3), np.float32), "w")],
+       inputs=(("x", f32, [1, 3, 4]),), strides=[2, 2])
+    ct("1d_pads", [t(np.zeros((3, 2, 3), np.float32), "w")],
+       inputs=(("x", f32, [1, 3, 4]),), pads=[1, -1])
     params = [t(np.ones(3, np.float32), "s"), t(np.zeros(3, np.float32), "b")]
     model("instancenorm_scale",
           [node("InstanceNormalization", ["x", "s", "b"], ["y"], name="norm")],
