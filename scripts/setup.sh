@@ -16,6 +16,9 @@ PACKAGES=(
   libonnx-dev libprotobuf-dev libonnx-testdata
   # Tests and benchmarks
   libgtest-dev libbenchmark-dev python3
+  # The model zoo of the tests (test/Zoo: torchvision architectures and
+  # hand-written models exported to ONNX, checked against torch)
+  python3-numpy python3-onnx python3-torch python3-torchvision
   # AArch64 code is cross-linked and run under qemu in the tests
   qemu-user libc6-dev-arm64-cross libgcc-12-dev-arm64-cross
 )

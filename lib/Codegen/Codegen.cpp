@@ -13,6 +13,8 @@
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/Analysis/LoopInfo.h"
+#include "llvm/IR/Dominators.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -55,6 +57,29 @@ static void initializeTargets() {
     return true;
   }();
   (void)initialized;
+}
+
+/// Marks every loop of the functions qc's lowering tagged "qc-no-unroll"
+/// (the per-convolution im2col code: loops of compile-time trip counts whose
+/// bodies are already vector code) so that LLVM does not unroll them:
+/// unrolled, they make basic blocks of thousands of stores whose scheduling
+/// costs time quadratic in their size (100 small 3x3 convolutions took two
+/// minutes to compile) and buy nothing.
+static void disableTaggedUnrolling(llvm::Module &module) {
+  llvm::LLVMContext &ctx = module.getContext();
+  for (llvm::Function &f : module) {
+    if (f.isDeclaration() || !f.hasFnAttribute("qc-no-unroll"))
+      continue;
+    llvm::DominatorTree dt(f);
+    llvm::LoopInfo loops(dt);
+    for (llvm::Loop *loop : loops.getLoopsInPreorder()) {
+      llvm::Metadata *disable = llvm::MDNode::get(
+          ctx, llvm::MDString::get(ctx, "llvm.loop.unroll.disable"));
+      llvm::MDNode *id = llvm::MDNode::getDistinct(ctx, {nullptr, disable});
+      id->replaceOperandWith(0, id);
+      loop->setLoopID(id);
+    }
+  }
 }
 
 /// Gives every function the target's CPU and features, so that the
@@ -122,6 +147,7 @@ mlir::qc::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
   llvmModule->setTargetTriple(tm.getTargetTriple());
   setTargetAttributes(*llvmModule, tm.getTargetCPU(),
                       tm.getTargetFeatureString());
+  disableTaggedUnrolling(*llvmModule);
   translating.stop();
   TimingScope optimizing = nest(timing, "LLVM optimization");
   auto optimize = makeOptimizingTransformer(optLevel, 0, &tm);
@@ -179,6 +205,7 @@ std::unique_ptr<JitModule> JitModule::create(ModuleOp module,
   std::function<llvm::Error(llvm::Module *)> transformer =
       [cpu, features, optimize](llvm::Module *m) {
         setTargetAttributes(*m, cpu, features);
+        disableTaggedUnrolling(*m);
         return optimize(m);
       };
   ExecutionEngineOptions options;

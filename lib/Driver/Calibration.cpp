@@ -33,10 +33,42 @@ using namespace mlir::qc;
 // Samples
 //===----------------------------------------------------------------------===//
 
+std::string mlir::qc::findNonFinite(const HostArray &a, StringRef what) {
+  if (a.dtype != "float32" && a.dtype != "float64")
+    return "";
+  int64_t n = a.numElements();
+  for (int64_t i = 0; i < n; ++i) {
+    double v = a.get(i);
+    if (std::isfinite(v))
+      continue;
+    // The position [i0, i1, ...] of flat index i.
+    std::string pos;
+    int64_t rest = i;
+    SmallVector<int64_t> idx(a.shape.size());
+    for (int d = int(a.shape.size()) - 1; d >= 0; --d) {
+      idx[d] = a.shape[d] ? rest % a.shape[d] : 0;
+      rest = a.shape[d] ? rest / a.shape[d] : 0;
+    }
+    for (int64_t x : idx)
+      pos += (pos.empty() ? "" : ", ") + std::to_string(x);
+    return what.str() + " holds " +
+           (std::isnan(v) ? "NaN" : (v > 0 ? "+inf" : "-inf")) +
+           " at index " + std::to_string(i) + " ([" + pos + "])";
+  }
+  return "";
+}
+
+/// Reads a calibration array: .pb (TensorProto) or .npy; NaN and infinity
+/// are errors (they would make every range they reach meaningless).
 static std::string readArray(StringRef path, HostArray &a) {
-  if (path.ends_with(".pb"))
-    return readTensorProto(path, a);
-  return readNpy(path, a);
+  std::string err =
+      path.ends_with(".pb") ? readTensorProto(path, a) : readNpy(path, a);
+  if (!err.empty())
+    return err;
+  err = findNonFinite(a, "'" + path.str() + "'");
+  if (!err.empty())
+    return err + "; calibration data must be finite";
+  return "";
 }
 
 /// float64 data (numpy's default) becomes float32 where the model wants it.

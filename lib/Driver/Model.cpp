@@ -90,6 +90,8 @@ std::string mlir::qc::getDtype(Type tensorType) {
   if (e.isF32())
     return "float32";
   if (auto i = dyn_cast<IntegerType>(e)) {
+    if (i.getWidth() == 1)
+      return "bool";
     if (i.getWidth() == 8)
       return i.isUnsigned() ? "uint8" : "int8";
     if (i.getWidth() == 32)
@@ -129,7 +131,8 @@ int64_t mlir::qc::getWorkspaceSize(ModuleOp lowered, StringRef name) {
 static std::string cType(StringRef dtype) {
   if (dtype == "float32")
     return "float";
-  if (dtype == "uint8")
+  // A bool is one byte holding 0 or 1, as numpy stores it.
+  if (dtype == "uint8" || dtype == "bool")
     return "uint8_t";
   if (dtype == "int8")
     return "int8_t";
@@ -157,6 +160,8 @@ static std::string describe(RankedTensorType t) {
     s += llvm::formatv("  (quantized: real = {0} * (q - {1}))", q.getScale(),
                        q.getZeroPoint())
              .str();
+  else if (t.getElementType().isInteger(1))
+    s += "  (bool: one byte each, 0 or 1)";
   else if (getPerAxisType(t))
     s += "  (quantized per axis)";
   return s;

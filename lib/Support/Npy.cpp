@@ -128,8 +128,16 @@ std::string mlir::qc::readNpy(llvm::StringRef path, HostArray &out) {
   if (out.dtype.empty())
     return "'" + path.str() + "': unsupported dtype '" +
            dictValue(header, "descr").str() + "'";
-  if (dictValue(header, "fortran_order") != "False")
+  for (llvm::StringRef key : {"descr", "fortran_order", "shape"})
+    if (!header.contains(("'" + key + "'").str()))
+      return "'" + path.str() + "': malformed header: no '" + key.str() +
+             "' key";
+  llvm::StringRef fortran = dictValue(header, "fortran_order");
+  if (fortran == "True")
     return "'" + path.str() + "': Fortran-ordered arrays are not supported";
+  if (fortran != "False")
+    return "'" + path.str() + "': malformed header: fortran_order is '" +
+           fortran.str() + "'";
   llvm::StringRef shape = dictValue(header, "shape");
   if (!shape.consume_front("(") || !shape.consume_back(")"))
     return "'" + path.str() + "': malformed shape";
@@ -145,8 +153,14 @@ std::string mlir::qc::readNpy(llvm::StringRef path, HostArray &out) {
       return "'" + path.str() + "': malformed shape";
     out.shape.push_back(v);
   }
-  size_t expected = size_t(out.numElements()) * out.elementSize();
+  // The shape comes from the file: multiply with overflow checks, so that
+  // an absurd shape is reported as such rather than wrapping around.
   size_t dataStart = offset + headerLen;
+  uint64_t expected = out.elementSize();
+  for (int64_t d : out.shape)
+    if (__builtin_mul_overflow(expected, uint64_t(d), &expected))
+      return "'" + path.str() + "': shape " + shape.trim().str() +
+             " is too large (more than 2^64 bytes)";
   if (bytes.size() - dataStart != expected)
     return "'" + path.str() + "': expected " + std::to_string(expected) +
            " bytes of data, found " + std::to_string(bytes.size() - dataStart);

@@ -163,6 +163,11 @@ static cl::opt<std::string> labelsFile(
     "labels",
     cl::desc("Class labels (.npy): print the top-1 accuracy of output 0"),
     cl::value_desc("file"), cl::cat(runCategory));
+static cl::opt<bool> allowNonFinite(
+    "allow-nonfinite",
+    cl::desc("Run on inputs that hold NaN or infinity (ONNX's ops propagate "
+             "them); without it such an input is an error"),
+    cl::cat(runCategory));
 static cl::opt<unsigned> repeat(
     "repeat", cl::desc("Run this many times and print the median time"),
     cl::init(0), cl::cat(runCategory));
@@ -294,6 +299,23 @@ static std::string describeShape(const HostArray &a) {
   return s + "]";
 }
 
+/// Integer (or bool) element `i`, exactly also for int64.
+static int64_t intAt(const HostArray &a, int64_t i) {
+  if (a.dtype != "int64")
+    return int64_t(a.get(i));
+  int64_t v;
+  std::memcpy(&v, a.data.data() + i * 8, 8);
+  return v;
+}
+
+/// Element `i` for a message: integers exactly, floats as formatv prints
+/// them.
+static std::string elementStr(const HostArray &a, int64_t i) {
+  if (a.dtype == "float32" || a.dtype == "float64")
+    return llvm::formatv("{0}", a.get(i)).str();
+  return std::to_string(intAt(a, i));
+}
+
 /// Compares an output with an expected array; returns a message on mismatch.
 static std::string compare(const HostArray &got, const HostArray &want,
                            StringRef name) {
@@ -303,24 +325,34 @@ static std::string compare(const HostArray &got, const HostArray &want,
   bool isFloat = got.dtype == "float32" || got.dtype == "float64";
   int64_t bad = 0, first = -1;
   double worst = 0;
+  size_t bytes = got.elementSize();
   for (int64_t i = 0; i < got.numElements(); ++i) {
     double g = got.get(i), w = want.get(i);
+    // Integers and bools bit for bit (an int64 does not fit a double).
     bool ok = isFloat ? (std::isnan(w) ? std::isnan(g)
-                                       : std::fabs(g - w) <= absTol + relTol * std::fabs(w))
-                      : g == w;
+                                       : std::fabs(g - w) <=
+                                             absTol + relTol * std::fabs(w))
+                      : std::memcmp(got.data.data() + i * bytes,
+                                    want.data.data() + i * bytes, bytes) == 0;
     if (!ok) {
       if (first < 0)
         first = i;
       ++bad;
-      worst = std::max(worst, std::fabs(g - w));
+      double diff = std::fabs(g - w);
+      if (!isFloat) {
+        int64_t gi = intAt(got, i), wi = intAt(want, i);
+        diff = gi > wi ? double(uint64_t(gi) - uint64_t(wi))
+                       : double(uint64_t(wi) - uint64_t(gi));
+      }
+      worst = std::max(worst, diff);
     }
   }
   if (!bad)
     return "";
   return llvm::formatv("{0}: {1} of {2} elements differ (first at {3}: got "
                        "{4}, expected {5}; largest difference {6})",
-                       name, bad, got.numElements(), first, got.get(first),
-                       want.get(first), worst)
+                       name, bad, got.numElements(), first,
+                       elementStr(got, first), elementStr(want, first), worst)
       .str();
 }
 
@@ -527,6 +559,11 @@ int main(int argc, char **argv) {
       std::string err = readAnyArray(path, a);
       if (!err.empty())
         return fail(err);
+      if (!allowNonFinite) {
+        err = findNonFinite(a, "'" + path + "'");
+        if (!err.empty())
+          return fail(err + " (give --allow-nonfinite to run on it anyway)");
+      }
       inputs.push_back(std::move(a));
     }
     std::string error;

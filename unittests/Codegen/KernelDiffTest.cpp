@@ -391,6 +391,15 @@ struct Generator {
     addConv({1, 16, 8, 8}, 16, 3, 3, 16, {1, 1}, {1, 1, 1, 1}, {1, 1}, false, true, true);
     addConv({2, 6, 9, 9}, 6, 3, 3, 6, {2, 2}, {1, 1, 1, 1}, {1, 1}, true, false, true);
     addConv({1, 7, 13, 5}, 3, 5, 3, 1, {3, 1}, {2, 1, 0, 1}, {1, 2}, false, false, false);
+    // Depthwise: chunks of output pixels with an overlapping last chunk
+    // (37 wide), narrow rows (3 and 5 wide), strides 2 and 3 (the general
+    // path), dilation, 5x5 windows, i8 and u8 activations.
+    addConv({1, 5, 6, 37}, 5, 3, 3, 5, {1, 1}, {1, 1, 1, 1}, {1, 1}, false, true, true);
+    addConv({2, 4, 7, 40}, 4, 3, 3, 4, {2, 2}, {1, 1, 1, 1}, {1, 1}, true, true, true);
+    addConv({1, 3, 9, 31}, 3, 3, 3, 3, {3, 3}, {0, 2, 1, 0}, {1, 1}, false, false, true);
+    addConv({1, 6, 11, 20}, 6, 3, 3, 6, {1, 1}, {2, 2, 2, 2}, {2, 2}, true, true, false);
+    addConv({1, 4, 9, 5}, 4, 5, 5, 4, {1, 1}, {2, 2, 2, 2}, {1, 1}, false, true, true);
+    addConv({1, 4, 3, 3}, 4, 3, 3, 4, {1, 1}, {1, 1, 1, 1}, {1, 1}, true, false, true);
     // Random shapes (fixed seed): sizes around and between the tile sizes,
     // every option of the convolution drawn independently.
     for (int r = 0; r < 6; ++r)
@@ -414,6 +423,8 @@ struct Generator {
     addFloatMatMul(50, 37, 20);
     addFloatConv({1, 3, 9, 9}, 10, 3, 1, 1, 1);
     addFloatConv({1, 4, 8, 8}, 4, 3, 4, 2, 1);
+    addFloatConv({1, 6, 7, 29}, 6, 3, 6, 1, 1); // depthwise, overlapping chunk
+    addFloatConv({2, 3, 9, 18}, 3, 5, 3, 2, 2); // depthwise, stride 2
     // im2col's data movement: rows wider than one 64-byte (16-float) vector
     // take the whole-vector copy and fill loops as well as the masked tail;
     // 1x1 stride-1 convolutions pack their input directly (grouped, s8,

@@ -98,6 +98,11 @@ std::string readSamples(llvm::StringRef path, func::FuncOp func,
 std::string peekSampleShapes(llvm::StringRef path,
                              std::vector<llvm::SmallVector<int64_t>> &shapes);
 
+/// An error naming `what` and the first NaN or infinity of a float array
+/// (its flat index and its position), or an empty string when every value
+/// is finite (or the array holds no floats).
+std::string findNonFinite(const HostArray &a, llvm::StringRef what);
+
 /// How many examples the samples hold.
 size_t countExamples(const Samples &samples);
 

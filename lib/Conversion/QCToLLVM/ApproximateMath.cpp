@@ -1,7 +1,8 @@
-//===- ApproximateMath.cpp - Polynomial exp, tanh and erf -----------------===//
+//===- ApproximateMath.cpp - Polynomial exp, log, sin, cos, tanh, erf -----===//
 //
 // qc-approximate-math: the upstream polynomial approximations, so that the
-// loops of softmax, sigmoid, tanh and GELU vectorize and call no libm.
+// loops of softmax, sigmoid, tanh, GELU and the ONNX activations vectorize
+// and call no libm.
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,10 +24,12 @@ struct ApproximateMathPass
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     // powf becomes exp(y * log(x)) (with its sign and special cases), and
-    // exp, log, tanh and erf become polynomials.
+    // exp, log, sin, cos, tanh and erf become polynomials.
     math::populateExpansionPatterns(patterns, {"powf"});
-    populateMathPolynomialApproximationPatterns(
-        patterns, [](StringRef name) { return name == "math.exp" || name == "math.log"; });
+    populateMathPolynomialApproximationPatterns(patterns, [](StringRef name) {
+      return name == "math.exp" || name == "math.log" || name == "math.sin" ||
+             name == "math.cos";
+    });
     populatePolynomialApproximateTanhPattern(patterns);
     populatePolynomialApproximateErfPattern(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))

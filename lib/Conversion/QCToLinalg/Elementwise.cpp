@@ -1,8 +1,10 @@
 //===- Elementwise.cpp - Lowering of elementwise qc ops -------------------===//
 //
 // add/sub/mul/div/pow/max/min (numpy broadcasting), clamp, sqrt, sigmoid,
-// tanh and erf as pointwise generics. Quantized operands go through the float
-// domain, except clamp, which clamps storage integers.
+// tanh, erf and the math functions of the ONNX activations (exp, log, abs,
+// floor, ceil, round, sign, sin, cos) as pointwise generics. Quantized
+// operands go through the float domain, except clamp, which clamps storage
+// integers.
 //
 //===----------------------------------------------------------------------===//
 
@@ -114,6 +116,51 @@ Value sigmoid(OpBuilder &b, Location l, Value x) {
   return arith::DivFOp::create(b, l, one, arith::AddFOp::create(b, l, one, e));
 }
 
+/// ONNX Sign: 1 above zero, -1 below, and the operand itself otherwise (so
+/// that zeros keep their sign and NaN stays NaN).
+Value sign(OpBuilder &b, Location l, Value x) {
+  Value zero = constantOf(b, l, x.getType(), 0.0);
+  Value positive =
+      arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, x, zero);
+  Value negative =
+      arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, x, zero);
+  Value y = arith::SelectOp::create(b, l, positive,
+                                    constantOf(b, l, x.getType(), 1.0), x);
+  return arith::SelectOp::create(b, l, negative,
+                                 constantOf(b, l, x.getType(), -1.0), y);
+}
+
+/// `TrigOp` (math.sin or math.cos) of x reduced by whole turns first:
+/// r = x - k * 2pi with k = round(x / 2pi), the 2pi in two parts whose
+/// first has 8 significant bits, so that k * part is exact for |k| < 2^16
+/// (|x| < 4e5) and r keeps x's accuracy. (The polynomial of
+/// qc-approximate-math reduces by pi/2 with one f32 constant, whose error
+/// grows with |x|.) The result is clamped to [-1, 1], which arguments too
+/// large to reduce would leave; NaN and infinities give NaN.
+template <typename TrigOp>
+Value trigonometric(OpBuilder &b, Location l, Value x) {
+  Type t = x.getType();
+  constexpr double twoPi = 6.283185307179586476925286766559;
+  constexpr double hi = 6.28125; // 2pi to 8 bits: 201 / 32
+  Value k = math::RoundEvenOp::create(
+      b, l, arith::MulFOp::create(b, l, x, constantOf(b, l, t, 1 / twoPi)));
+  Value r = arith::SubFOp::create(
+      b, l, x, arith::MulFOp::create(b, l, k, constantOf(b, l, t, hi)));
+  r = arith::SubFOp::create(
+      b, l, r, arith::MulFOp::create(b, l, k, constantOf(b, l, t, twoPi - hi)));
+  Value y = TrigOp::create(b, l, r);
+  y = arith::MaximumFOp::create(b, l, y, constantOf(b, l, t, -1.0));
+  return arith::MinimumFOp::create(b, l, y, constantOf(b, l, t, 1.0));
+}
+
+/// A unary lowering that applies the math dialect op `MathOp`.
+template <typename MathOp> std::unique_ptr<UnaryLowering> mathLowering() {
+  return std::make_unique<UnaryLowering>(
+      [](OpBuilder &b, Location l, Value x) -> Value {
+        return MathOp::create(b, l, x);
+      });
+}
+
 } // namespace
 
 void lowering::populateElementwiseLoweringPatterns(LoweringPatterns &patterns) {
@@ -139,4 +186,17 @@ void lowering::populateElementwiseLoweringPatterns(LoweringPatterns &patterns) {
       [](OpBuilder &b, Location l, Value x) -> Value {
         return math::ErfOp::create(b, l, x);
       }));
+  // exp, log, sin and cos become polynomials in qc-approximate-math; abs and
+  // the roundings are instructions (roundeven: ties to even, as ONNX Round).
+  patterns.add<ExpOp>(mathLowering<math::ExpOp>());
+  patterns.add<LogOp>(mathLowering<math::LogOp>());
+  patterns.add<AbsOp>(mathLowering<math::AbsFOp>());
+  patterns.add<FloorOp>(mathLowering<math::FloorOp>());
+  patterns.add<CeilOp>(mathLowering<math::CeilOp>());
+  patterns.add<RoundOp>(mathLowering<math::RoundEvenOp>());
+  patterns.add<SignOp>(std::make_unique<UnaryLowering>(sign));
+  patterns.add<SinOp>(
+      std::make_unique<UnaryLowering>(trigonometric<math::SinOp>));
+  patterns.add<CosOp>(
+      std::make_unique<UnaryLowering>(trigonometric<math::CosOp>));
 }

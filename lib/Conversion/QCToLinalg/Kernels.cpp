@@ -281,14 +281,21 @@ public:
     Value result = getPointer(b, loc, state.result);
     Value packed = getPointer(b, loc, state.scratch[0]);
     Value rows = op.isPointwise() ? Value() : getPointer(b, loc, state.scratch[1]);
+    // The im2col loops have compile-time trip counts and vector bodies:
+    // tell LLVM not to unroll them (see qc-no-unroll in lib/Codegen).
+    if (!op.isPointwise())
+      if (auto fn = dyn_cast<func::FuncOp>(b.getInsertionBlock()->getParentOp()))
+        if (fn.isPrivate())
+          fn->setAttr("passthrough",
+                      b.getArrayAttr({b.getStringAttr("noinline"),
+                                      b.getArrayAttr({b.getStringAttr("qc-no-unroll"),
+                                                      b.getStringAttr("1")})}));
     func::FuncOp gemm = getGemmKernel(
         state, makeSpec(dot, kernel, exact, /*channelIsRow=*/true,
                         /*broadcastIsActivation=*/false));
     func::FuncOp pack = getPackRowsKernel(state, element, kg,
                                           kernel.getTileCols(),
                                           kernel.getShift() != 0);
-    func::FuncOp im2rows =
-        op.isPointwise() ? func::FuncOp() : getIm2RowsKernel(state, element);
     // The padding holds the input's zero point (the packing shifts it with
     // the data), so it contributes nothing.
     Value pad;
@@ -296,11 +303,13 @@ public:
       pad = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
     } else {
       int64_t zp = getPerTensorType(in).getZeroPoint();
-      pad = arith::ConstantIntOp::create(b, loc, b.getI32Type(),
+      pad = arith::ConstantIntOp::create(b, loc, b.getI8Type(),
                                          int64_t(int8_t(zp & 0xff)));
     }
     ArrayRef<int64_t> ks = op.getKernelShape(), st = op.getStrides(),
                       di = op.getDilations(), pads = op.getPads();
+    ConvGeometry geometry{cg,    h,     w,     ks[0], ks[1],   oh,     ow,
+                          st[0], st[1], di[0], di[1], pads[0], pads[1]};
     // Loops over the images and the groups (not unrolled: code size is one
     // GEMM's whatever the batch and the groups).
     k.loop(k.c(0), k.c(n), [&](Value img) {
@@ -309,13 +318,7 @@ public:
         Value src = k.ptr(input, element, plane);
         Value rowsPtr = src;
         if (!op.isPointwise()) {
-          SmallVector<Value> args = {src,       rows,      k.c(cg),
-                                     k.c(h),    k.c(w),    k.c(ks[0]),
-                                     k.c(ks[1]), k.c(oh),  k.c(ow),
-                                     k.c(st[0]), k.c(st[1]), k.c(di[0]),
-                                     k.c(di[1]), k.c(pads[0]), k.c(pads[1]),
-                                     pad};
-          func::CallOp::create(b, loc, im2rows, args);
+          emitIm2Rows(k, src, rows, element, geometry, pad);
           rowsPtr = rows;
         }
         func::CallOp::create(
@@ -371,12 +374,9 @@ public:
                                      const LoweringOptions &) const override {
     auto op = cast<PackedDepthwiseConv2DOp>(o);
     Builder b(op.getContext());
-    bool isFloat = !isQuantized(op.getType());
     auto in = op.getInput().getType();
     ArrayRef<int64_t> p = op.getPads();
-    SmallVector<MemRefType> scratch = {MemRefType::get(
-        {op.getType().getDimSize(3)},
-        isFloat ? (Type)b.getF32Type() : (Type)b.getI32Type())};
+    SmallVector<MemRefType> scratch;
     if (padded(op))
       scratch.push_back(MemRefType::get(
           {in.getDimSize(1), in.getDimSize(2) + p[0] + p[2],
@@ -407,6 +407,11 @@ public:
     spec.isFloat = isFloat;
     spec.exact = !isFloat && !op.getMultipliers();
     spec.strideW = st[1] <= 2 ? st[1] : 0;
+    // Chunks of the target's i32 lanes, or fewer for narrow outputs.
+    int64_t lanes = state.options.target ? state.options.target->lanes() : 4;
+    spec.lanes = 1;
+    while (spec.lanes * 2 <= std::min<int64_t>(lanes, ow))
+      spec.lanes *= 2;
     func::FuncOp fn = getDepthwiseKernel(state, spec);
     Type outElement = getElementInfo(out).storage;
     Value weights = getPointer(b, loc, state.operands[1]);
@@ -414,7 +419,6 @@ public:
     Value mult =
         op.getMultipliers() ? getPointer(b, loc, state.operands[3]) : bias;
     Value result = getPointer(b, loc, state.result);
-    Value acc = getPointer(b, loc, state.scratch[0]);
     int64_t zx = isFloat ? 0 : getPerTensorType(in).getZeroPoint();
     auto images = scf::ForOp::create(b, loc, arith::ConstantIndexOp::create(b, loc, 0),
                                      arith::ConstantIndexOp::create(b, loc, n),
@@ -426,7 +430,7 @@ public:
     Value planes;
     if (padded(op)) {
       // This image's planes, padded with the zero point.
-      Value paddedBuf = state.scratch[1];
+      Value paddedBuf = state.scratch[0];
       emitFill(b, loc, paddedBuf,
                isFloat ? constantOf(b, loc, xi.storage, 0.0)
                        : constantOf(b, loc, xi.storage, zx));
@@ -450,7 +454,7 @@ public:
     }
     SmallVector<Value> args = {
         planes, weights, bias, mult,
-        k.ptr(result, outElement, k.mul(imgI64, c * oh * ow)), acc,
+        k.ptr(result, outElement, k.mul(imgI64, c * oh * ow)),
         k.c(c), k.c(hp), k.c(wp), k.c(oh), k.c(ow),
         k.c(wType.getDimSize(1)), k.c(wType.getDimSize(2)),
         k.c(st[0]), k.c(st[1]), k.c(di[0]), k.c(di[1])};

@@ -31,7 +31,8 @@ namespace mlir::qc::lowering {
 
 /// How a tensor's elements are stored in memory.
 struct ElementInfo {
-  /// f32, or the signless integer of the storage width.
+  /// f32, or the signless integer of the storage width (i1 for a bool,
+  /// which memory holds as one byte).
   Type storage;
   /// Whether integer storage is unsigned (u8, ui8).
   bool isUnsigned = false;
@@ -174,6 +175,9 @@ void populateNormalizationLoweringPatterns(LoweringPatterns &patterns);
 void populateProductLoweringPatterns(LoweringPatterns &patterns);
 void populateConvTransposeLoweringPatterns(LoweringPatterns &patterns);
 void populateReductionLoweringPatterns(LoweringPatterns &patterns);
+/// Comparisons, selection, bool logic, casts, modulus and the integer forms
+/// of add/sub/mul/div/max/min (Logic.cpp).
+void populateLogicLoweringPatterns(LoweringPatterns &patterns);
 /// The micro-kernel lowerings of qc.packed_*: one pattern per kernel kind
 /// (vnni512/vnni256, avx2-maddwd, neon-sdot, fma, depthwise).
 void populateKernelLoweringPatterns(LoweringPatterns &patterns);

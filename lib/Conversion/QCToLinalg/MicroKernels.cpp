@@ -310,108 +310,7 @@ void fillRange(KernelBuilder &k, Value dst, Type element, Value base,
              });
 }
 
-/// dst[i] = src[i] for i in [0, count): whole vectors, then the tail in
-/// power-of-two pieces.
-void copyRange(KernelBuilder &k, Value src, Value srcBase, Value dst,
-               Value dstBase, Type element, Value count) {
-  int64_t v = moveElems(element);
-  auto type = vecOf(v, element);
-  Value whole = k.mul(k.div(count, k.c(v)), v);
-  k.loop(k.c(0), whole, k.c(v), [&](Value i) {
-    k.store(k.load(type, src, element, k.add(srcBase, i)), dst, element,
-            k.add(dstBase, i));
-  });
-  Value rest = k.sub(count, whole);
-  Value srcTail = k.add(srcBase, whole);
-  Value dstTail = k.add(dstBase, whole);
-  tailPieces(k, v, k.c(0), rest, [&](Value at, int64_t n) {
-    Type t = n == 1 ? element : (Type)vecOf(n, element);
-    k.store(k.load(t, src, element, k.add(srcTail, at)), dst, element,
-            k.add(dstTail, at));
-  });
-}
-
-/// [lo, hi): the output positions o in [0, out) with 0 <= o*stride - t <
-/// size, where t = pad - offset.
-std::pair<Value, Value> validRange(KernelBuilder &k, Value size, Value out, Value stride,
-                                   Value t) {
-  Value zero = k.c(0);
-  // lo = t <= 0 ? 0 : ceil(t / stride)
-  Value lo = k.select(k.le(t, zero), zero,
-                      k.ceilDiv(k.max(t, zero), stride));
-  lo = k.min(lo, out);
-  // hi = size + t <= 0 ? 0 : (size + t - 1) / stride + 1
-  Value st = k.add(size, t);
-  Value hi = k.select(k.le(st, zero), zero,
-                      k.add(k.div(k.max(k.sub(st, k.c(1)), zero), stride),
-                            k.c(1)));
-  hi = k.max(k.min(hi, out), lo);
-  return {lo, hi};
-}
-
 } // namespace
-
-func::FuncOp lowering::getIm2RowsKernel(LoweringState &state, Type element) {
-  OpBuilder &ob = state.builder;
-  Type ptr = ptrType(ob), i64 = ob.getI64Type();
-  Type padType = element.isF32() ? element : ob.getI32Type();
-  SmallVector<Type> args = {ptr, ptr};
-  args.append(13, i64);
-  args.push_back(padType);
-  std::string name = "__qc_im2rows_" + typeName(element);
-  return getOrCreate(state, name, args, [&](KernelBuilder &k, ValueRange a) {
-    Value input = a[0], rows = a[1], cg = a[2], h = a[3], w = a[4], kh = a[5],
-          kw = a[6], oh = a[7], ow = a[8], sh = a[9], sw = a[10], dh = a[11],
-          dw = a[12], pt = a[13], pl = a[14];
-    Value pad = a[15];
-    if (!element.isF32())
-      pad = arith::TruncIOp::create(k.b, k.loc, element, pad);
-    Value pixels = k.mul(oh, ow);
-    Value one = k.c(1);
-    k.loop(k.c(0), cg, [&](Value ci) {
-      Value plane = k.mul(ci, k.mul(h, w));
-      k.loop(k.c(0), kh, [&](Value ky) {
-        Value ty = k.sub(pt, k.mul(ky, dh));
-        auto [oyLo, oyHi] = validRange(k, h, oh, sh, ty);
-        k.loop(k.c(0), kw, [&](Value kx) {
-          Value tx = k.sub(pl, k.mul(kx, dw));
-          auto [oxLo, oxHi] = validRange(k, w, ow, sw, tx);
-          Value row = k.mul(k.add(k.mul(k.add(k.mul(ci, kh), ky), kw), kx),
-                            pixels);
-          // Output rows entirely in the padding.
-          fillRange(k, rows, element, row, k.mul(oyLo, ow), pad);
-          Value after = k.mul(oyHi, ow);
-          fillRange(k, rows, element, k.add(row, after), k.sub(pixels, after),
-                    pad);
-          k.loop(oyLo, oyHi, [&](Value oy) {
-            Value dst = k.add(row, k.mul(oy, ow));
-            fillRange(k, rows, element, dst, oxLo, pad);
-            fillRange(k, rows, element, k.add(dst, oxHi), k.sub(ow, oxHi),
-                      pad);
-            // iy = oy * sh - ty; ix = ox * sw - tx.
-            Value src = k.add(plane, k.add(k.mul(k.sub(k.mul(oy, sh), ty), w),
-                                           k.sub(k.mul(oxLo, sw), tx)));
-            Value count = k.sub(oxHi, oxLo);
-            Value dstLo = k.add(dst, oxLo);
-            auto unit = scf::IfOp::create(k.b, k.loc, k.eq(sw, one),
-                                          /*withElseRegion=*/true);
-            {
-              OpBuilder::InsertionGuard g(k.b);
-              k.b.setInsertionPointToStart(&unit.getThenRegion().front());
-              copyRange(k, input, src, rows, dstLo, element, count);
-              k.b.setInsertionPointToStart(&unit.getElseRegion().front());
-              k.loop(k.c(0), count, [&](Value i) {
-                k.store(k.load(element, input, element,
-                               k.add(src, k.mul(i, sw))),
-                        rows, element, k.add(dstLo, i));
-              });
-            }
-          });
-        });
-      });
-    });
-  });
-}
 
 func::FuncOp lowering::getPackRowsKernel(LoweringState &state, Type element,
                                          unsigned kg, int64_t nr, bool shift) {
@@ -514,10 +413,11 @@ func::FuncOp lowering::getPackRowsKernel(LoweringState &state, Type element,
 //===----------------------------------------------------------------------===//
 
 std::string DepthwiseSpec::getName() const {
-  return llvm::formatv("__qc_depthwise_{0}{1}_{2}_sw{3}", input.isF32() ? "" : (inputUnsigned ? "u" : "s"),
+  return llvm::formatv("__qc_depthwise_{0}{1}_{2}_sw{3}_v{4}",
+                       input.isF32() ? "" : (inputUnsigned ? "u" : "s"),
                        typeName(input),
                        isFloat ? "f32" : (exact ? "i32" : "q8"),
-                       strideW ? std::to_string(strideW) : "n")
+                       strideW ? std::to_string(strideW) : "n", lanes)
       .str();
 }
 
@@ -525,75 +425,120 @@ func::FuncOp lowering::getDepthwiseKernel(LoweringState &state,
                                           const DepthwiseSpec &s) {
   OpBuilder &ob = state.builder;
   Type ptr = ptrType(ob), i64 = ob.getI64Type();
-  SmallVector<Type> args(6, ptr);
+  SmallVector<Type> args(5, ptr);
   args.append(14, i64);
   return getOrCreate(state, s.getName(), args, [&](KernelBuilder &k, ValueRange a) {
     OpBuilder &b = k.b;
     Location loc = k.loc;
     Value planes = a[0], weights = a[1], bias = a[2], mult = a[3], out = a[4],
-          acc = a[5], c = a[6], hp = a[7], wp = a[8], oh = a[9], ow = a[10],
-          kh = a[11], kw = a[12], sh = a[13], sw = a[14], dh = a[15],
-          dw = a[16], zp = a[17], lo = a[18], hi = a[19];
-    if (s.strideW)
-      sw = k.c(s.strideW);
+          c = a[5], hp = a[6], wp = a[7], oh = a[8], ow = a[9], kh = a[10],
+          kw = a[11], sh = a[12], sw = a[13], dh = a[14], dw = a[15],
+          zp = a[16], lo = a[17], hi = a[18];
+    int64_t v = s.lanes;
     Type f32 = b.getF32Type(), i32 = b.getI32Type();
-    Type accType = s.isFloat ? f32 : i32;
-    Type outType = s.isFloat ? f32 : (s.exact ? i32 : b.getI8Type());
-    Value loF, hiF, zp32;
+    Type accElem = s.isFloat ? f32 : i32;
+    auto accType = vecOf(v, accElem);
+    auto f32Vec = vecOf(v, f32), i32Vec = vecOf(v, i32);
+    Type outElem = s.isFloat ? f32 : (s.exact ? i32 : b.getI8Type());
+    Value loF, hiF, zpV;
     if (!s.isFloat && !s.exact) {
-      loF = arith::SIToFPOp::create(b, loc, f32, k.sub(lo, zp));
-      hiF = arith::SIToFPOp::create(b, loc, f32, k.sub(hi, zp));
-      zp32 = arith::TruncIOp::create(b, loc, i32, zp);
+      auto splatF = [&](Value x) {
+        return vector::BroadcastOp::create(
+                   b, loc, f32Vec, arith::SIToFPOp::create(b, loc, f32, x))
+            .getResult();
+      };
+      loF = splatF(k.sub(lo, zp));
+      hiF = splatF(k.sub(hi, zp));
+      zpV = vector::BroadcastOp::create(
+          b, loc, i32Vec, arith::TruncIOp::create(b, loc, i32, zp));
     }
+    // `v` input values from element `pos`, `stride` apart, widened to the
+    // accumulator type.
+    auto loadInputs = [&](Value pos) -> Value {
+      Value x;
+      if (s.strideW == 1) {
+        x = k.load(vecOf(v, s.input), planes, s.input, pos);
+      } else if (s.strideW == 2) {
+        // 2v - 1 values: none past the last one the chunk reads (the
+        // planes may be the caller's input buffer).
+        Value pair = k.load(vecOf(2 * v - 1, s.input), planes, s.input, pos);
+        SmallVector<int64_t> even;
+        for (int64_t i = 0; i < v; ++i)
+          even.push_back(2 * i);
+        x = vector::ShuffleOp::create(b, loc, pair, pair, even);
+      } else {
+        x = arith::ConstantOp::create(
+            b, loc, vecOf(v, s.input),
+            DenseElementsAttr::get(vecOf(v, s.input),
+                                   b.getZeroAttr(s.input)));
+        for (int64_t i = 0; i < v; ++i) {
+          Value e = k.load(s.input, planes, s.input, k.add(pos, k.mul(sw, i)));
+          x = vector::InsertOp::create(b, loc, e, x, i);
+        }
+      }
+      if (s.isFloat)
+        return x;
+      return s.inputUnsigned ? (Value)arith::ExtUIOp::create(b, loc, i32Vec, x)
+                             : (Value)arith::ExtSIOp::create(b, loc, i32Vec, x);
+    };
     Value taps = k.mul(kh, kw);
     k.loop(k.c(0), c, [&](Value ch) {
       Value plane = k.mul(ch, k.mul(hp, wp));
-      Value biasC = k.load(accType, bias, accType, ch);
+      Value biasC = vector::BroadcastOp::create(
+          b, loc, accType, k.load(accElem, bias, accElem, ch));
+      Value multC;
+      if (!s.isFloat && !s.exact)
+        multC = vector::BroadcastOp::create(b, loc, f32Vec,
+                                            k.load(f32, mult, f32, ch));
+      Value wBase = k.mul(ch, taps);
       k.loop(k.c(0), oh, [&](Value oy) {
-        // acc = the f32 bias (then one fma per tap in (ky, kx) order, as
-        // the reference), or the folded i32 bias.
-        k.loop(k.c(0), ow, [&](Value ox) { k.store(biasC, acc, accType, ox); });
-        k.loop(k.c(0), kh, [&](Value ky) {
-          Value rowBase =
-              k.add(plane, k.mul(k.add(k.mul(oy, sh), k.mul(ky, dh)), wp));
-          k.loop(k.c(0), kw, [&](Value kx) {
-            Value w = k.load(accType, weights, accType,
-                             k.add(k.mul(ch, taps), k.add(k.mul(ky, kw), kx)));
-            Value base = k.add(rowBase, k.mul(kx, dw));
-            k.loop(k.c(0), ow, [&](Value ox) {
-              Value xv = k.load(s.input, planes, s.input,
-                                k.add(base, k.mul(ox, sw)));
-              Value av = k.load(accType, acc, accType, ox);
-              Value next;
-              if (s.isFloat) {
-                next = math::FmaOp::create(b, loc, xv, w, av);
-              } else {
-                Value xi = s.inputUnsigned
-                               ? (Value)arith::ExtUIOp::create(b, loc, i32, xv)
-                               : (Value)arith::ExtSIOp::create(b, loc, i32, xv);
-                next = arith::AddIOp::create(
-                    b, loc, av, arith::MulIOp::create(b, loc, xi, w));
-              }
-              k.store(next, acc, accType, ox);
-            });
-          });
-        });
-        // Requantize (or copy) the row into the output.
         Value outRow = k.mul(k.add(k.mul(ch, oh), oy), ow);
-        k.loop(k.c(0), ow, [&](Value ox) {
-          Value v = k.load(accType, acc, accType, ox);
+        k.loop(k.c(0), ow, k.c(v), [&](Value x0) {
+          // The last chunk of the row overlaps the one before it.
+          Value ox = k.min(x0, k.sub(ow, k.c(v)));
+          // acc = the bias (f32: then one fma per tap in (ky, kx) order, as
+          // the reference; integers: the folded bias, exact in any order).
+          auto kyLoop =
+              scf::ForOp::create(b, loc, k.c(0), kh, k.c(1), ValueRange{biasC});
+          {
+            OpBuilder::InsertionGuard g(b);
+            b.setInsertionPointToStart(kyLoop.getBody());
+            Value ky = kyLoop.getInductionVar();
+            Value rowBase = k.add(
+                plane, k.mul(k.add(k.mul(oy, sh), k.mul(ky, dh)), wp));
+            auto kxLoop = scf::ForOp::create(b, loc, k.c(0), kw, k.c(1),
+                                             kyLoop.getRegionIterArgs());
+            {
+              OpBuilder::InsertionGuard g2(b);
+              b.setInsertionPointToStart(kxLoop.getBody());
+              Value kx = kxLoop.getInductionVar();
+              Value w = k.load(accElem, weights, accElem,
+                               k.add(wBase, k.add(k.mul(ky, kw), kx)));
+              Value wv = vector::BroadcastOp::create(b, loc, accType, w);
+              Value pos = k.add(k.add(rowBase, k.mul(kx, dw)), k.mul(ox, sw));
+              Value xv = loadInputs(pos);
+              Value acc = kxLoop.getRegionIterArgs()[0];
+              Value next =
+                  s.isFloat
+                      ? (Value)vector::FMAOp::create(b, loc, xv, wv, acc)
+                      : (Value)arith::AddIOp::create(
+                            b, loc, acc, arith::MulIOp::create(b, loc, xv, wv));
+              scf::YieldOp::create(b, loc, next);
+            }
+            scf::YieldOp::create(b, loc, kxLoop.getResults());
+          }
+          Value y = kyLoop.getResult(0);
           if (!s.isFloat && !s.exact) {
-            Value m = k.load(f32, mult, f32, ch);
             Value f = arith::MulFOp::create(
-                b, loc, arith::SIToFPOp::create(b, loc, f32, v), m);
+                b, loc, arith::SIToFPOp::create(b, loc, f32Vec, y), multC);
             Value r = math::RoundEvenOp::create(b, loc, f);
             Value clamped = arith::MinNumFOp::create(
                 b, loc, arith::MaxNumFOp::create(b, loc, r, loF), hiF);
             Value q = arith::AddIOp::create(
-                b, loc, arith::FPToSIOp::create(b, loc, i32, clamped), zp32);
-            v = arith::TruncIOp::create(b, loc, outType, q);
+                b, loc, arith::FPToSIOp::create(b, loc, i32Vec, clamped), zpV);
+            y = arith::TruncIOp::create(b, loc, vecOf(v, outElem), q);
           }
-          k.store(v, out, outType, k.add(outRow, ox));
+          k.store(y, out, outElem, k.add(outRow, ox));
         });
       });
     });

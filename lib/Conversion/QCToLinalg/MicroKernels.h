@@ -139,11 +139,17 @@ Value getPointer(OpBuilder &b, Location loc, Value memref);
 /// rows must be at least tileRows.
 func::FuncOp getGemmKernel(LoweringState &state, const GemmSpec &spec);
 
-/// im2col, step 1: rows[(ci, ky, kx)][p] for the group whose first input
-/// plane `input` points to. Arguments: input, rows, cg, h, w, kh, kw, oh,
-/// ow, sh, sw, dh, dw, pt, pl (i64) and the padding value (the element
-/// type, i8 as i32 for byte inputs).
-func::FuncOp getIm2RowsKernel(LoweringState &state, Type element);
+/// The shape of one convolution's window, for im2col.
+struct ConvGeometry {
+  int64_t cg, h, w, kh, kw, oh, ow, sh, sw, dh, dw, pt, pl;
+};
+
+/// im2col, step 1, emitted inline for one convolution (its lengths are
+/// compile-time constants): rows[(ci, ky, kx)][p] for the group whose first
+/// input plane `input` points to, `pad` (the element type) where the window
+/// reads the padding.
+void emitIm2Rows(KernelBuilder &k, Value input, Value rows, Type element,
+                 const ConvGeometry &g, Value pad);
 
 /// im2col, step 2: rows [depth][cols] (row stride ldr) into the packed
 /// layout [ceil(cols/NR)][ceil(depth/kGroup)][NR][kGroup], zero past depth
@@ -158,14 +164,18 @@ struct DepthwiseSpec {
   bool inputUnsigned = true;
   bool isFloat = false;
   bool exact = false;   // i32 result, the accumulator itself
-  int64_t strideW = 1;  // 1, or 0 for a run-time stride
+  int64_t strideW = 1;  // 1 or 2, or 0 for a run-time stride
+  /// Output pixels per vector chunk (a power of two, at most the output
+  /// width: the last chunk of a row overlaps the one before it).
+  int64_t lanes = 16;
   std::string getName() const;
 };
 
 /// One image: out[c][y][x] = epilogue(bias[c] + sum_{ky,kx}
-/// planes[c][y*sh + ky*dh][x*sw + kx*dw] * w[c][ky][kx]) over padded planes.
-/// Arguments: planes, weights, bias, multipliers, out, acc (a row of ow
-/// accumulators), c, hp, wp, oh, ow, kh, kw, sh, sw, dh, dw, zp, lo, hi.
+/// planes[c][y*sh + ky*dh][x*sw + kx*dw] * w[c][ky][kx]) over padded planes,
+/// the taps accumulated in registers, `lanes` output pixels at a time.
+/// Arguments: planes, weights, bias, multipliers, out, c, hp, wp, oh, ow,
+/// kh, kw, sh, sw, dh, dw, zp, lo, hi. ow must be at least `lanes`.
 func::FuncOp getDepthwiseKernel(LoweringState &state, const DepthwiseSpec &spec);
 
 } // namespace mlir::qc::lowering

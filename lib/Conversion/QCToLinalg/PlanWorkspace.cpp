@@ -87,11 +87,12 @@ LogicalResult planFunction(func::FuncOp func) {
       if (!type.hasStaticShape() || !type.getLayout().isIdentity())
         return alloc.emitError("qc-plan-workspace needs static, identity-"
                                "layout allocations");
-      int64_t bits = type.getElementTypeBitWidth();
+      // Elements take whole bytes: an i1 (a bool) is one byte in memory.
+      int64_t bytes = std::max<int64_t>(1, type.getElementTypeBitWidth() / 8);
       rootOf[alloc] = intervals.size();
-      intervals.push_back(
-          {alloc, std::max<int64_t>(1, type.getNumElements() * bits / 8),
-           index, index});
+      intervals.push_back({alloc,
+                           std::max<int64_t>(1, type.getNumElements() * bytes),
+                           index, index});
       ++index;
       continue;
     }

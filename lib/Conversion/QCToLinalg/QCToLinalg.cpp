@@ -357,6 +357,7 @@ struct ConvertQCToLinalgPass
     populateProductLoweringPatterns(lowerings);
     populateConvTransposeLoweringPatterns(lowerings);
     populateReductionLoweringPatterns(lowerings);
+    populateLogicLoweringPatterns(lowerings);
     if (!reference) {
       populateKernelLoweringPatterns(lowerings);
       if (options.target)

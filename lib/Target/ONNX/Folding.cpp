@@ -9,6 +9,7 @@
 
 #include "ImporterImpl.h"
 
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 
 #include <algorithm>
@@ -65,13 +66,6 @@ std::optional<Const> broadcast(const Const &a, const Const &b,
   for (int64_t i = 0; i < n; ++i)
     out.values[i] = fn(a.values[index(a, i)], b.values[index(b, i)]);
   return out;
-}
-
-bool isInt(DType t) { return t == DType::I64 || t == DType::I32 ||
-                             t == DType::I8 || t == DType::U8; }
-
-double truncIfInt(double v, DType t) {
-  return isInt(t) ? std::trunc(v) : v;
 }
 
 } // namespace
@@ -143,6 +137,9 @@ FailureOr<SliceBounds> onnximport::getSliceBounds(Importer &im,
 }
 
 FoldResult onnximport::foldOp(Importer &im, StringRef op) {
+  // Comparisons, logic, Cast, Mod, Sum/Mean and integer arithmetic.
+  if (std::optional<FoldResult> logic = foldLogicOp(im, op))
+    return *logic;
   const onnx::NodeProto &n = *im.node;
   auto in = [&](int i) -> const Const & { return im.constant(i); };
   // Malformed nodes are errors, not crashes: these check what the folds
@@ -160,7 +157,9 @@ FoldResult onnximport::foldOp(Importer &im, StringRef op) {
   static const llvm::StringSet<> unary = {
       "ConstantOfShape", "Identity", "Dropout", "Cast",  "Unsqueeze",
       "Squeeze",         "Flatten",  "Slice",   "Transpose",
-      "Neg",             "Sqrt"};
+      "Neg",             "Sqrt",     "Abs",     "Sign",      "Exp",
+      "Log",             "Floor",    "Ceil",    "Round",     "Sin",
+      "Cos"};
   static const llvm::StringSet<> binary = {"Gather", "Add", "Sub", "Mul",
                                            "Div",    "Pow", "Max", "Min",
                                            "Equal",  "Reshape"};
@@ -254,26 +253,6 @@ FoldResult onnximport::foldOp(Importer &im, StringRef op) {
   }
   if (op == "Identity" || op == "Dropout") {
     im.defineConst(0, in(0));
-    return FoldResult::Folded;
-  }
-  if (op == "Cast") {
-    Const c = in(0);
-    DType to = fromOnnx(int32_t(im.attrInt("to", 1)));
-    if (to == DType::Unknown)
-      return FoldResult::NotFolded;
-    for (double &v : c.values) {
-      v = truncIfInt(v, to);
-      if (to == DType::U8)
-        v = double(uint8_t(int64_t(v)));
-      else if (to == DType::I8)
-        v = double(int8_t(int64_t(v)));
-      else if (to == DType::F32)
-        v = double(float(v));
-      else if (to == DType::Bool)
-        v = v != 0;
-    }
-    c.dtype = to;
-    im.defineConst(0, std::move(c));
     return FoldResult::Folded;
   }
   if (op == "Gather") {
@@ -488,10 +467,8 @@ FoldResult onnximport::foldOp(Importer &im, StringRef op) {
     fn = [](double a, double b) { return a - b; };
   else if (op == "Mul")
     fn = [](double a, double b) { return a * b; };
-  else if (op == "Div")
-    fn = [dt](double a, double b) {
-      return isInt(dt) ? (b == 0 ? 0 : std::trunc(a / b)) : a / b;
-    };
+  else if (op == "Div") // Integers fold in LogicOps.cpp.
+    fn = [](double a, double b) { return a / b; };
   else if (op == "Pow")
     fn = [](double a, double b) { return std::pow(a, b); };
   // Max and Min propagate NaN, as ONNX's (and the compiled qc.max/qc.min).
@@ -507,15 +484,6 @@ FoldResult onnximport::foldOp(Importer &im, StringRef op) {
                  ? std::numeric_limits<double>::quiet_NaN()
                  : std::min(a, b);
     };
-  else if (op == "Equal") {
-    auto r = broadcast(in(0), in(1),
-                       [](double a, double b) { return double(a == b); },
-                       DType::Bool);
-    if (!r)
-      return FoldResult::NotFolded;
-    im.defineConst(0, std::move(*r));
-    return FoldResult::Folded;
-  }
   if (fn && n.input_size() == 2) {
     bool f32 = dt == DType::F32;
     auto r = broadcast(in(0), in(1),
@@ -536,19 +504,31 @@ FoldResult onnximport::foldOp(Importer &im, StringRef op) {
     im.defineConst(0, std::move(c));
     return FoldResult::Folded;
   }
-  if (op == "Where") {
-    const Const &cond = in(0);
-    auto pick = broadcast(cond, in(1), [](double c, double x) { return c; },
-                          DType::Bool);
-    auto a = broadcast(cond, in(1), [](double, double x) { return x; },
-                       in(1).dtype);
-    auto bb = broadcast(cond, in(2), [](double, double y) { return y; },
-                        in(2).dtype);
-    if (!pick || !a || !bb || a->shape != bb->shape)
+  // The math functions on a constant (Abs and Sign also on integers, for
+  // shape computations), rounded to f32 as the compiled ops' results are.
+  static const llvm::StringMap<double (*)(double)> math = {
+      {"Abs", [](double v) { return std::fabs(v); }},
+      {"Sign", [](double v) { return v > 0 ? 1.0 : v < 0 ? -1.0 : v; }},
+      {"Exp", [](double v) { return std::exp(v); }},
+      {"Log", [](double v) { return std::log(v); }},
+      {"Floor", [](double v) { return std::floor(v); }},
+      {"Ceil", [](double v) { return std::ceil(v); }},
+      // Ties to even (the default rounding mode), as ONNX Round.
+      {"Round", [](double v) { return std::nearbyint(v); }},
+      {"Sin", [](double v) { return std::sin(v); }},
+      {"Cos", [](double v) { return std::cos(v); }}};
+  if (auto it = math.find(op); it != math.end()) {
+    Const c = in(0);
+    bool isFloat = c.dtype == DType::F32 || c.dtype == DType::F64;
+    bool isInteger = c.dtype == DType::I64 || c.dtype == DType::I32 ||
+                     c.dtype == DType::I8 || c.dtype == DType::U8;
+    if (!isFloat && !(isInteger && (op == "Abs" || op == "Sign")))
       return FoldResult::NotFolded;
-    Const c = *a;
-    for (size_t i = 0; i < c.values.size(); ++i)
-      c.values[i] = pick->values[i] ? a->values[i] : bb->values[i];
+    for (double &v : c.values) {
+      v = it->second(v);
+      if (c.dtype == DType::F32)
+        v = double(float(v));
+    }
     im.defineConst(0, std::move(c));
     return FoldResult::Folded;
   }

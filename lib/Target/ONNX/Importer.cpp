@@ -181,9 +181,12 @@ DenseElementsAttr onnximport::toAttr(const Const &c, MLIRContext *ctx) {
     return DenseElementsAttr::get(type, ArrayRef<double>(c.values));
   unsigned bits = element.getIntOrFloatBitWidth();
   std::vector<APInt> v;
-  for (double x : c.values)
-    v.push_back(APInt(bits, uint64_t(int64_t(x)), /*isSigned=*/true,
+  for (double x : c.values) {
+    // Saturated as Const::asInts does: int64 bounds are not exact doubles.
+    int64_t i = x >= 9.2e18 ? INT64_MAX : x <= -9.2e18 ? INT64_MIN : int64_t(x);
+    v.push_back(APInt(bits, uint64_t(i), /*isSigned=*/true,
                       /*implicitTrunc=*/true));
+  }
   return DenseElementsAttr::get(type, v);
 }
 
@@ -241,8 +244,7 @@ FailureOr<Value> Importer::value(int i) {
     return v;
   auto it = constants.find(name);
   if (it != constants.end()) {
-    if (it->second.dtype == DType::I64 || it->second.dtype == DType::Bool ||
-        it->second.dtype == DType::F64) {
+    if (it->second.dtype == DType::F64) {
       error() << "input '" << name << "' is a " << dtypeName(it->second.dtype)
               << " tensor computed at run time, which is not supported";
       return failure();
@@ -311,6 +313,65 @@ std::optional<std::vector<int64_t>> Importer::attrInts(StringRef name) const {
   return std::vector<int64_t>(a->ints().begin(), a->ints().end());
 }
 
+LogicalResult Importer::validateGraph() {
+  if (graph.output_size() == 0)
+    return emitError(loc) << "the graph has no outputs";
+  // Every value has one producer (ONNX graphs are in SSA form), produced
+  // before it is used (nodes are in topological order).
+  struct Producer {
+    std::string what;
+    int index; // -1: an initializer or graph input
+  };
+  llvm::StringMap<Producer> producers;
+  auto label = [](const onnx::NodeProto &n) {
+    std::string name = n.name().empty() ? (n.output_size() ? n.output(0) : "")
+                                        : n.name();
+    return "node '" + name + "' (" + n.op_type() + ")";
+  };
+  auto produce = [&](const std::string &name, Producer p) -> LogicalResult {
+    auto [it, inserted] = producers.try_emplace(name, p);
+    if (inserted)
+      return success();
+    return emitError(loc) << "value '" << name << "' is produced by "
+                          << it->second.what << " and again by " << p.what
+                          << "; an ONNX value has one producer";
+  };
+  for (const auto &t : graph.initializer())
+    if (failed(produce(t.name(), {"initializer '" + t.name() + "'", -1})))
+      return failure();
+  for (const auto &in : graph.input())
+    if (!producers.count(in.name()) &&
+        failed(produce(in.name(), {"graph input '" + in.name() + "'", -1})))
+      return failure();
+  for (auto [i, n] : llvm::enumerate(graph.node()))
+    for (const auto &out : n.output())
+      if (!out.empty() && failed(produce(out, {label(n), int(i)})))
+        return failure();
+  for (auto [i, n] : llvm::enumerate(graph.node())) {
+    for (const auto &in : n.input()) {
+      if (in.empty())
+        continue;
+      auto it = producers.find(in);
+      if (it == producers.end())
+        return emitError(FileLineColLoc::get(ctx, fileName, i + 1, 0))
+               << label(n) << ": input '" << in
+               << "' is not produced by any node, initializer or graph input";
+      if (it->second.index >= int(i))
+        return emitError(FileLineColLoc::get(ctx, fileName, i + 1, 0))
+               << label(n) << ": input '" << in << "' is produced by "
+               << it->second.what
+               << (it->second.index == int(i) ? " itself" : " later")
+               << ": the nodes must be in topological order (a cycle?)";
+    }
+  }
+  for (const auto &o : graph.output())
+    if (!producers.count(o.name()))
+      return emitError(loc) << "graph output '" << o.name()
+                            << "' is not produced by any node, initializer "
+                               "or graph input";
+  return success();
+}
+
 LogicalResult Importer::importInputs() {
   llvm::StringSet<> initializers;
   for (const auto &t : graph.initializer()) {
@@ -331,12 +392,12 @@ LogicalResult Importer::importInputs() {
                             << "' is not a tensor";
     const auto &tt = in.type().tensor_type();
     DType dt = fromOnnx(tt.elem_type());
-    if (dt != DType::F32 && dt != DType::U8 && dt != DType::I8 &&
-        dt != DType::I32)
-      return emitError(loc) << "graph input '" << in.name()
-                            << "' has element type "
-                            << onnxTypeName(tt.elem_type())
-                            << "; inputs must be float32, uint8, int8 or int32";
+    if (dt == DType::F64 || dt == DType::Unknown)
+      return emitError(loc)
+             << "graph input '" << in.name() << "' has element type "
+             << onnxTypeName(tt.elem_type())
+             << "; inputs must be float32, uint8, int8, int32, "
+                "int64 or bool";
     SmallVector<int64_t> dims;
     auto given = options.inputShapes.find(in.name());
     if (given != options.inputShapes.end()) {
@@ -370,6 +431,10 @@ LogicalResult Importer::importInputs() {
           dims.push_back(d.dim_value());
           continue;
         }
+        if (d.has_dim_value() && d.dim_value() == 0)
+          return emitError(loc)
+                 << "input '" << in.name() << "' dim " << i
+                 << " has size 0; qc compiles models of non-empty tensors";
         std::string what = d.has_dim_param() ? "'" + d.dim_param() + "'"
                                               : std::string("?");
         if (i == 0) {
@@ -430,6 +495,15 @@ LogicalResult Importer::importNode(const onnx::NodeProto &n, int index) {
                                        : n.name();
   loc = NameLoc::get(b.getStringAttr(label),
                      FileLineColLoc::get(ctx, fileName, index + 1, 0));
+  if (n.domain() == "com.microsoft") {
+    if (auto r = importContribOp(*this, n.op_type()))
+      return *r;
+    return error() << "operators of domain 'com.microsoft' are not "
+                      "supported, except ONNX Runtime's QOperator ops "
+                      "(QLinearAdd, QLinearMul, QLinearSigmoid, "
+                      "QLinearLeakyRelu, QLinearConcat, "
+                      "QLinearGlobalAveragePool, QLinearAveragePool, QGemm)";
+  }
   if (!n.domain().empty() && n.domain() != "ai.onnx")
     return error() << "operators of domain '" << n.domain()
                    << "' are not supported";
@@ -481,7 +555,7 @@ OwningOpRef<ModuleOp> Importer::run() {
   OwningOpRef<ModuleOp> owned = ModuleOp::create(loc);
   module = *owned;
   b.setInsertionPointToEnd(module.getBody());
-  if (failed(importInputs()))
+  if (failed(validateGraph()) || failed(importInputs()))
     return nullptr;
   for (auto [i, n] : llvm::enumerate(graph.node()))
     if (failed(importNode(n, i)))
@@ -594,6 +668,16 @@ std::string mlir::qc::readTensorProto(StringRef path, HostArray &out) {
     default:
       *p = uint8_t(int64_t(v));
     }
+  }
+  // int64 values exactly: a double holds only 53 bits of them.
+  if (c.dtype == DType::I64) {
+    if (!t.raw_data().empty())
+      std::memcpy(out.data.data(), t.raw_data().data(), out.data.size());
+    else
+      for (int i = 0; i < t.int64_data_size(); ++i) {
+        int64_t x = t.int64_data(i);
+        std::memcpy(out.data.data() + i * 8, &x, 8);
+      }
   }
   return "";
 }

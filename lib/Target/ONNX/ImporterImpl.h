@@ -123,6 +123,9 @@ public:
   FailureOr<quant::QuantizedType> quantType(const Params &p, int64_t rank);
 
 private:
+  /// Checks the graph's structure before importing it: outputs exist, every
+  /// value has one producer, produced before its use.
+  LogicalResult validateGraph();
   LogicalResult importInputs();
   LogicalResult importNode(const onnx::NodeProto &n, int index);
 
@@ -162,6 +165,10 @@ FailureOr<SliceBounds> getSliceBounds(Importer &im, ArrayRef<int64_t> shape,
 /// Imports one node; returns failure after reporting an error.
 LogicalResult importOp(Importer &im, StringRef opType);
 
+/// Imports the activation and math-function operators (ActivationOps.cpp):
+/// nullopt for an operator it does not handle.
+std::optional<LogicalResult> importActivationOp(Importer &im, StringRef opType);
+
 //===----------------------------------------------------------------------===//
 // Shared by the operator files (Ops.cpp, QuantOps.cpp)
 //===----------------------------------------------------------------------===//
@@ -179,6 +186,14 @@ LogicalResult importConvLike(Importer &im, Value x, Value w, Value bias,
                              Value &result);
 /// a x b with ONNX MatMul broadcasting, as `result`.
 LogicalResult importMatMulLike(Importer &im, Value a, Value b, Value &result);
+/// Gemm (alpha, beta, transA, transB from the node) of f32 a, b and the
+/// optional c.
+LogicalResult importGemmLike(Importer &im, Value a, Value b, Value c,
+                             Value &result);
+/// Max or average pooling (attributes from the node) of `x`; `global`
+/// pools the whole spatial extent. Max pooling keeps a quantized x's type.
+LogicalResult importPoolLike(Importer &im, Value x, bool isMax, bool global,
+                             Value &result);
 
 /// The quantization operators (QuantOps.cpp).
 LogicalResult importQuantizeLinear(Importer &im);
@@ -186,6 +201,11 @@ LogicalResult importDequantizeLinear(Importer &im);
 LogicalResult importQLinear(Importer &im, bool isConv);
 LogicalResult importIntegerProduct(Importer &im, bool isConv);
 LogicalResult importDynamicQuantize(Importer &im);
+/// ONNX Runtime's contrib QOperator ops (domain com.microsoft) that its
+/// quantizer writes: QLinearAdd, QLinearMul, QLinearSigmoid,
+/// QLinearLeakyRelu, QLinearConcat, QLinearGlobalAveragePool,
+/// QLinearAveragePool, QGemm. Returns nullopt for other ops.
+std::optional<LogicalResult> importContribOp(Importer &im, StringRef opType);
 
 /// ConvTranspose, the normalizations and reductions of ConvNormOps.cpp:
 /// the result of importing `opType`, or std::nullopt if it is none of them.
@@ -196,6 +216,14 @@ std::optional<LogicalResult> importConvNormOp(Importer &im, StringRef opType);
 /// and an error has been reported.
 enum class FoldResult { Folded, NotFolded, Failed };
 FoldResult foldOp(Importer &im, StringRef opType);
+
+/// The comparison, logic, Cast, Mod, Sum/Mean and integer arithmetic
+/// operators (LogicOps.cpp): imports the node, or returns nullopt for an
+/// operator (or a form of it, such as float Add) it does not handle.
+std::optional<LogicalResult> importLogicOp(Importer &im, StringRef opType);
+/// Their constant folds, with the run-time semantics; nullopt for the
+/// operators (and forms) left to foldOp.
+std::optional<FoldResult> foldLogicOp(Importer &im, StringRef opType);
 
 } // namespace mlir::qc::onnximport
 

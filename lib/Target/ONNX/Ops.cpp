@@ -330,10 +330,12 @@ LogicalResult importClip(Importer &im) {
   return success();
 }
 
-LogicalResult importPool(Importer &im, bool isMax, bool global) {
-  auto x = floatInput(im, 0);
-  if (failed(x))
-    return failure();
+} // namespace
+
+LogicalResult onnximport::importPoolLike(Importer &im, Value input, bool isMax,
+                                         bool global, Value &result) {
+  FailureOr<Value> x = input;
+  Type element = elementOf(*x);
   auto xs = Importer::shape(*x);
   // 1-D pooling (audio models) is 2-D pooling of height 1.
   bool oneD = xs.size() == 3;
@@ -388,7 +390,8 @@ LogicalResult importPool(Importer &im, bool isMax, bool global) {
   auto arr = [&](ArrayRef<int64_t> v) { return im.b.getDenseI64ArrayAttr(v); };
   Value y;
   if (isMax)
-    y = MaxPool2DOp::create(im.b, im.loc, im.f32Type(out), *x, arr(kernel),
+    y = MaxPool2DOp::create(im.b, im.loc, RankedTensorType::get(out, element),
+                            *x, arr(kernel),
                             arr(strides), arr(pads), arr(dilations),
                             im.b.getBoolAttr(ceil));
   else
@@ -397,6 +400,27 @@ LogicalResult importPool(Importer &im, bool isMax, bool global) {
                             im.b.getBoolAttr(countPad));
   if (oneD)
     y = reshape(im, y, {out[0], out[1], out[3]});
+  result = y;
+  return success();
+}
+
+namespace {
+
+LogicalResult importPool(Importer &im, bool isMax, bool global) {
+  // Max pooling also runs on the 8-bit tensors of a QOperator model (ORT's
+  // quantizer leaves MaxPool on uint8): the maximum of quantized values is
+  // the quantized maximum, so the result keeps the input's parameters.
+  auto in = im.value(0);
+  if (failed(in))
+    return failure();
+  FailureOr<Value> x = in;
+  if (!isMax || !getPerTensorType((*in).getType()))
+    x = floatInput(im, 0);
+  if (failed(x))
+    return failure();
+  Value y;
+  if (failed(importPoolLike(im, *x, isMax, global, y)))
+    return failure();
   im.define(0, y);
   return success();
 }
@@ -704,13 +728,13 @@ LogicalResult importBatchNorm(Importer &im) {
   return success();
 }
 
-LogicalResult importGemm(Importer &im) {
+} // namespace
+
+LogicalResult onnximport::importGemmLike(Importer &im, Value a, Value b,
+                                         Value c, Value &y) {
   float alpha = im.attrFloat("alpha", 1.0f), beta = im.attrFloat("beta", 1.0f);
   bool ta = im.attrInt("transA", 0), tb = im.attrInt("transB", 0);
-  auto a = floatInput(im, 0), b = floatInput(im, 1);
-  if (failed(a) || failed(b))
-    return failure();
-  Value av = *a, bv = *b;
+  Value av = a, bv = b;
   auto transpose = [&](Value v) {
     auto s = Importer::shape(v);
     // A constant (the usual transB weight) is transposed here.
@@ -736,11 +760,8 @@ LogicalResult importGemm(Importer &im) {
   auto outType = im.f32Type({as[0], bs[1]});
   Value bias;
   std::optional<Value> addAfter;
-  if (im.has(2)) {
-    auto c = floatInput(im, 2);
-    if (failed(c))
-      return failure();
-    Value cv = *c;
+  if (c) {
+    Value cv = c;
     if (beta != 1.0f) {
       Value s = arith::ConstantOp::create(
           im.b, im.loc, DenseElementsAttr::get(im.f32Type({}), beta));
@@ -752,7 +773,7 @@ LogicalResult importGemm(Importer &im) {
     else
       addAfter = cv;
   }
-  Value y = createMatMul(im, outType, av, bv, bias);
+  y = createMatMul(im, outType, av, bv, bias);
   if (addAfter) {
     SmallVector<int64_t> shape;
     if (!OpTrait::util::getBroadcastedShape(Importer::shape(y),
@@ -760,6 +781,25 @@ LogicalResult importGemm(Importer &im) {
       return im.error() << "C does not broadcast to the product";
     y = AddOp::create(im.b, im.loc, im.f32Type(shape), y, *addAfter);
   }
+  return success();
+}
+
+namespace {
+
+LogicalResult importGemm(Importer &im) {
+  auto a = floatInput(im, 0), b = floatInput(im, 1);
+  if (failed(a) || failed(b))
+    return failure();
+  Value c;
+  if (im.has(2)) {
+    auto cv = floatInput(im, 2);
+    if (failed(cv))
+      return failure();
+    c = *cv;
+  }
+  Value y;
+  if (failed(importGemmLike(im, *a, *b, c, y)))
+    return failure();
   im.define(0, y);
   return success();
 }
@@ -1133,6 +1173,16 @@ LogicalResult importLayerNorm(Importer &im) {
 LogicalResult importPassThrough(Importer &im) {
   if (im.node->op_type() == "Dropout" && im.used(1))
     return im.error() << "the mask output is not supported";
+  // Dropout is the identity only in inference: a training_mode input must
+  // be a constant false (or the ratio a constant 0).
+  auto constantZero = [&](int i) {
+    return im.isConst(i) && llvm::all_of(im.constant(i).values,
+                                         [](double v) { return v == 0; });
+  };
+  if (im.node->op_type() == "Dropout" && im.has(2) && !constantZero(2) &&
+      !constantZero(1))
+    return im.error() << "training mode (a training_mode input that is not "
+                         "a constant false) is not supported, only inference";
   auto x = im.value(0);
   if (failed(x))
     return failure();
@@ -1155,6 +1205,8 @@ LogicalResult importPassThrough(Importer &im) {
 
 
 LogicalResult onnximport::importOp(Importer &im, StringRef op) {
+  if (std::optional<LogicalResult> logic = importLogicOp(im, op))
+    return *logic;
   if (op == "Conv")
     return importConv(im);
   if (op == "MatMul") {
@@ -1256,6 +1308,8 @@ LogicalResult onnximport::importOp(Importer &im, StringRef op) {
     return importIntegerProduct(im, true);
   if (op == "DynamicQuantizeLinear")
     return importDynamicQuantize(im);
+  if (auto result = importActivationOp(im, op))
+    return *result;
   if (std::optional<LogicalResult> r = importConvNormOp(im, op))
     return *r;
   return im.error() << "unsupported operator";

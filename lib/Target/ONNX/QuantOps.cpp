@@ -490,3 +490,195 @@ LogicalResult onnximport::importDynamicQuantize(Importer &im) {
   im.define(2, op.getZeroPoint());
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// ONNX Runtime's contrib QOperator ops
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// The per-tensor parameters at inputs (scale, zp) of a contrib op.
+FailureOr<Importer::Params> scalarParams(Importer &im, int scale, int zp) {
+  for (int i : {scale, zp})
+    if (im.has(i) && product(im.shapeOf(i)) != 1)
+      return im.error() << "input #" << i
+                        << " (a scale or zero point) must be a single value";
+  return im.params(scale, zp, 0);
+}
+
+/// y = quantize(fn(dequantize(x))) for a one-input contrib op with inputs
+/// X, X_scale, X_zero_point, Y_scale, Y_zero_point.
+LogicalResult importUnaryContrib(Importer &im,
+                                 function_ref<FailureOr<Value>(Value)> fn) {
+  auto xp = scalarParams(im, 1, 2), yp = scalarParams(im, 3, 4);
+  if (failed(xp) || failed(yp))
+    return failure();
+  auto x = im.dequantizeValue(0, *xp);
+  if (failed(x))
+    return failure();
+  auto y = fn(*x);
+  if (failed(y))
+    return failure();
+  auto q = im.quantizeValue(*y, *yp);
+  if (failed(q))
+    return failure();
+  im.define(0, *q);
+  return success();
+}
+
+Value scalarConst(Importer &im, float v) {
+  return arith::ConstantOp::create(
+      im.b, im.loc, DenseElementsAttr::get(im.f32Type({}), v));
+}
+
+} // namespace
+
+std::optional<LogicalResult> onnximport::importContribOp(Importer &im,
+                                                         StringRef op) {
+  // QLinearAdd / QLinearMul: A, A_scale, A_zp, B, B_scale, B_zp, C_scale,
+  // C_zp, with numpy broadcasting; the float op between dequantize and
+  // quantize.
+  if (op == "QLinearAdd" || op == "QLinearMul") {
+    auto ap = scalarParams(im, 1, 2), bp = scalarParams(im, 4, 5),
+         cp = scalarParams(im, 6, 7);
+    if (failed(ap) || failed(bp) || failed(cp))
+      return failure();
+    auto a = im.dequantizeValue(0, *ap), b = im.dequantizeValue(3, *bp);
+    if (failed(a) || failed(b))
+      return failure();
+    SmallVector<int64_t> shape;
+    if (!OpTrait::util::getBroadcastedShape(Importer::shape(*a),
+                                            Importer::shape(*b), shape))
+      return im.error() << "operand shapes " << shapeStr(Importer::shape(*a))
+                        << " and " << shapeStr(Importer::shape(*b))
+                        << " do not broadcast";
+    Value y = op == "QLinearAdd"
+                  ? (Value)AddOp::create(im.b, im.loc, im.f32Type(shape), *a, *b)
+                  : (Value)MulOp::create(im.b, im.loc, im.f32Type(shape), *a, *b);
+    auto q = im.quantizeValue(y, *cp);
+    if (failed(q))
+      return failure();
+    im.define(0, *q);
+    return success();
+  }
+  if (op == "QLinearSigmoid")
+    return importUnaryContrib(im, [&](Value x) -> FailureOr<Value> {
+      return (Value)SigmoidOp::create(im.b, im.loc, x.getType(), x);
+    });
+  if (op == "QLinearLeakyRelu") {
+    float alpha = im.attrFloat("alpha", 0.01f);
+    return importUnaryContrib(im, [&](Value x) -> FailureOr<Value> {
+      // x for x >= 0, alpha * x below: the larger of the two for alpha <= 1,
+      // the smaller for alpha > 1.
+      Value ax = MulOp::create(im.b, im.loc, x.getType(), x,
+                               scalarConst(im, alpha));
+      if (alpha <= 1.0f)
+        return (Value)MaxOp::create(im.b, im.loc, x.getType(), x, ax);
+      return (Value)MinOp::create(im.b, im.loc, x.getType(), x, ax);
+    });
+  }
+  if (op == "QLinearGlobalAveragePool" || op == "QLinearAveragePool") {
+    if (im.attrInt("channels_last", 0))
+      return im.error() << "channels_last = 1 (NHWC) is not supported";
+    bool global = op == "QLinearGlobalAveragePool";
+    return importUnaryContrib(im, [&](Value x) -> FailureOr<Value> {
+      Value y;
+      if (failed(importPoolLike(im, x, /*isMax=*/false, global, y)))
+        return failure();
+      return y;
+    });
+  }
+  if (op == "QLinearConcat") {
+    // Y_scale, Y_zp, then (X, X_scale, X_zp) per input.
+    int n = im.node->input_size();
+    if (n < 5 || (n - 2) % 3)
+      return im.error() << "needs Y_scale, Y_zero_point and triples (X, "
+                           "X_scale, X_zero_point), got "
+                        << n << " inputs";
+    auto yp = scalarParams(im, 0, 1);
+    if (failed(yp))
+      return failure();
+    SmallVector<Value> inputs;
+    for (int i = 2; i < n; i += 3) {
+      auto xp = scalarParams(im, i + 1, i + 2);
+      if (failed(xp))
+        return failure();
+      auto x = im.dequantizeValue(i, *xp);
+      if (failed(x))
+        return failure();
+      inputs.push_back(*x);
+    }
+    SmallVector<int64_t> shape = Importer::shape(inputs[0]);
+    int64_t rank = shape.size(), axis = im.attrInt("axis", 0);
+    if (axis < -rank || axis >= rank)
+      return im.error() << "axis " << axis << " is out of range for rank "
+                        << rank;
+    axis = normalizeAxis(axis, rank);
+    shape[axis] = 0;
+    for (auto [i, v] : llvm::enumerate(inputs)) {
+      auto s = Importer::shape(v);
+      if (int64_t(s.size()) != rank)
+        return im.error() << "input " << i << " has rank " << s.size()
+                          << ", input 0 has rank " << rank;
+      for (int64_t d = 0; d < rank; ++d)
+        if (d != axis && s[d] != Importer::shape(inputs[0])[d])
+          return im.error() << "input " << i << " has shape " << shapeStr(s)
+                            << ", which differs from input 0's in dim " << d;
+      shape[axis] += s[axis];
+    }
+    Value y = ConcatOp::create(im.b, im.loc, im.f32Type(shape), inputs,
+                               im.b.getI64IntegerAttr(axis));
+    auto q = im.quantizeValue(y, *yp);
+    if (failed(q))
+      return failure();
+    im.define(0, *q);
+    return success();
+  }
+  if (op == "QGemm") {
+    // A, a_scale, a_zp, B, b_scale, b_zp, C (i32 with scale a_scale *
+    // b_scale), y_scale, y_zp: the product in f32, quantized when y_scale
+    // is given.
+    auto ap = scalarParams(im, 1, 2);
+    auto bp = im.params(4, 5, im.attrInt("transB", 0) ? 0 : 1);
+    if (failed(ap) || failed(bp))
+      return failure();
+    auto a = im.dequantizeValue(0, *ap), b = im.dequantizeValue(3, *bp);
+    if (failed(a) || failed(b))
+      return failure();
+    Value c;
+    if (im.has(6)) {
+      if (!(*ap).scale || !(*bp).scale)
+        return im.error() << "a bias C needs constant scales of A and B";
+      Importer::Params cp;
+      cp.storage = DType::I32;
+      Const s = *(*bp).scale;
+      for (double &v : s.values)
+        v *= (*ap).scale->values[0];
+      cp.scale = s;
+      cp.zeroPoint =
+          Const{DType::I32, s.shape, std::vector<double>(s.values.size(), 0.0)};
+      cp.axis = -1;
+      auto cv = im.dequantizeValue(6, cp);
+      if (failed(cv))
+        return failure();
+      c = *cv;
+    }
+    if (im.attr("beta"))
+      return im.error() << "QGemm has no beta attribute";
+    Value y;
+    if (failed(importGemmLike(im, *a, *b, c, y)))
+      return failure();
+    if (im.has(7)) {
+      auto yp = scalarParams(im, 7, 8);
+      if (failed(yp))
+        return failure();
+      auto q = im.quantizeValue(y, *yp);
+      if (failed(q))
+        return failure();
+      y = *q;
+    }
+    im.define(0, y);
+    return success();
+  }
+  return std::nullopt;
+}

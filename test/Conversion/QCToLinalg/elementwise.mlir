@@ -121,3 +121,76 @@ func.func @max_min(%a: tensor<2x3xf32>, %b: tensor<3xf32>, %qa: tensor<4x!quant.
   %q = qc.max %qa, %qb : (tensor<4x!quant.uniform<u8:f32, 0.5:128>>, tensor<4x!quant.uniform<u8:f32, 0.25:3>>) -> tensor<4x!quant.uniform<u8:f32, 0.1:10>>
   return %x, %n, %q : tensor<2x3xf32>, tensor<2x3xf32>, tensor<4x!quant.uniform<u8:f32, 0.1:10>>
 }
+
+// -----
+
+// The activations' math functions: one math op each in a pointwise generic
+// (round is roundeven, ties to even as ONNX Round); a quantized exp goes
+// through the float domain.
+// CHECK-LABEL: func.func @math_functions
+// CHECK: math.exp %{{.*}} : f32
+// CHECK: math.log %{{.*}} : f32
+// CHECK: math.absf %{{.*}} : f32
+// CHECK: math.floor %{{.*}} : f32
+// CHECK: math.ceil %{{.*}} : f32
+// CHECK: math.roundeven %{{.*}} : f32
+// CHECK: math.sin %{{.*}} : f32
+// CHECK: math.cos %{{.*}} : f32
+// CHECK: linalg.generic
+// CHECK: ^bb0(%[[Q:.*]]: i8, %{{.*}}: i8):
+// CHECK: arith.extui %[[Q]] : i8 to i32
+// CHECK: %[[E:.*]] = math.exp %{{.*}} : f32
+// CHECK: arith.divf %[[E]], %{{.*}} : f32
+// CHECK: math.roundeven
+func.func @math_functions(%x: tensor<4xf32>, %q: tensor<4x!quant.uniform<u8:f32, 0.5:128>>) -> (tensor<4xf32>, tensor<4x!quant.uniform<u8:f32, 0.1:0>>) {
+  %0 = qc.exp %x : (tensor<4xf32>) -> tensor<4xf32>
+  %1 = qc.log %0 : (tensor<4xf32>) -> tensor<4xf32>
+  %2 = qc.abs %1 : (tensor<4xf32>) -> tensor<4xf32>
+  %3 = qc.floor %2 : (tensor<4xf32>) -> tensor<4xf32>
+  %4 = qc.ceil %3 : (tensor<4xf32>) -> tensor<4xf32>
+  %5 = qc.round %4 : (tensor<4xf32>) -> tensor<4xf32>
+  %6 = qc.sin %5 : (tensor<4xf32>) -> tensor<4xf32>
+  %7 = qc.cos %6 : (tensor<4xf32>) -> tensor<4xf32>
+  %r = qc.exp %q : (tensor<4x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<4x!quant.uniform<u8:f32, 0.1:0>>
+  return %7, %r : tensor<4xf32>, tensor<4x!quant.uniform<u8:f32, 0.1:0>>
+}
+
+// -----
+
+// Sign: 1 above zero, -1 below, the operand itself for zeros and NaN.
+// CHECK-LABEL: func.func @sign
+// CHECK: ^bb0(%[[X:.*]]: f32, %{{.*}}: f32):
+// CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK: %[[GT:.*]] = arith.cmpf ogt, %[[X]], %[[ZERO]] : f32
+// CHECK: %[[LT:.*]] = arith.cmpf olt, %[[X]], %[[ZERO]] : f32
+// CHECK: %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK: %[[P:.*]] = arith.select %[[GT]], %[[ONE]], %[[X]] : f32
+// CHECK: %[[MINUS:.*]] = arith.constant -1.000000e+00 : f32
+// CHECK: arith.select %[[LT]], %[[MINUS]], %[[P]] : f32
+func.func @sign(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = qc.sign %x : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// Sin (and cos) first reduce by whole turns, k = round(x / 2pi), with 2pi in
+// two parts (6.28125 exact in 8 bits), and clamp the result to [-1, 1].
+// CHECK-LABEL: func.func @sin_reduction
+// CHECK: ^bb0(%[[X:.*]]: f32, %{{.*}}: f32):
+// CHECK: %[[INV:.*]] = arith.constant 0.159154937 : f32
+// CHECK: %[[T:.*]] = arith.mulf %[[X]], %[[INV]] : f32
+// CHECK: %[[K:.*]] = math.roundeven %[[T]] : f32
+// CHECK: %[[HI:.*]] = arith.constant 6.281250e+00 : f32
+// CHECK: %[[KHI:.*]] = arith.mulf %[[K]], %[[HI]] : f32
+// CHECK: %[[R0:.*]] = arith.subf %[[X]], %[[KHI]] : f32
+// CHECK: %[[LO:.*]] = arith.constant 0.00193530717 : f32
+// CHECK: %[[KLO:.*]] = arith.mulf %[[K]], %[[LO]] : f32
+// CHECK: %[[R:.*]] = arith.subf %[[R0]], %[[KLO]] : f32
+// CHECK: %[[S:.*]] = math.sin %[[R]] : f32
+// CHECK: %[[M:.*]] = arith.maximumf %[[S]], %{{.*}} : f32
+// CHECK: arith.minimumf %[[M]], %{{.*}} : f32
+func.func @sin_reduction(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = qc.sin %x : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}

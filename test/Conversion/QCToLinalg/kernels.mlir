@@ -59,22 +59,26 @@ func.func @matmul_i8(%a: tensor<3x6x!quant.uniform<i8:f32, 0.5:-5>>) -> tensor<3
 
 // -----
 
-// A convolution: per image and group (run-time loops), im2col rows, the
-// packing into the kernel's layout (XOR 0x80 where the instruction wants
-// the other signedness: u8 on AArch64), then the GEMM with the weights as
-// the broadcast side and per-row channels. The padding is the input's zero
-// point byte (128, as i8: -128).
+// A convolution: per image and group (run-time loops), the im2col rows
+// (emitted for this convolution: its row lengths are compile-time
+// constants; the padding is the input's zero point byte, 128 as i8: -128),
+// the packing into the kernel's layout (XOR 0x80 where the instruction
+// wants the other signedness: u8 on AArch64), then the GEMM with the
+// weights as the broadcast side and per-row channels.
+// The im2col loops are marked for LLVM not to unroll (qc-no-unroll).
 // VNNI-LABEL: func.func private @conv__0_packed_conv2d
+// VNNI-SAME: passthrough = ["noinline", ["qc-no-unroll", "1"]]
+// VNNI: %[[PAD:.*]] = arith.constant -128 : i8
 // VNNI: scf.for
 // VNNI: scf.for
-// VNNI: call @__qc_im2rows_i8(%{{.*}}, %{{.*}}, %c2_i64{{.*}}, %c-128_i32)
+// VNNI: llvm.store %{{.*}} : vector<4xi8>, !llvm.ptr
+// VNNI: llvm.store %[[PAD]], %{{.*}} : i8, !llvm.ptr
 // VNNI: call @__qc_pack_i8_k4_n32(
 // VNNI: call @__qc_gemm_vnni512_2x2_q8_rowch_bw(
 // VNNI-LABEL: func.func private @__qc_gemm_vnni512_2x2_q8_rowch_bw
 // VNNI-LABEL: func.func private @__qc_pack_i8_k4_n32
 // VNNI: vector.interleave
 // VNNI-NOT: arith.xori
-// VNNI-LABEL: func.func private @__qc_im2rows_i8
 // SDOT: call @__qc_pack_i8_k4_n16_xor(
 // SDOT-LABEL: func.func private @__qc_pack_i8_k4_n16_xor
 // SDOT: arith.xori %{{.*}}, %{{.*}} : vector<64xi8>
@@ -89,7 +93,7 @@ func.func @conv(%x: tensor<1x4x5x5x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<1
 // A pointwise (1x1, stride 1, unpadded) convolution packs the input's
 // channels directly: no im2col.
 // VNNI-LABEL: func.func private @pointwise__0_packed_conv2d
-// VNNI-NOT: __qc_im2rows
+// VNNI-NOT: llvm.store
 // VNNI: call @__qc_pack_i8_k4_n16(
 // VNNI: call @__qc_gemm_vnni512_8x1_q8_rowch_bw(
 func.func @pointwise(%x: tensor<1x16x4x4x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<1x8x4x4x!quant.uniform<u8:f32, 1.0:3>> {
@@ -115,14 +119,21 @@ func.func @matmul_f32(%a: tensor<2x8xf32>) -> tensor<2x16xf32> {
 // -----
 
 // Depthwise: the padded copy of each image, then one call of the shared
-// depthwise kernel (stride 1 specialized) with the folded i32 weights.
+// depthwise kernel (specialized for stride 1 and chunks of 4 output pixels,
+// the most a 6-wide row holds) with the folded i32 weights: per chunk, the
+// taps accumulate in a register (loops over ky and kx carrying it), then
+// the chunk is requantized and stored.
 // VNNI-LABEL: func.func private @depthwise__0_packed_depthwise_conv2d
 // VNNI: linalg.fill
-// VNNI: call @__qc_depthwise_ui8_q8_sw1(
-// VNNI-LABEL: func.func private @__qc_depthwise_ui8_q8_sw1
-// VNNI: arith.extui %{{.*}} : i8 to i32
-// VNNI: arith.muli %{{.*}}, %{{.*}} : i32
-// VNNI: math.roundeven %{{.*}} : f32
+// VNNI: call @__qc_depthwise_ui8_q8_sw1_v4(
+// VNNI-LABEL: func.func private @__qc_depthwise_ui8_q8_sw1_v4
+// VNNI: scf.for {{.*}} iter_args({{.*}}) -> (vector<4xi32>)
+// VNNI: scf.for {{.*}} iter_args({{.*}}) -> (vector<4xi32>)
+// VNNI: llvm.load %{{.*}} : !llvm.ptr -> vector<4xi8>
+// VNNI: arith.extui %{{.*}} : vector<4xi8> to vector<4xi32>
+// VNNI: arith.muli %{{.*}}, %{{.*}} : vector<4xi32>
+// VNNI: math.roundeven %{{.*}} : vector<4xf32>
+// VNNI: llvm.store %{{.*}} : vector<4xi8>, !llvm.ptr
 func.func @depthwise(%x: tensor<1x8x6x6x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<1x8x6x6x!quant.uniform<u8:f32, 1.0:3>> {
   %w = qc.constant dense<3> : tensor<8x1x3x3xi8> -> tensor<8x1x3x3x!quant.uniform<i8:f32, 0.25>>
   %y = qc.conv2d %x, %w {groups = 8 : i64, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x8x6x6x!quant.uniform<u8:f32, 0.5:128>>, tensor<8x1x3x3x!quant.uniform<i8:f32, 0.25>>) -> tensor<1x8x6x6x!quant.uniform<u8:f32, 1.0:3>>

@@ -44,3 +44,27 @@ func.func @negative_transpose_runtime(%x: tensor<2x3xf32>) -> tensor<3x2xf32> {
   %t = qc.transpose %x {perm = array<i64: 1, 0>} : (tensor<2x3xf32>) -> tensor<3x2xf32>
   return %t : tensor<3x2xf32>
 }
+
+// -----
+
+// A cast to the operand's own type is the operand; a real conversion stays.
+// CHECK-LABEL: func.func @fold_identity_cast
+// CHECK-NEXT: %[[C:.*]] = qc.cast %arg0 : tensor<4xi64> -> tensor<4xf32>
+// CHECK-NEXT: return %arg0, %[[C]]
+func.func @fold_identity_cast(%x: tensor<4xi64>) -> (tensor<4xi64>, tensor<4xf32>) {
+  %same = qc.cast %x : tensor<4xi64> -> tensor<4xi64>
+  %f = qc.cast %x : tensor<4xi64> -> tensor<4xf32>
+  return %same, %f : tensor<4xi64>, tensor<4xf32>
+}
+
+// -----
+
+// Reshapes of bool constants fold as those of any other constant.
+// CHECK-LABEL: func.func @fold_reshape_bool
+// CHECK-NEXT: %[[C:.*]] = arith.constant dense<{{\[}}[true, false]]> : tensor<1x2xi1>
+// CHECK-NEXT: return %[[C]]
+func.func @fold_reshape_bool() -> tensor<1x2xi1> {
+  %c = arith.constant dense<[true, false]> : tensor<2xi1>
+  %r = qc.reshape %c : (tensor<2xi1>) -> tensor<1x2xi1>
+  return %r : tensor<1x2xi1>
+}

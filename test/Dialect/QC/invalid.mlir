@@ -731,6 +731,94 @@ func.func @sqrt_shape(%a: tensor<2x3xf32>) {
 
 // -----
 
+func.func @exp_shape(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{requires the same shape for all operands and results}}
+  %0 = qc.exp %a : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @log_shape(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{requires the same shape for all operands and results}}
+  %0 = qc.log %a : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @abs_shape(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{requires the same shape for all operands and results}}
+  %0 = qc.abs %a : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @floor_shape(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{requires the same shape for all operands and results}}
+  %0 = qc.floor %a : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @ceil_shape(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{requires the same shape for all operands and results}}
+  %0 = qc.ceil %a : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @round_shape(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{requires the same shape for all operands and results}}
+  %0 = qc.round %a : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @sign_shape(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{requires the same shape for all operands and results}}
+  %0 = qc.sign %a : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @sin_shape(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{requires the same shape for all operands and results}}
+  %0 = qc.sin %a : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @cos_shape(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{requires the same shape for all operands and results}}
+  %0 = qc.cos %a : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @exp_mixed_types(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{operands and results must be all f32 or all quantized; result #0 is quantized}}
+  %0 = qc.exp %a : (tensor<2x3xf32>) -> tensor<2x3x!quant.uniform<u8:f32, 0.5>>
+  return
+}
+
+// -----
+
+func.func @round_per_channel(%a: tensor<2x3x!quant.uniform<u8:f32:1, {0.5, 0.5, 0.5}>>) {
+  // expected-error @+1 {{per-channel quantization is only supported for weights and biases; operand #0 is per-channel}}
+  %0 = qc.round %a : (tensor<2x3x!quant.uniform<u8:f32:1, {0.5, 0.5, 0.5}>>) -> tensor<2x3x!quant.uniform<u8:f32, 0.5>>
+  return
+}
+
+// -----
+
 func.func @layer_norm_scale(%a: tensor<2x3xf32>, %g: tensor<2xf32>) {
   // expected-error @+1 {{'scale' must have the normalized shape [3], got [2]}}
   %0 = qc.layer_norm %a, %g : (tensor<2x3xf32>, tensor<2xf32>) -> tensor<2x3xf32>
@@ -859,6 +947,118 @@ func.func @batch_count_zero() attributes {qc.batch_count = 0 : i64} {
 
 // expected-error @+1 {{'qc.batch_strides' must be an array of non-negative i64}}
 func.func @batch_strides_negative() attributes {qc.batch_strides = array<i64: 4, -1>} {
+  return
+}
+
+// -----
+
+func.func @compare_types(%a: tensor<4xi64>, %b: tensor<4xi32>) {
+  // expected-error @+1 {{operands must have one element type, got 'i64' and 'i32'}}
+  %0 = qc.compare eq, %a, %b : (tensor<4xi64>, tensor<4xi32>) -> tensor<4xi1>
+  return
+}
+
+// -----
+
+func.func @compare_broadcast(%a: tensor<3xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{operand shapes [3] [4] do not broadcast}}
+  %0 = qc.compare lt, %a, %b : (tensor<3xf32>, tensor<4xf32>) -> tensor<4xi1>
+  return
+}
+
+// -----
+
+func.func @compare_result_shape(%a: tensor<2x1xf32>, %b: tensor<3xf32>) {
+  // expected-error @+1 {{result shape [2x1] does not match the broadcast shape [2x3]}}
+  %0 = qc.compare lt, %a, %b : (tensor<2x1xf32>, tensor<3xf32>) -> tensor<2x1xi1>
+  return
+}
+
+// -----
+
+func.func @compare_quantized(%a: tensor<4x!quant.uniform<u8:f32, 0.5:128>>) {
+  // expected-error @+1 {{operand #0 must be ranked tensor of 32-bit float or 1-bit signless integer or 8-bit signless integer or 8-bit unsigned integer or 32-bit signless integer or 64-bit signless integer values}}
+  %0 = qc.compare lt, %a, %a : (tensor<4x!quant.uniform<u8:f32, 0.5:128>>, tensor<4x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<4xi1>
+  return
+}
+
+// -----
+
+func.func @select_types(%c: tensor<4xi1>, %a: tensor<4xf32>, %b: tensor<4xi64>) {
+  // expected-error @+1 {{the values and the result must have one element type, got 'f32', 'i64' -> 'f32'}}
+  %0 = qc.select %c, %a, %b : (tensor<4xi1>, tensor<4xf32>, tensor<4xi64>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @select_broadcast(%c: tensor<2x1xi1>, %a: tensor<3xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{operand shapes [2x1] [3] [4] do not broadcast}}
+  %0 = qc.select %c, %a, %b : (tensor<2x1xi1>, tensor<3xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @select_condition(%c: tensor<4xi8>, %a: tensor<4xf32>) {
+  // expected-error @+1 {{operand #0 must be ranked tensor of 1-bit signless integer values}}
+  %0 = qc.select %c, %a, %a : (tensor<4xi8>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @logical_broadcast(%a: tensor<3xi1>, %b: tensor<2xi1>) {
+  // expected-error @+1 {{operand shapes [3] [2] do not broadcast}}
+  %0 = qc.logical and, %a, %b : (tensor<3xi1>, tensor<2xi1>) -> tensor<3xi1>
+  return
+}
+
+// -----
+
+func.func @mod_types(%a: tensor<4xi64>, %b: tensor<4xi32>) {
+  // expected-error @+1 {{operands and result must have one element type, got 'i64', 'i32' -> 'i64'}}
+  %0 = qc.mod %a, %b : (tensor<4xi64>, tensor<4xi32>) -> tensor<4xi64>
+  return
+}
+
+// -----
+
+func.func @mod_float_needs_fmod(%a: tensor<4xf32>) {
+  // expected-error @+1 {{f32 operands need fmod = true}}
+  %0 = qc.mod %a, %a : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @cast_type(%a: tensor<4xf32>) {
+  // expected-error @+1 {{result #0 must be ranked tensor of 32-bit float or 1-bit signless integer}}
+  %0 = qc.cast %a : tensor<4xf32> -> tensor<4xf16>
+  return
+}
+
+// -----
+
+func.func @integer_add_mixed(%a: tensor<4xi64>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{operands and results must all have the element type 'i64' when one has it, got 'f32'}}
+  %0 = qc.add %a, %b : (tensor<4xi64>, tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @bool_add(%a: tensor<4xi1>) {
+  // expected-error @+1 {{operand #0 must be ranked tensor of 32-bit float or quantized type or 8-bit signless integer}}
+  %0 = qc.add %a, %a : (tensor<4xi1>, tensor<4xi1>) -> tensor<4xi1>
+  return
+}
+
+// -----
+
+func.func @integer_conv(%x: tensor<1x1x4x4xi64>, %w: tensor<1x1x3x3xi64>) {
+  // expected-error @+1 {{operand #0 must be ranked tensor of f32 or quantized type values}}
+  %0 = qc.conv2d %x, %w : (tensor<1x1x4x4xi64>, tensor<1x1x3x3xi64>) -> tensor<1x1x2x2xi64>
   return
 }
 

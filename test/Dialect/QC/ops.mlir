@@ -223,6 +223,42 @@ func.func @activations(%x: tensor<2x10xf32>, %q: tensor<2x10x!u8>)
       tensor<2x10x!quant.uniform<i8:f32, 0.0078125>>, tensor<2x10x!quant.uniform<i8:f32, 0.0078125>>
 }
 
+// The math functions the ONNX activations are built from, f32 and
+// quantized (through the float domain; sign, sin and cos with their fixed
+// [-1, 1] range).
+// CHECK-LABEL: func.func @math_functions
+// CHECK-SAME: (%[[X:[^:]+]]: tensor<2x10xf32>
+func.func @math_functions(%x: tensor<2x10xf32>, %q: tensor<2x10x!u8>)
+    -> (tensor<2x10xf32>, tensor<2x10xf32>, tensor<2x10xf32>, tensor<2x10xf32>,
+        tensor<2x10xf32>, tensor<2x10xf32>, tensor<2x10xf32>, tensor<2x10xf32>,
+        tensor<2x10xf32>, tensor<2x10x!u8b>, tensor<2x10x!quant.uniform<i8:f32, 0.0078125>>) {
+  // CHECK: qc.exp %[[X]] : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  %0 = qc.exp %x : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  // CHECK: qc.log %[[X]] : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  %1 = qc.log %x : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  // CHECK: qc.abs %[[X]] : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  %2 = qc.abs %x : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  // CHECK: qc.floor %[[X]] : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  %3 = qc.floor %x : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  // CHECK: qc.ceil %[[X]] : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  %4 = qc.ceil %x : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  // CHECK: qc.round %[[X]] : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  %5 = qc.round %x : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  // CHECK: qc.sign %[[X]] : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  %6 = qc.sign %x : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  // CHECK: qc.sin %[[X]] : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  %7 = qc.sin %x : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  // CHECK: qc.cos %[[X]] : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  %8 = qc.cos %x : (tensor<2x10xf32>) -> tensor<2x10xf32>
+  // CHECK: qc.exp %{{.*}} : (tensor<2x10x!quant.uniform<u8:f32, 5.000000e-01:128>>) -> tensor<2x10x!quant.uniform<u8:f32, 2.500000e-01:3>>
+  %9 = qc.exp %q : (tensor<2x10x!u8>) -> tensor<2x10x!u8b>
+  // CHECK: qc.sin %{{.*}} : (tensor<2x10x!quant.uniform<u8:f32, 5.000000e-01:128>>) -> tensor<2x10x!quant.uniform<i8:f32, 7.812500e-03>>
+  %10 = qc.sin %q : (tensor<2x10x!u8>) -> tensor<2x10x!quant.uniform<i8:f32, 0.0078125>>
+  return %0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10 : tensor<2x10xf32>, tensor<2x10xf32>, tensor<2x10xf32>, tensor<2x10xf32>,
+      tensor<2x10xf32>, tensor<2x10xf32>, tensor<2x10xf32>, tensor<2x10xf32>,
+      tensor<2x10xf32>, tensor<2x10x!u8b>, tensor<2x10x!quant.uniform<i8:f32, 0.0078125>>
+}
+
 // CHECK-LABEL: func.func @layer_norm
 func.func @layer_norm(%x: tensor<4x16xf32>, %g: tensor<16xf32>, %b: tensor<16xf32>, %y: tensor<2x4x16xf32>,
                       %g2: tensor<4x16xf32>, %q: tensor<4x16x!u8>, %qg: tensor<16x!i8>)
@@ -285,6 +321,48 @@ func.func @fused_clamp(%a: tensor<2x8x!u8>, %b: tensor<8x4x!quant.uniform<i8:f32
   %0 = qc.matmul %a, %b {clamp_min = 0.0 : f32, clamp_max = 6.0 : f32} : (tensor<2x8x!u8>, tensor<8x4x!quant.uniform<i8:f32, 0.25>>) -> tensor<2x4x!u8b>
   %1 = qc.conv2d %x, %w {pads = array<i64: 1, 1, 1, 1>, clamp_min = 0.0 : f32} : (tensor<1x2x4x4x!u8>, tensor<3x2x3x3x!quant.uniform<i8:f32, 0.25>>) -> tensor<1x3x4x4x!u8b>
   return %0, %1 : tensor<2x4x!u8b>, tensor<1x3x4x4x!u8b>
+}
+
+// Bool and integer tensors: comparisons, selection, logic, casts, modulus,
+// integer arithmetic and data movement of masks.
+// CHECK-LABEL: func.func @logic_ops
+func.func @logic_ops(%ids: tensor<2x8xi64>, %zero: tensor<i64>, %s: tensor<2x4x8x8xf32>,
+                     %big: tensor<f32>, %x: tensor<3x4xi1>, %y: tensor<4xi1>,
+                     %f: tensor<6xf32>, %u: tensor<3xui8>)
+    -> (tensor<2x4x8x8xf32>, tensor<3x4xi1>, tensor<2x8xf32>, tensor<2x8xi64>, tensor<6xf32>, tensor<3xui8>) {
+  // CHECK: %[[EQ:.*]] = qc.compare eq, %{{.*}}, %{{.*}} : (tensor<2x8xi64>, tensor<i64>) -> tensor<2x8xi1>
+  %eq = qc.compare eq, %ids, %zero : (tensor<2x8xi64>, tensor<i64>) -> tensor<2x8xi1>
+  // CHECK: qc.compare ge, %{{.*}}, %{{.*}} : (tensor<6xf32>, tensor<6xf32>) -> tensor<6xi1>
+  %ge = qc.compare ge, %f, %f : (tensor<6xf32>, tensor<6xf32>) -> tensor<6xi1>
+  // CHECK: %[[M:.*]] = qc.reshape %[[EQ]] : (tensor<2x8xi1>) -> tensor<2x1x1x8xi1>
+  %m = qc.reshape %eq : (tensor<2x8xi1>) -> tensor<2x1x1x8xi1>
+  // CHECK: qc.select %[[M]], %{{.*}}, %{{.*}} : (tensor<2x1x1x8xi1>, tensor<f32>, tensor<2x4x8x8xf32>) -> tensor<2x4x8x8xf32>
+  %sel = qc.select %m, %big, %s : (tensor<2x1x1x8xi1>, tensor<f32>, tensor<2x4x8x8xf32>) -> tensor<2x4x8x8xf32>
+  // CHECK: %[[OR:.*]] = qc.logical or, %{{.*}}, %{{.*}} : (tensor<3x4xi1>, tensor<4xi1>) -> tensor<3x4xi1>
+  %or = qc.logical or, %x, %y : (tensor<3x4xi1>, tensor<4xi1>) -> tensor<3x4xi1>
+  // CHECK: qc.logical and,
+  %and = qc.logical and, %or, %y : (tensor<3x4xi1>, tensor<4xi1>) -> tensor<3x4xi1>
+  // CHECK: qc.logical xor,
+  %xor = qc.logical xor, %and, %x : (tensor<3x4xi1>, tensor<3x4xi1>) -> tensor<3x4xi1>
+  // CHECK: qc.not %{{.*}} : tensor<3x4xi1>
+  %not = qc.not %xor : tensor<3x4xi1>
+  // CHECK: qc.cast %{{.*}} : tensor<2x8xi64> -> tensor<2x8xf32>
+  %cf = qc.cast %ids : tensor<2x8xi64> -> tensor<2x8xf32>
+  // CHECK: qc.mod %{{.*}}, %{{.*}} : (tensor<2x8xi64>, tensor<i64>) -> tensor<2x8xi64>
+  %md = qc.mod %ids, %zero : (tensor<2x8xi64>, tensor<i64>) -> tensor<2x8xi64>
+  // CHECK: qc.mod %{{.*}}, %{{.*}} {fmod = true} : (tensor<6xf32>, tensor<f32>) -> tensor<6xf32>
+  %fm = qc.mod %f, %big {fmod = true} : (tensor<6xf32>, tensor<f32>) -> tensor<6xf32>
+  // CHECK: qc.div %{{.*}}, %{{.*}} : (tensor<2x8xi64>, tensor<2x8xi64>) -> tensor<2x8xi64>
+  %dv = qc.div %md, %ids : (tensor<2x8xi64>, tensor<2x8xi64>) -> tensor<2x8xi64>
+  // CHECK: qc.add %{{.*}}, %{{.*}} : (tensor<3xui8>, tensor<3xui8>) -> tensor<3xui8>
+  %ad = qc.add %u, %u : (tensor<3xui8>, tensor<3xui8>) -> tensor<3xui8>
+  // CHECK: qc.concat %{{.*}}, %{{.*}} {axis = 0 : i64} : (tensor<3x4xi1>, tensor<3x4xi1>) -> tensor<6x4xi1>
+  %cat = qc.concat %not, %x {axis = 0} : (tensor<3x4xi1>, tensor<3x4xi1>) -> tensor<6x4xi1>
+  // CHECK: qc.transpose %{{.*}} {perm = array<i64: 1, 0>} : (tensor<6x4xi1>) -> tensor<4x6xi1>
+  %tr = qc.transpose %cat {perm = array<i64: 1, 0>} : (tensor<6x4xi1>) -> tensor<4x6xi1>
+  // CHECK: qc.slice %{{.*}} {offsets = array<i64: 0, 2>} : (tensor<4x6xi1>) -> tensor<3x4xi1>
+  %sl = qc.slice %tr {offsets = array<i64: 0, 2>} : (tensor<4x6xi1>) -> tensor<3x4xi1>
+  return %sel, %sl, %cf, %dv, %fm, %ad : tensor<2x4x8x8xf32>, tensor<3x4xi1>, tensor<2x8xf32>, tensor<2x8xi64>, tensor<6xf32>, tensor<3xui8>
 }
 
 // Transposed convolution: f32 with every attribute, and the quantized form

@@ -398,6 +398,22 @@ func.func @no_fuse_clamp_float(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) -> tens
 
 // -----
 
+// no_fold: qc.select (and the other bool and integer ops) has no quantized
+// form: the pair around it stays and the select computes on f32 values.
+// CHECK-LABEL: func.func @no_fold_select
+// CHECK: %[[D:.*]] = qc.dequantize %arg1
+// CHECK-NEXT: %[[S:.*]] = qc.select %arg0, %[[D]], %{{.*}} : (tensor<4xi1>, tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
+// CHECK-NEXT: qc.quantize %[[S]]
+func.func @no_fold_select(%c: tensor<4xi1>, %x: tensor<4x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<4x!quant.uniform<u8:f32, 0.5:128>> {
+  %fill = arith.constant dense<-8.0> : tensor<f32>
+  %d = qc.dequantize %x : tensor<4x!quant.uniform<u8:f32, 0.5:128>> -> tensor<4xf32>
+  %s = qc.select %c, %d, %fill : (tensor<4xi1>, tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
+  %q = qc.quantize %s : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.5:128>>
+  return %q : tensor<4x!quant.uniform<u8:f32, 0.5:128>>
+}
+
+// -----
+
 // dequantize -> conv_transpose2d -> quantize with quantized constant
 // weights (per channel along axis 0) and bias becomes the integer op; a
 // ReLU after it is fused as its output clamp.

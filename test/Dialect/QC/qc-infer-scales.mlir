@@ -235,6 +235,33 @@ func.func @negative_already_dequantized(%x: tensor<4xf32>) -> tensor<4xf32> {
 
 // -----
 
+// Masks and indices are not quantized: the int64 mask, its comparison and
+// the integer add get no parameters. The select, which has no quantized
+// form, reads the dequantized scores, and its result stays f32 despite its
+// statistics (its range holds the mask's fill, -8 here, and no 8-bit scale
+// suits both), so the softmax after it stays f32 too; the softmax's result
+// gets its fixed-range parameters.
+// CHECK-LABEL: func.func @mask_stays_plain
+// CHECK: %[[DQ:.*]] = qc.dequantize
+// CHECK: %[[N:.*]] = qc.add %arg0, %{{.*}} : (tensor<2x8xi64>, tensor<i64>) -> tensor<2x8xi64>
+// CHECK: %[[EQ:.*]] = qc.compare eq, %[[N]], %{{.*}} : (tensor<2x8xi64>, tensor<i64>) -> tensor<2x8xi1>
+// CHECK: %[[SEL:.*]] = qc.select %[[EQ]], %{{.*}}, %[[DQ]] : (tensor<2x8xi1>, tensor<f32>, tensor<2x8xf32>) -> tensor<2x8xf32>
+// CHECK-NEXT: %[[SM:.*]] = qc.softmax %[[SEL]] : (tensor<2x8xf32>) -> tensor<2x8xf32>
+// CHECK-NEXT: qc.quantize %[[SM]] : tensor<2x8xf32> -> tensor<2x8x!quant.uniform<u8:f32, 3.906250e-03>>
+func.func @mask_stays_plain(%m: tensor<2x8xi64>, %s: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  %one = arith.constant dense<1> : tensor<i64>
+  %fill = arith.constant dense<-8.0> : tensor<f32>
+  %ss = qc.stats %s <min = -4.0, max = 4.0> : tensor<2x8xf32>
+  %n = qc.add %m, %one : (tensor<2x8xi64>, tensor<i64>) -> tensor<2x8xi64>
+  %eq = qc.compare eq, %n, %one : (tensor<2x8xi64>, tensor<i64>) -> tensor<2x8xi1>
+  %sel = qc.select %eq, %fill, %ss : (tensor<2x8xi1>, tensor<f32>, tensor<2x8xf32>) -> tensor<2x8xf32>
+  %sels = qc.stats %sel <min = -8.0, max = 4.0> : tensor<2x8xf32>
+  %y = qc.softmax %sels : (tensor<2x8xf32>) -> tensor<2x8xf32>
+  return %y : tensor<2x8xf32>
+}
+
+// -----
+
 // A transposed convolution is quantized like a convolution: its
 // [C_out, C_in / G, kh, kw] weight per channel along axis 0 (scales
 // 1.27/127 and 0.254/127), the bias i32 with scale input x weight.

@@ -88,6 +88,32 @@ func.func @negative_fits(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
 
 // -----
 
+// A BERT-style attention mask keeps the samples apart: an int64 mask per
+// sample, compared, negated, reshaped and cast, selects between a fill and
+// the scores. 64 + 64 bytes of inputs, 3 x 8 of i1 masks (one byte per
+// element), 32 of the cast mask and 2 x 64 of f32 results make 312 bytes
+// per sample: 2 fit in 720, and 10 samples are 5 tiles.
+// CHECK-LABEL: func.func @mask__batch_tile(%{{.*}}: tensor<2x8xi64>, %{{.*}}: tensor<2x2x8xf32>) -> tensor<2x2x8xf32>
+// CHECK-SAME: qc.batch_count = 5 : i64, qc.batch_of = "mask", qc.batch_strides = array<i64: 128, 128, 128>
+// CHECK: qc.compare eq, %{{.*}}, %{{.*}} : (tensor<2x8xi64>, tensor<i64>) -> tensor<2x8xi1>
+// CHECK: qc.not %{{.*}} : tensor<2x8xi1>
+// CHECK: qc.cast %{{.*}} : tensor<2x1x8xi1> -> tensor<2x1x8xf32>
+// CHECK: qc.select %{{.*}} : (tensor<2x1x8xi1>, tensor<2x2x8xf32>, tensor<f32>) -> tensor<2x2x8xf32>
+// CHECK-NOT: mask__batch_tail
+func.func @mask(%m: tensor<10x8xi64>, %s: tensor<10x2x8xf32>) -> tensor<10x2x8xf32> {
+  %zero = arith.constant dense<0> : tensor<i64>
+  %fill = arith.constant dense<-1.0e4> : tensor<f32>
+  %eq = qc.compare eq, %m, %zero : (tensor<10x8xi64>, tensor<i64>) -> tensor<10x8xi1>
+  %keep = qc.not %eq : tensor<10x8xi1>
+  %r = qc.reshape %keep : (tensor<10x8xi1>) -> tensor<10x1x8xi1>
+  %f = qc.cast %r : tensor<10x1x8xi1> -> tensor<10x1x8xf32>
+  %sel = qc.select %r, %s, %fill : (tensor<10x1x8xi1>, tensor<10x2x8xf32>, tensor<f32>) -> tensor<10x2x8xf32>
+  %y = qc.mul %sel, %f : (tensor<10x2x8xf32>, tensor<10x1x8xf32>) -> tensor<10x2x8xf32>
+  return %y : tensor<10x2x8xf32>
+}
+
+// -----
+
 // A decoder of transposed convolution, group norm, log-softmax over the
 // channels and a reduction over the spatial dims keeps its samples apart
 // (one sample per tile: its values take more than 360 bytes).

@@ -32,12 +32,29 @@ static std::string shapeStr(ArrayRef<int64_t> shape) {
 }
 
 /// Checks the element types of a graph op: operands and results are either
-/// all f32 or all quantized, every quantized type is valid, and only the
-/// operands in `perAxisOperands` may be quantized per axis.
+/// all f32 or all quantized (or all of one bool or integer type), every
+/// quantized type is valid, and only the operands in `perAxisOperands` may
+/// be quantized per axis.
 LogicalResult qc::verifyGraphTypes(Operation *op,
                                    ArrayRef<unsigned> perAxisOperands,
                                    bool perAxisResult) {
   auto emitError = [&] { return op->emitOpError(); };
+  // Bool and integer tensors (masks, indices) are neither f32 nor
+  // quantized: an op on them has that one element type throughout.
+  SmallVector<Type> types(op->getOperandTypes());
+  llvm::append_range(types, op->getResultTypes());
+  auto isPlain = [](Type t) {
+    return isa<IntegerType>(getElementTypeOrSelf(t));
+  };
+  if (auto it = llvm::find_if(types, isPlain); it != types.end()) {
+    Type plain = getElementTypeOrSelf(*it);
+    for (Type t : types)
+      if (getElementTypeOrSelf(t) != plain)
+        return op->emitOpError("operands and results must all have the "
+                               "element type ")
+               << plain << " when one has it, got " << getElementTypeOrSelf(t);
+    return success();
+  }
   std::optional<bool> quantized;
   auto check = [&](Type type, std::string what,
                    bool mayBePerAxis) -> LogicalResult {
@@ -620,6 +637,27 @@ std::pair<double, double> TanhOp::getFixedRange() { return {-1.0, 1.0}; }
 LogicalResult ErfOp::verify() { return verifyGraphTypes(*this); }
 QuantRule ErfOp::getQuantRule() { return QuantRule::FixedRange; }
 std::pair<double, double> ErfOp::getFixedRange() { return {-1.0, 1.0}; }
+
+// The activations' building blocks: exp, log, abs and the roundings take
+// their calibrated range; sign, sin and cos lie in [-1, 1].
+#define QC_DEFINE_MATH(OP)                                                     \
+  LogicalResult OP::verify() { return verifyGraphTypes(*this); }               \
+  QuantRule OP::getQuantRule() { return QuantRule::Free; }
+#define QC_DEFINE_UNIT_RANGE_MATH(OP)                                          \
+  LogicalResult OP::verify() { return verifyGraphTypes(*this); }               \
+  QuantRule OP::getQuantRule() { return QuantRule::FixedRange; }               \
+  std::pair<double, double> OP::getFixedRange() { return {-1.0, 1.0}; }
+QC_DEFINE_MATH(ExpOp)
+QC_DEFINE_MATH(LogOp)
+QC_DEFINE_MATH(AbsOp)
+QC_DEFINE_MATH(FloorOp)
+QC_DEFINE_MATH(CeilOp)
+QC_DEFINE_MATH(RoundOp)
+QC_DEFINE_UNIT_RANGE_MATH(SignOp)
+QC_DEFINE_UNIT_RANGE_MATH(SinOp)
+QC_DEFINE_UNIT_RANGE_MATH(CosOp)
+#undef QC_DEFINE_MATH
+#undef QC_DEFINE_UNIT_RANGE_MATH
 
 LogicalResult LayerNormOp::verify() {
   auto inputType = getInput().getType();

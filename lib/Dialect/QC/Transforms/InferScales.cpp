@@ -95,18 +95,24 @@ public:
 
 private:
   /// Records each qc.stats op's range for its operand and removes the op.
+  /// The result of a qc.select keeps f32 whatever its statistics: the
+  /// values it selects from commonly include a mask's fill (-10000 in an
+  /// attention mask), whose range no 8-bit scale can share with the values
+  /// the mask leaves.
   void collectStatistics() {
     SmallVector<StatsOp> statsOps;
     func.walk([&](StatsOp op) { statsOps.push_back(op); });
     for (StatsOp op : statsOps) {
       Value input = op.getInput();
       Range r{op.getStats().getMinValue(), op.getStats().getMaxValue()};
-      auto it = ranges.find(input);
-      if (it == ranges.end())
-        ranges[input] = r;
-      else
-        it->second = {std::min(it->second.lo, r.lo),
-                      std::max(it->second.hi, r.hi)};
+      if (!input.getDefiningOp<SelectOp>()) {
+        auto it = ranges.find(input);
+        if (it == ranges.end())
+          ranges[input] = r;
+        else
+          it->second = {std::min(it->second.lo, r.lo),
+                        std::max(it->second.hi, r.hi)};
+      }
       op.getOutput().replaceAllUsesWith(input);
       op.erase();
     }

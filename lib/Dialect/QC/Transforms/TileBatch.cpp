@@ -69,13 +69,16 @@ bool keepsSamplesApart(Operation *op, const DenseSet<Value> &batched,
         return isBatched(m.getLhs()) && !isBatched(m.getRhs()) &&
                m.getLhs().getType().getRank() >= 2 && rhs.getRank() <= 2;
       })
-      .Case<AddOp, SubOp, MulOp, DivOp, PowOp, MaxOp, MinOp>([&](auto) {
+      .Case<AddOp, SubOp, MulOp, DivOp, PowOp, MaxOp, MinOp, ModOp, CompareOp,
+            SelectOp, LogicalOp>([&](auto) {
         return llvm::all_of(op->getOperands(), [&](Value v) {
           return isBatched(v) || broadcastsAlongBatch(v);
         });
       })
-      .Case<ClampOp, SigmoidOp, TanhOp, ErfOp, SqrtOp, RequantizeOp, ReshapeOp>(
-          [&](auto) { return true; })
+      .Case<ClampOp, SigmoidOp, TanhOp, ErfOp, SqrtOp, RequantizeOp, ReshapeOp,
+            NotOp, CastOp>([&](auto) { return true; })
+      .Case<ExpOp, LogOp, AbsOp, FloorOp, CeilOp, RoundOp, SignOp, SinOp,
+            CosOp>([&](auto) { return true; })
       .Case<QuantizeOp, DequantizeOp>([&](auto q) {
         // Runtime parameters: per-tensor, or per-axis on another axis.
         std::optional<int64_t> axis = q.getAxis();

@@ -329,6 +329,28 @@ def invalid_runtime_models():
 
     node = helper.make_node
     nchw = (("x", f32, [1, 3, 5, 5]),)
+    # Contrib ops: an unsupported com.microsoft op, NHWC pooling, and
+    # per-channel parameters where ONNX Runtime wants one value.
+    def ms_model(name, nodes, inits=(), inputs=(("x", f32, [1, 3, 4, 4]),)):
+        ins = [helper.make_tensor_value_info(n, ty, s) for n, ty, s in inputs]
+        outs = [helper.make_tensor_value_info("y", f32, None)]
+        m = helper.make_model(
+            helper.make_graph(nodes, name, ins, outs, list(inits)),
+            opset_imports=[helper.make_opsetid("", 13),
+                           helper.make_opsetid("com.microsoft", 1)])
+        onnx.save(m, os.path.join(HERE, "bad_rt_" + name + ".onnx"))
+    q = [t(np.array(0.1, np.float32), "s"), t(np.array(128, np.uint8), "z"),
+         t(np.array([0.1, 0.2, 0.3], np.float32), "s3")]
+    quant = node("QuantizeLinear", ["x", "s", "z"], ["xq"])
+    deq = node("DequantizeLinear", ["yq", "s", "z"], ["y"])
+    ms_model("contrib_unknown", [node("FusedConv", ["x", "x"], ["y"],
+                                      domain="com.microsoft", name="fc")])
+    ms_model("contrib_nhwc", [quant, node(
+        "QLinearGlobalAveragePool", ["xq", "s", "z", "s", "z"], ["yq"],
+        channels_last=1, domain="com.microsoft", name="gap"), deq], q)
+    ms_model("contrib_scale", [quant, node(
+        "QLinearSigmoid", ["xq", "s3", "z", "s", "z"], ["yq"],
+        domain="com.microsoft", name="sig"), deq], q)
     # Transpose: duplicated, out-of-range and too few perm entries.
     model("transpose_dup", [node("Transpose", ["x"], ["y"], perm=[0, 0], name="t")])
     model("transpose_range", [node("Transpose", ["x"], ["y"], perm=[0, 2], name="t")])
@@ -659,6 +681,501 @@ def transformer_block():
     np.save(os.path.join(HERE, "transformer_calib.npy"), calib.reshape(8, 2, 8, 32).reshape(16, 8, 32))
 
 
+def activations():
+    """The ONNX activations and math functions on one NCHW input, each a
+    graph output: LeakyRelu with alpha > 1 and < 0, PRelu with per-channel
+    slopes [C, 1, 1] (in [0, 1], mixed, and at run time, and one computed
+    by an Abs of an initializer, which folds at import), and the rest with
+    non-default attributes. Expected outputs from ONNX's reference
+    definitions in numpy (f32)."""
+    rng = np.random.default_rng(6)
+    f32 = TensorProto.FLOAT
+    shape = [2, 3, 4, 5]
+    x = rng.normal(0, 2, shape).astype(np.float32)
+    slope_unit = np.array([0.25, 0.0, 1.0], np.float32).reshape(3, 1, 1)
+    slope_mixed = np.array([-0.5, 0.1, 2.0], np.float32).reshape(3, 1, 1)
+    slope_rt = rng.normal(0, 1, (3, 1, 1)).astype(np.float32)
+    slope_neg = np.array([-0.3, -0.6, -0.9], np.float32).reshape(3, 1, 1)
+    pos, neg = np.clip(x, 0, np.inf), np.clip(x, -np.inf, 0)
+    ref = {}
+    nodes = []
+
+    def add(op, name, inputs=("x",), **attrs):
+        nodes.append(helper.make_node(op, list(inputs), [name], name=name, **attrs))
+
+    add("HardSigmoid", "hardsigmoid", alpha=0.3, beta=0.4)
+    ref["hardsigmoid"] = np.clip(x * np.float32(0.3) + np.float32(0.4), 0, 1)
+    add("HardSwish", "hardswish")
+    ref["hardswish"] = x * np.maximum(0, np.minimum(1, np.float32(1 / 6) * x + np.float32(0.5)))
+    add("LeakyRelu", "leakyrelu_steep", alpha=1.5)
+    ref["leakyrelu_steep"] = pos + neg * np.float32(1.5)
+    add("LeakyRelu", "leakyrelu_negative", alpha=-0.5)
+    ref["leakyrelu_negative"] = pos + neg * np.float32(-0.5)
+    add("PRelu", "prelu_unit", ("x", "slope_unit"))
+    ref["prelu_unit"] = pos + neg * slope_unit
+    add("PRelu", "prelu_mixed", ("x", "slope_mixed"))
+    ref["prelu_mixed"] = pos + neg * slope_mixed
+    add("PRelu", "prelu_runtime", ("x", "slope"))
+    ref["prelu_runtime"] = pos + neg * slope_rt
+    nodes.append(helper.make_node("Abs", ["slope_neg"], ["slope_abs"], name="slope_abs"))
+    add("PRelu", "prelu_folded", ("x", "slope_abs"))
+    ref["prelu_folded"] = pos + neg * np.abs(slope_neg)
+    add("Elu", "elu", alpha=0.7)
+    ref["elu"] = pos + (np.exp(neg) - 1) * np.float32(0.7)
+    add("Selu", "selu", alpha=1.5, gamma=1.2)
+    ref["selu"] = pos * np.float32(1.2) + (np.exp(neg) - 1) * np.float32(1.5) * np.float32(1.2)
+    add("Celu", "celu", alpha=0.5)
+    ref["celu"] = np.maximum(0, x) + np.minimum(0, np.float32(0.5) * (np.exp(x / np.float32(0.5)) - 1))
+    add("Softplus", "softplus")
+    ref["softplus"] = np.log(np.exp(x) + 1)
+    add("Softsign", "softsign")
+    ref["softsign"] = x / (1 + np.abs(x))
+    add("ThresholdedRelu", "thresholdedrelu", alpha=0.5)
+    t = np.clip(x, 0.5, np.inf)
+    t[t == 0.5] = 0
+    ref["thresholdedrelu"] = t
+    for op, fn in (("Exp", np.exp), ("Abs", np.abs), ("Floor", np.floor),
+                   ("Ceil", np.ceil), ("Round", np.round), ("Sign", np.sign),
+                   ("Sin", np.sin), ("Cos", np.cos)):
+        add(op, op.lower())
+        ref[op.lower()] = fn(x)
+    nodes.append(helper.make_node("Log", ["abs"], ["log"], name="log"))
+    ref["log"] = np.log(np.abs(x))
+    t = numpy_helper.from_array
+    inits = [t(slope_unit, "slope_unit"), t(slope_mixed, "slope_mixed"),
+             t(slope_neg, "slope_neg")]
+    outs = [helper.make_tensor_value_info(n, f32, shape) for n in ref]
+    save(helper.make_model(helper.make_graph(
+        nodes, "activations",
+        [helper.make_tensor_value_info("x", f32, shape),
+         helper.make_tensor_value_info("slope", f32, [3, 1, 1])], outs, inits),
+        opset_imports=[helper.make_opsetid("", 17)]), "activations.onnx")
+    np.save(os.path.join(HERE, "activations_x.npy"), x)
+    np.save(os.path.join(HERE, "activations_slope.npy"), slope_rt)
+    for i, (n, v) in enumerate(ref.items()):
+        np.save(os.path.join(HERE, f"activations_{i:02d}_{n}.npy"), v.astype(np.float32))
+
+
+def gelu_mish():
+    """Gelu (opset 20) with approximate "none" and "tanh", and Mish (opset
+    18), in a model that declares opset 20: python3-onnx 1.12 knows neither
+    operator, so the nodes are built by hand and the checker is skipped.
+    Expected outputs from ONNX's reference definitions (erf in double)."""
+    import math
+
+    rng = np.random.default_rng(7)
+    f32 = TensorProto.FLOAT
+    shape = [4, 64]
+    x = rng.normal(0, 3, shape).astype(np.float32)
+    nodes = [
+        helper.make_node("Gelu", ["x"], ["gelu"], name="gelu"),
+        helper.make_node("Gelu", ["x"], ["gelu_tanh"], approximate="tanh", name="gelu_tanh"),
+        helper.make_node("Mish", ["x"], ["mish"], name="mish"),
+    ]
+    m = helper.make_model(helper.make_graph(
+        nodes, "gelu_mish", [helper.make_tensor_value_info("x", f32, shape)],
+        [helper.make_tensor_value_info(n, f32, shape) for n in ("gelu", "gelu_tanh", "mish")]),
+        opset_imports=[helper.make_opsetid("", 20)])
+    onnx.save(m, os.path.join(HERE, "gelu_mish.onnx"))  # no checker: opset 20
+    xd = x.astype(np.float64)
+    gelu = 0.5 * xd * (1 + np.vectorize(math.erf)(xd / np.sqrt(2)))
+    gelu_tanh = 0.5 * xd * (1 + np.tanh(np.sqrt(2 / np.pi) * (xd + 0.044715 * np.power(xd, 3))))
+    mish = xd * np.tanh(np.log1p(np.exp(xd)))
+    np.save(os.path.join(HERE, "gelu_mish_x.npy"), x)
+    for n, v in (("gelu", gelu), ("gelu_tanh", gelu_tanh), ("mish", mish)):
+        np.save(os.path.join(HERE, f"gelu_mish_{n}.npy"), v.astype(np.float32))
+    calib = rng.normal(0, 3, (16, 64)).astype(np.float32)
+    np.save(os.path.join(HERE, "gelu_mish_calib.npy"), calib)
+
+
+def qdq_activations():
+    """HardSwish and LeakyRelu between QuantizeLinear/DequantizeLinear pairs,
+    as a QDQ exporter writes them: the activations run in f32 between the
+    quantization steps. Expected output from ONNX's definitions in numpy."""
+    rng = np.random.default_rng(8)
+    f32 = TensorProto.FLOAT
+    shape = [1, 4, 6, 6]
+    t = numpy_helper.from_array
+    s_in, z_in = np.float32(0.04), np.uint8(128)
+    s_hs, z_hs = np.float32(0.03), np.uint8(20)
+    s_lr, z_lr = np.float32(0.035), np.uint8(60)
+    inits = [t(np.array(s_in), "s_in"), t(np.array(z_in), "z_in"),
+             t(np.array(s_hs), "s_hs"), t(np.array(z_hs), "z_hs"),
+             t(np.array(s_lr), "s_lr"), t(np.array(z_lr), "z_lr")]
+    node = helper.make_node
+    nodes = [
+        node("QuantizeLinear", ["x", "s_in", "z_in"], ["xq"]),
+        node("DequantizeLinear", ["xq", "s_in", "z_in"], ["xd"]),
+        node("HardSwish", ["xd"], ["hs"], name="hardswish"),
+        node("QuantizeLinear", ["hs", "s_hs", "z_hs"], ["hsq"]),
+        node("DequantizeLinear", ["hsq", "s_hs", "z_hs"], ["hsd"]),
+        node("LeakyRelu", ["hsd"], ["lr"], alpha=0.2, name="leakyrelu"),
+        node("QuantizeLinear", ["lr", "s_lr", "z_lr"], ["lrq"]),
+        node("DequantizeLinear", ["lrq", "s_lr", "z_lr"], ["y"]),
+    ]
+    save(helper.make_model(helper.make_graph(
+        nodes, "qdq_activations", [helper.make_tensor_value_info("x", f32, shape)],
+        [helper.make_tensor_value_info("y", f32, shape)], inits),
+        opset_imports=[helper.make_opsetid("", 14)]), "qdq_activations.onnx")
+    x = rng.normal(0, 2, shape).astype(np.float32)
+    dq = lambda q, s, z: ((q - z) * s).astype(np.float32)
+    xd = dq(quantize(x, s_in, z_in), s_in, z_in)
+    hs = xd * np.maximum(0, np.minimum(1, np.float32(1 / 6) * xd + np.float32(0.5)))
+    hsd = dq(quantize(hs, s_hs, z_hs), s_hs, z_hs)
+    lr = np.maximum(hsd, np.float32(0.2) * hsd)
+    np.save(os.path.join(HERE, "qdq_activations_x.npy"), x)
+    np.save(os.path.join(HERE, "qdq_activations_y.npy"), dq(quantize(lr, s_lr, z_lr), s_lr, z_lr))
+
+
+def abs_sign_shape():
+    """A Reshape whose target shape is computed by Abs, Sign and Mul of an
+    int64 initializer: the math functions fold on integer constants."""
+    f32 = TensorProto.FLOAT
+    node = helper.make_node
+    nodes = [node("Abs", ["s"], ["sa"]), node("Sign", ["s"], ["sg"]),
+             node("Mul", ["sa", "sg"], ["sm"]), node("Abs", ["sm"], ["t"]),
+             node("Reshape", ["x", "t"], ["y"], name="reshape")]
+    save(helper.make_model(helper.make_graph(
+        nodes, "abs_sign_shape", [helper.make_tensor_value_info("x", f32, [2, 3, 4])],
+        [helper.make_tensor_value_info("y", f32, [6, 4])],
+        [numpy_helper.from_array(np.array([-6, 4], np.int64), "s")]),
+        opset_imports=[helper.make_opsetid("", 13)]), "abs_sign_shape.onnx")
+
+
+def invalid_activation_models():
+    """Activations with attributes or inputs that make no sense: an
+    unknown Gelu approximation, a Celu alpha of 0 (it divides by alpha), a
+    PRelu slope that does not broadcast to the input. Each must be an error
+    naming the node and the attribute or input."""
+    f32 = TensorProto.FLOAT
+
+    def model(name, node, inputs=(("x", f32, [2, 3]),), opset=13):
+        ins = [helper.make_tensor_value_info(n, ty, s) for n, ty, s in inputs]
+        outs = [helper.make_tensor_value_info("y", f32, None)]
+        m = helper.make_model(helper.make_graph([node], name, ins, outs),
+                              opset_imports=[helper.make_opsetid("", opset)])
+        onnx.save(m, os.path.join(HERE, "bad_rt_" + name + ".onnx"))  # no checker
+
+    node = helper.make_node
+    model("gelu_approximate", node("Gelu", ["x"], ["y"], approximate="bogus", name="gelu"),
+          opset=20)
+    model("celu_alpha", node("Celu", ["x"], ["y"], alpha=0.0, name="celu"), opset=12)
+    model("prelu_slope", node("PRelu", ["x", "s"], ["y"], name="prelu"),
+          inputs=(("x", f32, [2, 3]), ("s", f32, [2, 1, 3])))
+def trunc_div(a, b):
+    """Integer division as qc defines it: truncated toward zero, a divisor
+    of 0 gives 0, wrapping in the operands' type."""
+    safe = np.where(b == 0, 1, b)
+    q = np.abs(a.astype(object)) // np.abs(safe.astype(object))
+    q = np.where((a < 0) != (safe < 0), -q, q)
+    return np.where(b == 0, 0, q).astype(np.int64).astype(a.dtype)
+
+
+def logic_models():
+    """Bool, int32 and int64 tensors end to end: comparisons, Where, bool
+    logic, Cast between every supported pair, Mod, Sum/Mean, integer
+    arithmetic, a BERT-style attention mask, and mask computations on
+    constants that fold at import. Expected outputs are numpy's (with qc's
+    definitions where ONNX leaves a result undefined)."""
+    t = numpy_helper.from_array
+    T = TensorProto
+
+    def model(name, nodes, inputs, outputs, inits=(), opset=13):
+        ins = [helper.make_tensor_value_info(n, ty, s) for n, ty, s in inputs]
+        outs = [helper.make_tensor_value_info(n, ty, s) for n, ty, s in outputs]
+        save(helper.make_model(helper.make_graph(nodes, name, ins, outs, list(inits)),
+                               opset_imports=[helper.make_opsetid("", opset)]),
+             name + ".onnx")
+
+    def arrays(prefix, values):
+        for k, v in values.items():
+            np.save(os.path.join(HERE, f"{prefix}_{k}.npy"), v)
+
+    def folded(name, values):
+        """`name`.onnx with its inputs made initializers: every node folds
+        at import, with the semantics the compiled code has."""
+        m = onnx.load(os.path.join(HERE, name + ".onnx"))
+        g = m.graph
+        for i in g.input:
+            g.initializer.append(t(values[i.name], i.name))
+        del g.input[:]
+        save(m, name + "_const.onnx")
+
+    # A BERT-style attention mask: an int64 mask, Equal(mask, 0) unsqueezed
+    # to [B, 1, 1, S] selects -10000 in the scores (Where), and the
+    # extended-mask form (1 - float(mask)) * -10000 added to them; the bool
+    # mask is an output too.
+    rng = np.random.default_rng(11)
+    mask = (rng.random((2, 8)) > 0.35).astype(np.int64)
+    mask[:, 0] = 1
+    scores = rng.normal(0, 2, (2, 4, 8, 8)).astype(np.float32)
+    model("bert_mask", [
+        helper.make_node("Equal", ["mask", "zero"], ["pad"], name="eq"),
+        helper.make_node("Unsqueeze", ["pad", "axes"], ["pad4"], name="unsq"),
+        helper.make_node("Where", ["pad4", "big", "scores"], ["masked"], name="where"),
+        helper.make_node("Softmax", ["masked"], ["probs"], axis=-1, name="softmax"),
+        helper.make_node("Cast", ["mask"], ["maskf"], to=T.FLOAT, name="cast"),
+        helper.make_node("Unsqueeze", ["maskf", "axes"], ["maskf4"], name="unsq2"),
+        helper.make_node("Sub", ["one", "maskf4"], ["inv"], name="sub"),
+        helper.make_node("Mul", ["inv", "big"], ["ext"], name="mul"),
+        helper.make_node("Add", ["scores", "ext"], ["scores2"], name="add"),
+        helper.make_node("Softmax", ["scores2"], ["probs2"], axis=-1, name="softmax2"),
+        helper.make_node("Not", ["pad4"], ["keep"], name="not"),
+    ], [("mask", T.INT64, [2, 8]), ("scores", T.FLOAT, [2, 4, 8, 8])],
+        [("probs", T.FLOAT, [2, 4, 8, 8]), ("probs2", T.FLOAT, [2, 4, 8, 8]),
+         ("keep", T.BOOL, [2, 1, 1, 8])],
+        [t(np.array(0, np.int64), "zero"), t(np.array([1, 2], np.int64), "axes"),
+         t(np.array(-10000, np.float32), "big"), t(np.array(1, np.float32), "one")])
+
+    def softmax(x):
+        e = np.exp(x - x.max(-1, keepdims=True))
+        return (e / e.sum(-1, keepdims=True)).astype(np.float32)
+    pad4 = (mask == 0)[:, None, None, :]
+    ext = (np.float32(1) - mask.astype(np.float32)[:, None, None, :]) * np.float32(-10000)
+    arrays("bert_mask", {"mask": mask, "scores": scores,
+                         "probs": softmax(np.where(pad4, np.float32(-10000), scores)),
+                         "probs2": softmax(scores + ext), "keep": ~pad4})
+
+    # Integer arithmetic on int64 (broadcast), int32 and uint8: wrapping,
+    # truncating division, both Mods, Max/Min, Where and Equal on integers.
+    a = np.array([[-7, 7, 5], [-4, 9, 100]], np.int64)
+    b = np.array([3, -3, 0], np.int64)
+    c = np.array([2147483647, -2147483648, 100, -7], np.int32)
+    d = np.array([1, -1, 0, 2], np.int32)
+    u = np.array([200, 3, 255, 10], np.uint8)
+    v = np.array([100, 5, 0, 3], np.uint8)
+    bs = np.where(b == 0, 1, b)
+    nodes = [helper.make_node(op, ins, [out], name=out, **kw) for op, ins, out, kw in [
+        ("Add", ["a", "b"], "a_add", {}), ("Sub", ["a", "b"], "a_sub", {}),
+        ("Mul", ["a", "b"], "a_mul", {}), ("Div", ["a", "b"], "a_div", {}),
+        ("Mod", ["a", "b"], "a_mod", {}), ("Mod", ["a", "b"], "a_fmod", {"fmod": 1}),
+        ("Max", ["a", "b"], "a_max", {}), ("Min", ["a", "b", "seven"], "a_min", {}),
+        ("Add", ["c", "d"], "c_add", {}), ("Mul", ["c", "c"], "c_mul", {}),
+        ("Div", ["c", "d"], "c_div", {}), ("Mod", ["c", "d"], "c_mod", {}),
+        ("Add", ["u", "v"], "u_add", {}), ("Sub", ["v", "u"], "u_sub", {}),
+        ("Div", ["u", "v"], "u_div", {}), ("Mod", ["u", "v"], "u_mod", {}),
+        ("Greater", ["a", "b"], "a_gt", {}), ("Equal", ["c", "d"], "c_eq", {}),
+        ("Where", ["a_gt", "a", "b"], "a_where", {})]]
+    with np.errstate(all="ignore"):
+        expected = {
+            "a_add": a + b, "a_sub": a - b, "a_mul": a * b, "a_div": trunc_div(a, b),
+            "a_mod": np.where(b == 0, 0, np.mod(a, bs)),
+            "a_fmod": np.where(b == 0, 0, np.fmod(a, bs)),
+            "a_max": np.maximum(a, b), "a_min": np.minimum(np.minimum(a, b), 7),
+            "c_add": c + d, "c_mul": c * c, "c_div": trunc_div(c, d),
+            "c_mod": np.where(d == 0, 0, np.mod(c, np.where(d == 0, 1, d))).astype(np.int32),
+            "u_add": u + v, "u_sub": v - u, "u_div": np.where(v == 0, 0, u // np.where(v == 0, 1, v)).astype(np.uint8),
+            "u_mod": np.where(v == 0, 0, u % np.where(v == 0, 1, v)).astype(np.uint8),
+            "a_gt": a > b, "c_eq": c == d, "a_where": np.where(a > b, a, b)}
+    model("int_arith", nodes,
+          [("a", T.INT64, [2, 3]), ("b", T.INT64, [3]), ("c", T.INT32, [4]),
+           ("d", T.INT32, [4]), ("u", T.UINT8, [4]), ("v", T.UINT8, [4])],
+          [(k, {np.dtype(np.int64): T.INT64, np.dtype(np.int32): T.INT32,
+                np.dtype(np.uint8): T.UINT8, np.dtype(bool): T.BOOL}[e.dtype],
+            list(e.shape)) for k, e in expected.items()],
+          [t(np.array([7], np.int64), "seven")])
+    arrays("int_arith", {"a": a, "b": b, "c": c, "d": d, "u": u, "v": v, **expected})
+    folded("int_arith", {"a": a, "b": b, "c": c, "d": d, "u": u, "v": v})
+
+    # Cast between every supported pair that matters: float to integers
+    # (truncation; out-of-range values saturate and NaN converts to 0, qc's
+    # definition of what ONNX leaves undefined), to bool (x != 0), integers
+    # narrowing (wrapping) and widening, bool and integers to float.
+    x = np.array([0.0, -0.0, 1.7, -1.7, 2.5, -2.5, 300.0, -300.0, 3e9, -3e9,
+                  np.nan, np.inf, -np.inf], np.float32)
+    bl = np.array([True, False, True, False])
+    i64 = np.array([2**32 + 5, -1, 2**40, 7], np.int64)
+    u8 = np.array([0, 128, 255, 1], np.uint8)
+    i32 = np.array([-129, 256, 127, -1], np.int32)
+
+    def saturate(x, lo, hi, dtype):
+        r = np.clip(np.trunc(np.nan_to_num(x, nan=0.0, posinf=np.inf, neginf=-np.inf)), lo, hi)
+        return r.astype(dtype)
+    casts = [  # (output, input, ONNX type, expected)
+        ("x_i64", "x", T.INT64, saturate(x.astype(np.float64), -2.0**63, 2.0**63 - 1024, np.int64)),
+        ("x_i32", "x", T.INT32, saturate(x, -2**31, 2**31 - 1, np.int32)),
+        ("x_i8", "x", T.INT8, saturate(x, -128, 127, np.int8)),
+        ("x_u8", "x", T.UINT8, saturate(x, 0, 255, np.uint8)),
+        ("x_bool", "x", T.BOOL, x != 0),
+        ("b_f32", "bl", T.FLOAT, bl.astype(np.float32)),
+        ("b_i64", "bl", T.INT64, bl.astype(np.int64)),
+        ("i64_i32", "i64", T.INT32, i64.astype(np.int32)),
+        ("i64_u8", "i64", T.UINT8, i64.astype(np.uint8)),
+        ("i64_f32", "i64", T.FLOAT, i64.astype(np.float32)),
+        ("i64_bool", "i64", T.BOOL, i64 != 0),
+        ("u8_i8", "u8", T.INT8, u8.astype(np.int8)),
+        ("u8_i64", "u8", T.INT64, u8.astype(np.int64)),
+        ("i32_u8", "i32", T.UINT8, i32.astype(np.uint8)),
+        ("i32_i8", "i32", T.INT8, i32.astype(np.int8)),
+        ("i32_f32", "i32", T.FLOAT, i32.astype(np.float32)),
+    ]
+    # +inf saturates to INT64_MAX, which float64 cannot hold: set it exactly.
+    casts[0][3][11] = np.iinfo(np.int64).max
+    casts[0][3][12] = np.iinfo(np.int64).min
+    onnx_of = {np.dtype(np.int64): T.INT64, np.dtype(np.int32): T.INT32,
+               np.dtype(np.int8): T.INT8, np.dtype(np.uint8): T.UINT8,
+               np.dtype(np.float32): T.FLOAT, np.dtype(bool): T.BOOL}
+    model("casts", [helper.make_node("Cast", [i], [o], to=ty, name=o)
+                    for o, i, ty, _ in casts],
+          [("x", T.FLOAT, [13]), ("bl", T.BOOL, [4]), ("i64", T.INT64, [4]),
+           ("u8", T.UINT8, [4]), ("i32", T.INT32, [4])],
+          [(o, onnx_of[e.dtype], list(e.shape)) for o, _, _, e in casts])
+    arrays("casts", {"x": x, "bl": bl, "i64": i64, "u8": u8, "i32": i32,
+                     **{o: e for o, _, _, e in casts}})
+    folded("casts", {"x": x, "bl": bl, "i64": i64, "u8": u8, "i32": i32})
+
+    # Bool logic with broadcasting, float comparisons with NaN (ordered:
+    # false, except Not(Equal)), float Mod (fmod), Sum and Mean of three
+    # broadcast inputs.
+    p = rng.random((3, 4)) > 0.5
+    q = rng.random(4) > 0.5
+    f = np.array([1.0, np.nan, -2.0, 3.0, 0.5, -0.0], np.float32)
+    g = np.array([1.0, 1.0, np.nan, -3.0, 0.25, 0.0], np.float32)
+    s0 = rng.normal(0, 1, (2, 3)).astype(np.float32)
+    s1 = rng.normal(0, 1, 3).astype(np.float32)
+    s2 = rng.normal(0, 1, (2, 1)).astype(np.float32)
+    model("logic_ops", [
+        helper.make_node("And", ["p", "q"], ["and"], name="and"),
+        helper.make_node("Or", ["p", "q"], ["or"], name="or"),
+        helper.make_node("Xor", ["p", "q"], ["xor"], name="xor"),
+        helper.make_node("Not", ["p"], ["not"], name="not"),
+        helper.make_node("Equal", ["f", "g"], ["eq"], name="eq"),
+        helper.make_node("Not", ["eq"], ["ne"], name="ne"),
+        helper.make_node("Less", ["f", "g"], ["lt"], name="lt"),
+        helper.make_node("LessOrEqual", ["f", "g"], ["le"], name="le"),
+        helper.make_node("Greater", ["f", "g"], ["gt"], name="gt"),
+        helper.make_node("GreaterOrEqual", ["f", "g"], ["ge"], name="ge"),
+        helper.make_node("Mod", ["f", "g"], ["fmod"], fmod=1, name="fmod"),
+        helper.make_node("Sum", ["s0", "s1", "s2"], ["sum"], name="sum"),
+        helper.make_node("Mean", ["s0", "s1", "s2"], ["mean"], name="mean"),
+    ], [("p", T.BOOL, [3, 4]), ("q", T.BOOL, [4]), ("f", T.FLOAT, [6]),
+        ("g", T.FLOAT, [6]), ("s0", T.FLOAT, [2, 3]), ("s1", T.FLOAT, [3]),
+        ("s2", T.FLOAT, [2, 1])],
+        [(n, T.BOOL, [3, 4]) for n in ["and", "or", "xor", "not"]]
+        + [(n, T.BOOL, [6]) for n in ["eq", "ne", "lt", "le", "gt", "ge"]]
+        + [("fmod", T.FLOAT, [6]), ("sum", T.FLOAT, [2, 3]), ("mean", T.FLOAT, [2, 3])],
+        opset=16)
+    with np.errstate(all="ignore"):
+        arrays("logic_ops", {
+            "p": p, "q": q, "f": f, "g": g, "s0": s0, "s1": s1, "s2": s2,
+            "and": p & q, "or": p | q, "xor": p ^ q, "not": ~p, "eq": f == g,
+            "ne": ~(f == g), "lt": f < g, "le": f <= g, "gt": f > g, "ge": f >= g,
+            "fmod": np.fmod(f, g), "sum": s0 + s1 + s2,
+            "mean": ((s0 + s1 + s2) / np.float32(3)).astype(np.float32)})
+    folded("logic_ops", {"p": p, "q": q, "f": f, "g": g, "s0": s0, "s1": s1, "s2": s2})
+
+    # A mask computed from constants only, as exporters write causal masks:
+    # Range-like constants compared (Less), negated, cast and selected; it
+    # all folds at import, and only the final Add runs.
+    causal = np.arange(4, dtype=np.int64)
+    model("folded_mask", [
+        helper.make_node("Unsqueeze", ["pos", "ax0"], ["row"], name="row"),
+        helper.make_node("Unsqueeze", ["pos", "ax1"], ["col"], name="col"),
+        helper.make_node("Greater", ["row", "col"], ["future"], name="future"),
+        helper.make_node("Not", ["future"], ["allowed"], name="allowed"),
+        helper.make_node("Cast", ["allowed"], ["allowed_i"], to=T.INT32, name="cast_i"),
+        helper.make_node("Mod", ["allowed_i", "two"], ["m"], name="mod"),
+        helper.make_node("Equal", ["m", "one"], ["ok"], name="ok"),
+        helper.make_node("Where", ["ok", "zero", "neg"], ["bias"], name="where"),
+        helper.make_node("Add", ["x", "bias"], ["y"], name="add"),
+    ], [("x", T.FLOAT, [4, 4])], [("y", T.FLOAT, [4, 4])],
+        [t(causal, "pos"), t(np.array([0], np.int64), "ax0"),
+         t(np.array([1], np.int64), "ax1"), t(np.array(2, np.int32), "two"),
+         t(np.array(1, np.int32), "one"), t(np.array(0, np.float32), "zero"),
+         t(np.array(-1e9, np.float32), "neg")])
+    xm = rng.normal(0, 1, (4, 4)).astype(np.float32)
+    allowed = ~(causal[None, :] > causal[:, None])
+    arrays("folded_mask", {"x": xm, "y": xm + np.where(allowed, np.float32(0),
+                                                        np.float32(-1e9))})
+
+    # int64 values beyond 2^53 (which doubles do not hold) in and out, from
+    # .npy and from a TensorProto; an expected output off by one is caught.
+    big = np.array([2**62 + 1, -(2**53) - 3], np.int64)
+    model("int64_exact", [helper.make_node("Sub", ["e", "one"], ["d"], name="dec")],
+          [("e", T.INT64, [2])], [("d", T.INT64, [2])], [t(np.array(1, np.int64), "one")])
+    arrays("int64_exact", {"e": big, "d": big - 1, "d_off": big})
+    with open(os.path.join(HERE, "int64_exact_e.pb"), "wb") as fpb:
+        fpb.write(t(big).SerializeToString())
+
+    # Masked self-attention whose matmuls quantize while the mask (int64 in,
+    # Equal, Where) and the softmax after it stay f32; calibration samples
+    # are test_data_set-style folders of both inputs.
+    dm = 16
+    wq, wk, wv = (rng.normal(0, 0.3, (dm, dm)).astype(np.float32) for _ in range(3))
+    model("masked_attention", [
+        helper.make_node("MatMul", ["x", "wq"], ["q"], name="q"),
+        helper.make_node("MatMul", ["x", "wk"], ["k"], name="k"),
+        helper.make_node("MatMul", ["x", "wv"], ["v"], name="v"),
+        helper.make_node("Transpose", ["k"], ["kt"], perm=[0, 2, 1], name="kt"),
+        helper.make_node("MatMul", ["q", "kt"], ["qk"], name="qk"),
+        helper.make_node("Mul", ["qk", "scale"], ["s"], name="scale"),
+        helper.make_node("Equal", ["mask", "zero"], ["pad"], name="pad"),
+        helper.make_node("Unsqueeze", ["pad", "ax"], ["pad3"], name="pad3"),
+        helper.make_node("Where", ["pad3", "big", "s"], ["ms"], name="where"),
+        helper.make_node("Softmax", ["ms"], ["p"], axis=-1, name="softmax"),
+        helper.make_node("MatMul", ["p", "v"], ["y"], name="out"),
+    ], [("mask", T.INT64, [2, 8]), ("x", T.FLOAT, [2, 8, dm])],
+        [("y", T.FLOAT, [2, 8, dm])],
+        [t(wq, "wq"), t(wk, "wk"), t(wv, "wv"), t(np.array(0.25, np.float32), "scale"),
+         t(np.array(0, np.int64), "zero"), t(np.array([1], np.int64), "ax"),
+         t(np.array(-10000, np.float32), "big")])
+
+    def attention(mk, x):
+        sc = (x @ wq) @ (x @ wk).transpose(0, 2, 1) * np.float32(0.25)
+        sc = np.where((mk == 0)[:, None, :], np.float32(-10000), sc)
+        return (softmax(sc) @ (x @ wv)).astype(np.float32)
+
+    def attention_mask():
+        mk = (rng.random((2, 8)) > 0.3).astype(np.int64)
+        mk[:, 0] = 1
+        return mk
+    calib = os.path.join(HERE, "masked_attention_calib")
+    for i in range(8):
+        os.makedirs(os.path.join(calib, str(i)), exist_ok=True)
+        np.save(os.path.join(calib, str(i), "input_0.npy"), attention_mask())
+        np.save(os.path.join(calib, str(i), "input_1.npy"),
+                rng.normal(0, 1, (2, 8, dm)).astype(np.float32))
+    mk, xa = attention_mask(), rng.normal(0, 1, (2, 8, dm)).astype(np.float32)
+    arrays("masked_attention", {"mask": mk, "x": xa, "y": attention(mk, xa)})
+
+
+def invalid_logic_models():
+    """Logic and Cast nodes qc rejects: each error names the node and why."""
+    T = TensorProto
+
+    def model(name, nodes, inputs, out=("y", T.FLOAT)):
+        ins = [helper.make_tensor_value_info(n, ty, s) for n, ty, s in inputs]
+        outs = [helper.make_tensor_value_info(out[0], out[1], None)]
+        m = helper.make_model(helper.make_graph(nodes, name, ins, outs),
+                              opset_imports=[helper.make_opsetid("", 13)])
+        onnx.save(m, os.path.join(HERE, "bad_logic_" + name + ".onnx"))  # no checker
+
+    f = [("x", T.FLOAT, [2, 3])]
+    model("cast_float16", [helper.make_node("Cast", ["x"], ["y"], to=T.FLOAT16,
+                                            name="to_half")], f, ("y", T.FLOAT16))
+    model("cast_string", [helper.make_node("Cast", ["x"], ["y"], to=T.STRING,
+                                           name="to_text")], f, ("y", T.STRING))
+    model("where_shapes", [helper.make_node("Where", ["c", "a", "b"], ["y"], name="pick")],
+          [("c", T.BOOL, [2, 1]), ("a", T.FLOAT, [3]), ("b", T.FLOAT, [4])])
+    model("where_condition", [helper.make_node("Where", ["x", "x", "x"], ["y"], name="pick")], f)
+    model("where_types", [helper.make_node("Where", ["c", "x", "i"], ["y"], name="pick")],
+          [("c", T.BOOL, [2, 3]), ("x", T.FLOAT, [2, 3]), ("i", T.INT64, [2, 3])])
+    model("and_float", [helper.make_node("And", ["x", "x"], ["y"], name="both")], f,
+          ("y", T.BOOL))
+    model("equal_types", [helper.make_node("Equal", ["a", "b"], ["y"], name="same")],
+          [("a", T.INT64, [3]), ("b", T.INT32, [3])], ("y", T.BOOL))
+    model("mod_float", [helper.make_node("Mod", ["x", "x"], ["y"], name="rem")], f)
+    model("sum_int", [helper.make_node("Sum", ["a", "a"], ["y"], name="total")],
+          [("a", T.INT64, [3])], ("y", T.INT64))
+    model("input_float16", [helper.make_node("Cast", ["h"], ["y"], to=T.FLOAT, name="up")],
+          [("h", T.FLOAT16, [3])])
+    # A bool graph input no longer fails at import: Dropout must reject a
+    # training_mode it cannot see rather than act as the identity.
+    model("dropout_training", [helper.make_node("Dropout", ["x", "", "t"], ["y"],
+                                                name="drop")],
+          f + [("t", T.BOOL, [])])
+
+
 def malformed():
     with open(os.path.join(HERE, "malformed.onnx"), "wb") as f:
         f.write(b"\x08\x07this is not a protobuf model\xff\xff\xff")
@@ -830,6 +1347,99 @@ def opset_forms():
               os.path.join(HERE, "opset18b.onnx"))
     np.save(os.path.join(HERE, "opset18b_p.npy"), x[:, :, :3])
     np.save(os.path.join(HERE, "opset18b_q.npy"), x[:, :, 3:])
+
+
+def ort_contrib():
+    """A QOperator model as ONNX Runtime's quantizer writes it, with its
+    contrib ops (domain com.microsoft) and standard ops on uint8 tensors:
+    QLinearConv -> MaxPool (uint8) -> QLinearAdd / QLinearMul ->
+    QLinearSigmoid, QLinearLeakyRelu -> QLinearConcat -> QLinearAveragePool,
+    QLinearGlobalAveragePool -> Flatten (uint8) -> QGemm -> DequantizeLinear.
+    The expected output (ort_contrib_y.npy) is ONNX Runtime's, written by
+    node bench/ort_run.js test/Target/ONNX/Inputs/ort_contrib.onnx PREFIX
+    x=test/Target/ONNX/Inputs/ort_contrib_x.npy."""
+    rng = np.random.default_rng(9)
+    ms = "com.microsoft"
+    f32 = lambda n, v: numpy_helper.from_array(np.array(v, np.float32), n)
+    u8 = lambda n, v: numpy_helper.from_array(np.array(v, np.uint8), n)
+    inits = [
+        f32("xs", 0.02), u8("xz", 128),
+        numpy_helper.from_array(rng.integers(-100, 100, (8, 3, 3, 3)).astype(np.int8), "w"),
+        f32("ws", 0.01), numpy_helper.from_array(np.array(0, np.int8), "wz"),
+        f32("cs", 0.05), u8("cz", 100),
+        f32("as", 0.07), u8("az", 90),
+        f32("ms", 0.1), u8("mz", 20),
+        f32("ss", 1.0 / 256), u8("sz", 0),
+        f32("ls", 0.04), u8("lz", 120),
+        f32("ks", 0.06), u8("kz", 110),
+        f32("ps", 0.05), u8("pz", 105),
+        f32("gs", 0.03), u8("gz", 100),
+        numpy_helper.from_array(rng.integers(-80, 80, (10, 16)).astype(np.int8), "gw"),
+        f32("gws", 0.02), numpy_helper.from_array(np.array(0, np.int8), "gwz"),
+        numpy_helper.from_array(rng.integers(-300, 300, (10,)).astype(np.int32), "gb"),
+        f32("ys", 0.1), u8("yz", 128),
+    ]
+    nodes = [
+        helper.make_node("QuantizeLinear", ["x", "xs", "xz"], ["xq"]),
+        helper.make_node("QLinearConv", ["xq", "xs", "xz", "w", "ws", "wz", "cs", "cz"],
+                         ["c"], pads=[1, 1, 1, 1]),
+        helper.make_node("MaxPool", ["c"], ["p"], kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("QLinearAdd", ["p", "cs", "cz", "p", "cs", "cz", "as", "az"],
+                         ["a"], domain=ms),
+        helper.make_node("QLinearMul", ["a", "as", "az", "p", "cs", "cz", "ms", "mz"],
+                         ["m"], domain=ms),
+        helper.make_node("QLinearSigmoid", ["m", "ms", "mz", "ss", "sz"], ["s"],
+                         domain=ms),
+        helper.make_node("QLinearLeakyRelu", ["a", "as", "az", "ls", "lz"], ["l"],
+                         alpha=0.1, domain=ms),
+        helper.make_node("QLinearConcat", ["ks", "kz", "s", "ss", "sz", "l", "ls", "lz"],
+                         ["k"], axis=1, domain=ms),
+        helper.make_node("QLinearAveragePool", ["k", "ks", "kz", "ps", "pz"], ["ap"],
+                         kernel_shape=[2, 2], strides=[1, 1], pads=[0, 0, 1, 1],
+                         count_include_pad=0, domain=ms),
+        helper.make_node("QLinearGlobalAveragePool", ["ap", "ps", "pz", "gs", "gz"],
+                         ["g"], domain=ms),
+        helper.make_node("Flatten", ["g"], ["f"]),
+        helper.make_node("QGemm", ["f", "gs", "gz", "gw", "gws", "gwz", "gb", "ys", "yz"],
+                         ["yq"], transB=1, domain=ms),
+        helper.make_node("DequantizeLinear", ["yq", "ys", "yz"], ["y"]),
+    ]
+    graph = helper.make_graph(
+        nodes, "ort_contrib",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3, 8, 8])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 10])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13),
+                                                    helper.make_opsetid(ms, 1)])
+    onnx.save(model, os.path.join(HERE, "ort_contrib.onnx"))
+    np.save(os.path.join(HERE, "ort_contrib_x.npy"),
+            rng.uniform(-2, 2, (2, 3, 8, 8)).astype(np.float32))
+
+
+def hostile_graphs():
+    """Graphs that break ONNX's structural rules (no checker runs on them):
+    no outputs, a value with two producers, an input nobody produces, nodes
+    out of topological order (a cycle), and an input with a zero-size dim.
+    Each must be an error naming the value, not a crash."""
+    f32 = TensorProto.FLOAT
+    node = helper.make_node
+
+    def model(name, nodes, outputs=("y",), shape=(2, 3)):
+        ins = [helper.make_tensor_value_info("x", f32, list(shape))]
+        outs = [helper.make_tensor_value_info(o, f32, None) for o in outputs]
+        m = helper.make_model(helper.make_graph(nodes, name, ins, outs),
+                              opset_imports=[helper.make_opsetid("", 13)])
+        onnx.save(m, os.path.join(HERE, "bad_graph_" + name + ".onnx"))
+
+    model("no_outputs", [node("Relu", ["x"], ["y"])], outputs=())
+    model("duplicate", [node("Relu", ["x"], ["y"], name="first"),
+                        node("Neg", ["x"], ["y"], name="second")])
+    model("missing", [node("Add", ["x", "ghost"], ["y"], name="add")])
+    model("cycle", [node("Relu", ["b"], ["a"], name="r"),
+                    node("Neg", ["a"], ["b"], name="n"),
+                    node("Abs", ["b"], ["y"], name="abs")])
+    model("self_loop", [node("Add", ["x", "y"], ["y"], name="acc")])
+    model("undefined_output", [node("Relu", ["x"], ["a"])], outputs=("nowhere",))
+    model("zero_size", [node("Relu", ["x"], ["y"])], shape=(2, 0))
 
 
 def conv_norm_torch():
@@ -1228,8 +1838,11 @@ if __name__ == "__main__":
     generators = [unsupported_op, qdq_conv, bn_conv, runtime_elementwise, ort_qdq,
                   invalid_models, invalid_runtime_models, integer_products, ort_qoperator,
                   transformer_block, malformed, symbolic_dims, conv1d,
-                  opset_forms, conv_norm_torch, conv_norm_forms, qdq_conv_transpose,
-                  calibrated_decoder, invalid_conv_norm_models, pool_forms]
+                  opset_forms, ort_contrib, activations, gelu_mish,
+                  qdq_activations, abs_sign_shape, invalid_activation_models,
+                  logic_models, invalid_logic_models, hostile_graphs, conv_norm_torch,
+                  conv_norm_forms, qdq_conv_transpose, calibrated_decoder,
+                  invalid_conv_norm_models, pool_forms]
     wanted = set(sys.argv[1:])
     for g in generators:
         if not wanted or g.__name__ in wanted:

@@ -77,13 +77,18 @@ def main():
     out += f"\n## Float tests of the supported operators: {len(fpass)} pass\n\n"
     out += ("Candidates: every node test of an operator qc imports (Add, Sub, Mul, "
             "Div, Pow, Max, Min,\nSqrt, Reciprocal, Neg, Relu, Clip, Sigmoid, Tanh, "
-            "Erf, Softmax, LayerNormalization, Conv,\nMatMul, Gemm, BatchNormalization, "
-            "MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool,\nConcat, "
-            "Reshape, Transpose, Flatten, Squeeze, Unsqueeze, Split, Slice, ReduceMean,\n"
+            "Erf, the activations HardSigmoid,\nHardSwish, LeakyRelu, PRelu, Elu, "
+            "Selu, Celu, Softplus, Softsign, Mish, Gelu, ThresholdedRelu,\n"
+            "the math functions Exp, Log, Abs, Floor, Ceil, Round, Sign, Sin, Cos, "
+            "Softmax,\nLayerNormalization, Conv, MatMul, Gemm, BatchNormalization, "
+            "MaxPool, AveragePool,\nGlobalAveragePool, GlobalMaxPool, Concat, "
+            "Reshape, Transpose, Flatten, Squeeze, Unsqueeze,\nSplit, Slice, ReduceMean,\n"
             "ConvTranspose, InstanceNormalization, LogSoftmax, ReduceSum, ReduceSumSquare, "
             "ReduceL1,\nReduceL2, ReduceLogSum, ReduceLogSumExp, ReduceProd, ReduceMax, "
             "ReduceMin, ArgMax, ArgMin,\nTopK, "
-            "Identity, Dropout, Cast, Shape, Size, Gather, Constant...), and the "
+            "Identity, Dropout, Cast, Shape, Size, Gather, Constant, Equal, Less,\n"
+            "Greater, LessOrEqual, GreaterOrEqual, Where, Not, And, Or, Xor, Mod, "
+            "Sum, Mean...), and the "
             "expanded (function body)\nforms of tests made "
             "only of such operators (`*_expanded`), "
             f"{len(cands) + len(INTEGER)} tests: {len(fpass)} pass here,\n"
@@ -93,10 +98,11 @@ def main():
     out += "".join(f"- `{t}`\n" for t in fpass)
     out += f"\n## Not supported: {len(fail)} tests\n\n"
     out += ("Each fails at import with the error shown (no crash, no output): "
-            "features outside what\nqc compiles today, mostly integer, 64-bit, "
-            "boolean or 16-bit float tensors at run time,\nshapes or axes given as "
-            "run-time inputs, 1-D/3-D windows, extra outputs (indices, masks)\n"
-            "and training mode.\n\n| test | qc's error |\n|---|---|\n")
+            "features outside what\nqc compiles today, mostly element types qc "
+            "has no tensors of (float16, bfloat16, float64,\nint16, the unsigned "
+            "types but uint8, strings), shapes or axes given as run-time inputs,\n"
+            "1-D/3-D windows, extra outputs (indices, masks), run-time Clip/MaxPool "
+            "of integers\nand training mode.\n\n| test | qc's error |\n|---|---|\n")
     out += "".join(f"| `{t}` | {fres[t]} |\n" for t in fail)
     open(DOC, "w").write(out)
 

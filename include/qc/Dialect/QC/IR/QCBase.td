@@ -2,8 +2,9 @@
 //
 // The qc dialect models quantized computation graphs. Values are ranked
 // tensors whose element type is f32 or the upstream quant dialect's
-// !quant.uniform (per-tensor or per-axis); qc adds the ops, calibration
-// statistics and quantization scheme choices, not a type system of its own.
+// !quant.uniform (per-tensor or per-axis), or, for masks and indices, i1
+// (bool), i8, ui8, i32 or i64; qc adds the ops, calibration statistics and
+// quantization scheme choices, not a type system of its own.
 //
 //===----------------------------------------------------------------------===//
 
@@ -100,5 +101,13 @@ def QC_F32Tensor : RankedTensorOf<[F32]>;
 def QC_QuantOrIntTensor : RankedTensorOf<[QC_Quantized, AnyInteger]>;
 def QC_QuantTensor : RankedTensorOf<[QC_Quantized]>;
 def QC_IntTensor : RankedTensorOf<[AnyInteger]>;
+/// Values that are not quantized activations: bool masks and integer
+/// indices (ONNX bool, uint8, int8, int32, int64).
+def QC_BoolOrInt : AnyTypeOf<[I1, I8, UI8, I32, I64], "bool or integer">;
+/// A tensor data-movement ops copy: anything a graph value may hold.
+def QC_ValueTensor
+    : RankedTensorOf<[F32, QC_Quantized, I1, I8, UI8, I32, I64]>;
+/// A tensor elementwise arithmetic takes: f32, quantized or integer.
+def QC_ArithTensor : RankedTensorOf<[F32, QC_Quantized, I8, UI8, I32, I64]>;
 
 #endif // QC_DIALECT_QC_IR_QCBASE_TD

@@ -25,8 +25,8 @@ def QC_QuantPropagationInterface : OpInterface<"QuantPropagationInterface"> {
       pooling, concat, clamp): the op moves storage integers and never
       rescales;
     * `QuantRule::FixedRange`: the result range is fixed by the function
-      (sigmoid and softmax [0, 1], tanh and erf [-1, 1]) and takes the
-      conventional exact scale 2^-bits * (hi - lo).
+      (sigmoid and softmax [0, 1]; tanh, erf, sign, sin and cos [-1, 1]) and
+      takes the conventional exact scale 2^-bits * (hi - lo).
 
     Weights are the operands whose scheme `qc-choose-schemes` picks; a bias
     is quantized to i32 with scale input scale x weight scale.

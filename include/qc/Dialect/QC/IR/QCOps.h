@@ -18,8 +18,9 @@
 
 #include "qc/Dialect/QC/IR/QCAttrs.h"
 #include "qc/Dialect/QC/IR/QCDialect.h"
-#include "qc/Dialect/QC/IR/QCEnums.h.inc"
 #include "qc/Dialect/QC/IR/QCInterfaces.h"
+
+#include "qc/Dialect/QC/IR/QCEnums.h.inc"
 
 #define GET_OP_CLASSES
 #include "qc/Dialect/QC/IR/QCOps.h.inc"

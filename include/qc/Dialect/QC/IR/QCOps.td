@@ -3,6 +3,9 @@
 // The quantization ops (quantize, dequantize, requantize, constant, stats)
 // and the graph ops. Graph ops take f32 or !quant.uniform tensors; their
 // quantized semantics are stated in each description and in the dialect's.
+// Data movement (concat, reshape, transpose, slice) also moves bool and
+// integer tensors, and add/sub/mul/div/max/min also compute on integers;
+// the bool and integer ops are in QCLogicOps.td.
 //
 //===----------------------------------------------------------------------===//
 
@@ -247,7 +250,7 @@ def QC_MatMulOp : QC_Op<"matmul", [Pure,
 }
 
 class QC_BinaryOp<string mnemonic, string what, string formula,
-                  string note = "">
+                  string note = "", Type tensor = QC_Tensor>
     : QC_Op<mnemonic, [Pure,
         DeclareOpInterfaceMethods<QC_QuantPropagationInterface>]> {
   let summary = "Elementwise " # what # " with numpy broadcasting";
@@ -257,22 +260,45 @@ class QC_BinaryOp<string mnemonic, string what, string formula,
     domain (dequantize both operands, apply the f32 op, quantize the result).
     }] # note # [{
   }];
-  let arguments = (ins QC_Tensor:$lhs, QC_Tensor:$rhs);
-  let results = (outs QC_Tensor:$output);
+  let arguments = (ins tensor:$lhs, tensor:$rhs);
+  let results = (outs tensor:$output);
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
 }
 
-def QC_AddOp : QC_BinaryOp<"add", "addition", "lhs + rhs">;
-def QC_SubOp : QC_BinaryOp<"sub", "subtraction", "lhs - rhs">;
-def QC_MulOp : QC_BinaryOp<"mul", "multiplication", "lhs * rhs">;
-def QC_DivOp : QC_BinaryOp<"div", "division", "lhs / rhs">;
-def QC_MaxOp : QC_BinaryOp<"max", "maximum", "max(lhs, rhs)",
-    "A NaN operand gives NaN (as ONNX Max and `arith.maximumf`).">;
-def QC_MinOp : QC_BinaryOp<"min", "minimum", "min(lhs, rhs)",
-    "A NaN operand gives NaN (as ONNX Min and `arith.minimumf`).">;
+/// What the integer forms of add/sub/mul/div/max/min compute (see
+/// QCLogicOps.td for the other integer and bool ops).
+defvar QC_IntegerArithNote = [{
+    Integer operands (i8, ui8, i32, i64; both and the result of one type)
+    compute in that type: add, sub and mul wrap around (two's complement),
+    div truncates toward zero (C and ONNX integer division; ui8 is unsigned)
+    and a divisor of 0 gives 0 instead of trapping, as does numpy; the
+    overflowing signed `min / -1` wraps to `min`.
+}];
+
+/// add/sub/mul/div/max/min: f32, quantized or integer operands.
+class QC_ArithOp<string mnemonic, string what, string formula, string note>
+    : QC_BinaryOp<mnemonic, what, formula, note # [{
+
+    ```mlir
+    %y = qc.}] # mnemonic # [{ %x, %b : (tensor<2x8xf32>, tensor<8xf32>) -> tensor<2x8xf32>
+    %n = qc.}] # mnemonic # [{ %ids, %k : (tensor<2x8xi64>, tensor<i64>) -> tensor<2x8xi64>
+    ```
+    }], QC_ArithTensor>;
+
+def QC_AddOp : QC_ArithOp<"add", "addition", "lhs + rhs", QC_IntegerArithNote>;
+def QC_SubOp : QC_ArithOp<"sub", "subtraction", "lhs - rhs", QC_IntegerArithNote>;
+def QC_MulOp : QC_ArithOp<"mul", "multiplication", "lhs * rhs",
+                          QC_IntegerArithNote>;
+def QC_DivOp : QC_ArithOp<"div", "division", "lhs / rhs", QC_IntegerArithNote>;
+def QC_MaxOp : QC_ArithOp<"max", "maximum", "max(lhs, rhs)",
+    "A NaN operand gives NaN (as ONNX Max and `arith.maximumf`). Integer "
+    "operands (one type) compare as signed, ui8 as unsigned.">;
+def QC_MinOp : QC_ArithOp<"min", "minimum", "min(lhs, rhs)",
+    "A NaN operand gives NaN (as ONNX Min and `arith.minimumf`). Integer "
+    "operands (one type) compare as signed, ui8 as unsigned.">;
 
 def QC_ClampOp : QC_Op<"clamp", [Pure, SameOperandsAndResultType,
     DeclareOpInterfaceMethods<QC_QuantPropagationInterface,
@@ -351,14 +377,15 @@ def QC_ConcatOp : QC_Op<"concat", [Pure,
     Operands agree on every dim but `axis` (negative counts from the back).
     Quantized operands and the result share one element type, so the op
     copies storage integers; `qc-infer-scales` requantizes inputs whose
-    parameters differ.
+    parameters differ. Bool and integer operands all have the result's
+    element type.
 
     ```mlir
     %y = qc.concat %a, %b {axis = 1} : (tensor<1x2xf32>, tensor<1x3xf32>) -> tensor<1x5xf32>
     ```
   }];
-  let arguments = (ins Variadic<QC_Tensor>:$inputs, I64Attr:$axis);
-  let results = (outs QC_Tensor:$output);
+  let arguments = (ins Variadic<QC_ValueTensor>:$inputs, I64Attr:$axis);
+  let results = (outs QC_ValueTensor:$output);
   let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
@@ -368,14 +395,14 @@ def QC_ReshapeOp : QC_Op<"reshape", [Pure,
   let summary = "Changes the shape, keeping the row-major element order";
   let description = [{
     The result type gives the new shape; the element count and element type
-    are unchanged (per-tensor quantization only).
+    (f32, per-tensor quantized, bool or integer) are unchanged.
 
     ```mlir
     %y = qc.reshape %x : (tensor<1x4x2x2xf32>) -> tensor<1x16xf32>
     ```
   }];
-  let arguments = (ins QC_Tensor:$input);
-  let results = (outs QC_Tensor:$output);
+  let arguments = (ins QC_ValueTensor:$input);
+  let results = (outs QC_ValueTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
   let hasFolder = 1;
@@ -386,14 +413,15 @@ def QC_TransposeOp : QC_Op<"transpose", [Pure,
   let summary = "Permutes the dims of a tensor";
   let description = [{
     `output.shape[i] = input.shape[perm[i]]`. A per-axis quantized operand
-    keeps its parameters on the moved axis.
+    keeps its parameters on the moved axis; bool and integer elements move
+    as they are.
 
     ```mlir
     %y = qc.transpose %x {perm = array<i64: 1, 0>} : (tensor<2x3xf32>) -> tensor<3x2xf32>
     ```
   }];
-  let arguments = (ins QC_Tensor:$input, DenseI64ArrayAttr:$perm);
-  let results = (outs QC_Tensor:$output);
+  let arguments = (ins QC_ValueTensor:$input, DenseI64ArrayAttr:$perm);
+  let results = (outs QC_ValueTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
   let hasFolder = 1;
@@ -458,6 +486,70 @@ def QC_TanhOp : QC_UnaryOp<"tanh", "hyperbolic tangent",
 def QC_ErfOp : QC_UnaryOp<"erf", "Gauss error function (GELU's building block)",
     "The output range is [-1, 1].">;
 
+// The elementwise functions the ONNX activations are composed of. `rule` says
+// how a quantized result gets its parameters; `overrides` names the
+// interface methods the op defines beyond getQuantRule.
+class QC_MathOp<string mnemonic, string what, string semantics, string rule,
+                list<string> overrides = []>
+    : QC_Op<mnemonic, [Pure, SameOperandsAndResultShape,
+        DeclareOpInterfaceMethods<QC_QuantPropagationInterface, overrides>]> {
+  let summary = "Elementwise " # what;
+  let description = [{
+    }] # semantics # [{
+
+    Quantized operands go through the float domain: the operand is
+    dequantized, the f32 function applied, and the result quantized with
+    its own parameters. }] # rule # [{
+
+    ```mlir
+    %y = qc.}] # mnemonic # [{ %x : (tensor<2x3xf32>) -> tensor<2x3xf32>
+    ```
+  }];
+  let arguments = (ins QC_Tensor:$input);
+  let results = (outs QC_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+defvar QC_CalibratedRule = "Those parameters come from the result's "
+    "calibrated range.";
+defvar QC_UnitRangeRule = "The result lies in [-1, 1], its fixed range: "
+    "quantized results take scale 2 / 2^bits (1/128 for 8 bits) without "
+    "calibration.";
+
+def QC_ExpOp : QC_MathOp<"exp", "natural exponential",
+    "`exp(x)` in f32 (ONNX Exp): `+inf` above about 88.72, 0 far below zero.",
+    QC_CalibratedRule>;
+def QC_LogOp : QC_MathOp<"log", "natural logarithm",
+    "`log(x)` in f32 (ONNX Log): `-inf` at 0, NaN for negative values; "
+    "subnormal inputs count as the smallest normal number (-87.34).",
+    QC_CalibratedRule>;
+def QC_AbsOp : QC_MathOp<"abs", "absolute value",
+    "`|x|` in f32 (ONNX Abs): clears the sign bit, so `abs(-0.0) = 0.0` and "
+    "NaN stays NaN.", QC_CalibratedRule>;
+def QC_FloorOp : QC_MathOp<"floor", "rounding down",
+    "The largest integer not above `x`, in f32 (ONNX Floor); infinities and "
+    "NaN are returned as they are.", QC_CalibratedRule>;
+def QC_CeilOp : QC_MathOp<"ceil", "rounding up",
+    "The smallest integer not below `x`, in f32 (ONNX Ceil); infinities and "
+    "NaN are returned as they are.", QC_CalibratedRule>;
+def QC_RoundOp : QC_MathOp<"round",
+    "rounding to the nearest integer, ties to even",
+    "The integer nearest to `x`, halves rounded to the even neighbour, as "
+    "ONNX Round and numpy's `rint`: `round(2.5) = 2`, `round(-1.5) = -2`, "
+    "`round(0.5) = 0`.", QC_CalibratedRule>;
+def QC_SignOp : QC_MathOp<"sign", "sign",
+    "`1` for positive `x`, `-1` for negative, and `x` itself for zeros and NaN "
+    "(ONNX Sign, numpy's `sign`).", QC_UnitRangeRule, ["getFixedRange"]>;
+def QC_SinOp : QC_MathOp<"sin", "sine",
+    "`sin(x)` of `x` in radians, in f32 (ONNX Sin): the argument is reduced "
+    "by whole turns first, which keeps the result within 3e-7 of the exact "
+    "value for |x| up to 1e4 (1.2e-6 up to 1e5); NaN for NaN and infinities.",
+    QC_UnitRangeRule, ["getFixedRange"]>;
+def QC_CosOp : QC_MathOp<"cos", "cosine",
+    "`cos(x)` of `x` in radians, in f32 (ONNX Cos), with the accuracy of "
+    "`qc.sin`.", QC_UnitRangeRule, ["getFixedRange"]>;
+
 def QC_LayerNormOp : QC_Op<"layer_norm", [Pure,
     DeclareOpInterfaceMethods<QC_QuantPropagationInterface,
                               ["getActivationOperands"]>]> {
@@ -509,14 +601,15 @@ def QC_SliceOp : QC_Op<"slice", [Pure,
   let summary = "A contiguous block of a tensor (ONNX Slice with step 1, Split)";
   let description = [{
     `output[i] = input[offsets + i]` for every index of the result, whose
-    type gives the sizes. Quantized operands keep their parameters.
+    type gives the sizes. Quantized operands keep their parameters; bool and
+    integer elements are copied as they are.
 
     ```mlir
     %q = qc.slice %qkv {offsets = array<i64: 0, 16>} : (tensor<4x48xf32>) -> tensor<4x16xf32>
     ```
   }];
-  let arguments = (ins QC_Tensor:$input, DenseI64ArrayAttr:$offsets);
-  let results = (outs QC_Tensor:$output);
+  let arguments = (ins QC_ValueTensor:$input, DenseI64ArrayAttr:$offsets);
+  let results = (outs QC_ValueTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
@@ -547,5 +640,6 @@ def QC_DynamicQuantizeOp : QC_Op<"dynamic_quantize", [Pure]> {
 include "qc/Dialect/QC/IR/QCConvOps.td"
 include "qc/Dialect/QC/IR/QCReduceOps.td"
 include "qc/Dialect/QC/IR/QCKernelOps.td"
+include "qc/Dialect/QC/IR/QCLogicOps.td"
 
 #endif // QC_DIALECT_QC_IR_QCOPS_TD

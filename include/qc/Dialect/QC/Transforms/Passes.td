@@ -73,6 +73,11 @@ def QCInferScales : Pass<"qc-infer-scales", "func::FuncOp"> {
     * a **bias** becomes i32 with zero point 0 and scale input scale x
       weight scale (per channel where the weight is).
 
+    Bool and integer values (masks, indices) are never quantized, and the
+    result of a `qc.select` stays f32 whatever its statistics: its range
+    holds a mask's fill (-10000 in an attention mask) that no 8-bit scale
+    shares with the values the mask leaves.
+
     Each conflict resolved with a requantization is reported as a remark. A
     value without statistics whose rule needs them stays f32, or, with
     `strict`, is an error naming the op.
