@@ -398,10 +398,217 @@ struct GroupNormLowering : OpLowering {
   }
 };
 
+/// Whether `x` is strictly better than `y` for a maximum (`max`) or a
+/// minimum. Integers compare as signed numbers (unsigned for ui8 and u8
+/// storage); f32 in order, with a NaN better than every number when
+/// `nanIsBest` (numpy's argmax and argmin) and worse otherwise.
+Value emitBetter(OpBuilder &b, Location loc, Value x, Value y,
+                 const ElementInfo &info, bool max, bool nanIsBest) {
+  if (!info.isFloat()) {
+    arith::CmpIPredicate p =
+        max ? (info.isUnsigned ? arith::CmpIPredicate::ugt
+                               : arith::CmpIPredicate::sgt)
+            : (info.isUnsigned ? arith::CmpIPredicate::ult
+                               : arith::CmpIPredicate::slt);
+    return arith::CmpIOp::create(b, loc, p, x, y);
+  }
+  Value ordered = arith::CmpFOp::create(
+      b, loc, max ? arith::CmpFPredicate::OGT : arith::CmpFPredicate::OLT, x,
+      y);
+  Value xNaN = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, x, x);
+  Value yNaN = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, y, y);
+  Value one = constantOf(b, loc, b.getI1Type(), int64_t(1));
+  Value nan = nanIsBest
+                  ? arith::AndIOp::create(
+                        b, loc, xNaN, arith::XOrIOp::create(b, loc, yNaN, one))
+                  : arith::AndIOp::create(
+                        b, loc, yNaN, arith::XOrIOp::create(b, loc, xNaN, one));
+  return arith::OrIOp::create(b, loc, ordered, nan);
+}
+
+/// argmax / argmin: one reduction generic along the axis with two
+/// accumulators, the best value so far (in the storage type) and its index.
+/// A later element replaces them when it is strictly better (the first
+/// index wins ties), or with select_last_index when it is not worse. A NaN
+/// wins over every number for both (numpy's argmax and argmin).
+template <typename OpT, bool IsMax> struct ArgExtremeLowering : OpLowering {
+  static SmallVector<int64_t> keptShape(OpT op, int64_t &axis) {
+    auto type = op.getInput().getType();
+    axis = static_cast<int64_t>(op.getAxis());
+    if (axis < 0)
+      axis += type.getRank();
+    SmallVector<int64_t> kept(type.getShape());
+    kept[axis] = 1;
+    return kept;
+  }
+
+  SmallVector<MemRefType> getScratch(Operation *o,
+                                     const LoweringOptions &) const override {
+    auto op = cast<OpT>(o);
+    int64_t axis;
+    return {MemRefType::get(keptShape(op, axis),
+                            getElementInfo(op.getInput().getType()).storage)};
+  }
+
+  LogicalResult lower(Operation *o, LoweringState &state) const override {
+    auto op = cast<OpT>(o);
+    OpBuilder &b = state.builder;
+    Location loc = op.getLoc();
+    int64_t axis;
+    SmallVector<int64_t> kept = keptShape(op, axis);
+    ElementInfo in = getElementInfo(op.getInput().getType());
+    bool last = op.getSelectLastIndex();
+    Value best = state.scratch[0];
+    Value index = reshapeBuffer(b, loc, state.result, kept);
+    // Start from the worst value at index 0: the first element replaces it
+    // unless it is that value, whose index is then 0 anyway.
+    Value worst;
+    if (in.isFloat()) {
+      worst = infinity(b, loc, /*negative=*/IsMax);
+    } else {
+      // The extreme of the storage width (i64 included), not of a narrowed
+      // quantized range.
+      unsigned bits = in.bits();
+      APInt w = IsMax ? (in.isUnsigned ? APInt::getMinValue(bits)
+                                       : APInt::getSignedMinValue(bits))
+                      : (in.isUnsigned ? APInt::getMaxValue(bits)
+                                       : APInt::getSignedMaxValue(bits));
+      worst =
+          arith::ConstantOp::create(b, loc, b.getIntegerAttr(in.storage, w));
+    }
+    emitFill(b, loc, best, worst);
+    emitFill(b, loc, index, constantOf(b, loc, b.getI64Type(), int64_t(0)));
+    SmallVector<bool> reduced(kept.size(), false);
+    reduced[axis] = true;
+    MLIRContext *ctx = b.getContext();
+    unsigned rank = kept.size();
+    SmallVector<AffineExpr> keptExprs;
+    SmallVector<utils::IteratorType> iterators;
+    for (unsigned d = 0; d < rank; ++d) {
+      keptExprs.push_back(reduced[d] ? getAffineConstantExpr(0, ctx)
+                                     : getAffineDimExpr(d, ctx));
+      iterators.push_back(reduced[d] ? utils::IteratorType::reduction
+                                     : utils::IteratorType::parallel);
+    }
+    AffineMap keptMap = AffineMap::get(rank, 0, keptExprs, ctx);
+    buildGeneric(
+        b, loc, state.operands[0], ValueRange{best, index},
+        {b.getMultiDimIdentityMap(rank), keptMap, keptMap}, iterators,
+        [&](OpBuilder &nb, Location l, ValueRange args) {
+          Value x = args[0], cur = args[1], curIndex = args[2];
+          // Not worse = not (cur strictly better than x).
+          Value take =
+              last ? arith::XOrIOp::create(
+                         nb, l,
+                         emitBetter(nb, l, cur, x, in, IsMax,
+                                    /*nanIsBest=*/true),
+                         constantOf(nb, l, nb.getI1Type(), int64_t(1)))
+                   : emitBetter(nb, l, x, cur, in, IsMax, /*nanIsBest=*/true);
+          Value j = arith::IndexCastOp::create(
+              nb, l, nb.getI64Type(), linalg::IndexOp::create(nb, l, axis));
+          linalg::YieldOp::create(
+              nb, l,
+              ValueRange{arith::SelectOp::create(nb, l, take, x, cur),
+                         arith::SelectOp::create(nb, l, take, j, curIndex)});
+        });
+    return success();
+  }
+};
+
+/// top_k along the axis of a [outer, n, inner] view: per (outer, inner)
+/// slice, each element in index order is inserted into the sorted k-list
+/// held in the outputs (index -1 marks an empty slot): it goes before the
+/// first entry it is strictly better than, and every entry from there on
+/// moves down one place (so equal values keep their index order).
+struct TopKLowering : OpLowering {
+  LogicalResult lower(Operation *o, LoweringState &state) const override {
+    auto op = cast<TopKOp>(o);
+    OpBuilder &b = state.builder;
+    Location loc = op.getLoc();
+    auto type = op.getInput().getType();
+    int64_t axis = static_cast<int64_t>(op.getAxis());
+    if (axis < 0)
+      axis += type.getRank();
+    ArrayRef<int64_t> shape = type.getShape();
+    int64_t outer = product(shape.take_front(axis));
+    int64_t n = shape[axis];
+    int64_t inner = product(shape.drop_front(axis + 1));
+    int64_t k = static_cast<int64_t>(op.getK());
+    ElementInfo in = getElementInfo(type);
+    bool largest = op.getLargest();
+    Value x = reshapeBuffer(b, loc, state.operands[0],
+                            SmallVector<int64_t>{outer, n, inner});
+    Value vals = reshapeBuffer(b, loc, state.results[0],
+                               SmallVector<int64_t>{outer, k, inner});
+    Value idxs = reshapeBuffer(b, loc, state.results[1],
+                               SmallVector<int64_t>{outer, k, inner});
+    Type i64 = b.getI64Type(), i1 = b.getI1Type();
+    Value empty = constantOf(b, loc, i64, int64_t(-1));
+    emitFill(b, loc, idxs, empty);
+    auto idx = [&](int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(b, loc, v);
+    };
+    emitLoop(b, loc, outer, [&](Value oi) {
+      emitLoop(b, loc, inner, [&](Value ii) {
+        emitLoop(b, loc, n, [&](Value j) {
+          Value v0 = memref::LoadOp::create(b, loc, x, ValueRange{oi, j, ii});
+          Value j64 = arith::IndexCastOp::create(b, loc, i64, j);
+          SmallVector<Value> init = {v0, j64,
+                                     constantOf(b, loc, i1, int64_t(0))};
+          auto loop = scf::ForOp::create(b, loc, idx(0), idx(k), idx(1), init);
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPointToStart(loop.getBody());
+          Value p = loop.getInductionVar();
+          Value cur = loop.getRegionIterArgs()[0];
+          Value curIndex = loop.getRegionIterArgs()[1];
+          Value inserted = loop.getRegionIterArgs()[2];
+          Value slot =
+              memref::LoadOp::create(b, loc, vals, ValueRange{oi, p, ii});
+          Value slotIndex =
+              memref::LoadOp::create(b, loc, idxs, ValueRange{oi, p, ii});
+          Value isEmpty = arith::CmpIOp::create(
+              b, loc, arith::CmpIPredicate::eq, slotIndex, empty);
+          Value shift = arith::OrIOp::create(
+              b, loc, inserted,
+              arith::OrIOp::create(b, loc, isEmpty,
+                                   emitBetter(b, loc, cur, slot, in, largest,
+                                              /*nanIsBest=*/largest)));
+          memref::StoreOp::create(
+              b, loc, arith::SelectOp::create(b, loc, shift, cur, slot), vals,
+              ValueRange{oi, p, ii});
+          memref::StoreOp::create(
+              b, loc,
+              arith::SelectOp::create(b, loc, shift, curIndex, slotIndex), idxs,
+              ValueRange{oi, p, ii});
+          scf::YieldOp::create(
+              b, loc,
+              ValueRange{
+                  arith::SelectOp::create(b, loc, shift, slot, cur),
+                  arith::SelectOp::create(b, loc, shift, slotIndex, curIndex),
+                  shift});
+        });
+      });
+    });
+    return success();
+  }
+
+  static int64_t product(ArrayRef<int64_t> dims) {
+    int64_t p = 1;
+    for (int64_t d : dims)
+      p *= d;
+    return p;
+  }
+};
+
 } // namespace
 
 void lowering::populateReductionLoweringPatterns(LoweringPatterns &patterns) {
   patterns.add<ReduceOp>(std::make_unique<ReduceLowering>());
   patterns.add<LogSoftmaxOp>(std::make_unique<LogSoftmaxLowering>());
   patterns.add<GroupNormOp>(std::make_unique<GroupNormLowering>());
+  patterns.add<ArgMaxOp>(
+      std::make_unique<ArgExtremeLowering<ArgMaxOp, /*IsMax=*/true>>());
+  patterns.add<ArgMinOp>(
+      std::make_unique<ArgExtremeLowering<ArgMinOp, /*IsMax=*/false>>());
+  patterns.add<TopKOp>(std::make_unique<TopKLowering>());
 }

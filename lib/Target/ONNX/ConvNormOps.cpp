@@ -3,10 +3,9 @@
 // The importers of ConvTranspose (qc.conv_transpose2d; 1-D as 2-D of height
 // 1), InstanceNormalization and GroupNormalization (qc.group_norm),
 // LpNormalization, LogSoftmax (qc.log_softmax) and the Reduce* family
-// (qc.reduce; ReduceMean is Ops.cpp's). ArgMax, ArgMin and TopK are checked
-// and rejected: their indices are int64 tensors, which qc does not compute
-// with. Every unsupported attribute value is an error naming the node and
-// the attribute.
+// (qc.reduce; ReduceMean is Ops.cpp's), and ArgMax, ArgMin and TopK
+// (qc.argmax, qc.argmin, qc.top_k: int64 indices). Every unsupported
+// attribute value is an error naming the node and the attribute.
 //
 //===----------------------------------------------------------------------===//
 
@@ -416,24 +415,95 @@ LogicalResult importReduce(Importer &im, ReduceKind kind) {
 // ArgMax, ArgMin, TopK
 //===----------------------------------------------------------------------===//
 
-/// Checks the attributes, then rejects the node: its indices are int64.
-LogicalResult importIndexOp(Importer &im, StringRef op) {
+/// The data input of an index-valued reduction: f32 or integer (no bool).
+FailureOr<Value> orderedInput(Importer &im) {
   auto x = im.value(0);
   if (failed(x))
     return failure();
-  int64_t rank = Importer::shape(*x).size();
-  int64_t axis = im.attrInt("axis", op == "TopK" ? -1 : 0);
+  Type element = elementOf(*x);
+  if (element.isInteger(1)) {
+    im.error() << "input #0 is a bool tensor; this operator orders numbers";
+    return failure();
+  }
+  return x;
+}
+
+LogicalResult importArgExtreme(Importer &im, bool isMax) {
+  auto x = orderedInput(im);
+  if (failed(x))
+    return failure();
+  auto xs = Importer::shape(*x);
+  int64_t rank = xs.size();
+  int64_t axis = im.attrInt("axis", 0);
   if (axis < -rank || axis >= rank)
     return im.error() << "'axis' " << axis << " is out of range for rank "
                       << rank;
-  for (StringRef flag : {"keepdims", "select_last_index", "largest", "sorted"})
+  axis = normalizeAxis(axis, rank);
+  for (StringRef flag : {"keepdims", "select_last_index"})
     if (int64_t v = im.attrInt(flag, 0); v != 0 && v != 1)
       return im.error() << "'" << flag << "' must be 0 or 1, got " << v;
-  if (op == "TopK" && im.opset >= 10 && !im.isConst(1))
-    return im.error() << "'k' (input #1) must be a constant";
-  return im.error() << (op == "TopK" ? "its Indices output is"
-                                     : "its output is")
-                    << " an int64 tensor, which qc does not support yet";
+  bool keep = im.attrInt("keepdims", 1);
+  SmallVector<int64_t> out;
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != axis || keep)
+      out.push_back(d == axis ? 1 : xs[d]);
+  auto type = RankedTensorType::get(out, im.b.getI64Type());
+  auto axisAttr = im.b.getI64IntegerAttr(axis);
+  auto keepAttr = im.b.getBoolAttr(keep);
+  auto lastAttr = im.b.getBoolAttr(im.attrInt("select_last_index", 0));
+  Value y = isMax ? ArgMaxOp::create(im.b, im.loc, type, *x, axisAttr, keepAttr,
+                                     lastAttr)
+                        .getResult()
+                  : ArgMinOp::create(im.b, im.loc, type, *x, axisAttr, keepAttr,
+                                     lastAttr)
+                        .getResult();
+  im.define(0, y);
+  return success();
+}
+
+LogicalResult importTopK(Importer &im) {
+  auto x = orderedInput(im);
+  if (failed(x))
+    return failure();
+  auto xs = Importer::shape(*x);
+  int64_t rank = xs.size();
+  int64_t axis = im.attrInt("axis", -1);
+  if (axis < -rank || axis >= rank)
+    return im.error() << "'axis' " << axis << " is out of range for rank "
+                      << rank;
+  axis = normalizeAxis(axis, rank);
+  for (StringRef flag : {"largest", "sorted"})
+    if (int64_t v = im.attrInt(flag, 1); v != 0 && v != 1)
+      return im.error() << "'" << flag << "' must be 0 or 1, got " << v;
+  // The attribute before opset 10, a constant input since: the result
+  // shape depends on it.
+  int64_t k;
+  if (im.opset < 10) {
+    if (!im.attr("k"))
+      return im.error() << "the 'k' attribute is required";
+    k = im.attrInt("k", 1);
+  } else {
+    if (!im.has(1) || !im.isConst(1))
+      return im.error() << "'k' (input #1) must be a constant";
+    if (!im.constant(1).isScalar())
+      return im.error() << "'k' (input #1) must be a single value, got shape "
+                        << shapeStr(im.constant(1).shape);
+    k = im.constant(1).asInts()[0];
+  }
+  if (k < 1 || k > xs[axis])
+    return im.error() << "'k' (" << k << ") must lie in [1, " << xs[axis]
+                      << "], the size of axis " << axis;
+  // sorted = 0 leaves the order open: the sorted order is one.
+  SmallVector<int64_t> out(xs);
+  out[axis] = k;
+  auto top = TopKOp::create(
+      im.b, im.loc, cast<RankedTensorType>((*x).getType()).clone(out),
+      RankedTensorType::get(out, im.b.getI64Type()), *x,
+      im.b.getI64IntegerAttr(k), im.b.getI64IntegerAttr(axis),
+      im.b.getBoolAttr(im.attrInt("largest", 1)));
+  im.define(0, top.getValues());
+  im.define(1, top.getIndices());
+  return success();
 }
 
 } // namespace
@@ -450,8 +520,10 @@ std::optional<LogicalResult> onnximport::importConvNormOp(Importer &im,
     return importLpNorm(im);
   if (op == "LogSoftmax")
     return importLogSoftmax(im);
-  if (op == "ArgMax" || op == "ArgMin" || op == "TopK")
-    return importIndexOp(im, op);
+  if (op == "ArgMax" || op == "ArgMin")
+    return importArgExtreme(im, op == "ArgMax");
+  if (op == "TopK")
+    return importTopK(im);
   std::optional<ReduceKind> kind =
       llvm::StringSwitch<std::optional<ReduceKind>>(op)
           .Case("ReduceSum", ReduceKind::Sum)

@@ -116,3 +116,75 @@ func.func @group_norm(%x: tensor<2x4x3xf32>, %g: tensor<2xf32>, %b: tensor<4xf32
   %y = qc.group_norm %x, %g, %b {groups = 2 : i64} : (tensor<2x4x3xf32>, tensor<2xf32>, tensor<4xf32>) -> tensor<2x4x3xf32>
   return %y : tensor<2x4x3xf32>
 }
+
+// -----
+
+// argmax: one reduction generic with two accumulators, the best value (in
+// a scratch buffer, from -inf) and its index (in the result, from 0). With
+// select_last_index a later element wins unless the best so far is
+// strictly better; a NaN is better than every number.
+// CHECK-LABEL: func.func @argmax_last
+// CHECK: %[[BEST:.*]] = memref.view {{.*}} to memref<2x1x4xf32>
+// CHECK: %[[IDX:.*]] = memref.reinterpret_cast %arg1 {{.*}} to memref<2x1x4xi64>
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[BEST]]
+// CHECK: linalg.fill ins(%c0_i64 : i64) outs(%[[IDX]]
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel"]} ins(%arg0 : memref<2x3x4xf32>) outs(%[[BEST]], %[[IDX]] : memref<2x1x4xf32>, memref<2x1x4xi64>)
+// CHECK: ^bb0(%[[IN:.*]]: f32, %[[OUT:.*]]: f32, %{{.*}}: i64):
+// CHECK: arith.cmpf ogt, %[[OUT]], %[[IN]] : f32
+// CHECK: arith.cmpf uno
+// CHECK: %[[BETTER:.*]] = arith.ori
+// CHECK: %[[TAKE:.*]] = arith.xori %[[BETTER]]
+// CHECK: %[[J:.*]] = linalg.index 1 : index
+// CHECK: %[[J64:.*]] = arith.index_cast %[[J]] : index to i64
+// CHECK: arith.select %[[TAKE]], %[[IN]], %[[OUT]] : f32
+// CHECK: arith.select %[[TAKE]], %[[J64]], %{{.*}} : i64
+func.func @argmax_last(%x: tensor<2x3x4xf32>) -> tensor<2x4xi64> {
+  %y = qc.argmax %x {axis = 1 : i64, keepdims = false, select_last_index = true} : (tensor<2x3x4xf32>) -> tensor<2x4xi64>
+  return %y : tensor<2x4xi64>
+}
+
+// -----
+
+// A quantized argmin compares storage integers (unsigned for u8), from
+// the largest one (255 = -1 as i8).
+// CHECK-LABEL: func.func @argmin_u8
+// CHECK: linalg.fill ins(%c-1_i8 : i8)
+// CHECK: linalg.generic {{.*}} ins(%arg0 : memref<2x3xi8>)
+// CHECK: arith.cmpi ult, %{{.*}}, %{{.*}} : i8
+func.func @argmin_u8(%x: tensor<2x3x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<2x1xi64> {
+  %y = qc.argmin %x {axis = 1 : i64} : (tensor<2x3x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<2x1xi64>
+  return %y : tensor<2x1xi64>
+}
+
+// -----
+
+// An i64 argmax starts from the smallest i64.
+// CHECK-LABEL: func.func @argmax_i64
+// CHECK: linalg.fill ins(%c-9223372036854775808_i64 : i64)
+// CHECK: arith.cmpi sgt, %{{.*}}, %{{.*}} : i64
+func.func @argmax_i64(%x: tensor<2x3xi64>) -> tensor<2xi64> {
+  %y = qc.argmax %x {axis = 1 : i64, keepdims = false} : (tensor<2x3xi64>) -> tensor<2xi64>
+  return %y : tensor<2xi64>
+}
+
+// -----
+
+// top_k: per slice of the [outer, n, inner] view, each element in index
+// order is inserted into the sorted list in the results (index -1 marks an
+// empty slot): it takes the first slot it is strictly better than, and the
+// entries from there on move down (equal values keep their index order).
+// CHECK-LABEL: func.func @top_k
+// CHECK: linalg.fill ins(%c-1_i64 : i64) outs(%arg2 : memref<2x2x3xi64>)
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: scf.for %[[J:.*]] = %{{.*}} to %c5
+// CHECK: %[[X:.*]] = memref.load %arg0[%{{.*}}, %[[J]], %{{.*}}] : memref<2x5x3xf32>
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[X]], {{.*}}) -> (f32, i64, i1)
+// CHECK: arith.cmpi eq, %{{.*}}, %c-1_i64 : i64
+// CHECK: arith.cmpf ogt
+// CHECK: memref.store {{.*}} : memref<2x2x3xf32>
+// CHECK: memref.store {{.*}} : memref<2x2x3xi64>
+func.func @top_k(%x: tensor<2x5x3xf32>) -> (tensor<2x2x3xf32>, tensor<2x2x3xi64>) {
+  %v, %i = qc.top_k %x {k = 2 : i64, axis = 1 : i64} : (tensor<2x5x3xf32>) -> (tensor<2x2x3xf32>, tensor<2x2x3xi64>)
+  return %v, %i : tensor<2x2x3xf32>, tensor<2x2x3xi64>
+}

@@ -1237,3 +1237,51 @@ func.func @group_norm_epsilon(%x: tensor<1x4x3xf32>, %g: tensor<4xf32>) {
   %y = qc.group_norm %x, %g, %g {groups = 2 : i64, epsilon = -1.0 : f32} : (tensor<1x4x3xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x3xf32>
   return
 }
+
+// -----
+
+func.func @argmax_axis(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{axis -3 is out of range for rank 2}}
+  %y = qc.argmax %x {axis = -3 : i64} : (tensor<2x3xf32>) -> tensor<1x3xi64>
+  return
+}
+
+// -----
+
+func.func @argmin_shape(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{result shape [2x1] does not match the expected [2]}}
+  %y = qc.argmin %x {axis = 1 : i64, keepdims = false} : (tensor<2x3xf32>) -> tensor<2x1xi64>
+  return
+}
+
+// -----
+
+func.func @argmax_per_channel(%x: tensor<4x3x!quant.uniform<i8:f32:0, {0.5, 0.25, 0.125, 1.0}>>) {
+  // expected-error @+1 {{per-channel quantized operands are not supported}}
+  %y = qc.argmax %x {axis = 1 : i64} : (tensor<4x3x!quant.uniform<i8:f32:0, {0.5, 0.25, 0.125, 1.0}>>) -> tensor<4x1xi64>
+  return
+}
+
+// -----
+
+func.func @top_k_k(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'k' (4) must lie in [1, 3], the size of the axis}}
+  %v, %i = qc.top_k %x {k = 4 : i64} : (tensor<2x3xf32>) -> (tensor<2x4xf32>, tensor<2x4xi64>)
+  return
+}
+
+// -----
+
+func.func @top_k_shape(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{result shape [2x2] does not match the expected [1x3]}}
+  %v, %i = qc.top_k %x {k = 1 : i64, axis = 0 : i64} : (tensor<2x3xf32>) -> (tensor<1x3xf32>, tensor<2x2xi64>)
+  return
+}
+
+// -----
+
+func.func @top_k_values_type(%x: tensor<2x3x!quant.uniform<u8:f32, 0.5:128>>) {
+  // expected-error @+1 {{values must have the input's element type '!quant.uniform<u8:f32, 5.000000e-01:128>'}}
+  %v, %i = qc.top_k %x {k = 2 : i64} : (tensor<2x3x!quant.uniform<u8:f32, 0.5:128>>) -> (tensor<2x2x!quant.uniform<u8:f32, 0.25:128>>, tensor<2x2xi64>)
+  return
+}

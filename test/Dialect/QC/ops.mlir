@@ -405,6 +405,25 @@ func.func @reductions(%x: tensor<2x3x4xf32>, %q: tensor<2x3x4x!u8>)
   return %0, %1, %2, %3, %4, %5, %6, %7, %8 : tensor<2xf32>, tensor<2x1x4xf32>, tensor<2x1x4xf32>, tensor<2x1x4xf32>, tensor<2x1x4xf32>, tensor<2x1x4xf32>, tensor<2x1x4xf32>, tensor<3xf32>, tensor<2x3x1x!u8>
 }
 
+// The index-valued reductions on f32, quantized and integer operands; the
+// top-k values keep the operand's element type.
+// CHECK-LABEL: func.func @arg_top_k
+// CHECK: qc.argmax %{{.*}} {axis = 1 : i64, keepdims = false} : (tensor<2x3x4xf32>) -> tensor<2x4xi64>
+// CHECK: qc.argmin %{{.*}} {axis = -1 : i64, select_last_index = true} : (tensor<2x3x4x!quant.uniform<u8:f32, 5.000000e-01:128>>) -> tensor<2x3x1xi64>
+// CHECK: qc.argmax %{{.*}} : (tensor<2x3x4xi64>) -> tensor<1x3x4xi64>
+// CHECK: qc.top_k %{{.*}} {axis = 1 : i64, k = 2 : i64, largest = false} : (tensor<2x3x4xf32>) -> (tensor<2x2x4xf32>, tensor<2x2x4xi64>)
+// CHECK: qc.top_k %{{.*}} {k = 3 : i64} : (tensor<2x3x4x!quant.uniform<u8:f32, 5.000000e-01:128>>) -> (tensor<2x3x3x!quant.uniform<u8:f32, 5.000000e-01:128>>, tensor<2x3x3xi64>)
+func.func @arg_top_k(%x: tensor<2x3x4xf32>, %q: tensor<2x3x4x!u8>, %n: tensor<2x3x4xi64>)
+    -> (tensor<2x4xi64>, tensor<2x3x1xi64>, tensor<1x3x4xi64>, tensor<2x2x4xf32>,
+        tensor<2x2x4xi64>, tensor<2x3x3x!u8>, tensor<2x3x3xi64>) {
+  %0 = qc.argmax %x {axis = 1 : i64, keepdims = false} : (tensor<2x3x4xf32>) -> tensor<2x4xi64>
+  %1 = qc.argmin %q {axis = -1 : i64, select_last_index = true} : (tensor<2x3x4x!u8>) -> tensor<2x3x1xi64>
+  %2 = qc.argmax %n : (tensor<2x3x4xi64>) -> tensor<1x3x4xi64>
+  %3:2 = qc.top_k %x {k = 2 : i64, axis = 1 : i64, largest = false} : (tensor<2x3x4xf32>) -> (tensor<2x2x4xf32>, tensor<2x2x4xi64>)
+  %4:2 = qc.top_k %q {k = 3 : i64} : (tensor<2x3x4x!u8>) -> (tensor<2x3x3x!u8>, tensor<2x3x3xi64>)
+  return %0, %1, %2, %3#0, %3#1, %4#0, %4#1 : tensor<2x4xi64>, tensor<2x3x1xi64>, tensor<1x3x4xi64>, tensor<2x2x4xf32>, tensor<2x2x4xi64>, tensor<2x3x3x!u8>, tensor<2x3x3xi64>
+}
+
 // Log-softmax and group normalization, f32 and quantized (per-group scale).
 // CHECK-LABEL: func.func @norms
 // CHECK: qc.log_softmax %{{.*}} {axis = 1 : i64} : (tensor<2x4x3x3xf32>) -> tensor<2x4x3x3xf32>

@@ -465,3 +465,33 @@ func.func @no_fold_group_norm_float_scale(%x: tensor<1x4x3x!quant.uniform<u8:f32
   %q = qc.quantize %n : tensor<1x4x3xf32> -> tensor<1x4x3x!quant.uniform<u8:f32, 0.25:3>>
   return %q : tensor<1x4x3x!quant.uniform<u8:f32, 0.25:3>>
 }
+
+// -----
+
+// argmax and top_k select by value: they run on the storage integers, and
+// the top-k values meet the quantize with the input's parameters, so the
+// pair folds away.
+// CHECK-LABEL: func.func @sink_dequantize_through_argmax_and_top_k
+// CHECK-NEXT: %[[A:.*]] = qc.argmax %arg0 {axis = 1 : i64} : (tensor<2x4x!quant.uniform<u8:f32, 5.000000e-01:3>>) -> tensor<2x1xi64>
+// CHECK-NEXT: %[[V:.*]], %[[I:.*]] = qc.top_k %arg0 {k = 2 : i64} : (tensor<2x4x!quant.uniform<u8:f32, 5.000000e-01:3>>) -> (tensor<2x2x!quant.uniform<u8:f32, 5.000000e-01:3>>, tensor<2x2xi64>)
+// CHECK-NEXT: return %[[A]], %[[V]], %[[I]]
+func.func @sink_dequantize_through_argmax_and_top_k(%x: tensor<2x4x!quant.uniform<u8:f32, 0.5:3>>) -> (tensor<2x1xi64>, tensor<2x2x!quant.uniform<u8:f32, 0.5:3>>, tensor<2x2xi64>) {
+  %d = qc.dequantize %x : tensor<2x4x!quant.uniform<u8:f32, 0.5:3>> -> tensor<2x4xf32>
+  %a = qc.argmax %d {axis = 1 : i64} : (tensor<2x4xf32>) -> tensor<2x1xi64>
+  %v, %i = qc.top_k %d {k = 2 : i64} : (tensor<2x4xf32>) -> (tensor<2x2xf32>, tensor<2x2xi64>)
+  %q = qc.quantize %v : tensor<2x2xf32> -> tensor<2x2x!quant.uniform<u8:f32, 0.5:3>>
+  return %a, %q, %i : tensor<2x1xi64>, tensor<2x2x!quant.uniform<u8:f32, 0.5:3>>, tensor<2x2xi64>
+}
+
+// -----
+
+// Runtime parameters (a scale operand) may be negative at run time: the
+// order is not known, nothing moves.
+// CHECK-LABEL: func.func @no_fold_argmin_runtime_dequantize
+// CHECK: %[[D:.*]] = qc.dequantize
+// CHECK-NEXT: qc.argmin %[[D]]
+func.func @no_fold_argmin_runtime_dequantize(%x: tensor<2x4xi8>, %s: tensor<f32>) -> tensor<2xi64> {
+  %d = qc.dequantize %x scale(%s : tensor<f32>) : tensor<2x4xi8> -> tensor<2x4xf32>
+  %a = qc.argmin %d {axis = 1 : i64, keepdims = false} : (tensor<2x4xf32>) -> tensor<2xi64>
+  return %a : tensor<2xi64>
+}

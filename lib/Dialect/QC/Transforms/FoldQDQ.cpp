@@ -451,4 +451,10 @@ void mlir::qc::populateFoldQDQPatterns(RewritePatternSet &patterns) {
                SinkDequantize<MaxPool2DOp>, FuseClampIntoProduct<Conv2DOp>,
                FuseClampIntoProduct<ConvTranspose2DOp>,
                FuseClampIntoProduct<MatMulOp>>(patterns.getContext());
+  // argmax, argmin and top_k select by value, so they move below a
+  // dequantize too (their canonicalizations); top_k's values then meet the
+  // quantize that follows them with the same parameters and the pair folds.
+  ArgMaxOp::getCanonicalizationPatterns(patterns, patterns.getContext());
+  ArgMinOp::getCanonicalizationPatterns(patterns, patterns.getContext());
+  TopKOp::getCanonicalizationPatterns(patterns, patterns.getContext());
 }

@@ -111,6 +111,10 @@ bool keepsSamplesApart(Operation *op, const DenseSet<Value> &batched,
         return isBatched(g.getInput()) && !isBatched(g.getScale()) &&
                !isBatched(g.getBias());
       })
+      .Case<ArgMaxOp, ArgMinOp, TopKOp>([&](auto a) {
+        int64_t inRank = a.getInput().getType().getRank();
+        return normalizeAxis(a.getAxis(), inRank) != 0;
+      })
       .Case<ConcatOp>([&](ConcatOp c) {
         return normalizeAxis(c.getAxis(), rank) != 0 &&
                llvm::all_of(c.getInputs(), isBatched);

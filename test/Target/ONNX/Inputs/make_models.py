@@ -1753,10 +1753,15 @@ def invalid_conv_norm_models():
     model("reduce_repeated", [node("ReduceMax", ["x"], ["y"], axes=[1, -3], name="max")])
     model("reduce_keepdims", [node("ReduceL2", ["x"], ["y"], axes=[1], keepdims=2,
                                    name="l2")])
-    model("argmax", [node("ArgMax", ["x"], ["y"], axis=1, name="am")])
+    model("reduce_axes_input", [node("ReduceProd", ["x", "axes"], ["y"], name="prod")],
+          inputs=(("x", f32, [1, 3, 4, 4]), ("axes", TensorProto.INT64, [1])), opset=18)
+    model("argmax_last", [node("ArgMax", ["x"], ["y"], axis=1, select_last_index=2,
+                               name="am")])
     model("argmin_axis", [node("ArgMin", ["x"], ["y"], axis=4, name="am")])
-    model("topk", [node("TopK", ["x", "k"], ["y", "i"], axis=-1, name="top")],
-          [t(np.array([2], np.int64), "k")])
+    model("topk_k", [node("TopK", ["x", "k"], ["y", "i"], axis=-1, name="top")],
+          [t(np.array([5], np.int64), "k")])
+    model("topk_runtime_k", [node("TopK", ["x", "k"], ["y", "i"], name="top")],
+          inputs=(("x", f32, [1, 3, 4, 4]), ("k", TensorProto.INT64, [1])))
     model("maxpool_storage_order",
           [node("MaxPool", ["x"], ["y"], kernel_shape=[2, 2], storage_order=2,
                 name="pool")])
@@ -1832,6 +1837,149 @@ def pool_forms():
         np.save(os.path.join(HERE, f"pool_forms_{n}.npy"), v.astype(np.float32))
 
 
+def arg_topk():
+    """ArgMax, ArgMin and TopK as PyTorch exports them (argmax, argmin with
+    keepdim, topk largest and smallest) at opset 9 (TopK's k an attribute,
+    largest only), 11 and 13 (k a constant input), against torch on values
+    without ties; and a QDQ model whose ArgMax and TopK read a dequantized
+    tensor (they then select among the quantized values), against numpy."""
+    import torch
+
+    class Net(torch.nn.Module):
+        def __init__(self, smallest=True):
+            super().__init__()
+            self.smallest = smallest
+
+        def forward(self, x):
+            v, i = torch.topk(x, 3, dim=2)
+            out = (torch.argmax(x, dim=1), torch.argmin(x, dim=-1, keepdim=True), v, i)
+            if self.smallest:
+                out += torch.topk(x, 2, dim=1, largest=False)
+            return out
+
+    torch.manual_seed(5)
+    x = torch.randn(2, 5, 6)
+    for opset in (9, 11, 13):
+        torch.onnx.export(Net(smallest=opset > 9), x,
+                          os.path.join(HERE, f"argtopk_opset{opset}.onnx"),
+                          input_names=["x"], opset_version=opset)
+    np.save(os.path.join(HERE, "argtopk_x.npy"), x.numpy())
+    for k, y in enumerate(Net()(x)):
+        np.save(os.path.join(HERE, f"argtopk_y{k}.npy"), y.numpy())
+
+    # QDQ: u8 scale 0.05, zero point 128.
+    t = numpy_helper.from_array
+    inits = [t(np.array(0.05, np.float32), "s"), t(np.array(128, np.uint8), "z"),
+             t(np.array([2], np.int64), "k")]
+    nodes = [helper.make_node("QuantizeLinear", ["x", "s", "z"], ["q"]),
+             helper.make_node("DequantizeLinear", ["q", "s", "z"], ["d"]),
+             helper.make_node("ArgMax", ["d"], ["am"], axis=-1, keepdims=0,
+                              select_last_index=1),
+             helper.make_node("TopK", ["d", "k"], ["v", "i"], axis=1)]
+    graph = helper.make_graph(
+        nodes, "qdq_argtopk", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 5, 6])],
+        [helper.make_tensor_value_info("am", TensorProto.INT64, [2, 5]),
+         helper.make_tensor_value_info("v", TensorProto.FLOAT, [2, 2, 6]),
+         helper.make_tensor_value_info("i", TensorProto.INT64, [2, 2, 6])], inits)
+    save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]),
+         "qdq_argtopk.onnx")
+    d = (quantize(x.numpy(), 0.05, 128) - 128) * np.float32(0.05)
+    last = d.shape[-1] - 1 - np.argmax(d[..., ::-1], axis=-1)  # the last maximum
+    order = np.argsort(-d, axis=1, kind="stable")[:, :2]  # ties: lower index first
+    np.save(os.path.join(HERE, "qdq_argtopk_am.npy"), last.astype(np.int64))
+    np.save(os.path.join(HERE, "qdq_argtopk_v.npy"),
+            np.take_along_axis(d, order, 1).astype(np.float32))
+    np.save(os.path.join(HERE, "qdq_argtopk_i.npy"), order.astype(np.int64))
+
+
+def arg_topk_ties():
+    """ArgMax, ArgMin and TopK on values with ties, against numpy: the first
+    extreme, or the last with select_last_index; TopK's equal values in
+    index order (the lower index first, as ONNX Runtime orders them); the
+    smallest; negative and default axes; int64 data (through a Cast); k as
+    the attribute of opset 1; and NaN and -inf in numpy's order (the first
+    or last NaN wins ArgMax and ArgMin; TopK ranks NaN above every number,
+    so it is among the largest and never among the smallest)."""
+    x = np.array([[3, 1, 3, 2, 1, 3, 0, 2],
+                  [-1, -1, 4, 4, -1, 0, 4, 0],
+                  [2, 2, 2, 2, 2, 2, 2, 2],
+                  [3, 7, 1, 7, 3, 1, 3, 7]], np.float32)
+    n = np.array([[1, np.nan, 3, np.nan, 3, 0],
+                  [2, 2, -np.inf, -np.inf, 1, 2]], np.float32)
+    np.save(os.path.join(HERE, "argtopk_ties_x.npy"), x)
+    np.save(os.path.join(HERE, "argtopk_ties_n.npy"), n)
+
+    def arg(v, axis, largest, last, keep):
+        w = v if largest else -v
+        if last:
+            w = np.flip(w, axis)
+        i = np.argmax(w, axis)  # the first NaN, else the first maximum
+        if last:
+            i = v.shape[axis] - 1 - i
+        return (np.expand_dims(i, axis) if keep else i).astype(np.int64)
+
+    def topk(v, k, axis, largest):
+        m = np.moveaxis(v, axis, -1)
+        nan = np.isnan(m) if m.dtype.kind == "f" else np.zeros(m.shape, bool)
+        key = np.where(nan, 0, -m if largest else m)
+        # lexsort is stable; its last key is the primary one.
+        order = np.lexsort((key, ~nan if largest else nan), axis=-1)[..., :k]
+        vals = np.take_along_axis(m, order, -1)
+        return (np.moveaxis(vals, -1, axis),
+                np.moveaxis(order, -1, axis).astype(np.int64))
+
+    node = helper.make_node
+    xi = x.astype(np.int64)
+    nodes = [node("Cast", ["x"], ["xi"], to=TensorProto.INT64)]
+    expected = []
+
+    def add(op, inputs, outputs, want, **attrs):
+        nodes.append(node(op, inputs, outputs, **attrs))
+        expected.extend(zip(outputs, want))
+
+    add("ArgMax", ["x"], ["am_first"], [arg(x, 1, True, False, False)], axis=1, keepdims=0)
+    add("ArgMax", ["x"], ["am_last"], [arg(x, 1, True, True, True)], axis=-1,
+        select_last_index=1)
+    add("ArgMin", ["x"], ["an_last"], [arg(x, 0, False, True, False)], axis=0, keepdims=0,
+        select_last_index=1)
+    add("ArgMin", ["x"], ["an_first"], [arg(x, 0, False, False, True)])
+    add("TopK", ["x", "k3"], ["top_v", "top_i"], topk(x, 3, 1, True), axis=1)
+    add("TopK", ["x", "k2"], ["low_v", "low_i"], topk(x, 2, 0, False), axis=0, largest=0,
+        sorted=1)
+    add("ArgMax", ["xi"], ["int_am"], [arg(xi, 1, True, True, False)], axis=1, keepdims=0,
+        select_last_index=1)
+    add("TopK", ["xi", "k3"], ["int_v", "int_i"], topk(xi, 3, -1, False), largest=0)
+    add("ArgMax", ["n"], ["nan_am"], [arg(n, 1, True, False, False)], axis=1, keepdims=0)
+    add("ArgMax", ["n"], ["nan_am_last"], [arg(n, 1, True, True, False)], axis=1, keepdims=0,
+        select_last_index=1)
+    add("ArgMin", ["n"], ["nan_an"], [arg(n, 1, False, False, False)], axis=1, keepdims=0)
+    add("ArgMin", ["n"], ["nan_an_last"], [arg(n, 1, False, True, False)], axis=1, keepdims=0,
+        select_last_index=1)
+    add("TopK", ["n", "k3"], ["nan_top_v", "nan_top_i"], topk(n, 3, 1, True))
+    add("TopK", ["n", "k3"], ["nan_low_v", "nan_low_i"], topk(n, 3, 1, False), largest=0)
+    ty = {np.dtype(np.float32): TensorProto.FLOAT, np.dtype(np.int64): TensorProto.INT64}
+    graph = helper.make_graph(
+        nodes, "argtopk_ties",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, x.shape),
+         helper.make_tensor_value_info("n", TensorProto.FLOAT, n.shape)],
+        [helper.make_tensor_value_info(name, ty[v.dtype], v.shape) for name, v in expected],
+        [numpy_helper.from_array(np.array([3], np.int64), "k3"),
+         numpy_helper.from_array(np.array([2], np.int64), "k2")])
+    save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]),
+         "argtopk_ties.onnx")
+    for name, v in expected:
+        np.save(os.path.join(HERE, f"argtopk_ties_{name}.npy"), np.ascontiguousarray(v))
+
+    # Opset 1: k is an attribute (axis -1 by default).
+    graph = helper.make_graph(
+        [node("TopK", ["x"], ["v", "i"], k=3)], "argtopk_ties_opset1",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, x.shape)],
+        [helper.make_tensor_value_info("v", TensorProto.FLOAT, [4, 3]),
+         helper.make_tensor_value_info("i", TensorProto.INT64, [4, 3])])
+    save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 1)]),
+         "argtopk_ties_opset1.onnx")
+
+
 if __name__ == "__main__":
     # With arguments, only the named generators run (e.g. `bn_conv`).
     import sys
@@ -1842,7 +1990,8 @@ if __name__ == "__main__":
                   qdq_activations, abs_sign_shape, invalid_activation_models,
                   logic_models, invalid_logic_models, hostile_graphs, conv_norm_torch,
                   conv_norm_forms, qdq_conv_transpose, calibrated_decoder,
-                  invalid_conv_norm_models, pool_forms]
+                  invalid_conv_norm_models, pool_forms, arg_topk,
+                  arg_topk_ties]
     wanted = set(sys.argv[1:])
     for g in generators:
         if not wanted or g.__name__ in wanted:

@@ -1,9 +1,9 @@
 //===- QCReduceOps.td - Reductions and the norms built on them -*- tablegen -*-===//
 //
-// qc.reduce (ONNX ReduceSum, ReduceMax, ..., ReduceLogSumExp), qc.log_softmax
-// and qc.group_norm (ONNX GroupNormalization and InstanceNormalization).
-// qc.reduce_mean (QCOps.td) stays the op of ReduceMean. Included from
-// QCOps.td.
+// qc.reduce (ONNX ReduceSum, ReduceMax, ..., ReduceLogSumExp), qc.log_softmax,
+// qc.group_norm (ONNX GroupNormalization and InstanceNormalization) and the
+// index-valued qc.argmax, qc.argmin and qc.top_k. qc.reduce_mean (QCOps.td)
+// stays the op of ReduceMean. Included from QCOps.td.
 //
 //===----------------------------------------------------------------------===//
 
@@ -124,6 +124,67 @@ def QC_GroupNormOp : QC_Op<"group_norm", [Pure,
     $input `,` $scale `,` $bias attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Index-valued reductions
+//===----------------------------------------------------------------------===//
+
+class QC_ArgExtremeOp<string mnemonic, string what, string onnx>
+    : QC_Op<mnemonic, [Pure]> {
+  let summary = "Index of the " # what # " along an axis (ONNX " # onnx # ")";
+  let description = [{
+    The i64 index along `axis` (negative counts from the back) of the
+    }] # what # [{ of each slice; with `keepdims` the axis stays with size
+    1. Ties give the first index, or the last with `select_last_index`. A
+    NaN wins over every number (the first or last NaN), as numpy's
+    `argmax` and `argmin` have it. Integers compare as signed numbers, ui8
+    as unsigned ones; quantized operands compare their storage integers,
+    which orders them as their real values do.
+
+    ```mlir
+    %i = qc.}] # mnemonic # [{ %x {axis = 1 : i64, keepdims = false}
+        : (tensor<2x10xf32>) -> tensor<2xi64>
+    ```
+  }];
+  let arguments = (ins QC_ArithTensor:$input,
+                       DefaultValuedAttr<I64Attr, "0">:$axis,
+                       DefaultValuedAttr<BoolAttr, "true">:$keepdims,
+                       DefaultValuedAttr<BoolAttr, "false">:$select_last_index);
+  let results = (outs RankedTensorOf<[I64]>:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasCanonicalizer = 1;
+}
+
+def QC_ArgMaxOp : QC_ArgExtremeOp<"argmax", "maximum", "ArgMax">;
+def QC_ArgMinOp : QC_ArgExtremeOp<"argmin", "minimum", "ArgMin">;
+
+def QC_TopKOp : QC_Op<"top_k", [Pure,
+    DeclareOpInterfaceMethods<QC_QuantPropagationInterface>]> {
+  let summary = "The k largest or smallest values along an axis and their indices (ONNX TopK)";
+  let description = [{
+    Along `axis` (negative counts from the back), the `k` largest (or with
+    `largest = false` smallest) values of each slice, sorted from the most
+    extreme, and their i64 indices. Equal values keep their index order
+    (the lower index first). NaN orders above every number, as numpy's
+    sort has it: first among the largest, never among the smallest (unless
+    the slice has fewer numbers than k). The values have the input's
+    element type; quantized operands compare their storage integers and
+    the values keep their parameters (`SameAsInput`: top-k only selects).
+
+    ```mlir
+    %v, %i = qc.top_k %x {k = 3 : i64, axis = -1 : i64}
+        : (tensor<2x10xf32>) -> (tensor<2x3xf32>, tensor<2x3xi64>)
+    ```
+  }];
+  let arguments = (ins QC_ArithTensor:$input, I64Attr:$k,
+                       DefaultValuedAttr<I64Attr, "-1">:$axis,
+                       DefaultValuedAttr<BoolAttr, "true">:$largest);
+  let results = (outs QC_ArithTensor:$values, RankedTensorOf<[I64]>:$indices);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasCanonicalizer = 1;
 }
 
 #endif // QC_DIALECT_QC_IR_QCREDUCEOPS_TD
