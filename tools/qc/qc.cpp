@@ -328,12 +328,14 @@ static std::string compare(const HostArray &got, const HostArray &want,
   size_t bytes = got.elementSize();
   for (int64_t i = 0; i < got.numElements(); ++i) {
     double g = got.get(i), w = want.get(i);
-    // Integers and bools bit for bit (an int64 does not fit a double).
-    bool ok = isFloat ? (std::isnan(w) ? std::isnan(g)
-                                       : std::fabs(g - w) <=
-                                             absTol + relTol * std::fabs(w))
-                      : std::memcmp(got.data.data() + i * bytes,
-                                    want.data.data() + i * bytes, bytes) == 0;
+    // Integers and bools bit for bit (an int64 does not fit a double);
+    // equal floats match before the tolerance (inf - inf is NaN).
+    bool ok =
+        isFloat ? (std::isnan(w) ? std::isnan(g)
+                                 : g == w || std::fabs(g - w) <=
+                                                 absTol + relTol * std::fabs(w))
+                : std::memcmp(got.data.data() + i * bytes,
+                              want.data.data() + i * bytes, bytes) == 0;
     if (!ok) {
       if (first < 0)
         first = i;

@@ -342,4 +342,146 @@ TEST(ReferenceLowering, ConvolutionMatchesPlainLoops) {
   }
 }
 
+TEST(ReferenceLowering, TransposedConvolutionMatchesPlainLoops) {
+  // 1x4x3x4 input, 2 groups of 2 input and 3 output channels, 3x3 kernel,
+  // strides 2/3, dilations 1/2, pads 1/2/0/1, output padding 1/0 (7x11
+  // output), per-channel weights, bias, and a fused ReLU.
+  std::mt19937 rng(6);
+  std::vector<uint8_t> x(4 * 3 * 4);
+  for (auto &v : x)
+    v = uint8_t(rng());
+  std::vector<int> w(6 * 2 * 9), bias = {300, -1000, 0, 4000, -77, 12};
+  for (auto &v : w)
+    v = int(rng() % 256) - 128;
+  std::string hex = "dense<\"0x";
+  for (int v : w) {
+    char buf[3];
+    snprintf(buf, sizeof buf, "%02X", unsigned(uint8_t(v)));
+    hex += buf;
+  }
+  hex += "\">";
+  // The scales as the types hold them (double), from which the multipliers
+  // are computed.
+  double sx = 0.05, sy = 0.3;
+  double sw[] = {0.01, 0.02, 0.005, 0.03, 0.015, 0.025};
+  std::string wType = "tensor<6x2x3x3x!quant.uniform<i8:f32:0, {0.01, 0.02, "
+                      "0.005, 0.03, 0.015, 0.025}>>";
+  std::string bType = "tensor<6x!quant.uniform<i32:f32:0, {5.0e-4, 1.0e-3, "
+                      "2.5e-4, 1.5e-3, 7.5e-4, 1.25e-3}>>";
+  Runner r(
+      R"(func.func @f(%x: tensor<1x4x3x4x!quant.uniform<u8:f32, 0.05:77>>) -> tensor<1x6x7x11x!quant.uniform<u8:f32, 0.3:100>> {
+    %w = qc.constant )" +
+      hex + " : tensor<6x2x3x3xi8> -> " + wType + R"(
+    %b = qc.constant dense<[300, -1000, 0, 4000, -77, 12]> : tensor<6xi32> -> )" +
+      bType + R"(
+    %y = qc.conv_transpose2d %x, %w, %b {strides = array<i64: 2, 3>, dilations = array<i64: 1, 2>, pads = array<i64: 1, 2, 0, 1>, output_padding = array<i64: 1, 0>, groups = 2 : i64, clamp_min = 0.0 : f32} : (tensor<1x4x3x4x!quant.uniform<u8:f32, 0.05:77>>, )" +
+      wType + ", " + bType +
+      R"() -> tensor<1x6x7x11x!quant.uniform<u8:f32, 0.3:100>>
+    return %y : tensor<1x6x7x11x!quant.uniform<u8:f32, 0.3:100>>
+  })");
+  auto y = r.run<uint8_t>(6 * 7 * 11, x);
+  for (int o = 0; o < 6; ++o)
+    for (int oy = 0; oy < 7; ++oy)
+      for (int ox = 0; ox < 11; ++ox) {
+        // Gather the input pixels whose scatter reaches (oy, ox).
+        int32_t acc = bias[o];
+        int g = o / 3;
+        for (int c = 0; c < 2; ++c)
+          for (int ky = 0; ky < 3; ++ky)
+            for (int kx = 0; kx < 3; ++kx) {
+              int ty = oy + 1 - ky, tx = ox + 2 - kx * 2;
+              if (ty < 0 || tx < 0 || ty % 2 || tx % 3 || ty / 2 >= 3 ||
+                  tx / 3 >= 4)
+                continue;
+              int xv = x[((g * 2 + c) * 3 + ty / 2) * 4 + tx / 3];
+              acc += (xv - 77) * w[((o * 2 + c) * 3 + ky) * 3 + kx];
+            }
+        float m = computeRequantMultiplier(sx, sw[o], sy);
+        int64_t want = requantize(acc, m, 100, StorageRange::get(8, false));
+        want = std::max<int64_t>(want, 100); // The ReLU: real 0 is 100.
+        EXPECT_EQ(y[(o * 7 + oy) * 11 + ox], want)
+            << o << "," << oy << "," << ox;
+      }
+}
+
+TEST(ReferenceLowering, QuantizedReductionsAreDefinedThroughFloats) {
+  // Each row of 8 u8 values: the maximum compares storage integers, the
+  // sums and the L2 norm are f32 in order, requantized; log-sum-exp goes
+  // through the polynomial exp and log (within one output step).
+  std::mt19937 rng(8);
+  std::vector<uint8_t> x(2 * 8);
+  for (auto &v : x)
+    v = uint8_t(rng());
+  const char *in = "tensor<2x8x!quant.uniform<u8:f32, 0.1:30>>";
+  const char *out = "tensor<2x!quant.uniform<u8:f32, 0.5:10>>";
+  auto reduce = [&](const char *kind, const char *result) {
+    Runner r(std::string("func.func @f(%x: ") + in + ") -> " + result +
+             " {\n  %y = qc.reduce " + kind +
+             " %x {axes = array<i64: 1>, keepdims = false} : (" + in + ") -> " +
+             result + "\n  return %y : " + result + "\n}");
+    return r.run<uint8_t>(2, x);
+  };
+  StorageRange u8 = StorageRange::get(8, false);
+  auto max = reduce("max", "tensor<2x!quant.uniform<u8:f32, 0.1:30>>");
+  auto sum = reduce("sum", out);
+  auto squares = reduce("sum_square", "tensor<2x!quant.uniform<u8:f32, 10.0>>");
+  auto l2 = reduce("l2", out), lse = reduce("log_sum_exp", out);
+  for (int r = 0; r < 2; ++r) {
+    uint8_t m = 0;
+    float s = 0, sq = 0;
+    double e = 0;
+    for (int k = 0; k < 8; ++k) {
+      m = std::max(m, x[8 * r + k]);
+      float v = dequantize(x[8 * r + k], 0.1f, 30);
+      s += v;
+      float v2 = v * v;
+      sq += v2;
+      e += std::exp(double(v));
+    }
+    EXPECT_EQ(max[r], m) << r;
+    EXPECT_EQ(sum[r], quantize(s, 0.5f, 10, u8)) << r;
+    EXPECT_EQ(squares[r], quantize(sq, 10.0f, 0, u8)) << r;
+    EXPECT_LT(squares[r], 255) << r; // Not saturated: a real check.
+    EXPECT_EQ(l2[r], quantize(std::sqrt(sq), 0.5f, 10, u8)) << r;
+    EXPECT_NEAR(lse[r], quantize(float(std::log(e)), 0.5f, 10, u8), 1) << r;
+  }
+}
+
+TEST(ReferenceLowering, QuantizedGroupNormIsDefinedThroughFloats) {
+  // [1, 4, 3] in 2 groups of 2 channels, per-group scale and per-channel
+  // bias: mean and variance of each group's 6 values in order, then
+  // ((x - mean) / sqrt(var + eps)) * scale + bias in f32, quantized.
+  std::vector<uint8_t> x = {10, 200, 37, 99, 140, 3, 255, 0, 128, 64, 77, 180};
+  Runner r(
+      R"(func.func @f(%x: tensor<1x4x3x!quant.uniform<u8:f32, 0.05:100>>) -> tensor<1x4x3x!quant.uniform<i8:f32, 0.02>> {
+    %g = qc.constant dense<[50, -25]> : tensor<2xi8> -> tensor<2x!quant.uniform<i8:f32, 0.02>>
+    %b = qc.constant dense<[0, 10, -10, 100]> : tensor<4xi8> -> tensor<4x!quant.uniform<i8:f32, 0.02>>
+    %y = qc.group_norm %x, %g, %b {groups = 2 : i64, epsilon = 1.0e-3 : f32} : (tensor<1x4x3x!quant.uniform<u8:f32, 0.05:100>>, tensor<2x!quant.uniform<i8:f32, 0.02>>, tensor<4x!quant.uniform<i8:f32, 0.02>>) -> tensor<1x4x3x!quant.uniform<i8:f32, 0.02>>
+    return %y : tensor<1x4x3x!quant.uniform<i8:f32, 0.02>>
+  })");
+  auto y = r.run<int8_t>(12, x);
+  int g[] = {50, -25}, b[] = {0, 10, -10, 100};
+  for (int grp = 0; grp < 2; ++grp) {
+    float sum = 0, squares = 0;
+    for (int k = 0; k < 6; ++k)
+      sum += dequantize(x[6 * grp + k], 0.05f, 100);
+    float mean = sum / 6.0f;
+    for (int k = 0; k < 6; ++k) {
+      float d = dequantize(x[6 * grp + k], 0.05f, 100) - mean;
+      float d2 = d * d;
+      squares += d2;
+    }
+    float stddev = std::sqrt(squares / 6.0f + 1.0e-3f);
+    for (int k = 0; k < 6; ++k) {
+      int c = 2 * grp + k / 3;
+      float v = (dequantize(x[6 * grp + k], 0.05f, 100) - mean) / stddev;
+      float scaled = v * dequantize(g[grp], 0.02f, 0);
+      float shifted = scaled + dequantize(b[c], 0.02f, 0);
+      EXPECT_EQ(y[6 * grp + k],
+                quantize(shifted, 0.02f, 0, StorageRange::get(8, true)))
+          << grp << "," << k;
+    }
+  }
+}
+
 } // namespace

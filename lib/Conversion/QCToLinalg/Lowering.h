@@ -175,6 +175,8 @@ void populateDataMovementLoweringPatterns(LoweringPatterns &patterns);
 void populateResampleLoweringPatterns(LoweringPatterns &patterns);
 void populateNormalizationLoweringPatterns(LoweringPatterns &patterns);
 void populateProductLoweringPatterns(LoweringPatterns &patterns);
+void populateConvTransposeLoweringPatterns(LoweringPatterns &patterns);
+void populateReductionLoweringPatterns(LoweringPatterns &patterns);
 /// Comparisons, selection, bool logic, casts, modulus and the integer forms
 /// of add/sub/mul/div/max/min (Logic.cpp).
 void populateLogicLoweringPatterns(LoweringPatterns &patterns);
@@ -282,6 +284,17 @@ void emitRequantEpilogue(LoweringState &state, Location loc, Value acc,
                          Value result, unsigned channelDim, Value bias,
                          ArrayRef<float> multipliers, Type outputType,
                          StorageRange range);
+
+/// Zero points of a (possibly per-axis) weight as an i32 buffer of `shape`
+/// (one per output channel, laid out as the caller's map expects).
+Value weightZeroPoints(LoweringState &state, Location loc, Type weight,
+                       ArrayRef<int64_t> shape);
+
+/// acc + (x - zx) * (w - zw) in i32, or fma(x, w, acc) in f32 (one rounding
+/// per product, in K order: what the f32 kernels compute).
+Value multiplyAccumulate(OpBuilder &b, Location l, Value acc, Value x, Value w,
+                         Value zw, const ElementInfo &xi, const ElementInfo &wi,
+                         int64_t zx);
 
 /// The dense value of a constant (arith.constant or qc.constant), or null.
 DenseElementsAttr getConstant(Value v);

@@ -87,12 +87,8 @@ void lowering::emitRequantEpilogue(LoweringState &state, Location loc,
       });
 }
 
-namespace {
-
-/// Zero points of a (possibly per-axis) weight as an i32 buffer of
-/// `shape` (one per output channel, laid out as the caller's map expects).
-Value weightZeroPoints(LoweringState &state, Location loc, Type weight,
-                       ArrayRef<int64_t> shape) {
+Value lowering::weightZeroPoints(LoweringState &state, Location loc,
+                                 Type weight, ArrayRef<int64_t> shape) {
   SmallVector<QuantParams> params = getQuantParams(getQuantElementType(weight));
   int64_t n = 1;
   for (int64_t d : shape)
@@ -106,11 +102,9 @@ Value weightZeroPoints(LoweringState &state, Location loc, Type weight,
                ArrayRef<int32_t>(zps)));
 }
 
-/// acc + (x - zx) * (w - zw) in i32, or fma(x, w, acc) in f32 (one
-/// rounding per product, in K order: what the f32 kernels compute).
-Value multiplyAccumulate(OpBuilder &b, Location l, Value acc, Value x,
-                         Value w, Value zw, const ElementInfo &xi,
-                         const ElementInfo &wi, int64_t zx) {
+Value lowering::multiplyAccumulate(OpBuilder &b, Location l, Value acc, Value x,
+                                   Value w, Value zw, const ElementInfo &xi,
+                                   const ElementInfo &wi, int64_t zx) {
   if (xi.isFloat())
     return math::FmaOp::create(b, l, x, w, acc);
   Type i32 = b.getI32Type();
@@ -120,6 +114,8 @@ Value multiplyAccumulate(OpBuilder &b, Location l, Value acc, Value x,
                                    zw);
   return arith::AddIOp::create(b, l, acc, arith::MulIOp::create(b, l, xs, ws));
 }
+
+namespace {
 
 struct ConvLowering : OpLowering {
   SmallVector<MemRefType> getScratch(Operation *o,

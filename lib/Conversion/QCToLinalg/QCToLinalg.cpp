@@ -356,6 +356,8 @@ struct ConvertQCToLinalgPass
     populateResampleLoweringPatterns(lowerings);
     populateNormalizationLoweringPatterns(lowerings);
     populateProductLoweringPatterns(lowerings);
+    populateConvTransposeLoweringPatterns(lowerings);
+    populateReductionLoweringPatterns(lowerings);
     populateLogicLoweringPatterns(lowerings);
     if (!reference) {
       populateKernelLoweringPatterns(lowerings);

@@ -215,6 +215,10 @@ LogicalResult importDynamicQuantize(Importer &im);
 /// QLinearAveragePool, QGemm. Returns nullopt for other ops.
 std::optional<LogicalResult> importContribOp(Importer &im, StringRef opType);
 
+/// ConvTranspose, the normalizations and reductions of ConvNormOps.cpp:
+/// the result of importing `opType`, or std::nullopt if it is none of them.
+std::optional<LogicalResult> importConvNormOp(Importer &im, StringRef opType);
+
 /// Folds `opType` on all-constant inputs. NotFolded: it cannot (the node is
 /// then imported as runtime code, or rejected); Failed: the node is invalid
 /// and an error has been reported.

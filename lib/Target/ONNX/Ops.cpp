@@ -349,6 +349,9 @@ LogicalResult onnximport::importPoolLike(Importer &im, Value input, bool isMax,
                       << xs.size();
   if (im.used(1))
     return im.error() << "the Indices output is not supported";
+  // storage_order only orders the indices: 0 (row major) or 1 (column major).
+  if (int64_t order = im.attrInt("storage_order", 0); order != 0 && order != 1)
+    return im.error() << "'storage_order' must be 0 or 1, got " << order;
   SmallVector<int64_t> kernel, strides(2, 1), dilations(2, 1);
   SmallVector<int64_t> pads(4, 0);
   bool ceil = false, countPad = false;
@@ -638,8 +641,9 @@ LogicalResult importRunTimeBatchNorm(Importer &im, Value x, float eps) {
   return success();
 }
 
-/// BatchNormalization (inference): folded into the preceding convolution
-/// when it is the conv's only user and everything is constant, else a
+/// BatchNormalization (inference): folded into the preceding convolution or
+/// transposed convolution (both have [C_out, ...] weights) when it is the
+/// conv's only user and everything is constant, else a
 /// multiply-add with constant factors, or the formula at run time.
 LogicalResult importBatchNorm(Importer &im) {
   if (int64_t mode = im.attrInt("training_mode", 0))
@@ -671,15 +675,19 @@ LogicalResult importBatchNorm(Importer &im) {
     a[i] = float(gamma.values[i] / std::sqrt(var.values[i] + double(eps)));
     shift[i] = float(beta.values[i] - mean.values[i] * double(a[i]));
   }
-  auto conv = (*x).getDefiningOp<Conv2DOp>();
+  Operation *conv = (*x).getDefiningOp();
+  if (conv && !isa<Conv2DOp, ConvTranspose2DOp>(conv))
+    conv = nullptr;
+  Value convBias =
+      conv && conv->getNumOperands() > 2 ? conv->getOperand(2) : Value();
   DenseElementsAttr w, bias;
   // At import the convolution's result has no uses yet: BN must be the
   // only consumer in the graph, and the value no graph output.
-  if (conv && conv.getResult().use_empty() &&
+  if (conv && conv->getResult(0).use_empty() &&
       im.consumers(im.node->input(0)) == 1 &&
       !im.isGraphOutput(im.node->input(0)) &&
-      matchPattern(conv.getWeight(), m_Constant(&w)) &&
-      (!conv.getBias() || matchPattern(conv.getBias(), m_Constant(&bias)))) {
+      matchPattern(conv->getOperand(1), m_Constant(&w)) &&
+      (!convBias || matchPattern(convBias, m_Constant(&bias)))) {
     auto ws = w.getType().getShape();
     int64_t per = product(ws.drop_front());
     std::vector<float> nw(w.getValues<float>().begin(),
@@ -700,12 +708,12 @@ LogicalResult importBatchNorm(Importer &im) {
         im.b, im.loc,
         DenseElementsAttr::get(RankedTensorType::get({c}, im.b.getF32Type()),
                                ArrayRef<float>(nb)));
-    conv.getWeightMutable().assign(newW);
-    if (conv.getBias())
-      conv.getBiasMutable().assign(newB);
+    conv->setOperand(1, newW);
+    if (convBias)
+      conv->setOperand(2, newB);
     else
       conv->insertOperands(2, newB);
-    im.define(0, conv.getResult());
+    im.define(0, conv->getResult(0));
     return success();
   }
   SmallVector<int64_t> cshape(xs.size() - 1, 1);
@@ -1305,5 +1313,7 @@ LogicalResult onnximport::importOp(Importer &im, StringRef op) {
     return *result;
   if (auto result = importDataMovementOp(im, op))
     return *result;
+  if (std::optional<LogicalResult> r = importConvNormOp(im, op))
+    return *r;
   return im.error() << "unsupported operator";
 }

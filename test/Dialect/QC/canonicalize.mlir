@@ -68,3 +68,20 @@ func.func @fold_reshape_bool() -> tensor<1x2xi1> {
   %r = qc.reshape %c : (tensor<2xi1>) -> tensor<1x2xi1>
   return %r : tensor<1x2xi1>
 }
+
+// -----
+
+// argmin and top_k of a typed dequantize select among the storage integers
+// (dequantization keeps their order and ties); top_k's values are
+// dequantized after it.
+// CHECK-LABEL: func.func @arg_top_k_of_dequantize
+// CHECK-NEXT: %[[A:.*]] = qc.argmin %arg0 {keepdims = false} : (tensor<3x2x!quant.uniform<i8:f32, 2.500000e-01>>) -> tensor<2xi64>
+// CHECK-NEXT: %[[V:.*]], %[[I:.*]] = qc.top_k %arg0 {axis = 0 : i64, k = 2 : i64, largest = false} : (tensor<3x2x!quant.uniform<i8:f32, 2.500000e-01>>) -> (tensor<2x2x!quant.uniform<i8:f32, 2.500000e-01>>, tensor<2x2xi64>)
+// CHECK-NEXT: %[[D:.*]] = qc.dequantize %[[V]] : tensor<2x2x!quant.uniform<i8:f32, 2.500000e-01>> -> tensor<2x2xf32>
+// CHECK-NEXT: return %[[A]], %[[D]], %[[I]]
+func.func @arg_top_k_of_dequantize(%x: tensor<3x2x!quant.uniform<i8:f32, 0.25>>) -> (tensor<2xi64>, tensor<2x2xf32>, tensor<2x2xi64>) {
+  %d = qc.dequantize %x : tensor<3x2x!quant.uniform<i8:f32, 0.25>> -> tensor<3x2xf32>
+  %a = qc.argmin %d {axis = 0 : i64, keepdims = false} : (tensor<3x2xf32>) -> tensor<2xi64>
+  %v, %i = qc.top_k %d {k = 2 : i64, axis = 0 : i64, largest = false} : (tensor<3x2xf32>) -> (tensor<2x2xf32>, tensor<2x2xi64>)
+  return %a, %v, %i : tensor<2xi64>, tensor<2x2xf32>, tensor<2x2xi64>
+}

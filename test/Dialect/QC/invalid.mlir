@@ -1293,3 +1293,227 @@ func.func @take_indices(%t: tensor<10x4xf32>, %i: tensor<3xf32>) {
   %0 = qc.take %t, %i : (tensor<10x4xf32>, tensor<3xf32>) -> tensor<3x4xf32>
   return
 }
+
+// -----
+
+func.func @conv_transpose_input_rank(%x: tensor<1x4x3xf32>, %w: tensor<2x4x3x3xf32>) {
+  // expected-error @+1 {{input must have rank 4 (NCHW), got rank 3}}
+  %y = qc.conv_transpose2d %x, %w : (tensor<1x4x3xf32>, tensor<2x4x3x3xf32>) -> tensor<1x2x5x5xf32>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_weight_rank(%x: tensor<1x4x3x3xf32>, %w: tensor<2x4x3xf32>) {
+  // expected-error @+1 {{weight must have rank 4 ([C_out, C_in / groups, kh, kw]), got rank 3}}
+  %y = qc.conv_transpose2d %x, %w : (tensor<1x4x3x3xf32>, tensor<2x4x3xf32>) -> tensor<1x2x5x5xf32>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_output_padding(%x: tensor<1x4x3x3xf32>, %w: tensor<2x4x3x3xf32>) {
+  // expected-error @+1 {{'output_padding' must hold 2 non-negative values}}
+  %y = qc.conv_transpose2d %x, %w {output_padding = array<i64: 1>} : (tensor<1x4x3x3xf32>, tensor<2x4x3x3xf32>) -> tensor<1x2x5x5xf32>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_groups(%x: tensor<1x4x3x3xf32>, %w: tensor<2x4x3x3xf32>) {
+  // expected-error @+1 {{'groups' must be positive, got 0}}
+  %y = qc.conv_transpose2d %x, %w {groups = 0 : i64} : (tensor<1x4x3x3xf32>, tensor<2x4x3x3xf32>) -> tensor<1x2x5x5xf32>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_group_split(%x: tensor<1x4x3x3xf32>, %w: tensor<3x2x3x3xf32>) {
+  // expected-error @+1 {{input channels (4) and output channels (3) must be divisible by groups (2)}}
+  %y = qc.conv_transpose2d %x, %w {groups = 2 : i64} : (tensor<1x4x3x3xf32>, tensor<3x2x3x3xf32>) -> tensor<1x3x5x5xf32>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_channels(%x: tensor<1x4x3x3xf32>, %w: tensor<2x3x3x3xf32>) {
+  // expected-error @+1 {{weight has 3 input channels per group but the input has 4 channels in 1 groups}}
+  %y = qc.conv_transpose2d %x, %w : (tensor<1x4x3x3xf32>, tensor<2x3x3x3xf32>) -> tensor<1x2x5x5xf32>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_bias(%x: tensor<1x4x3x3xf32>, %w: tensor<2x4x3x3xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{bias must be 1-D with 2 elements (one per output channel)}}
+  %y = qc.conv_transpose2d %x, %w, %b : (tensor<1x4x3x3xf32>, tensor<2x4x3x3xf32>, tensor<4xf32>) -> tensor<1x2x5x5xf32>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_cropped(%x: tensor<1x4x1x1xf32>, %w: tensor<2x4x2x2xf32>) {
+  // expected-error @+1 {{spatial dim 0 of the result would have size 0 (uncropped size 2, output padding 0, pads 1+1)}}
+  %y = qc.conv_transpose2d %x, %w {pads = array<i64: 1, 0, 1, 0>} : (tensor<1x4x1x1xf32>, tensor<2x4x2x2xf32>) -> tensor<1x2x1x2xf32>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_shape(%x: tensor<1x4x3x3xf32>, %w: tensor<2x4x3x3xf32>) {
+  // expected-error @+1 {{result shape [1x2x6x6] does not match the expected [1x2x8x8]}}
+  %y = qc.conv_transpose2d %x, %w {strides = array<i64: 2, 2>, output_padding = array<i64: 1, 1>} : (tensor<1x4x3x3xf32>, tensor<2x4x3x3xf32>) -> tensor<1x2x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_weight_axis(%x: tensor<1x2x3x3x!quant.uniform<u8:f32, 0.5:128>>, %w: tensor<4x2x2x2x!quant.uniform<i8:f32:1, {0.5, 0.25}>>) {
+  // expected-error @+1 {{per-channel weight must be quantized along axis 0 (output channels), got axis 1}}
+  %y = qc.conv_transpose2d %x, %w : (tensor<1x2x3x3x!quant.uniform<u8:f32, 0.5:128>>, tensor<4x2x2x2x!quant.uniform<i8:f32:1, {0.5, 0.25}>>) -> tensor<1x4x4x4x!quant.uniform<u8:f32, 0.5:128>>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_float_clamp(%x: tensor<1x4x3x3xf32>, %w: tensor<2x4x3x3xf32>) {
+  // expected-error @+1 {{a fused output clamp (clamp_min, clamp_max) needs a per-tensor quantized 8-bit result}}
+  %y = qc.conv_transpose2d %x, %w {clamp_min = 0.0 : f32} : (tensor<1x4x3x3xf32>, tensor<2x4x3x3xf32>) -> tensor<1x2x5x5xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_no_axes(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{needs at least one axis to reduce}}
+  %y = qc.reduce sum %x {axes = array<i64>} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_axis_range(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{axis 2 is out of range for rank 2}}
+  %y = qc.reduce max %x {axes = array<i64: 2>} : (tensor<2x3xf32>) -> tensor<2x1xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_axis_repeated(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{axis -1 is repeated}}
+  %y = qc.reduce prod %x {axes = array<i64: 1, -1>} : (tensor<2x3xf32>) -> tensor<2x1xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_shape(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{result shape [2x1] does not match the expected [2]}}
+  %y = qc.reduce l2 %x {axes = array<i64: 1>, keepdims = false} : (tensor<2x3xf32>) -> tensor<2x1xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_mixed(%x: tensor<2x3x!quant.uniform<u8:f32, 0.5:128>>) {
+  // expected-error @+1 {{operands and results must be all f32 or all quantized; result #0 is f32}}
+  %y = qc.reduce min %x {axes = array<i64: 1>} : (tensor<2x3x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<2x1xf32>
+  return
+}
+
+// -----
+
+func.func @log_softmax_axis(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{axis 2 is out of range for rank 2}}
+  %y = qc.log_softmax %x {axis = 2 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @group_norm_rank(%x: tensor<4xf32>, %g: tensor<4xf32>) {
+  // expected-error @+1 {{input must be [N, C, ...] (rank >= 2), got rank 1}}
+  %y = qc.group_norm %x, %g, %g {groups = 1 : i64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @group_norm_groups(%x: tensor<1x4x3xf32>, %g: tensor<4xf32>) {
+  // expected-error @+1 {{'groups' (3) must be positive and divide the 4 channels}}
+  %y = qc.group_norm %x, %g, %g {groups = 3 : i64} : (tensor<1x4x3xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x3xf32>
+  return
+}
+
+// -----
+
+func.func @group_norm_scale(%x: tensor<1x4x3xf32>, %g: tensor<3xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{'scale' must be 1-D with one value per channel (4) or per group (2), got 'tensor<3xf32>'}}
+  %y = qc.group_norm %x, %g, %b {groups = 2 : i64} : (tensor<1x4x3xf32>, tensor<3xf32>, tensor<4xf32>) -> tensor<1x4x3xf32>
+  return
+}
+
+// -----
+
+func.func @group_norm_result(%x: tensor<1x4x3xf32>, %g: tensor<4xf32>) {
+  // expected-error @+1 {{result shape must match the input shape}}
+  %y = qc.group_norm %x, %g, %g {groups = 2 : i64} : (tensor<1x4x3xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x1xf32>
+  return
+}
+
+// -----
+
+func.func @group_norm_epsilon(%x: tensor<1x4x3xf32>, %g: tensor<4xf32>) {
+  // expected-error @+1 {{'epsilon' must be non-negative}}
+  %y = qc.group_norm %x, %g, %g {groups = 2 : i64, epsilon = -1.0 : f32} : (tensor<1x4x3xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x3xf32>
+  return
+}
+
+// -----
+
+func.func @argmax_axis(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{axis -3 is out of range for rank 2}}
+  %y = qc.argmax %x {axis = -3 : i64} : (tensor<2x3xf32>) -> tensor<1x3xi64>
+  return
+}
+
+// -----
+
+func.func @argmin_shape(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{result shape [2x1] does not match the expected [2]}}
+  %y = qc.argmin %x {axis = 1 : i64, keepdims = false} : (tensor<2x3xf32>) -> tensor<2x1xi64>
+  return
+}
+
+// -----
+
+func.func @argmax_per_channel(%x: tensor<4x3x!quant.uniform<i8:f32:0, {0.5, 0.25, 0.125, 1.0}>>) {
+  // expected-error @+1 {{per-channel quantized operands are not supported}}
+  %y = qc.argmax %x {axis = 1 : i64} : (tensor<4x3x!quant.uniform<i8:f32:0, {0.5, 0.25, 0.125, 1.0}>>) -> tensor<4x1xi64>
+  return
+}
+
+// -----
+
+func.func @top_k_k(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'k' (4) must lie in [1, 3], the size of the axis}}
+  %v, %i = qc.top_k %x {k = 4 : i64} : (tensor<2x3xf32>) -> (tensor<2x4xf32>, tensor<2x4xi64>)
+  return
+}
+
+// -----
+
+func.func @top_k_shape(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{result shape [2x2] does not match the expected [1x3]}}
+  %v, %i = qc.top_k %x {k = 1 : i64, axis = 0 : i64} : (tensor<2x3xf32>) -> (tensor<1x3xf32>, tensor<2x2xi64>)
+  return
+}
+
+// -----
+
+func.func @top_k_values_type(%x: tensor<2x3x!quant.uniform<u8:f32, 0.5:128>>) {
+  // expected-error @+1 {{values must have the input's element type '!quant.uniform<u8:f32, 5.000000e-01:128>'}}
+  %v, %i = qc.top_k %x {k = 2 : i64} : (tensor<2x3x!quant.uniform<u8:f32, 0.5:128>>) -> (tensor<2x2x!quant.uniform<u8:f32, 0.25:128>>, tensor<2x2xi64>)
+  return
+}

@@ -400,3 +400,78 @@ func.func @take(%t: tensor<10x4xf32>, %ids: tensor<2x5xi64>, %q: tensor<3x6x!qua
   %1 = qc.take %q, %c {axis = 1 : i64} : (tensor<3x6x!quant.uniform<u8:f32, 0.5:3>>, tensor<2xi32>) -> tensor<3x2x!quant.uniform<u8:f32, 0.5:3>>
   return
 }
+
+// Transposed convolution: f32 with every attribute, and the quantized form
+// (per-channel weight along the output channels, i32 bias, fused clamp).
+// CHECK-LABEL: func.func @conv_transpose
+// CHECK: qc.conv_transpose2d %{{.*}}, %{{.*}}, %{{.*}} {dilations = array<i64: 1, 2>, groups = 2 : i64, output_padding = array<i64: 1, 0>, pads = array<i64: 1, 0, 0, 1>, strides = array<i64: 2, 1>} : (tensor<1x4x3x3xf32>, tensor<4x2x3x2xf32>, tensor<4xf32>) -> tensor<1x4x7x4xf32>
+// CHECK: qc.conv_transpose2d %{{.*}}, %{{.*}}, %{{.*}} {clamp_min = 0.000000e+00 : f32, strides = array<i64: 2, 2>} : (tensor<1x2x3x3x!quant.uniform<u8:f32, 5.000000e-01:128>>, tensor<4x2x2x2x!quant.uniform<i8:f32:0, {5.000000e-01,2.500000e-01,1.250000e-01,1.000000e+00}>>, tensor<4x!quant.uniform<i32:f32:0, {2.500000e-01,1.250000e-01,6.250000e-02,5.000000e-01}>>) -> tensor<1x4x6x6x!quant.uniform<u8:f32, 2.500000e-01:3>>
+func.func @conv_transpose(%x: tensor<1x4x3x3xf32>, %w: tensor<4x2x3x2xf32>, %b: tensor<4xf32>,
+                          %q: tensor<1x2x3x3x!u8>, %qw: tensor<4x2x2x2x!i8pc>, %qb: tensor<4x!i32pc>)
+    -> (tensor<1x4x7x4xf32>, tensor<1x4x6x6x!u8b>) {
+  %0 = qc.conv_transpose2d %x, %w, %b {strides = array<i64: 2, 1>, pads = array<i64: 1, 0, 0, 1>, dilations = array<i64: 1, 2>, output_padding = array<i64: 1, 0>, groups = 2 : i64} : (tensor<1x4x3x3xf32>, tensor<4x2x3x2xf32>, tensor<4xf32>) -> tensor<1x4x7x4xf32>
+  %1 = qc.conv_transpose2d %q, %qw, %qb {strides = array<i64: 2, 2>, clamp_min = 0.0 : f32} : (tensor<1x2x3x3x!u8>, tensor<4x2x2x2x!i8pc>, tensor<4x!i32pc>) -> tensor<1x4x6x6x!u8b>
+  return %0, %1 : tensor<1x4x7x4xf32>, tensor<1x4x6x6x!u8b>
+}
+
+// Every reduction kind; a quantized maximum keeps its operand's type.
+// CHECK-LABEL: func.func @reductions
+// CHECK: qc.reduce sum %{{.*}} {axes = array<i64: 1, 2>, keepdims = false} : (tensor<2x3x4xf32>) -> tensor<2xf32>
+// CHECK: qc.reduce sum_square
+// CHECK: qc.reduce l1
+// CHECK: qc.reduce l2
+// CHECK: qc.reduce log_sum
+// CHECK: qc.reduce log_sum_exp
+// CHECK: qc.reduce prod
+// CHECK: qc.reduce min
+// CHECK: qc.reduce max %{{.*}} {axes = array<i64: -1>} : (tensor<2x3x4x!quant.uniform<u8:f32, 5.000000e-01:128>>) -> tensor<2x3x1x!quant.uniform<u8:f32, 5.000000e-01:128>>
+func.func @reductions(%x: tensor<2x3x4xf32>, %q: tensor<2x3x4x!u8>)
+    -> (tensor<2xf32>, tensor<2x1x4xf32>, tensor<2x1x4xf32>, tensor<2x1x4xf32>,
+        tensor<2x1x4xf32>, tensor<2x1x4xf32>, tensor<2x1x4xf32>, tensor<3xf32>,
+        tensor<2x3x1x!u8>) {
+  %0 = qc.reduce sum %x {axes = array<i64: 1, 2>, keepdims = false} : (tensor<2x3x4xf32>) -> tensor<2xf32>
+  %1 = qc.reduce sum_square %x {axes = array<i64: 1>} : (tensor<2x3x4xf32>) -> tensor<2x1x4xf32>
+  %2 = qc.reduce l1 %x {axes = array<i64: 1>} : (tensor<2x3x4xf32>) -> tensor<2x1x4xf32>
+  %3 = qc.reduce l2 %x {axes = array<i64: 1>} : (tensor<2x3x4xf32>) -> tensor<2x1x4xf32>
+  %4 = qc.reduce log_sum %x {axes = array<i64: 1>} : (tensor<2x3x4xf32>) -> tensor<2x1x4xf32>
+  %5 = qc.reduce log_sum_exp %x {axes = array<i64: 1>} : (tensor<2x3x4xf32>) -> tensor<2x1x4xf32>
+  %6 = qc.reduce prod %x {axes = array<i64: -2>} : (tensor<2x3x4xf32>) -> tensor<2x1x4xf32>
+  %7 = qc.reduce min %x {axes = array<i64: 0, 2>, keepdims = false} : (tensor<2x3x4xf32>) -> tensor<3xf32>
+  %8 = qc.reduce max %q {axes = array<i64: -1>} : (tensor<2x3x4x!u8>) -> tensor<2x3x1x!u8>
+  return %0, %1, %2, %3, %4, %5, %6, %7, %8 : tensor<2xf32>, tensor<2x1x4xf32>, tensor<2x1x4xf32>, tensor<2x1x4xf32>, tensor<2x1x4xf32>, tensor<2x1x4xf32>, tensor<2x1x4xf32>, tensor<3xf32>, tensor<2x3x1x!u8>
+}
+
+// The index-valued reductions on f32, quantized and integer operands; the
+// top-k values keep the operand's element type.
+// CHECK-LABEL: func.func @arg_top_k
+// CHECK: qc.argmax %{{.*}} {axis = 1 : i64, keepdims = false} : (tensor<2x3x4xf32>) -> tensor<2x4xi64>
+// CHECK: qc.argmin %{{.*}} {axis = -1 : i64, select_last_index = true} : (tensor<2x3x4x!quant.uniform<u8:f32, 5.000000e-01:128>>) -> tensor<2x3x1xi64>
+// CHECK: qc.argmax %{{.*}} : (tensor<2x3x4xi64>) -> tensor<1x3x4xi64>
+// CHECK: qc.top_k %{{.*}} {axis = 1 : i64, k = 2 : i64, largest = false} : (tensor<2x3x4xf32>) -> (tensor<2x2x4xf32>, tensor<2x2x4xi64>)
+// CHECK: qc.top_k %{{.*}} {k = 3 : i64} : (tensor<2x3x4x!quant.uniform<u8:f32, 5.000000e-01:128>>) -> (tensor<2x3x3x!quant.uniform<u8:f32, 5.000000e-01:128>>, tensor<2x3x3xi64>)
+func.func @arg_top_k(%x: tensor<2x3x4xf32>, %q: tensor<2x3x4x!u8>, %n: tensor<2x3x4xi64>)
+    -> (tensor<2x4xi64>, tensor<2x3x1xi64>, tensor<1x3x4xi64>, tensor<2x2x4xf32>,
+        tensor<2x2x4xi64>, tensor<2x3x3x!u8>, tensor<2x3x3xi64>) {
+  %0 = qc.argmax %x {axis = 1 : i64, keepdims = false} : (tensor<2x3x4xf32>) -> tensor<2x4xi64>
+  %1 = qc.argmin %q {axis = -1 : i64, select_last_index = true} : (tensor<2x3x4x!u8>) -> tensor<2x3x1xi64>
+  %2 = qc.argmax %n : (tensor<2x3x4xi64>) -> tensor<1x3x4xi64>
+  %3:2 = qc.top_k %x {k = 2 : i64, axis = 1 : i64, largest = false} : (tensor<2x3x4xf32>) -> (tensor<2x2x4xf32>, tensor<2x2x4xi64>)
+  %4:2 = qc.top_k %q {k = 3 : i64} : (tensor<2x3x4x!u8>) -> (tensor<2x3x3x!u8>, tensor<2x3x3xi64>)
+  return %0, %1, %2, %3#0, %3#1, %4#0, %4#1 : tensor<2x4xi64>, tensor<2x3x1xi64>, tensor<1x3x4xi64>, tensor<2x2x4xf32>, tensor<2x2x4xi64>, tensor<2x3x3x!u8>, tensor<2x3x3xi64>
+}
+
+// Log-softmax and group normalization, f32 and quantized (per-group scale).
+// CHECK-LABEL: func.func @norms
+// CHECK: qc.log_softmax %{{.*}} {axis = 1 : i64} : (tensor<2x4x3x3xf32>) -> tensor<2x4x3x3xf32>
+// CHECK: qc.log_softmax %{{.*}} : (tensor<2x4x3x3x!quant.uniform<u8:f32, 5.000000e-01:128>>) -> tensor<2x4x3x3x!quant.uniform<u8:f32, 2.500000e-01:3>>
+// CHECK: qc.group_norm %{{.*}}, %{{.*}}, %{{.*}} {epsilon = 1.000000e-03 : f32, groups = 2 : i64} : (tensor<2x4x3x3xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x4x3x3xf32>
+// CHECK: qc.group_norm %{{.*}}, %{{.*}}, %{{.*}} {groups = 2 : i64} : (tensor<2x4x3x3x!quant.uniform<u8:f32, 5.000000e-01:128>>, tensor<2x!quant.uniform<i8:f32, 1.250000e-01>>, tensor<2x!quant.uniform<i8:f32, 1.250000e-01>>) -> tensor<2x4x3x3x!quant.uniform<u8:f32, 2.500000e-01:3>>
+func.func @norms(%x: tensor<2x4x3x3xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>,
+                 %q: tensor<2x4x3x3x!u8>, %qg: tensor<2x!i8>, %qb: tensor<2x!i8>)
+    -> (tensor<2x4x3x3xf32>, tensor<2x4x3x3x!u8b>, tensor<2x4x3x3xf32>, tensor<2x4x3x3x!u8b>) {
+  %0 = qc.log_softmax %x {axis = 1 : i64} : (tensor<2x4x3x3xf32>) -> tensor<2x4x3x3xf32>
+  %1 = qc.log_softmax %q : (tensor<2x4x3x3x!u8>) -> tensor<2x4x3x3x!u8b>
+  %2 = qc.group_norm %x, %g, %b {groups = 2 : i64, epsilon = 1.0e-3 : f32} : (tensor<2x4x3x3xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x4x3x3xf32>
+  %3 = qc.group_norm %q, %qg, %qb {groups = 2 : i64} : (tensor<2x4x3x3x!u8>, tensor<2x!i8>, tensor<2x!i8>) -> tensor<2x4x3x3x!u8b>
+  return %0, %1, %2, %3 : tensor<2x4x3x3xf32>, tensor<2x4x3x3x!u8b>, tensor<2x4x3x3xf32>, tensor<2x4x3x3x!u8b>
+}

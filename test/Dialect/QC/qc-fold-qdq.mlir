@@ -485,3 +485,87 @@ func.func @fold_linear_resize(%x: tensor<1x1x2x2x!quant.uniform<u8:f32, 0.5:3>>)
   %q = qc.quantize %r : tensor<1x1x4x4xf32> -> tensor<1x1x4x4x!quant.uniform<u8:f32, 0.25:3>>
   return %q : tensor<1x1x4x4x!quant.uniform<u8:f32, 0.25:3>>
 }
+
+// -----
+
+// dequantize -> conv_transpose2d -> quantize with quantized constant
+// weights (per channel along axis 0) and bias becomes the integer op; a
+// ReLU after it is fused as its output clamp.
+// CHECK-LABEL: func.func @fold_conv_transpose_and_relu
+// CHECK: %[[Y:.*]] = qc.conv_transpose2d %arg0, %{{.*}}, %{{.*}} {clamp_min = 0.000000e+00 : f32, strides = array<i64: 2, 2>} : (tensor<1x2x2x2x!quant.uniform<u8:f32, 5.000000e-01:128>>, {{.*}}) -> tensor<1x2x4x4x!quant.uniform<u8:f32, 2.500000e-01:3>>
+// CHECK-NEXT: return %[[Y]]
+func.func @fold_conv_transpose_and_relu(%x: tensor<1x2x2x2x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<1x2x4x4x!quant.uniform<u8:f32, 0.25:3>> {
+  %xd = qc.dequantize %x : tensor<1x2x2x2x!quant.uniform<u8:f32, 0.5:128>> -> tensor<1x2x2x2xf32>
+  %w = qc.constant dense<1> : tensor<2x2x2x2xi8> -> tensor<2x2x2x2x!quant.uniform<i8:f32:0, {0.5, 0.25}>>
+  %wd = qc.dequantize %w : tensor<2x2x2x2x!quant.uniform<i8:f32:0, {0.5, 0.25}>> -> tensor<2x2x2x2xf32>
+  %b = qc.constant dense<[4, -8]> : tensor<2xi32> -> tensor<2x!quant.uniform<i32:f32:0, {0.25, 0.125}>>
+  %bd = qc.dequantize %b : tensor<2x!quant.uniform<i32:f32:0, {0.25, 0.125}>> -> tensor<2xf32>
+  %y = qc.conv_transpose2d %xd, %wd, %bd {strides = array<i64: 2, 2>} : (tensor<1x2x2x2xf32>, tensor<2x2x2x2xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  %q = qc.quantize %y : tensor<1x2x4x4xf32> -> tensor<1x2x4x4x!quant.uniform<u8:f32, 0.25:3>>
+  %r = qc.clamp %q {min = 0.0 : f32} : tensor<1x2x4x4x!quant.uniform<u8:f32, 0.25:3>>
+  return %r : tensor<1x2x4x4x!quant.uniform<u8:f32, 0.25:3>>
+}
+
+// -----
+
+// A maximum between a dequantize and a quantize of the same parameters
+// becomes a maximum of the quantized values; a sum is computed through the
+// float domain with its own result parameters.
+// CHECK-LABEL: func.func @fold_reductions
+// CHECK-NEXT: %[[M:.*]] = qc.reduce max %arg0 {axes = array<i64: 1>} : (tensor<2x4x!quant.uniform<u8:f32, 5.000000e-01:128>>) -> tensor<2x1x!quant.uniform<u8:f32, 5.000000e-01:128>>
+// CHECK-NEXT: %[[S:.*]] = qc.reduce sum %arg0 {axes = array<i64: 1>} : (tensor<2x4x!quant.uniform<u8:f32, 5.000000e-01:128>>) -> tensor<2x1x!quant.uniform<u8:f32, 2.000000e+00:128>>
+// CHECK-NEXT: return %[[M]], %[[S]]
+func.func @fold_reductions(%x: tensor<2x4x!quant.uniform<u8:f32, 0.5:128>>) -> (tensor<2x1x!quant.uniform<u8:f32, 0.5:128>>, tensor<2x1x!quant.uniform<u8:f32, 2.0:128>>) {
+  %xd = qc.dequantize %x : tensor<2x4x!quant.uniform<u8:f32, 0.5:128>> -> tensor<2x4xf32>
+  %m = qc.reduce max %xd {axes = array<i64: 1>} : (tensor<2x4xf32>) -> tensor<2x1xf32>
+  %mq = qc.quantize %m : tensor<2x1xf32> -> tensor<2x1x!quant.uniform<u8:f32, 0.5:128>>
+  %s = qc.reduce sum %xd {axes = array<i64: 1>} : (tensor<2x4xf32>) -> tensor<2x1xf32>
+  %sq = qc.quantize %s : tensor<2x1xf32> -> tensor<2x1x!quant.uniform<u8:f32, 2.0:128>>
+  return %mq, %sq : tensor<2x1x!quant.uniform<u8:f32, 0.5:128>>, tensor<2x1x!quant.uniform<u8:f32, 2.0:128>>
+}
+
+// -----
+
+// A group norm whose scale and bias are float constants stays f32 between
+// its dequantize and quantize.
+// CHECK-LABEL: func.func @no_fold_group_norm_float_scale
+// CHECK: qc.dequantize
+// CHECK-NEXT: qc.group_norm {{.*}} : (tensor<1x4x3xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x3xf32>
+// CHECK-NEXT: qc.quantize
+func.func @no_fold_group_norm_float_scale(%x: tensor<1x4x3x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<1x4x3x!quant.uniform<u8:f32, 0.25:3>> {
+  %xd = qc.dequantize %x : tensor<1x4x3x!quant.uniform<u8:f32, 0.5:128>> -> tensor<1x4x3xf32>
+  %g = arith.constant dense<1.0> : tensor<4xf32>
+  %n = qc.group_norm %xd, %g, %g {groups = 2 : i64} : (tensor<1x4x3xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x3xf32>
+  %q = qc.quantize %n : tensor<1x4x3xf32> -> tensor<1x4x3x!quant.uniform<u8:f32, 0.25:3>>
+  return %q : tensor<1x4x3x!quant.uniform<u8:f32, 0.25:3>>
+}
+
+// -----
+
+// argmax and top_k select by value: they run on the storage integers, and
+// the top-k values meet the quantize with the input's parameters, so the
+// pair folds away.
+// CHECK-LABEL: func.func @sink_dequantize_through_argmax_and_top_k
+// CHECK-NEXT: %[[A:.*]] = qc.argmax %arg0 {axis = 1 : i64} : (tensor<2x4x!quant.uniform<u8:f32, 5.000000e-01:3>>) -> tensor<2x1xi64>
+// CHECK-NEXT: %[[V:.*]], %[[I:.*]] = qc.top_k %arg0 {k = 2 : i64} : (tensor<2x4x!quant.uniform<u8:f32, 5.000000e-01:3>>) -> (tensor<2x2x!quant.uniform<u8:f32, 5.000000e-01:3>>, tensor<2x2xi64>)
+// CHECK-NEXT: return %[[A]], %[[V]], %[[I]]
+func.func @sink_dequantize_through_argmax_and_top_k(%x: tensor<2x4x!quant.uniform<u8:f32, 0.5:3>>) -> (tensor<2x1xi64>, tensor<2x2x!quant.uniform<u8:f32, 0.5:3>>, tensor<2x2xi64>) {
+  %d = qc.dequantize %x : tensor<2x4x!quant.uniform<u8:f32, 0.5:3>> -> tensor<2x4xf32>
+  %a = qc.argmax %d {axis = 1 : i64} : (tensor<2x4xf32>) -> tensor<2x1xi64>
+  %v, %i = qc.top_k %d {k = 2 : i64} : (tensor<2x4xf32>) -> (tensor<2x2xf32>, tensor<2x2xi64>)
+  %q = qc.quantize %v : tensor<2x2xf32> -> tensor<2x2x!quant.uniform<u8:f32, 0.5:3>>
+  return %a, %q, %i : tensor<2x1xi64>, tensor<2x2x!quant.uniform<u8:f32, 0.5:3>>, tensor<2x2xi64>
+}
+
+// -----
+
+// Runtime parameters (a scale operand) may be negative at run time: the
+// order is not known, nothing moves.
+// CHECK-LABEL: func.func @no_fold_argmin_runtime_dequantize
+// CHECK: %[[D:.*]] = qc.dequantize
+// CHECK-NEXT: qc.argmin %[[D]]
+func.func @no_fold_argmin_runtime_dequantize(%x: tensor<2x4xi8>, %s: tensor<f32>) -> tensor<2xi64> {
+  %d = qc.dequantize %x scale(%s : tensor<f32>) : tensor<2x4xi8> -> tensor<2x4xf32>
+  %a = qc.argmin %d {axis = 1 : i64, keepdims = false} : (tensor<2x4xf32>) -> tensor<2xi64>
+  return %a : tensor<2xi64>
+}

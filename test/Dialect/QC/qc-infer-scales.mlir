@@ -288,3 +288,61 @@ func.func @infer_data_movement(%x: tensor<1x1x2x2xf32>) -> tensor<2x1x6x4xf32> {
   %ls = qc.stats %l <min = 0.0, max = 1.0> : tensor<2x1x6x4xf32>
   return %ls : tensor<2x1x6x4xf32>
 }
+
+// -----
+
+// A transposed convolution is quantized like a convolution: its
+// [C_out, C_in / G, kh, kw] weight per channel along axis 0 (scales
+// 1.27/127 and 0.254/127), the bias i32 with scale input x weight.
+// CHECK-LABEL: func.func @infer_free_conv_transpose
+// CHECK: qc.quantize %{{.*}} : tensor<2x1x2x2xf32> -> tensor<2x1x2x2x!quant.uniform<i8:f32:0, {0.0099{{[0-9]*}},0.0020{{[0-9]*}}}>>
+// CHECK: qc.quantize %{{.*}} : tensor<2xf32> -> tensor<2x!quant.uniform<i32:f32:0, {9.99{{[0-9]*}}E-5,2.00{{[0-9]*}}E-5}>>
+// CHECK: %[[Y:.*]] = qc.conv_transpose2d
+// CHECK: qc.quantize %[[Y]] : {{.*}} -> tensor<1x2x4x4x!quant.uniform<u8:f32, 0.0099{{[0-9]*}}:100>>
+func.func @infer_free_conv_transpose(%x: tensor<1x2x2x2xf32>) -> tensor<1x2x4x4xf32> {
+  %xs = qc.stats %x <min = 0.0, max = 2.55> : tensor<1x2x2x2xf32>
+  %w = arith.constant dense<[[[[0.5, 1.27], [-1.27, 0.0]]], [[[0.254, 0.1], [0.0, -0.1]]]]> : tensor<2x1x2x2xf32>
+  %b = arith.constant dense<[0.25, -0.5]> : tensor<2xf32>
+  %y = qc.conv_transpose2d %xs, %w, %b {strides = array<i64: 2, 2>, groups = 2 : i64} : (tensor<1x2x2x2xf32>, tensor<2x1x2x2xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  %ys = qc.stats %y <min = -1.0, max = 1.55> : tensor<1x2x4x4xf32>
+  return %ys : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// A maximum keeps its operand's parameters whatever its own statistics; a
+// sum takes its statistics ([-8, 8]: scale 16/255, zero point 128).
+// CHECK-LABEL: func.func @infer_reduce_max_same_as_input
+// CHECK: qc.quantize %arg0 : {{.*}} -> tensor<2x4x!quant.uniform<u8:f32, [[S:.*]]:128>>
+// CHECK: qc.reduce max
+// CHECK-NEXT: qc.quantize %{{.*}} -> tensor<2x1x!quant.uniform<u8:f32, [[S]]:128>>
+// CHECK: qc.reduce sum
+// CHECK-NEXT: qc.quantize %{{.*}} -> tensor<2x1x!quant.uniform<u8:f32, 0.0627{{[0-9]*}}:128>>
+func.func @infer_reduce_max_same_as_input(%x: tensor<2x4xf32>) -> (tensor<2x1xf32>, tensor<2x1xf32>) {
+  %xs = qc.stats %x <min = -2.0, max = 2.0> : tensor<2x4xf32>
+  %m = qc.reduce max %xs {axes = array<i64: 1>} : (tensor<2x4xf32>) -> tensor<2x1xf32>
+  %ms = qc.stats %m <min = 0.0, max = 1.0> : tensor<2x1xf32>
+  %s = qc.reduce sum %xs {axes = array<i64: 1>} : (tensor<2x4xf32>) -> tensor<2x1xf32>
+  %ss = qc.stats %s <min = -8.0, max = 8.0> : tensor<2x1xf32>
+  return %ms, %ss : tensor<2x1xf32>, tensor<2x1xf32>
+}
+
+// -----
+
+// Group norm's only activation is its input: the scale and bias stay f32
+// constants (no pair), as for layer norm; log-softmax takes its statistics.
+// CHECK-LABEL: func.func @infer_group_norm_and_log_softmax
+// CHECK: %[[X:.*]] = qc.dequantize
+// CHECK: %[[N:.*]] = qc.group_norm %[[X]], %cst, %cst {groups = 2 : i64}
+// CHECK-NEXT: qc.quantize %[[N]] : {{.*}} -> tensor<1x4x3x!quant.uniform<u8:f32, 0.0235{{[0-9]*}}:128>>
+// CHECK: qc.log_softmax
+// CHECK-NEXT: qc.quantize %{{.*}} -> tensor<1x4x3x!quant.uniform<u8:f32, 0.0392{{[0-9]*}}:255>>
+func.func @infer_group_norm_and_log_softmax(%x: tensor<1x4x3xf32>) -> tensor<1x4x3xf32> {
+  %xs = qc.stats %x <min = -1.0, max = 1.0> : tensor<1x4x3xf32>
+  %g = arith.constant dense<1.0> : tensor<4xf32>
+  %n = qc.group_norm %xs, %g, %g {groups = 2 : i64} : (tensor<1x4x3xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x3xf32>
+  %ns = qc.stats %n <min = -3.0, max = 3.0> : tensor<1x4x3xf32>
+  %l = qc.log_softmax %ns {axis = 1 : i64} : (tensor<1x4x3xf32>) -> tensor<1x4x3xf32>
+  %ls = qc.stats %l <min = -10.0, max = 0.0> : tensor<1x4x3xf32>
+  return %ls : tensor<1x4x3xf32>
+}

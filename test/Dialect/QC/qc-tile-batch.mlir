@@ -210,3 +210,76 @@ func.func @negative_take_batch(%x: tensor<400x8xf32>, %i: tensor<400xi64>) -> te
   %y = qc.take %x, %i : (tensor<400x8xf32>, tensor<400xi64>) -> tensor<400x8xf32>
   return %y : tensor<400x8xf32>
 }
+
+// -----
+
+// A decoder of transposed convolution, group norm, log-softmax over the
+// channels and a reduction over the spatial dims keeps its samples apart
+// (one sample per tile: its values take more than 360 bytes).
+// CHECK-LABEL: func.func @decoder__batch_tile(%{{.*}}: tensor<1x1x2x2xf32>) -> tensor<1x2xf32>
+// CHECK-SAME: qc.batch_count = 40 : i64, qc.batch_of = "decoder"
+// CHECK: qc.conv_transpose2d {{.*}} -> tensor<1x2x4x4xf32>
+// CHECK: qc.group_norm {{.*}} -> tensor<1x2x4x4xf32>
+// CHECK: qc.log_softmax {{.*}} -> tensor<1x2x4x4xf32>
+// CHECK: qc.reduce max {{.*}} -> tensor<1x2xf32>
+func.func @decoder(%x: tensor<40x1x2x2xf32>) -> tensor<40x2xf32> {
+  %w = arith.constant dense<0.5> : tensor<2x1x2x2xf32>
+  %g = arith.constant dense<1.0> : tensor<2xf32>
+  %c = qc.conv_transpose2d %x, %w {strides = array<i64: 2, 2>} : (tensor<40x1x2x2xf32>, tensor<2x1x2x2xf32>) -> tensor<40x2x4x4xf32>
+  %n = qc.group_norm %c, %g, %g {groups = 1 : i64} : (tensor<40x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<40x2x4x4xf32>
+  %l = qc.log_softmax %n {axis = 1 : i64} : (tensor<40x2x4x4xf32>) -> tensor<40x2x4x4xf32>
+  %y = qc.reduce max %l {axes = array<i64: 2, 3>, keepdims = false} : (tensor<40x2x4x4xf32>) -> tensor<40x2xf32>
+  return %y : tensor<40x2xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @negative_reduce_sum_over_batch
+// CHECK-NOT: __batch_tile
+func.func @negative_reduce_sum_over_batch(%x: tensor<400x8xf32>) -> tensor<8xf32> {
+  %y = qc.reduce sum %x {axes = array<i64: -2>, keepdims = false} : (tensor<400x8xf32>) -> tensor<8xf32>
+  return %y : tensor<8xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @negative_log_softmax_over_batch
+// CHECK-NOT: __batch_tile
+func.func @negative_log_softmax_over_batch(%x: tensor<400x8xf32>) -> tensor<400x8xf32> {
+  %y = qc.log_softmax %x {axis = -2 : i64} : (tensor<400x8xf32>) -> tensor<400x8xf32>
+  return %y : tensor<400x8xf32>
+}
+
+// -----
+
+// argmax, argmin and top_k along a non-batch axis keep the samples apart
+// (both top_k results carry the batch).
+// CHECK-LABEL: func.func @arg_top_k__batch_tile(%{{.*}}: tensor<10x8xf32>) -> (tensor<10xi64>, tensor<10x1xi64>, tensor<10x2xf32>, tensor<10x2xi64>)
+// CHECK-SAME: qc.batch_count = 4 : i64, qc.batch_of = "arg_top_k"
+// CHECK: qc.argmax {{.*}} -> tensor<10xi64>
+// CHECK: qc.argmin {{.*}} -> tensor<10x1xi64>
+// CHECK: qc.top_k {{.*}} -> (tensor<10x2xf32>, tensor<10x2xi64>)
+func.func @arg_top_k(%x: tensor<40x8xf32>) -> (tensor<40xi64>, tensor<40x1xi64>, tensor<40x2xf32>, tensor<40x2xi64>) {
+  %a = qc.argmax %x {axis = 1 : i64, keepdims = false} : (tensor<40x8xf32>) -> tensor<40xi64>
+  %b = qc.argmin %x {axis = -1 : i64, select_last_index = true} : (tensor<40x8xf32>) -> tensor<40x1xi64>
+  %v, %i = qc.top_k %x {k = 2 : i64} : (tensor<40x8xf32>) -> (tensor<40x2xf32>, tensor<40x2xi64>)
+  return %a, %b, %v, %i : tensor<40xi64>, tensor<40x1xi64>, tensor<40x2xf32>, tensor<40x2xi64>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @negative_argmax_over_batch
+// CHECK-NOT: __batch_tile
+func.func @negative_argmax_over_batch(%x: tensor<400x8xf32>) -> tensor<1x8xi64> {
+  %y = qc.argmax %x {axis = 0 : i64} : (tensor<400x8xf32>) -> tensor<1x8xi64>
+  return %y : tensor<1x8xi64>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @negative_top_k_over_batch
+// CHECK-NOT: __batch_tile
+func.func @negative_top_k_over_batch(%x: tensor<400x8xf32>) -> (tensor<2x8xf32>, tensor<2x8xi64>) {
+  %v, %i = qc.top_k %x {k = 2 : i64, axis = -2 : i64} : (tensor<400x8xf32>) -> (tensor<2x8xf32>, tensor<2x8xi64>)
+  return %v, %i : tensor<2x8xf32>, tensor<2x8xi64>
+}

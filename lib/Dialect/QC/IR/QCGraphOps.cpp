@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "GraphOpVerifiers.h"
 #include "qc/Dialect/QC/IR/QCOps.h"
 #include "qc/Dialect/QC/IR/QCTypeUtils.h"
 
@@ -34,9 +35,9 @@ static std::string shapeStr(ArrayRef<int64_t> shape) {
 /// all f32 or all quantized (or all of one bool or integer type), every
 /// quantized type is valid, and only the operands in `perAxisOperands` may
 /// be quantized per axis.
-static LogicalResult verifyGraphTypes(Operation *op,
-                                      ArrayRef<unsigned> perAxisOperands = {},
-                                      bool perAxisResult = false) {
+LogicalResult qc::verifyGraphTypes(Operation *op,
+                                   ArrayRef<unsigned> perAxisOperands,
+                                   bool perAxisResult) {
   auto emitError = [&] { return op->emitOpError(); };
   // Bool and integer tensors (masks, indices) are neither f32 nor
   // quantized: an op on them has that one element type throughout.
@@ -86,8 +87,8 @@ static LogicalResult verifyGraphTypes(Operation *op,
 }
 
 /// Checks `shape` against the shape a verifier computed.
-static LogicalResult verifyResultShape(Operation *op, ShapedType resultType,
-                                       ArrayRef<int64_t> expected) {
+LogicalResult qc::verifyResultShape(Operation *op, ShapedType resultType,
+                                    ArrayRef<int64_t> expected) {
   if (resultType.getShape() == expected)
     return success();
   return op->emitOpError("result shape ")
@@ -95,10 +96,9 @@ static LogicalResult verifyResultShape(Operation *op, ShapedType resultType,
          << shapeStr(expected);
 }
 
-static LogicalResult verifyWindowAttrs(Operation *op,
-                                       ArrayRef<int64_t> strides,
-                                       ArrayRef<int64_t> pads,
-                                       ArrayRef<int64_t> dilations) {
+LogicalResult qc::verifyWindowAttrs(Operation *op, ArrayRef<int64_t> strides,
+                                    ArrayRef<int64_t> pads,
+                                    ArrayRef<int64_t> dilations) {
   auto positive = [](int64_t v) { return v > 0; };
   if (strides.size() != 2 || !llvm::all_of(strides, positive))
     return op->emitOpError("'strides' must hold 2 positive values");
@@ -156,9 +156,9 @@ static bool scalesMatch(double actual, double expected) {
 /// Quantized convolution and matmul: 8-bit input and weight, a weight
 /// quantized per-tensor or along `weightAxis`, and an i32 bias with zero
 /// point 0 and scale input scale x weight scale.
-static LogicalResult verifyQuantizedProduct(Operation *op, Type inputType,
-                                            Type weightType, Value bias,
-                                            int64_t weightAxis) {
+LogicalResult qc::verifyQuantizedProduct(Operation *op, Type inputType,
+                                         Type weightType, Value bias,
+                                         int64_t weightAxis) {
   auto input = getPerTensorType(inputType);
   auto weight = getQuantElementType(weightType);
   if (!input || !weight)
@@ -215,8 +215,8 @@ static LogicalResult verifyQuantizedProduct(Operation *op, Type inputType,
 
 /// The fused output clamp of a product (clamp_min, clamp_max): only on a
 /// per-tensor quantized result with 8-bit storage, min <= max.
-static LogicalResult verifyFusedClamp(Operation *op, Type result, FloatAttr min,
-                                      FloatAttr max) {
+LogicalResult qc::verifyFusedClamp(Operation *op, Type result, FloatAttr min,
+                                   FloatAttr max) {
   if (!min && !max)
     return success();
   auto type = getPerTensorType(result);
@@ -610,7 +610,7 @@ QuantRule TransposeOp::getQuantRule() { return QuantRule::SameAsInput; }
 // Softmax, unary ops, layer normalization
 //===----------------------------------------------------------------------===//
 
-static LogicalResult verifyAxis(Operation *op, int64_t axis, int64_t rank) {
+LogicalResult qc::verifyAxis(Operation *op, int64_t axis, int64_t rank) {
   if (axis < -rank || axis >= rank)
     return op->emitOpError("axis ")
            << axis << " is out of range for rank " << rank;

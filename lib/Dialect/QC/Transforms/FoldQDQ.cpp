@@ -225,11 +225,11 @@ struct RemoveIdentityClamp : OpRewritePattern<ClampOp> {
   }
 };
 
-/// clamp(conv2d | matmul) -> the product with a fused output clamp
-/// (clamp_min, clamp_max): its requantization saturates to the clamped
-/// range, so ReLU, ReLU6 and Clip cost no pass of their own. Bit-identical:
-/// clamping the saturated storage integers to [lo, hi] equals saturating to
-/// the intersection of the two ranges.
+/// clamp(conv2d | conv_transpose2d | matmul) -> the product with a fused
+/// output clamp (clamp_min, clamp_max): its requantization saturates to the
+/// clamped range, so ReLU, ReLU6 and Clip cost no pass of their own.
+/// Bit-identical: clamping the saturated storage integers to [lo, hi] equals
+/// saturating to the intersection of the two ranges.
 template <typename OpT>
 struct FuseClampIntoProduct : OpRewritePattern<ClampOp> {
   using OpRewritePattern<ClampOp>::OpRewritePattern;
@@ -477,5 +477,12 @@ void mlir::qc::populateFoldQDQPatterns(RewritePatternSet &patterns) {
                SinkDequantize<MaxPool2DOp>, SinkDequantize<PadOp>,
                SinkDequantize<ResizeOp>, SinkDequantize<BroadcastOp>,
                SinkDequantize<GatherOp>, FuseClampIntoProduct<Conv2DOp>,
+               FuseClampIntoProduct<ConvTranspose2DOp>,
                FuseClampIntoProduct<MatMulOp>>(patterns.getContext());
+  // argmax, argmin and top_k select by value, so they move below a
+  // dequantize too (their canonicalizations); top_k's values then meet the
+  // quantize that follows them with the same parameters and the pair folds.
+  ArgMaxOp::getCanonicalizationPatterns(patterns, patterns.getContext());
+  ArgMinOp::getCanonicalizationPatterns(patterns, patterns.getContext());
+  TopKOp::getCanonicalizationPatterns(patterns, patterns.getContext());
 }

@@ -62,7 +62,7 @@ bool keepsSamplesApart(Operation *op, const DenseSet<Value> &batched,
     return t && (t.getRank() < rank || t.getDimSize(0) == 1);
   };
   return TypeSwitch<Operation *, bool>(op)
-      .Case<Conv2DOp, MaxPool2DOp, AvgPool2DOp>(
+      .Case<Conv2DOp, ConvTranspose2DOp, MaxPool2DOp, AvgPool2DOp>(
           [&](auto) { return isBatched(op->getOperand(0)); })
       .Case<MatMulOp>([&](MatMulOp m) {
         auto rhs = m.getRhs().getType();
@@ -102,6 +102,18 @@ bool keepsSamplesApart(Operation *op, const DenseSet<Value> &batched,
         return llvm::none_of(r.getAxes(), [&](int64_t a) {
           return normalizeAxis(a, inRank) == 0;
         });
+      })
+      .Case<ReduceOp>([&](ReduceOp r) { return !r.isReduced(0); })
+      .Case<LogSoftmaxOp>([&](LogSoftmaxOp s) {
+        return normalizeAxis(s.getAxis(), rank) != 0;
+      })
+      .Case<GroupNormOp>([&](GroupNormOp g) {
+        return isBatched(g.getInput()) && !isBatched(g.getScale()) &&
+               !isBatched(g.getBias());
+      })
+      .Case<ArgMaxOp, ArgMinOp, TopKOp>([&](auto a) {
+        int64_t inRank = a.getInput().getType().getRank();
+        return normalizeAxis(a.getAxis(), inRank) != 0;
       })
       .Case<ConcatOp>([&](ConcatOp c) {
         return normalizeAxis(c.getAxis(), rank) != 0 &&

@@ -1981,6 +1981,545 @@ def runtime_gather_models():
     np.save(os.path.join(HERE, "embedding_calib.npy"), tokens.numpy())
     np.save(os.path.join(HERE, "embedding_y.npy"), y.numpy())
 
+
+def conv_norm_torch():
+    """Transposed convolutions (2-D grouped with stride, padding and output
+    padding; dilated with asymmetric strides and no bias; 1-D), GroupNorm
+    (exported as InstanceNormalization of a reshaped input), InstanceNorm2d,
+    LogSoftmax along the channels and the reductions PyTorch exports (sum,
+    amax, amin, prod, L1 and L2 norms, logsumexp), as torch writes them at
+    opset 11 (ReduceSum's axes an attribute, LogSoftmax behind transposes),
+    13 (ReduceSum's axes an input) and 17; expected outputs from torch."""
+    import torch
+    import torch.nn.functional as F
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.up = torch.nn.ConvTranspose2d(4, 6, 3, stride=2, padding=1,
+                                               output_padding=1, groups=2)
+            self.dil = torch.nn.ConvTranspose2d(4, 3, (2, 3), stride=(1, 2),
+                                                padding=(1, 0), dilation=2,
+                                                bias=False)
+            self.up1d = torch.nn.ConvTranspose1d(4, 2, 4, stride=3, padding=2,
+                                                 output_padding=1)
+            self.gn = torch.nn.GroupNorm(2, 6)
+            self.inorm = torch.nn.InstanceNorm2d(3, affine=True)
+
+        def forward(self, x, a):
+            u = self.gn(self.up(x))
+            d = self.inorm(self.dil(x))
+            v = self.up1d(a)
+            return (u, d, v, F.log_softmax(u, dim=1),
+                    torch.sum(d, dim=(2, 3)), torch.amax(u, dim=1, keepdim=True),
+                    torch.amin(d, dim=-1), torch.prod(v, dim=2),
+                    torch.norm(u, p=1, dim=(2, 3)),
+                    torch.norm(d, p=2, dim=1, keepdim=True),
+                    torch.logsumexp(v, dim=1))
+
+    torch.manual_seed(3)
+    net = Net().eval()
+    with torch.no_grad():  # Affine parameters other than the initial 1 and 0.
+        for norm in (net.gn, net.inorm):
+            norm.weight.uniform_(0.5, 1.5)
+            norm.bias.uniform_(-0.5, 0.5)
+    x, a = torch.randn(2, 4, 5, 5), torch.randn(2, 4, 7)
+    for opset in (11, 13, 17):
+        torch.onnx.export(net, (x, a), os.path.join(HERE, f"convnorm_opset{opset}.onnx"),
+                          input_names=["x", "a"], opset_version=opset)
+    np.save(os.path.join(HERE, "convnorm_x.npy"), x.numpy())
+    np.save(os.path.join(HERE, "convnorm_a.npy"), a.numpy())
+    with torch.no_grad():
+        for i, y in enumerate(net(x, a)):
+            np.save(os.path.join(HERE, f"convnorm_y{i}.npy"), y.numpy())
+
+
+def conv_norm_forms():
+    """The forms PyTorch does not write, one model per opset, expected
+    outputs from numpy (float64): ReduceSumSquare, ReduceLogSum and ReduceL1
+    with axes attributes (opset 13) and inputs (18), ReduceSum without axes
+    under noop_with_empty_axes (18), keepdims=0; LpNormalization with p = 1
+    and 2; LogSoftmax's 2-D coercion (opset 11) against its axis semantics
+    (13); GroupNormalization with per-group (18) and per-channel (21)
+    scale and bias; ConvTranspose with an output_shape of odd total padding
+    (2-D and 1-D) and auto_pad SAME_LOWER. Models newer than this onnx
+    package knows skip its checker."""
+    import torch
+    import torch.nn.functional as F
+    rng = np.random.default_rng(9)
+    x = rng.uniform(0.1, 2.0, (2, 3, 4)).astype(np.float32)
+    img = rng.normal(0, 1, (1, 2, 3, 3)).astype(np.float32)
+    sig = rng.normal(0, 1, (1, 2, 3)).astype(np.float32)
+    w = rng.normal(0, 0.5, (2, 3, 3, 3)).astype(np.float32)  # [C_in, C_out, k, k]
+    w1 = rng.normal(0, 0.5, (2, 2, 4)).astype(np.float32)
+    gn_x = rng.normal(0, 1, (2, 4, 3, 2)).astype(np.float32)
+    gn_g, gn_b = (rng.uniform(0.5, 1.5, 4).astype(np.float32),
+                  rng.normal(0, 0.3, 4).astype(np.float32))
+    np.save(os.path.join(HERE, "convnorm_forms_x.npy"), x)
+    np.save(os.path.join(HERE, "convnorm_forms_img.npy"), img)
+    np.save(os.path.join(HERE, "convnorm_forms_sig.npy"), sig)
+    np.save(os.path.join(HERE, "convnorm_forms_gn.npy"), gn_x)
+    t = numpy_helper.from_array
+    i64 = lambda name, v: t(np.array(v, np.int64), name)
+    node = helper.make_node
+    x64, img64 = x.astype(np.float64), torch.from_numpy(img.astype(np.float64))
+
+    def full_transpose(xv, wv, stride):
+        return F.conv_transpose2d(xv, torch.from_numpy(wv.astype(np.float64)),
+                                  stride=stride).numpy()
+
+    def log_softmax(v, axis):
+        m = v.max(axis=axis, keepdims=True)
+        return v - m - np.log(np.exp(v - m).sum(axis=axis, keepdims=True))
+
+    def group_norm(v, groups, g, b):
+        n, c = v.shape[:2]
+        r = v.astype(np.float64).reshape(n, groups, -1)
+        r = (r - r.mean(-1, keepdims=True)) / np.sqrt(r.var(-1, keepdims=True) + 1e-5)
+        return r.reshape(v.shape) * g[None, :, None, None] + b[None, :, None, None]
+
+    # Each opset: (nodes, initializers, outputs as (name, expected)).
+    forms = {}
+    full = full_transpose(img64, w, 2)  # 1x3x7x7
+    full1 = F.conv_transpose1d(torch.from_numpy(sig.astype(np.float64)),
+                               torch.from_numpy(w1.astype(np.float64)),
+                               stride=3).numpy()  # 1x2x10
+    forms[13] = (
+        [node("ReduceSumSquare", ["x"], ["ssq"], axes=[1], keepdims=0),
+         node("ReduceLogSum", ["x"], ["lsum"], axes=[0, 2]),
+         node("ReduceL1", ["x"], ["l1"], axes=[-1], keepdims=0),
+         node("LpNormalization", ["x"], ["lp1"], axis=1, p=1),
+         node("LpNormalization", ["x"], ["lp2"]),
+         node("LogSoftmax", ["x"], ["ls"], axis=1),
+         # total padding 7 - 4 = 3: 2 at the beginning, 1 at the end.
+         node("ConvTranspose", ["img", "w"], ["ct_shape"], strides=[2, 2],
+              output_shape=[4, 6]),
+         node("ConvTranspose", ["img", "w"], ["ct_same"], strides=[2, 2],
+              auto_pad="SAME_LOWER"),
+         node("ConvTranspose", ["sig", "w1"], ["ct_1d"], strides=[3],
+              output_shape=[7])],
+        [t(w, "w"), t(w1, "w1")],
+        [("ssq", (x64 ** 2).sum(1)), ("lsum", np.log(x64.sum((0, 2), keepdims=True))),
+         ("l1", np.abs(x64).sum(-1)),
+         ("lp1", x64 / np.abs(x64).sum(1, keepdims=True)),
+         ("lp2", x64 / np.sqrt((x64 ** 2).sum(-1, keepdims=True))),
+         ("ls", log_softmax(x64, 1)), ("ct_shape", full[:, :, 2:6, 1:7]),
+         ("ct_same", full[:, :, 1:7, 1:7]), ("ct_1d", full1[:, :, 2:9])])
+    forms[11] = (
+        [node("ReduceSumSquare", ["x"], ["ssq"], axes=[0, 1]),
+         node("LogSoftmax", ["x"], ["ls"], axis=1)],
+        [],
+        [("ssq", (x64 ** 2).sum((0, 1), keepdims=True)),
+         ("ls", log_softmax(x64.reshape(2, 12), 1).reshape(2, 3, 4))])
+    forms[18] = (
+        [node("ReduceSumSquare", ["x", "ax1"], ["ssq"], keepdims=0),
+         node("ReduceLogSum", ["x", "ax02"], ["lsum"]),
+         node("ReduceMax", ["x", "ax1"], ["max"], keepdims=0),
+         node("ReduceL2", ["x", "ax02"], ["l2"]),
+         node("ReduceSum", ["x"], ["same"], noop_with_empty_axes=1),
+         node("ReduceProd", ["x"], ["prod"]),
+         node("GroupNormalization", ["gn", "g2", "b2"], ["gnorm"], num_groups=2)],
+        [i64("ax1", [1]), i64("ax02", [0, -1]),
+         t(gn_g[:2].copy(), "g2"), t(gn_b[:2].copy(), "b2")],
+        [("ssq", (x64 ** 2).sum(1)), ("lsum", np.log(x64.sum((0, 2), keepdims=True))),
+         ("max", x64.max(1)), ("l2", np.sqrt((x64 ** 2).sum((0, 2), keepdims=True))),
+         ("same", x64), ("prod", x64.prod(keepdims=True)),
+         ("gnorm", group_norm(gn_x, 2, np.repeat(gn_g[:2], 2), np.repeat(gn_b[:2], 2)))])
+    forms[21] = (
+        [node("GroupNormalization", ["gn", "g", "b"], ["gnorm"], num_groups=2,
+              epsilon=1e-5)],
+        [t(gn_g, "g"), t(gn_b, "b")],
+        [("gnorm", group_norm(gn_x, 2, gn_g, gn_b))])
+    inputs = {"x": x, "img": img, "sig": sig, "gn": gn_x}
+    for opset, (nodes, inits, outs) in forms.items():
+        used = [n for n in inputs if any(n in nd.input for nd in nodes)]
+        graph = helper.make_graph(
+            nodes, f"convnorm_forms{opset}",
+            [helper.make_tensor_value_info(n, TensorProto.FLOAT, inputs[n].shape)
+             for n in used],
+            [helper.make_tensor_value_info(n, TensorProto.FLOAT, v.shape)
+             for n, v in outs], inits)
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+        name = f"convnorm_forms{opset}.onnx"
+        if opset <= 17:
+            save(model, name)
+        else:
+            onnx.save(model, os.path.join(HERE, name))
+        for n, v in outs:
+            np.save(os.path.join(HERE, f"convnorm_forms{opset}_{n}.npy"),
+                    v.astype(np.float32))
+
+
+def qdq_conv_transpose():
+    """A QDQ ConvTranspose as ONNX Runtime's quantizer writes it: u8
+    activations, int8 weights per channel along axis 1 (the output channels
+    of the [C_in, C_out, kh, kw] weight), an int32 bias with scale x_scale *
+    w_scale, and a ReLU before the last QuantizeLinear. Expected: ONNX's
+    float semantics (the transposed convolution of the dequantized values,
+    in float64, then QuantizeLinear)."""
+    import torch
+    import torch.nn.functional as F
+    rng = np.random.default_rng(10)
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4, 5, 5])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 3, 10, 10])
+    w = rng.integers(-127, 128, (4, 3, 3, 3)).astype(np.int8)
+    w_scale = np.array([0.01, 0.02, 0.015], np.float32)
+    x_scale, y_scale = np.float32(0.02), np.float32(0.04)
+    b = rng.integers(-800, 800, 3).astype(np.int32)
+    b_scale = (x_scale * w_scale).astype(np.float32)
+    t = numpy_helper.from_array
+    inits = [t(np.array(x_scale), "x_scale"), t(np.array(128, np.uint8), "x_zp"),
+             t(w, "w_q"), t(w_scale, "w_scale"), t(np.zeros(3, np.int8), "w_zp"),
+             t(b, "b_q"), t(b_scale, "b_scale"), t(np.zeros(3, np.int32), "b_zp"),
+             t(np.array(y_scale), "y_scale"), t(np.array(0, np.uint8), "y_zp")]
+    nodes = [
+        helper.make_node("QuantizeLinear", ["x", "x_scale", "x_zp"], ["xq"]),
+        helper.make_node("DequantizeLinear", ["xq", "x_scale", "x_zp"], ["xd"]),
+        helper.make_node("DequantizeLinear", ["w_q", "w_scale", "w_zp"], ["wd"], axis=1),
+        helper.make_node("DequantizeLinear", ["b_q", "b_scale", "b_zp"], ["bd"], axis=0),
+        helper.make_node("ConvTranspose", ["xd", "wd", "bd"], ["c"], strides=[2, 2],
+                         pads=[1, 1, 1, 1], output_padding=[1, 1], name="up"),
+        helper.make_node("Relu", ["c"], ["r"]),
+        helper.make_node("QuantizeLinear", ["r", "y_scale", "y_zp"], ["yq"]),
+        helper.make_node("DequantizeLinear", ["yq", "y_scale", "y_zp"], ["y"]),
+    ]
+    save(helper.make_model(helper.make_graph(nodes, "qdq_conv_transpose", [x], [y], inits),
+                           opset_imports=[helper.make_opsetid("", 13)]),
+         "qdq_conv_transpose.onnx")
+    xin = rng.normal(0, 1, (1, 4, 5, 5)).astype(np.float32)
+    xd = (quantize(xin, x_scale, 128) - 128).astype(np.float64) * np.float64(x_scale)
+    wd = w.astype(np.float64) * w_scale.astype(np.float64)[None, :, None, None]
+    bd = b * b_scale.astype(np.float64)
+    c = F.conv_transpose2d(torch.from_numpy(xd), torch.from_numpy(wd), torch.from_numpy(bd),
+                           stride=2, padding=1, output_padding=1).numpy()
+    yq = np.clip(np.rint(np.maximum(c, 0) / np.float64(y_scale)), 0, 255)
+    np.save(os.path.join(HERE, "qdq_conv_transpose_x.npy"), xin)
+    np.save(os.path.join(HERE, "qdq_conv_transpose_y.npy"),
+            (yq * np.float64(y_scale)).astype(np.float32))
+
+
+def calibrated_decoder():
+    """A small encoder-decoder as segmentation and text-detection heads
+    are built (strided convolution, ReLU, ConvTranspose2d upsampling by 2
+    with a BatchNorm2d and a ReLU after it, a 1x1 convolution) exported by
+    torch at opset 13, with calibration samples, an input and torch's
+    output."""
+    import torch
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.down = torch.nn.Conv2d(3, 8, 3, stride=2, padding=1)
+            self.up = torch.nn.ConvTranspose2d(8, 4, 2, stride=2)
+            self.bn = torch.nn.BatchNorm2d(4)
+            self.head = torch.nn.Conv2d(4, 2, 1)
+
+        def forward(self, x):
+            h = torch.relu(self.down(x))
+            return self.head(torch.relu(self.bn(self.up(h))))
+
+    torch.manual_seed(4)
+    net = Net().eval()
+    with torch.no_grad():  # Statistics other than the initial 0 and 1.
+        net.bn.running_mean.uniform_(-0.2, 0.2)
+        net.bn.running_var.uniform_(0.5, 2.0)
+        net.bn.weight.uniform_(0.5, 1.5)
+        net.bn.bias.uniform_(-0.2, 0.2)
+    x = torch.rand(1, 3, 16, 16)
+    torch.onnx.export(net, x, os.path.join(HERE, "decoder.onnx"), input_names=["x"],
+                      output_names=["y"], opset_version=13)
+    with torch.no_grad():
+        y = net(x)
+    np.save(os.path.join(HERE, "decoder_x.npy"), x.numpy())
+    np.save(os.path.join(HERE, "decoder_y.npy"), y.numpy())
+    np.save(os.path.join(HERE, "decoder_calib.npy"), torch.rand(16, 3, 16, 16).numpy())
+
+
+def invalid_conv_norm_models():
+    """Malformed ConvTranspose, normalization, reduction and index nodes
+    (bad_cn_*.onnx) on run-time inputs: each is an error naming the node,
+    the attribute and the reason."""
+    t = numpy_helper.from_array
+    f32 = TensorProto.FLOAT
+
+    def model(name, nodes, inits=(), inputs=(("x", f32, [1, 3, 4, 4]),), opset=13):
+        ins = [helper.make_tensor_value_info(n, ty, s) for n, ty, s in inputs]
+        outs = [helper.make_tensor_value_info("y", f32, None)]
+        m = helper.make_model(helper.make_graph(nodes, name, ins, outs, list(inits)),
+                              opset_imports=[helper.make_opsetid("", opset)])
+        onnx.save(m, os.path.join(HERE, "bad_cn_" + name + ".onnx"))  # no checker
+
+    node = helper.make_node
+    w = [t(np.zeros((3, 2, 3, 3), np.float32), "w")]
+
+    def ct(name, inits=w, inputs=(("x", f32, [1, 3, 4, 4]),), **attrs):
+        model("ct_" + name, [node("ConvTranspose", ["x", "w"], ["y"], name="up", **attrs)],
+              inits, inputs)
+
+    ct("strides", strides=[0, 1])
+    ct("output_padding", output_padding=[-1, 0])
+    ct("output_shape_count", output_shape=[9])
+    ct("output_shape_large", strides=[2, 2], output_shape=[12, 9])
+    ct("kernel_shape", kernel_shape=[2, 2])
+    ct("group", group=2)
+    ct("channels", [t(np.zeros((2, 2, 3, 3), np.float32), "w")])
+    ct("pads", pads=[3, 0, 3, 0])
+    ct("auto_pad", auto_pad="SAME")
+    ct("rank", [t(np.zeros((3, 2, 3, 3, 3), np.float32), "w")],
+       inputs=(("x", f32, [1, 3, 4, 4, 4]),))
+    ct("1d_strides", [t(np.zeros((3, 2, 3), np.float32), "w")],
+       inputs=(("x", f32, [1, 3, 4]),), strides=[2, 2])
+    ct("1d_pads", [t(np.zeros((3, 2, 3), np.float32), "w")],
+       inputs=(("x", f32, [1, 3, 4]),), pads=[1, -1])
+    params = [t(np.ones(3, np.float32), "s"), t(np.zeros(3, np.float32), "b")]
+    model("instancenorm_scale",
+          [node("InstanceNormalization", ["x", "s", "b"], ["y"], name="norm")],
+          [t(np.ones(2, np.float32), "s"), t(np.zeros(3, np.float32), "b")])
+    gn = (("x", f32, [1, 4, 3, 3]),)
+    model("groupnorm_missing", [node("GroupNormalization", ["x", "s", "b"], ["y"],
+                                     name="norm")], params, gn, opset=18)
+    model("groupnorm_groups", [node("GroupNormalization", ["x", "s", "b"], ["y"],
+                                    num_groups=3, name="norm")], params, gn, opset=18)
+    model("groupnorm_scale", [node("GroupNormalization", ["x", "s", "b"], ["y"],
+                                   num_groups=2, name="norm")],
+          [t(np.ones(4, np.float32), "s"), t(np.zeros(4, np.float32), "b")], gn, opset=18)
+    model("groupnorm_stash", [node("GroupNormalization", ["x", "s", "b"], ["y"],
+                                   num_groups=2, stash_type=10, name="norm")],
+          [t(np.ones(4, np.float32), "s"), t(np.zeros(4, np.float32), "b")], gn, opset=21)
+    model("lpnorm_p", [node("LpNormalization", ["x"], ["y"], p=3, name="norm")])
+    model("lpnorm_axis", [node("LpNormalization", ["x"], ["y"], axis=4, name="norm")])
+    model("logsoftmax_axis", [node("LogSoftmax", ["x"], ["y"], axis=-5, name="lsm")])
+    model("reduce_axis", [node("ReduceSumSquare", ["x"], ["y"], axes=[4], name="sum")])
+    model("reduce_repeated", [node("ReduceMax", ["x"], ["y"], axes=[1, -3], name="max")])
+    model("reduce_keepdims", [node("ReduceL2", ["x"], ["y"], axes=[1], keepdims=2,
+                                   name="l2")])
+    model("reduce_axes_input", [node("ReduceProd", ["x", "axes"], ["y"], name="prod")],
+          inputs=(("x", f32, [1, 3, 4, 4]), ("axes", TensorProto.INT64, [1])), opset=18)
+    model("argmax_last", [node("ArgMax", ["x"], ["y"], axis=1, select_last_index=2,
+                               name="am")])
+    model("argmin_axis", [node("ArgMin", ["x"], ["y"], axis=4, name="am")])
+    model("topk_k", [node("TopK", ["x", "k"], ["y", "i"], axis=-1, name="top")],
+          [t(np.array([5], np.int64), "k")])
+    model("topk_runtime_k", [node("TopK", ["x", "k"], ["y", "i"], name="top")],
+          inputs=(("x", f32, [1, 3, 4, 4]), ("k", TensorProto.INT64, [1])))
+    model("maxpool_storage_order",
+          [node("MaxPool", ["x"], ["y"], kernel_shape=[2, 2], storage_order=2,
+                name="pool")])
+
+
+def pool_forms():
+    """MaxPool and AveragePool with the attributes whose interplay is easy to
+    get wrong, against a numpy loop of ONNX's definition: dilations with
+    ceil_mode and pads (and storage_order, which only orders the unused
+    Indices), asymmetric pads with ceil_mode and count_include_pad (the
+    count stops at the end padding), auto_pad SAME_LOWER on odd sizes
+    without counting the padding, and a dilated SAME_UPPER window (output
+    ceil(in / stride), the padding sized with the dilated kernel)."""
+    rng = np.random.default_rng(11)
+    x = rng.normal(0, 1, (1, 2, 9, 8)).astype(np.float32)
+    np.save(os.path.join(HERE, "pool_forms_x.npy"), x)
+
+    def same_pads(size, k, s, d, upper):
+        out = -(-size // s)
+        total = max(0, (out - 1) * s + (k - 1) * d + 1 - size)
+        small, big = total // 2, total - total // 2
+        return (small, big) if upper else (big, small)
+
+    def pool(v, kind, k, s, d, pads, ceil, include_pad):
+        h, w = v.shape[2:]
+        def size(n, i):
+            room = n + pads[i] + pads[i + 2] - ((k[i] - 1) * d[i] + 1)
+            o = (-(-room // s[i]) if ceil else room // s[i]) + 1
+            return o - 1 if ceil and (o - 1) * s[i] >= n + pads[i] else o
+        oh, ow = size(h, 0), size(w, 1)
+        y = np.zeros(v.shape[:2] + (oh, ow))
+        for i in range(oh):
+            for j in range(ow):
+                rows = [i * s[0] - pads[0] + a * d[0] for a in range(k[0])]
+                cols = [j * s[1] - pads[1] + b * d[1] for b in range(k[1])]
+                inside = [(r, c) for r in rows for c in cols
+                          if 0 <= r < h and 0 <= c < w]
+                vals = np.stack([v[:, :, r, c] for r, c in inside], -1).astype(np.float64)
+                if kind == "max":
+                    y[:, :, i, j] = vals.max(-1)
+                    continue
+                padded = [(r, c) for r in rows for c in cols
+                          if -pads[0] <= r < h + pads[2] and -pads[1] <= c < w + pads[3]]
+                y[:, :, i, j] = vals.sum(-1) / len(padded if include_pad else inside)
+        return y
+
+    node = helper.make_node
+    su = same_pads(9, 2, 3, 2, True) , same_pads(8, 2, 2, 1, True)
+    sl = same_pads(9, 3, 2, 1, False), same_pads(8, 3, 2, 1, False)
+    cases = [
+        ("mp_ceil", node("MaxPool", ["x"], ["mp_ceil"], kernel_shape=[3, 3], strides=[2, 2],
+                         dilations=[2, 2], pads=[1, 1, 1, 1], ceil_mode=1, storage_order=1),
+         pool(x, "max", [3, 3], [2, 2], [2, 2], [1, 1, 1, 1], True, False)),
+        ("ap_ceil", node("AveragePool", ["x"], ["ap_ceil"], kernel_shape=[3, 2], strides=[2, 3],
+                         pads=[1, 0, 1, 1], ceil_mode=1, count_include_pad=1),
+         pool(x, "avg", [3, 2], [2, 3], [1, 1], [1, 0, 1, 1], True, True)),
+        ("ap_same", node("AveragePool", ["x"], ["ap_same"], kernel_shape=[3, 3], strides=[2, 2],
+                         auto_pad="SAME_LOWER"),
+         pool(x, "avg", [3, 3], [2, 2], [1, 1], [sl[0][0], sl[1][0], sl[0][1], sl[1][1]],
+              False, False)),
+        ("mp_same", node("MaxPool", ["x"], ["mp_same"], kernel_shape=[2, 2], strides=[3, 2],
+                         dilations=[2, 1], auto_pad="SAME_UPPER"),
+         pool(x, "max", [2, 2], [3, 2], [2, 1], [su[0][0], su[1][0], su[0][1], su[1][1]],
+              False, False)),
+    ]
+    graph = helper.make_graph(
+        [c[1] for c in cases], "pool_forms",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, x.shape)],
+        [helper.make_tensor_value_info(n, TensorProto.FLOAT, v.shape) for n, _, v in cases])
+    save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]),
+         "pool_forms.onnx")
+    for n, _, v in cases:
+        np.save(os.path.join(HERE, f"pool_forms_{n}.npy"), v.astype(np.float32))
+
+
+def arg_topk():
+    """ArgMax, ArgMin and TopK as PyTorch exports them (argmax, argmin with
+    keepdim, topk largest and smallest) at opset 9 (TopK's k an attribute,
+    largest only), 11 and 13 (k a constant input), against torch on values
+    without ties; and a QDQ model whose ArgMax and TopK read a dequantized
+    tensor (they then select among the quantized values), against numpy."""
+    import torch
+
+    class Net(torch.nn.Module):
+        def __init__(self, smallest=True):
+            super().__init__()
+            self.smallest = smallest
+
+        def forward(self, x):
+            v, i = torch.topk(x, 3, dim=2)
+            out = (torch.argmax(x, dim=1), torch.argmin(x, dim=-1, keepdim=True), v, i)
+            if self.smallest:
+                out += torch.topk(x, 2, dim=1, largest=False)
+            return out
+
+    torch.manual_seed(5)
+    x = torch.randn(2, 5, 6)
+    for opset in (9, 11, 13):
+        torch.onnx.export(Net(smallest=opset > 9), x,
+                          os.path.join(HERE, f"argtopk_opset{opset}.onnx"),
+                          input_names=["x"], opset_version=opset)
+    np.save(os.path.join(HERE, "argtopk_x.npy"), x.numpy())
+    for k, y in enumerate(Net()(x)):
+        np.save(os.path.join(HERE, f"argtopk_y{k}.npy"), y.numpy())
+
+    # QDQ: u8 scale 0.05, zero point 128.
+    t = numpy_helper.from_array
+    inits = [t(np.array(0.05, np.float32), "s"), t(np.array(128, np.uint8), "z"),
+             t(np.array([2], np.int64), "k")]
+    nodes = [helper.make_node("QuantizeLinear", ["x", "s", "z"], ["q"]),
+             helper.make_node("DequantizeLinear", ["q", "s", "z"], ["d"]),
+             helper.make_node("ArgMax", ["d"], ["am"], axis=-1, keepdims=0,
+                              select_last_index=1),
+             helper.make_node("TopK", ["d", "k"], ["v", "i"], axis=1)]
+    graph = helper.make_graph(
+        nodes, "qdq_argtopk", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 5, 6])],
+        [helper.make_tensor_value_info("am", TensorProto.INT64, [2, 5]),
+         helper.make_tensor_value_info("v", TensorProto.FLOAT, [2, 2, 6]),
+         helper.make_tensor_value_info("i", TensorProto.INT64, [2, 2, 6])], inits)
+    save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]),
+         "qdq_argtopk.onnx")
+    d = (quantize(x.numpy(), 0.05, 128) - 128) * np.float32(0.05)
+    last = d.shape[-1] - 1 - np.argmax(d[..., ::-1], axis=-1)  # the last maximum
+    order = np.argsort(-d, axis=1, kind="stable")[:, :2]  # ties: lower index first
+    np.save(os.path.join(HERE, "qdq_argtopk_am.npy"), last.astype(np.int64))
+    np.save(os.path.join(HERE, "qdq_argtopk_v.npy"),
+            np.take_along_axis(d, order, 1).astype(np.float32))
+    np.save(os.path.join(HERE, "qdq_argtopk_i.npy"), order.astype(np.int64))
+
+
+def arg_topk_ties():
+    """ArgMax, ArgMin and TopK on values with ties, against numpy: the first
+    extreme, or the last with select_last_index; TopK's equal values in
+    index order (the lower index first, as ONNX Runtime orders them); the
+    smallest; negative and default axes; int64 data (through a Cast); k as
+    the attribute of opset 1; and NaN and -inf in numpy's order (the first
+    or last NaN wins ArgMax and ArgMin; TopK ranks NaN above every number,
+    so it is among the largest and never among the smallest)."""
+    x = np.array([[3, 1, 3, 2, 1, 3, 0, 2],
+                  [-1, -1, 4, 4, -1, 0, 4, 0],
+                  [2, 2, 2, 2, 2, 2, 2, 2],
+                  [3, 7, 1, 7, 3, 1, 3, 7]], np.float32)
+    n = np.array([[1, np.nan, 3, np.nan, 3, 0],
+                  [2, 2, -np.inf, -np.inf, 1, 2]], np.float32)
+    np.save(os.path.join(HERE, "argtopk_ties_x.npy"), x)
+    np.save(os.path.join(HERE, "argtopk_ties_n.npy"), n)
+
+    def arg(v, axis, largest, last, keep):
+        w = v if largest else -v
+        if last:
+            w = np.flip(w, axis)
+        i = np.argmax(w, axis)  # the first NaN, else the first maximum
+        if last:
+            i = v.shape[axis] - 1 - i
+        return (np.expand_dims(i, axis) if keep else i).astype(np.int64)
+
+    def topk(v, k, axis, largest):
+        m = np.moveaxis(v, axis, -1)
+        nan = np.isnan(m) if m.dtype.kind == "f" else np.zeros(m.shape, bool)
+        key = np.where(nan, 0, -m if largest else m)
+        # lexsort is stable; its last key is the primary one.
+        order = np.lexsort((key, ~nan if largest else nan), axis=-1)[..., :k]
+        vals = np.take_along_axis(m, order, -1)
+        return (np.moveaxis(vals, -1, axis),
+                np.moveaxis(order, -1, axis).astype(np.int64))
+
+    node = helper.make_node
+    xi = x.astype(np.int64)
+    nodes = [node("Cast", ["x"], ["xi"], to=TensorProto.INT64)]
+    expected = []
+
+    def add(op, inputs, outputs, want, **attrs):
+        nodes.append(node(op, inputs, outputs, **attrs))
+        expected.extend(zip(outputs, want))
+
+    add("ArgMax", ["x"], ["am_first"], [arg(x, 1, True, False, False)], axis=1, keepdims=0)
+    add("ArgMax", ["x"], ["am_last"], [arg(x, 1, True, True, True)], axis=-1,
+        select_last_index=1)
+    add("ArgMin", ["x"], ["an_last"], [arg(x, 0, False, True, False)], axis=0, keepdims=0,
+        select_last_index=1)
+    add("ArgMin", ["x"], ["an_first"], [arg(x, 0, False, False, True)])
+    add("TopK", ["x", "k3"], ["top_v", "top_i"], topk(x, 3, 1, True), axis=1)
+    add("TopK", ["x", "k2"], ["low_v", "low_i"], topk(x, 2, 0, False), axis=0, largest=0,
+        sorted=1)
+    add("ArgMax", ["xi"], ["int_am"], [arg(xi, 1, True, True, False)], axis=1, keepdims=0,
+        select_last_index=1)
+    add("TopK", ["xi", "k3"], ["int_v", "int_i"], topk(xi, 3, -1, False), largest=0)
+    add("ArgMax", ["n"], ["nan_am"], [arg(n, 1, True, False, False)], axis=1, keepdims=0)
+    add("ArgMax", ["n"], ["nan_am_last"], [arg(n, 1, True, True, False)], axis=1, keepdims=0,
+        select_last_index=1)
+    add("ArgMin", ["n"], ["nan_an"], [arg(n, 1, False, False, False)], axis=1, keepdims=0)
+    add("ArgMin", ["n"], ["nan_an_last"], [arg(n, 1, False, True, False)], axis=1, keepdims=0,
+        select_last_index=1)
+    add("TopK", ["n", "k3"], ["nan_top_v", "nan_top_i"], topk(n, 3, 1, True))
+    add("TopK", ["n", "k3"], ["nan_low_v", "nan_low_i"], topk(n, 3, 1, False), largest=0)
+    ty = {np.dtype(np.float32): TensorProto.FLOAT, np.dtype(np.int64): TensorProto.INT64}
+    graph = helper.make_graph(
+        nodes, "argtopk_ties",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, x.shape),
+         helper.make_tensor_value_info("n", TensorProto.FLOAT, n.shape)],
+        [helper.make_tensor_value_info(name, ty[v.dtype], v.shape) for name, v in expected],
+        [numpy_helper.from_array(np.array([3], np.int64), "k3"),
+         numpy_helper.from_array(np.array([2], np.int64), "k2")])
+    save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]),
+         "argtopk_ties.onnx")
+    for name, v in expected:
+        np.save(os.path.join(HERE, f"argtopk_ties_{name}.npy"), np.ascontiguousarray(v))
+
+    # Opset 1: k is an attribute (axis -1 by default).
+    graph = helper.make_graph(
+        [node("TopK", ["x"], ["v", "i"], k=3)], "argtopk_ties_opset1",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, x.shape)],
+        [helper.make_tensor_value_info("v", TensorProto.FLOAT, [4, 3]),
+         helper.make_tensor_value_info("i", TensorProto.INT64, [4, 3])])
+    save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 1)]),
+         "argtopk_ties_opset1.onnx")
+
+
 if __name__ == "__main__":
     # With arguments, only the named generators run (e.g. `bn_conv`).
     import sys
@@ -1989,7 +2528,10 @@ if __name__ == "__main__":
                   transformer_block, malformed, symbolic_dims, conv1d,
                   opset_forms, ort_contrib, activations, gelu_mish,
                   qdq_activations, abs_sign_shape, invalid_activation_models,
-                  logic_models, invalid_logic_models, hostile_graphs]
+                  logic_models, invalid_logic_models, hostile_graphs, conv_norm_torch,
+                  conv_norm_forms, qdq_conv_transpose, calibrated_decoder,
+                  invalid_conv_norm_models, pool_forms, arg_topk,
+                  arg_topk_ties]
     generators += [resize_models, pad_models, movement_models, quantized_resample_models,
                    invalid_data_movement_models, runtime_gather_models]
     wanted = set(sys.argv[1:])

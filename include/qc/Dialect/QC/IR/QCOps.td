@@ -643,6 +643,8 @@ def QC_DynamicQuantizeOp : QC_Op<"dynamic_quantize", [Pure]> {
 }
 
 include "qc/Dialect/QC/IR/QCDataOps.td"
+include "qc/Dialect/QC/IR/QCConvOps.td"
+include "qc/Dialect/QC/IR/QCReduceOps.td"
 include "qc/Dialect/QC/IR/QCKernelOps.td"
 include "qc/Dialect/QC/IR/QCLogicOps.td"
 
