@@ -2520,6 +2520,75 @@ def arg_topk_ties():
          "argtopk_ties_opset1.onnx")
 
 
+
+def qoperator_data_movement():
+    """Every data-movement operator of a QOperator model applied directly to
+    uint8 tensors, as ONNX allows and ONNX Runtime's quantizer writes: the
+    values move and keep their quantization parameters (one
+    QuantizeLinear in, one DequantizeLinear out, nothing in between
+    rescales). MaxPool, Pad (the default raw 0, and ORT's explicit zero
+    point), Resize nearest, DepthToSpace, Gather with constant and with
+    run-time indices, Transpose, Slice, Concat, Split, Squeeze/Unsqueeze,
+    Reshape, Flatten. Expected output by numpy on the stored integers."""
+    rng = np.random.default_rng(31)
+    t = numpy_helper.from_array
+    node = helper.make_node
+    s, z = np.float32(0.05), np.uint8(128)
+    x = rng.normal(size=(1, 8, 4, 4)).astype(np.float32)
+    ids = np.array([0, 5, -1, 11, 2], np.int64)
+    inits = [t(np.array(s), "s"), t(np.array(z), "z"),
+             t(np.array([0, 0, 1, 1, 0, 0, 1, 1], np.int64), "pads"),
+             t(np.array([0, 0, 0, 1, 0, 0, 0, 0], np.int64), "pads1"),
+             t(np.array([1, 1, 2, 2], np.float32), "scales"),
+             t(np.array([1, 0, 1], np.int64), "gidx"),
+             t(np.array([1], np.int64), "st"), t(np.array([4], np.int64), "en"),
+             t(np.array([3], np.int64), "ax"), t(np.array([0], np.int64), "ax0"),
+             t(np.array([2, 3, 15], np.int64), "shape"),
+             t(np.array([5, 1], np.int64), "parts")]
+    nodes = [node("QuantizeLinear", ["x", "s", "z"], ["q"]),
+             node("MaxPool", ["q"], ["mp"], kernel_shape=[2, 2], strides=[1, 1]),
+             node("Pad", ["mp", "pads"], ["p"], mode="constant"),
+             node("Pad", ["p", "pads1", "z"], ["p1"], mode="constant"),
+             node("Resize", ["p1", "", "scales"], ["r"], mode="nearest",
+                  coordinate_transformation_mode="asymmetric", nearest_mode="floor"),
+             node("DepthToSpace", ["r"], ["d"], blocksize=2),
+             node("Gather", ["d", "gidx"], ["g"], axis=1),
+             node("Gather", ["g", "ids"], ["tk"], axis=3),
+             node("Transpose", ["tk"], ["tt"], perm=[0, 1, 3, 2]),
+             node("Slice", ["tt", "st", "en", "ax"], ["sl"]),
+             node("Concat", ["sl", "sl"], ["cc"], axis=1),
+             node("Split", ["cc", "parts"], ["a", "b"], axis=1),
+             node("Squeeze", ["b", "ax0"], ["sq"]),
+             node("Unsqueeze", ["sq", "ax0"], ["us"]),
+             node("Concat", ["a", "us"], ["cat"], axis=1),
+             node("Reshape", ["cat", "shape"], ["rs"]),
+             node("Flatten", ["rs"], ["fl"], axis=1),
+             node("DequantizeLinear", ["fl", "s", "z"], ["y"])]
+    q = np.clip(np.round(x / s) + 128, 0, 255).astype(np.uint8)
+    mp = np.max(np.stack([q[:, :, i:i + 3, j:j + 3] for i in (0, 1) for j in (0, 1)]), axis=0)
+    p = np.pad(mp, ((0, 0), (0, 0), (1, 1), (1, 1)), constant_values=0)
+    p1 = np.pad(p, ((0, 0), (0, 0), (0, 0), (1, 0)), constant_values=128)
+    r = p1.repeat(2, axis=2).repeat(2, axis=3)
+    n, c, h, w = r.shape
+    d = r.reshape(n, 2, 2, c // 4, h, w).transpose(0, 3, 4, 1, 5, 2).reshape(n, c // 4, h * 2, w * 2)
+    tk = np.take(d[:, [1, 0, 1]], ids, axis=3)
+    sl = tk.transpose(0, 1, 3, 2)[:, :, :, 1:4]
+    cc = np.concatenate([sl, sl], axis=1)
+    a, b = cc[:, :5], cc[:, 5:]
+    fl = np.concatenate([a, b], axis=1).reshape(2, 3, 15).reshape(2, -1)
+    y = (fl.astype(np.float32) - 128) * s
+    vi = helper.make_tensor_value_info
+    graph = helper.make_graph(nodes, "qoperator_data_movement",
+                              [vi("x", TensorProto.FLOAT, list(x.shape)),
+                               vi("ids", TensorProto.INT64, [5])],
+                              [vi("y", TensorProto.FLOAT, list(y.shape))], inits)
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    onnx.checker.check_model(m)
+    onnx.save(m, os.path.join(HERE, "qop_movement.onnx"))
+    np.save(os.path.join(HERE, "qop_movement_x.npy"), x)
+    np.save(os.path.join(HERE, "qop_movement_ids.npy"), ids)
+    np.save(os.path.join(HERE, "qop_movement_y.npy"), y)
+
 if __name__ == "__main__":
     # With arguments, only the named generators run (e.g. `bn_conv`).
     import sys
@@ -2533,7 +2602,8 @@ if __name__ == "__main__":
                   invalid_conv_norm_models, pool_forms, arg_topk,
                   arg_topk_ties]
     generators += [resize_models, pad_models, movement_models, quantized_resample_models,
-                   invalid_data_movement_models, runtime_gather_models]
+                   invalid_data_movement_models, runtime_gather_models,
+                   qoperator_data_movement]
     wanted = set(sys.argv[1:])
     for g in generators:
         if not wanted or g.__name__ in wanted:
