@@ -80,6 +80,10 @@ struct PadLowering : OpLowering {
       Value fill;
       if (info.isFloat()) {
         fill = constantOf(b, loc, info.storage, double(value));
+      } else if (!info.quant) {
+        // Bool and integer data: the value as an integer (the importer
+        // only writes values the element type holds).
+        fill = constantOf(b, loc, info.storage, static_cast<int64_t>(value));
       } else {
         auto type = cast<quant::UniformQuantizedType>(info.quant);
         fill = constantOf(b, loc, info.storage,

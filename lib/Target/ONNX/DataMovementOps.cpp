@@ -57,20 +57,9 @@ FailureOr<int64_t> axisIn(Importer &im, int64_t axis, int64_t rank) {
   return normalizeAxis(axis, rank);
 }
 
-/// Input `i` as data that is moved or resampled: an f32 or quantized
-/// tensor (qc has no plain integer tensors to compute on).
-FailureOr<Value> dataInput(Importer &im, int i) {
-  auto v = im.value(i);
-  if (failed(v))
-    return failure();
-  Type element = elementOf(*v);
-  if (!element.isF32() && !isQuantized((*v).getType())) {
-    im.error() << "input #" << i << " has element type " << element
-               << "; this operator takes float32 or quantized tensors";
-    return failure();
-  }
-  return v;
-}
+/// Input `i` of an operator that only moves values: f32, quantized, bool or
+/// integer.
+FailureOr<Value> movedInput(Importer &im, int i) { return im.value(i); }
 
 /// The name of input `i`, for messages.
 std::string inputName(Importer &im, int i) {
@@ -105,7 +94,7 @@ double realValue(Value data, double v) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult importPad(Importer &im) {
-  auto x = dataInput(im, 0);
+  auto x = movedInput(im, 0);
   if (failed(x))
     return failure();
   auto xs = Importer::shape(*x);
@@ -151,6 +140,14 @@ LogicalResult importPad(Importer &im) {
       axes = *a;
     }
   }
+  // The value is held as an f32: integer data needs an integer it holds.
+  if (Type element = elementOf(*x);
+      !element.isF32() && !isQuantized((*x).getType()) &&
+      (value != std::trunc(value) ||
+       static_cast<double>(static_cast<float>(value)) != value))
+    return im.error() << "the pad value " << value << " of a " << element
+                      << " tensor is not an integer qc holds exactly "
+                         "(|value| <= 2^24)";
   if (axes.empty())
     for (int64_t d = 0; d < rank; ++d)
       axes.push_back(d);
@@ -231,7 +228,7 @@ optionalFloats(Importer &im, int i, StringRef what) {
 }
 
 LogicalResult importResize(Importer &im, bool upsample) {
-  auto x = dataInput(im, 0);
+  auto x = movedInput(im, 0);
   if (failed(x))
     return failure();
   auto xs = Importer::shape(*x);
@@ -242,6 +239,11 @@ LogicalResult importResize(Importer &im, bool upsample) {
   if (mode != "nearest" && mode != "linear" && (mode != "cubic" || upsample))
     return im.error() << "mode '" << mode << "' is not supported (nearest, "
                       << (upsample ? "linear)" : "linear, cubic)");
+  Type element = elementOf(*x);
+  if (mode != "nearest" && !element.isF32() && !isQuantized((*x).getType()))
+    return im.error() << "mode '" << mode << "' interpolates; it takes float32 "
+                      << "or quantized tensors, not " << element
+                      << " (nearest moves any element type)";
 
   // Scales (attribute before Upsample-9, else an input) or sizes.
   std::optional<std::vector<double>> scales, sizes;
@@ -394,7 +396,7 @@ Value broadcastTo(Importer &im, Value v, ArrayRef<int64_t> shape) {
 }
 
 LogicalResult importExpand(Importer &im) {
-  auto x = dataInput(im, 0);
+  auto x = movedInput(im, 0);
   if (failed(x))
     return failure();
   auto shape = constantInts(im, 1, "shape");
@@ -419,7 +421,7 @@ LogicalResult importExpand(Importer &im) {
 }
 
 LogicalResult importTile(Importer &im) {
-  auto x = dataInput(im, 0);
+  auto x = movedInput(im, 0);
   if (failed(x))
     return failure();
   auto repeats = constantInts(im, 1, "repeats");
@@ -452,7 +454,7 @@ LogicalResult importTile(Importer &im) {
 /// DepthToSpace (toSpace) and SpaceToDepth as ONNX defines them: a reshape
 /// to 6-D, a transpose and a reshape back.
 LogicalResult importDepthSpace(Importer &im, bool toSpace) {
-  auto x = dataInput(im, 0);
+  auto x = movedInput(im, 0);
   if (failed(x))
     return failure();
   auto xs = Importer::shape(*x);
@@ -564,16 +566,10 @@ LogicalResult importRunTimeGather(Importer &im) {
 }
 
 LogicalResult importGather(Importer &im) {
-  // Constant indices into float or quantized data select at compile time;
-  // run-time indices, and integer or bool data, take at run time.
-  auto data = im.value(0);
-  if (failed(data))
-    return failure();
-  Type dataElement = elementOf(*data);
-  if (!im.isConst(1) ||
-      (!dataElement.isF32() && !isQuantized((*data).getType())))
+  // Constant indices select at compile time, run-time ones at run time.
+  if (!im.isConst(1))
     return importRunTimeGather(im);
-  auto x = dataInput(im, 0);
+  auto x = movedInput(im, 0);
   if (failed(x))
     return failure();
   auto xs = Importer::shape(*x);
@@ -600,7 +596,7 @@ LogicalResult importGather(Importer &im) {
 }
 
 LogicalResult importGatherElements(Importer &im) {
-  auto x = dataInput(im, 0);
+  auto x = movedInput(im, 0);
   if (failed(x))
     return failure();
   if (!im.isConst(1))

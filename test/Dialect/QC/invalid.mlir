@@ -1517,3 +1517,19 @@ func.func @top_k_values_type(%x: tensor<2x3x!quant.uniform<u8:f32, 0.5:128>>) {
   %v, %i = qc.top_k %x {k = 2 : i64} : (tensor<2x3x!quant.uniform<u8:f32, 0.5:128>>) -> (tensor<2x2x!quant.uniform<u8:f32, 0.25:128>>, tensor<2x2xi64>)
   return
 }
+
+// -----
+
+func.func @resize_linear_int(%a: tensor<1x1x2x2xi64>) {
+  // expected-error @+1 {{interpolates, so it takes f32 or quantized operands, not 'i64'}}
+  %0 = qc.resize %a {mode = "linear", scales = array<f64: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x1x2x2xi64>) -> tensor<1x1x4x4xi64>
+  return
+}
+
+// -----
+
+func.func @pad_int_element(%a: tensor<2x3xi64>) {
+  // expected-error @+1 {{result element type must equal the operand's 'i64' (values are moved, not converted)}}
+  %0 = qc.pad %a {pads = array<i64: 0, 1, 0, 0>} : (tensor<2x3xi64>) -> tensor<2x4xi32>
+  return
+}

@@ -32,6 +32,18 @@ LogicalResult verifyMovedElements(Operation *op, bool sameParams) {
   if (isQuantized(in) != isQuantized(out))
     return op->emitOpError("operand and result must be both f32 or both "
                            "quantized");
+  // Bool and integer elements are moved as they are.
+  Type inElement = getElementTypeOrSelf(in);
+  if (!isQuantized(in) && !inElement.isF32()) {
+    if (!sameParams)
+      return op->emitOpError("interpolates, so it takes f32 or quantized "
+                             "operands, not ")
+             << inElement;
+    if (inElement != getElementTypeOrSelf(out))
+      return op->emitOpError("result element type must equal the operand's ")
+             << inElement << " (values are moved, not converted)";
+    return success();
+  }
   if (failed(verifyQuantizedTensorType(emitError, in, "operand")) ||
       failed(verifyQuantizedTensorType(emitError, out, "result")))
     return failure();

@@ -2589,6 +2589,68 @@ def qoperator_data_movement():
     np.save(os.path.join(HERE, "qop_movement_ids.npy"), ids)
     np.save(os.path.join(HERE, "qop_movement_y.npy"), y)
 
+
+def integer_data_movement():
+    """Bool and integer tensors through the data-movement operators, as
+    BERT-style masks and index computations use them: Expand of a bool mask,
+    Pad of int64 (edge) and int32 (constant -7), Tile of int32, Gather of
+    int64 at constant indices, DepthToSpace of bool, nearest Resize of int64,
+    against numpy (exact). Then what stays an error: linear Resize of an
+    integer tensor, and a pad value the integer type cannot hold."""
+    vi = helper.make_tensor_value_info
+    t = numpy_helper.from_array
+    node = helper.make_node
+    rng = np.random.default_rng(41)
+    mask = rng.integers(0, 2, (2, 1, 1, 6)).astype(bool)
+    a = rng.integers(-1000, 1000, (2, 3, 4)).astype(np.int64)
+    b = rng.integers(-50, 50, (2, 3)).astype(np.int32)
+    c = rng.integers(0, 2, (1, 8, 2, 2)).astype(bool)
+    inits = [t(np.array([2, 4, 3, 6], np.int64), "eshape"),
+             t(np.array([0, 1, 2, 0, 0, 1], np.int64), "epads"),
+             t(np.array([1, 0, 0, 2], np.int64), "cpads"), t(np.array(-7, np.int32), "cval"),
+             t(np.array([2, 3], np.int64), "reps"), t(np.array([2, 0, 2], np.int64), "gidx"),
+             t(np.array([1, 1, 2, 3], np.float32), "scales")]
+    nodes = [node("Expand", ["mask", "eshape"], ["expanded"], name="expand"),
+             node("Pad", ["a", "epads"], ["edge"], mode="edge", name="edge"),
+             node("Pad", ["b", "cpads", "cval"], ["padded"], name="pad"),
+             node("Tile", ["b", "reps"], ["tiled"], name="tile"),
+             node("Gather", ["a", "gidx"], ["gathered"], axis=2, name="gather"),
+             node("DepthToSpace", ["c"], ["d2s"], blocksize=2, name="d2s"),
+             node("Unsqueeze", ["a", "zero"], ["a4"], name="unsq"),
+             node("Resize", ["a4", "", "scales"], ["resized"], mode="nearest", name="up")]
+    inits.append(t(np.array([0], np.int64), "zero"))
+    n, ch, h, w = c.shape
+    d2s = c.reshape(n, 2, 2, ch // 4, h, w).transpose(0, 3, 4, 1, 5, 2).reshape(n, ch // 4, h * 2, w * 2)
+    a4 = a[None]
+    outs = {"expanded": np.broadcast_to(mask, (2, 4, 3, 6)),
+            "edge": np.pad(a, ((0, 0), (1, 0), (2, 1)), mode="edge"),
+            "padded": np.pad(b, ((1, 0), (0, 2)), constant_values=-7),
+            "tiled": np.tile(b, (2, 3)), "gathered": a[:, :, [2, 0, 2]], "d2s": d2s,
+            "resized": a4.repeat(2, axis=2).repeat(3, axis=3)}
+    types = {np.dtype(bool): TensorProto.BOOL, np.dtype(np.int64): TensorProto.INT64,
+             np.dtype(np.int32): TensorProto.INT32}
+    graph = helper.make_graph(
+        nodes, "integer_data_movement",
+        [vi("mask", TensorProto.BOOL, list(mask.shape)), vi("a", TensorProto.INT64, list(a.shape)),
+         vi("b", TensorProto.INT32, list(b.shape)), vi("c", TensorProto.BOOL, list(c.shape))],
+        [vi(k, types[v.dtype], list(v.shape)) for k, v in outs.items()], inits)
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    onnx.checker.check_model(m)
+    onnx.save(m, os.path.join(HERE, "int_movement.onnx"))
+    for k, v in [("mask", mask), ("a", a), ("b", b), ("c", c)] + list(outs.items()):
+        np.save(os.path.join(HERE, "int_movement_" + k + ".npy"), np.ascontiguousarray(v))
+
+    def bad(name, nodes, inputs, inits=(), opset=13):
+        g = helper.make_graph(nodes, name, [vi(k, ty, sh) for k, ty, sh in inputs],
+                              [vi("y", TensorProto.INT64, None)], list(inits))
+        onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)]),
+                  os.path.join(HERE, "bad_dm_" + name + ".onnx"))
+
+    bad("resize_linear_int", [node("Resize", ["x", "", "s"], ["y"], mode="linear", name="up")],
+        [("x", TensorProto.INT64, [1, 1, 2, 2])], [t(np.array([1, 1, 2, 2], np.float32), "s")])
+    bad("pad_int_fraction", [node("Pad", ["x"], ["y"], pads=[0, 1, 0, 1], value=0.5, name="pad")],
+        [("x", TensorProto.INT32, [2, 2])], opset=10)
+
 if __name__ == "__main__":
     # With arguments, only the named generators run (e.g. `bn_conv`).
     import sys
@@ -2603,7 +2665,7 @@ if __name__ == "__main__":
                   arg_topk_ties]
     generators += [resize_models, pad_models, movement_models, quantized_resample_models,
                    invalid_data_movement_models, runtime_gather_models,
-                   qoperator_data_movement]
+                   qoperator_data_movement, integer_data_movement]
     wanted = set(sys.argv[1:])
     for g in generators:
         if not wanted or g.__name__ in wanted:

@@ -47,17 +47,19 @@ def QC_PadOp : QC_Op<"pad", [Pure,
       `j < in_d ? j : p - j`; a dim of size 1 repeats its element.
 
     Quantized operands keep their parameters: the op moves storage
-    integers, and the result has the operand's element type.
+    integers, and the result has the operand's element type. Bool and
+    integer operands are moved as they are (a constant pad fills with
+    `value`, an integer).
 
     ```mlir
     %y = qc.pad %x {mode = "reflect", pads = array<i64: 0, 0, 1, 2, 0, 0, 1, 2>}
         : (tensor<1x3x4x4xf32>) -> tensor<1x3x6x8xf32>
     ```
   }];
-  let arguments = (ins QC_Tensor:$input, DenseI64ArrayAttr:$pads,
+  let arguments = (ins QC_ValueTensor:$input, DenseI64ArrayAttr:$pads,
                        DefaultValuedStrAttr<QC_PadMode, "constant">:$mode,
                        DefaultValuedAttr<F32Attr, "0.0f">:$value);
-  let results = (outs QC_Tensor:$output);
+  let results = (outs QC_ValueTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
   let extraClassDeclaration = [{
@@ -104,7 +106,7 @@ def QC_ResizeOp : QC_Op<"resize", [Pure,
     last dims of NCHW is bilinear). On quantized operands, `nearest` moves
     storage integers (the result has the operand's parameters); `linear`
     and `cubic` dequantize, interpolate and quantize with the result's
-    parameters.
+    parameters. Bool and integer operands take `nearest` only.
 
     ```mlir
     %y = qc.resize %x {mode = "linear", coordinate_mode = "pytorch_half_pixel",
@@ -112,13 +114,13 @@ def QC_ResizeOp : QC_Op<"resize", [Pure,
         : (tensor<1x3x4x4xf32>) -> tensor<1x3x8x8xf32>
     ```
   }];
-  let arguments = (ins QC_Tensor:$input, DenseF64ArrayAttr:$scales,
+  let arguments = (ins QC_ValueTensor:$input, DenseF64ArrayAttr:$scales,
       DefaultValuedStrAttr<QC_ResizeMode, "nearest">:$mode,
       DefaultValuedStrAttr<QC_CoordinateMode, "half_pixel">:$coordinate_mode,
       DefaultValuedStrAttr<QC_NearestMode, "round_prefer_floor">:$nearest_mode,
       DefaultValuedAttr<F32Attr, "-0.75f">:$cubic_coeff_a,
       DefaultValuedAttr<BoolAttr, "false">:$exclude_outside);
-  let results = (outs QC_Tensor:$output);
+  let results = (outs QC_ValueTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
   let extraClassDeclaration = [{
@@ -146,14 +148,14 @@ def QC_BroadcastOp : QC_Op<"broadcast", [Pure,
     (repeated along that dim). `output[i] = input[j]` with `j_d = 0` where
     the input's dim is 1 and `i_d` (of the aligned dim) elsewhere. ONNX
     Tile imports as a reshape, a broadcast and a reshape. Quantized operands
-    keep their parameters.
+    keep their parameters; bool and integer ones are copied as they are.
 
     ```mlir
     %y = qc.broadcast %cls : (tensor<1x1x64xf32>) -> tensor<4x1x64xf32>
     ```
   }];
-  let arguments = (ins QC_Tensor:$input);
-  let results = (outs QC_Tensor:$output);
+  let arguments = (ins QC_ValueTensor:$input);
+  let results = (outs QC_ValueTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
@@ -166,16 +168,17 @@ def QC_GatherOp : QC_Op<"gather", [Pure,
     (negative counts from the back): the result has the input's shape with
     that dim replaced by the number of indices, each in `[0, dim)`. ONNX
     Gather with constant indices of other shapes, and GatherElements, import
-    as this op between reshapes. Quantized operands keep their parameters.
+    as this op between reshapes. Quantized operands keep their parameters;
+    bool and integer ones are copied as they are.
 
     ```mlir
     %y = qc.gather %x {axis = 1 : i64, indices = array<i64: 2, 0, 2>}
         : (tensor<2x5x8xf32>) -> tensor<2x3x8xf32>
     ```
   }];
-  let arguments = (ins QC_Tensor:$input, I64Attr:$axis,
+  let arguments = (ins QC_ValueTensor:$input, I64Attr:$axis,
                        DenseI64ArrayAttr:$indices);
-  let results = (outs QC_Tensor:$output);
+  let results = (outs QC_ValueTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
   let extraClassDeclaration = [{
