@@ -11,6 +11,7 @@ and exits non-zero if any f32 output does not match.
 
   /usr/bin/python3 test/Zoo/run_zoo.py --zoo DIR --qc build/bin/qc \\
       [--models a,b] [--opsets 13] [--markdown docs/Zoo.md] [--json out.json]
+      [--no-timing] [--require-int8]
 """
 
 import argparse
@@ -69,7 +70,7 @@ def cpu_name():
     return platform.processor() or "unknown CPU"
 
 
-def check_model(folder, qc, rtol, repeat, work):
+def check_model(folder, qc, rtol, repeat, work, timing=True):
     info = json.load(open(os.path.join(folder, "info.json")))
     model = os.path.join(folder, "model.onnx")
     inputs = sorted(glob.glob(os.path.join(folder, "input_*.npy")))
@@ -101,9 +102,10 @@ def check_model(folder, qc, rtol, repeat, work):
         worst = max(worst, float(np.max(np.abs(ref - got))) / scale)
     row["f32_rel_err"] = worst
     row["f32"] = "match" if worst <= rtol else "MISMATCH"
-    code, text, _ = run([qc, "run", model, "--no-quantize", "--repeat",
-                         str(repeat)] + in_args)
-    row["f32_ms"] = median_ms(text)
+    if timing:
+        code, text, _ = run([qc, "run", model, "--no-quantize", "--repeat",
+                             str(repeat)] + in_args)
+        row["f32_ms"] = median_ms(text)
 
     # int8: calibrate, compile, run, SQNR against torch.
     code, text, secs = run([qc, model, "--calibration-data", calib, "-o",
@@ -120,9 +122,10 @@ def check_model(folder, qc, rtol, repeat, work):
     row["int8_sqnr_db"] = min(sqnr_db(np.load(r), np.load(g))
                               for r, g in zip(outputs, out_files))
     row["int8"] = "ok"
-    code, text, _ = run([qc, "run", model, "--calibration-data", calib,
-                         "--repeat", str(repeat)] + in_args)
-    row["int8_ms"] = median_ms(text)
+    if timing:
+        code, text, _ = run([qc, "run", model, "--calibration-data", calib,
+                             "--repeat", str(repeat)] + in_args)
+        row["int8_ms"] = median_ms(text)
     return row
 
 
@@ -162,6 +165,11 @@ def main():
                         help="f32 tolerance relative to the output's largest "
                              "magnitude (default 1e-4)")
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--no-timing", action="store_true",
+                        help="skip the timed runs (correctness only, as CI)")
+    parser.add_argument("--require-int8", action="store_true",
+                        help="also fail when an int8 build does not compile "
+                             "or run")
     parser.add_argument("--markdown")
     parser.add_argument("--json")
     args = parser.parse_args()
@@ -178,7 +186,8 @@ def main():
     rows = []
     with tempfile.TemporaryDirectory() as work:
         for folder in folders:
-            row = check_model(folder, args.qc, args.rtol, args.repeat, work)
+            row = check_model(folder, args.qc, args.rtol, args.repeat, work,
+                              timing=not args.no_timing)
             rows.append(row)
             print("%-34s f32: %-10s int8: %s" % (
                 row["folder"], row.get("f32", ""),
@@ -192,7 +201,10 @@ def main():
             f.write(markdown(rows, args.rtol))
     bad = [r for r in rows if r.get("f32") != "match"]
     print("%d of %d models match torch in f32" % (len(rows) - len(bad), len(rows)))
-    sys.exit(1 if bad else 0)
+    no_int8 = [r for r in rows if r.get("int8") != "ok"]
+    print("%d of %d models compile and run in int8" % (len(rows) - len(no_int8),
+                                                       len(rows)))
+    sys.exit(1 if bad or (args.require_int8 and no_int8) else 0)
 
 
 if __name__ == "__main__":
