@@ -281,15 +281,6 @@ public:
     Value result = getPointer(b, loc, state.result);
     Value packed = getPointer(b, loc, state.scratch[0]);
     Value rows = op.isPointwise() ? Value() : getPointer(b, loc, state.scratch[1]);
-    // The im2col loops have compile-time trip counts and vector bodies:
-    // tell LLVM not to unroll them (see qc-no-unroll in lib/Codegen).
-    if (!op.isPointwise())
-      if (auto fn = dyn_cast<func::FuncOp>(b.getInsertionBlock()->getParentOp()))
-        if (fn.isPrivate())
-          fn->setAttr("passthrough",
-                      b.getArrayAttr({b.getStringAttr("noinline"),
-                                      b.getArrayAttr({b.getStringAttr("qc-no-unroll"),
-                                                      b.getStringAttr("1")})}));
     func::FuncOp gemm = getGemmKernel(
         state, makeSpec(dot, kernel, exact, /*channelIsRow=*/true,
                         /*broadcastIsActivation=*/false));
@@ -297,19 +288,17 @@ public:
                                           kernel.getTileCols(),
                                           kernel.getShift() != 0);
     // The padding holds the input's zero point (the packing shifts it with
-    // the data), so it contributes nothing.
-    Value pad;
-    if (isFloat) {
-      pad = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
-    } else {
-      int64_t zp = getPerTensorType(in).getZeroPoint();
-      pad = arith::ConstantIntOp::create(b, loc, b.getI8Type(),
-                                         int64_t(int8_t(zp & 0xff)));
-    }
+    // the data), so it contributes nothing; f32 pads with 0.
+    int64_t padBits =
+        isFloat ? 0
+                : int64_t(int8_t(getPerTensorType(in).getZeroPoint() & 0xff));
     ArrayRef<int64_t> ks = op.getKernelShape(), st = op.getStrides(),
                       di = op.getDilations(), pads = op.getPads();
     ConvGeometry geometry{cg,    h,     w,     ks[0], ks[1],   oh,     ow,
                           st[0], st[1], di[0], di[1], pads[0], pads[1]};
+    func::FuncOp im2rows;
+    if (!op.isPointwise())
+      im2rows = getIm2RowsKernel(state, element, geometry, padBits);
     // Loops over the images and the groups (not unrolled: code size is one
     // GEMM's whatever the batch and the groups).
     k.loop(k.c(0), k.c(n), [&](Value img) {
@@ -318,7 +307,7 @@ public:
         Value src = k.ptr(input, element, plane);
         Value rowsPtr = src;
         if (!op.isPointwise()) {
-          emitIm2Rows(k, src, rows, element, geometry, pad);
+          func::CallOp::create(b, loc, im2rows, ValueRange{src, rows});
           rowsPtr = rows;
         }
         func::CallOp::create(

@@ -312,6 +312,37 @@ void fillRange(KernelBuilder &k, Value dst, Type element, Value base,
 
 } // namespace
 
+func::FuncOp lowering::getIm2RowsKernel(LoweringState &state, Type element,
+                                        const ConvGeometry &g,
+                                        int64_t padBits) {
+  OpBuilder &ob = state.builder;
+  Type ptr = ptrType(ob);
+  std::string name =
+      llvm::formatv("__qc_im2rows_{0}_c{1}_{2}x{3}_k{4}x{5}_o{6}x{7}_s{8}x{9}_"
+                    "d{10}x{11}_p{12}x{13}_v{14}",
+                    typeName(element), g.cg, g.h, g.w, g.kh, g.kw, g.oh, g.ow,
+                    g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, padBits & 0xff)
+          .str();
+  func::FuncOp f = getOrCreate(
+      state, name, {ptr, ptr}, [&](KernelBuilder &k, ValueRange a) {
+        OpBuilder &b = k.b;
+        Value pad = element.isF32()
+                        ? (Value)arith::ConstantOp::create(
+                              b, k.loc, b.getF32FloatAttr(0))
+                        : (Value)arith::ConstantIntOp::create(b, k.loc, element,
+                                                              padBits);
+        emitIm2Rows(k, a[0], a[1], element, g, pad);
+      });
+  // The loops have compile-time trip counts and vector bodies: unrolled,
+  // they make basic blocks whose scheduling is quadratic (see qc-no-unroll
+  // in lib/Codegen).
+  f->setAttr("passthrough",
+             ob.getArrayAttr({ob.getStringAttr("noinline"),
+                              ob.getArrayAttr({ob.getStringAttr("qc-no-unroll"),
+                                               ob.getStringAttr("1")})}));
+  return f;
+}
+
 func::FuncOp lowering::getPackRowsKernel(LoweringState &state, Type element,
                                          unsigned kg, int64_t nr, bool shift) {
   OpBuilder &ob = state.builder;

@@ -151,6 +151,14 @@ struct ConvGeometry {
 void emitIm2Rows(KernelBuilder &k, Value input, Value rows, Type element,
                  const ConvGeometry &g, Value pad);
 
+/// im2col, step 1 as a shared function of (input, rows) pointers: one per
+/// distinct geometry, element type and pad value (`padBits`: the i8 zero
+/// point; f32 pads with 0 and passes 0), so that convolutions of one shape
+/// (the repeated blocks of a network) share its code. Its loops are tagged
+/// not to be unrolled (qc-no-unroll).
+func::FuncOp getIm2RowsKernel(LoweringState &state, Type element,
+                              const ConvGeometry &g, int64_t padBits);
+
 /// im2col, step 2: rows [depth][cols] (row stride ldr) into the packed
 /// layout [ceil(cols/NR)][ceil(depth/kGroup)][NR][kGroup], zero past depth
 /// and cols, XOR 0x80 with `shift`. Arguments: rows, ldr, packed, depth,

@@ -60,25 +60,28 @@ func.func @matmul_i8(%a: tensor<3x6x!quant.uniform<i8:f32, 0.5:-5>>) -> tensor<3
 // -----
 
 // A convolution: per image and group (run-time loops), the im2col rows
-// (emitted for this convolution: its row lengths are compile-time
-// constants; the padding is the input's zero point byte, 128 as i8: -128),
-// the packing into the kernel's layout (XOR 0x80 where the instruction
-// wants the other signedness: u8 on AArch64), then the GEMM with the
-// weights as the broadcast side and per-row channels.
+// (a function shared by the convolutions of this geometry: its row lengths
+// are compile-time constants; the padding is the input's zero point byte,
+// 128 as i8: -128), the packing into the kernel's layout (XOR 0x80 where
+// the instruction wants the other signedness: u8 on AArch64), then the GEMM
+// with the weights as the broadcast side and per-row channels.
 // The im2col loops are marked for LLVM not to unroll (qc-no-unroll).
 // VNNI-LABEL: func.func private @conv__0_packed_conv2d
-// VNNI-SAME: passthrough = ["noinline", ["qc-no-unroll", "1"]]
-// VNNI: %[[PAD:.*]] = arith.constant -128 : i8
+// VNNI-SAME: passthrough = ["noinline"]
 // VNNI: scf.for
 // VNNI: scf.for
-// VNNI: llvm.store %{{.*}} : vector<4xi8>, !llvm.ptr
-// VNNI: llvm.store %[[PAD]], %{{.*}} : i8, !llvm.ptr
+// VNNI: call @__qc_im2rows_i8_c2_5x5_k3x3_o5x5_s1x1_d1x1_p1x1_v128(
 // VNNI: call @__qc_pack_i8_k4_n32(
 // VNNI: call @__qc_gemm_vnni512_2x2_q8_rowch_bw(
 // VNNI-LABEL: func.func private @__qc_gemm_vnni512_2x2_q8_rowch_bw
 // VNNI-LABEL: func.func private @__qc_pack_i8_k4_n32
 // VNNI: vector.interleave
 // VNNI-NOT: arith.xori
+// VNNI-LABEL: func.func private @__qc_im2rows_i8_c2_5x5_k3x3_o5x5_s1x1_d1x1_p1x1_v128
+// VNNI-SAME: passthrough = ["noinline", ["qc-no-unroll", "1"]]
+// VNNI: %[[PAD:.*]] = arith.constant -128 : i8
+// VNNI: llvm.store %{{.*}} : vector<4xi8>, !llvm.ptr
+// VNNI: llvm.store %[[PAD]], %{{.*}} : i8, !llvm.ptr
 // SDOT: call @__qc_pack_i8_k4_n16_xor(
 // SDOT-LABEL: func.func private @__qc_pack_i8_k4_n16_xor
 // SDOT: arith.xori %{{.*}}, %{{.*}} : vector<64xi8>
