@@ -63,6 +63,8 @@ FailureOr<Value> movedInput(Importer &im, int i) { return im.value(i); }
 
 /// The name of input `i`, for messages.
 std::string inputName(Importer &im, int i) {
+  if (i >= im.node->input_size())
+    return "input #" + std::to_string(i) + ", not given";
   return "input #" + std::to_string(i) + " '" + im.node->input(i) + "'";
 }
 
@@ -70,6 +72,11 @@ std::string inputName(Importer &im, int i) {
 /// be known at compile time.
 FailureOr<std::vector<int64_t>> constantInts(Importer &im, int i,
                                              StringRef what) {
+  if (!im.has(i)) {
+    im.error() << "'" << what << "' (" << inputName(im, i)
+               << ") is required";
+    return failure();
+  }
   if (!im.isConst(i)) {
     im.error() << "'" << what << "' (" << inputName(im, i)
                << ") is computed at run time; it must be known at compile "
@@ -297,8 +304,18 @@ LogicalResult importResize(Importer &im, bool upsample) {
         return im.error() << "scale " << s << " of dim " << *a
                           << " is not positive and finite";
       factor[*a] = s;
-      out[*a] = int64_t(std::floor(s * double(xs[*a])));
+      // Compare in double first: a huge scale would not fit an int64.
+      double size = std::floor(s * double(xs[*a]));
+      if (!(size <= double(im.maxElements())))
+        return im.error() << "scale " << s << " of dim " << *a
+                          << " would resize " << xs[*a] << " elements to "
+                          << size << ", more than "
+                          << limitText(im.maxElements());
+      out[*a] = int64_t(size);
     } else {
+      if (!(given[i] <= double(im.maxElements())))
+        return im.error() << "size " << given[i] << " of dim " << *a
+                          << " is more than " << limitText(im.maxElements());
       out[*a] = int64_t(given[i]);
       if (out[*a] >= 1)
         factor[*a] = double(out[*a]) / double(xs[*a]);
@@ -470,7 +487,11 @@ LogicalResult importDepthSpace(Importer &im, bool toSpace) {
     std::string mode = im.attrString("mode", "DCR");
     if (mode != "DCR" && mode != "CRD")
       return im.error() << "unknown mode '" << mode << "' (DCR or CRD)";
-    if (c % (b * b))
+    int64_t bb;
+    if (llvm::MulOverflow(b, b, bb))
+      return im.error() << "the " << c << " channels are fewer than "
+                        << "blocksize^2 (blocksize " << b << ")";
+    if (c % bb)
       return im.error() << "the " << c << " channels are not divisible by "
                         << "blocksize^2 = " << b * b;
     int64_t cb = c / (b * b);

@@ -182,7 +182,7 @@ FoldResult onnximport::foldOp(Importer &im, StringRef op) {
     const onnx::AttributeProto *value = im.attr("value");
     Const c;
     if (value && value->has_t()) {
-      std::string err = toConst(value->t(), c);
+      std::string err = toConst(value->t(), c, im.maxElements());
       if (!err.empty()) {
         im.error() << err;
         return FoldResult::Failed;
@@ -243,7 +243,7 @@ FoldResult onnximport::foldOp(Importer &im, StringRef op) {
     double fill = 0;
     if (const auto *v = im.attr("value"); v && v->has_t()) {
       Const t;
-      if (!toConst(v->t(), t).empty() || t.values.empty())
+      if (!toConst(v->t(), t, im.maxElements()).empty() || t.values.empty())
         return FoldResult::NotFolded;
       c.dtype = t.dtype;
       fill = t.values[0];
@@ -251,8 +251,9 @@ FoldResult onnximport::foldOp(Importer &im, StringRef op) {
     int64_t elements = 1;
     for (int64_t d : in(0).asInts()) {
       if (d < 0 || llvm::MulOverflow(elements, d, elements) ||
-          elements > kMaxTensorElements)
-        return invalid("shape must have dims >= 0 and at most 2^32 elements");
+          elements > im.maxElements())
+        return invalid("shape must have dims >= 0 and at most " +
+                       limitText(im.maxElements()) + " elements");
       c.shape.push_back(d);
     }
     c.values.assign(elements, fill);
@@ -396,8 +397,10 @@ FoldResult onnximport::foldOp(Importer &im, StringRef op) {
           return invalid("shape may have one -1 and no other negative dim");
         if (d == -1)
           infer = i;
-        else
-          known *= d;
+        else if (llvm::MulOverflow(known, d, known) ||
+                 known > im.maxElements())
+          return invalid("the target shape has more than " +
+                         limitText(im.maxElements()) + " elements");
         shape.push_back(d);
       }
       if (infer >= 0)
@@ -545,8 +548,9 @@ FoldResult onnximport::foldOp(Importer &im, StringRef op) {
     int64_t elements = 1;
     for (int64_t d : in(1).asInts()) {
       if (d < 0 || llvm::MulOverflow(elements, d, elements) ||
-          elements > kMaxTensorElements)
-        return invalid("shape must have dims >= 0 and at most 2^32 elements");
+          elements > im.maxElements())
+        return invalid("shape must have dims >= 0 and at most " +
+                       limitText(im.maxElements()) + " elements");
       shape.shape.push_back(d);
     }
     shape.values.assign(product(shape.shape), 0);
@@ -571,8 +575,9 @@ FoldResult onnximport::foldOp(Importer &im, StringRef op) {
     bool f32 = in(0).dtype == DType::F32;
     double diff = f32 ? double(float(limit) - float(start)) : limit - start;
     double count = std::ceil(double(float(diff) / float(delta)));
-    if (!(count <= double(kMaxTensorElements)))
-      return invalid("the range would have more than 2^32 elements");
+    if (!(count <= double(im.maxElements())))
+      return invalid("the range would have more than " +
+                     limitText(im.maxElements()) + " elements");
     Const c;
     c.dtype = in(0).dtype;
     double v = start;

@@ -106,7 +106,14 @@ std::vector<int64_t> Const::asInts() const {
   return r;
 }
 
-std::string onnximport::toConst(const onnx::TensorProto &t, Const &out) {
+std::string onnximport::limitText(int64_t limit) {
+  if (limit > 0 && llvm::isPowerOf2_64(uint64_t(limit)))
+    return "2^" + std::to_string(llvm::Log2_64(uint64_t(limit)));
+  return std::to_string(limit);
+}
+
+std::string onnximport::toConst(const onnx::TensorProto &t, Const &out,
+                                int64_t maxElements) {
   out.dtype = fromOnnx(t.data_type());
   if (out.dtype == DType::Unknown)
     return "tensor '" + t.name() + "' has element type " +
@@ -114,16 +121,22 @@ std::string onnximport::toConst(const onnx::TensorProto &t, Const &out) {
   if (t.data_location() == onnx::TensorProto::EXTERNAL)
     return "tensor '" + t.name() + "' keeps its data in an external file, "
            "which is not supported";
+  // The dims come from the file: check them before multiplying or
+  // allocating anything.
+  int64_t n = 1;
+  for (int64_t d : t.dims())
+    if (d < 0 || llvm::MulOverflow(n, d, n) || n > maxElements)
+      return "tensor '" + t.name() + "' has dims that are negative or " +
+             "give more than " + limitText(maxElements) + " elements";
   out.shape.assign(t.dims().begin(), t.dims().end());
-  int64_t n = out.numElements();
   out.values.clear();
-  out.values.reserve(n);
   const std::string &raw = t.raw_data();
   auto fromRaw = [&](auto sample) -> std::string {
     using T = decltype(sample);
     if (raw.size() != size_t(n) * sizeof(T))
       return "tensor '" + t.name() + "' has " + std::to_string(raw.size()) +
              " bytes of data for " + std::to_string(n) + " elements";
+    out.values.reserve(n);
     for (int64_t i = 0; i < n; ++i) {
       T v;
       std::memcpy(&v, raw.data() + i * sizeof(T), sizeof(T));
@@ -154,6 +167,7 @@ std::string onnximport::toConst(const onnx::TensorProto &t, Const &out) {
     if (field.size() != n)
       return "tensor '" + t.name() + "' has " + std::to_string(field.size()) +
              " values for " + std::to_string(n) + " elements";
+    out.values.reserve(n);
     for (auto v : field)
       out.values.push_back(double(v));
     return "";
@@ -260,6 +274,8 @@ FailureOr<Value> Importer::value(int i) {
 SmallVector<int64_t> Importer::shapeOf(int i) {
   if (isConst(i))
     return constant(i).shape;
+  if (!has(i))
+    return {};
   if (Value v = values.lookup(node->input(i)))
     return shape(v);
   return {};
@@ -376,7 +392,7 @@ LogicalResult Importer::importInputs() {
   llvm::StringSet<> initializers;
   for (const auto &t : graph.initializer()) {
     Const c;
-    std::string err = toConst(t, c);
+    std::string err = toConst(t, c, options.maxTensorElements);
     if (!err.empty())
       return emitError(loc) << "initializer: " << err;
     constants[t.name()] = std::move(c);
@@ -460,10 +476,11 @@ LogicalResult Importer::importInputs() {
     int64_t elements = 1;
     for (int64_t d : dims)
       if (llvm::MulOverflow(elements, d, elements) ||
-          elements > kMaxTensorElements)
+          elements > options.maxTensorElements)
         return emitError(loc)
-               << "input '" << in.name() << "' would have more than 2^32 "
-               << "elements; qc supports at most that many per tensor";
+               << "input '" << in.name() << "' would have more than "
+               << limitText(options.maxTensorElements)
+               << " elements; qc supports at most that many per tensor";
     types.push_back(RankedTensorType::get(dims, elementType(dt, ctx)));
     names.push_back(in.name());
   }
@@ -539,12 +556,31 @@ LogicalResult Importer::importNode(const onnx::NodeProto &n, int index) {
     });
     for (Operation *op = last ? last->getNextNode()
                               : (block->empty() ? nullptr : &block->front());
-         op; op = op->getNextNode())
+         op; op = op->getNextNode()) {
       if (failed(mlir::verify(op))) {
         if (message.empty())
           message = "an emitted op does not verify";
         break;
       }
+      // No value may outgrow the tensor limit (an attribute can ask for
+      // any size: Tile's repeats, Resize's scales, ...).
+      for (Type t : op->getResultTypes()) {
+        auto rt = dyn_cast<RankedTensorType>(t);
+        int64_t elements = 1;
+        if (rt && rt.hasStaticShape() &&
+            llvm::any_of(rt.getShape(), [&](int64_t d) {
+              return llvm::MulOverflow(elements, d, elements) ||
+                     elements > maxElements();
+            })) {
+          message = "a result of shape " + shapeStr(rt.getShape()) +
+                    " would have more than " + limitText(maxElements()) +
+                    " elements";
+          break;
+        }
+      }
+      if (!message.empty())
+        break;
+    }
   }
   if (!message.empty())
     return error() << message;

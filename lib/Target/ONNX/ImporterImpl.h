@@ -31,6 +31,14 @@ std::string onnxTypeName(int32_t onnxType);
 
 /// A constant known at import time (weights, shapes): values held as double,
 /// which is exact for f32 and for the integers that occur in shapes.
+/// The most elements a tensor may have by default (larger shapes are
+/// rejected at import rather than overflowing later; see
+/// ImportOptions::maxTensorElements).
+constexpr int64_t kMaxTensorElements = int64_t(1) << 32;
+
+/// A limit as diagnostics show it: "2^32" for a power of two, else decimal.
+std::string limitText(int64_t limit);
+
 struct Const {
   DType dtype = DType::F32;
   SmallVector<int64_t> shape;
@@ -43,7 +51,10 @@ struct Const {
 };
 
 /// Converts a TensorProto to a Const, or returns the reason it cannot.
-std::string toConst(const onnx::TensorProto &tensor, Const &out);
+/// The dims must be >= 0 with at most `maxElements` elements; nothing is
+/// allocated before the data is known to match them.
+std::string toConst(const onnx::TensorProto &tensor, Const &out,
+                    int64_t maxElements = kMaxTensorElements);
 
 /// Builds the attribute of a constant for `type` (f32, or integer storage).
 DenseElementsAttr toAttr(const Const &c, MLIRContext *ctx);
@@ -83,6 +94,9 @@ public:
   bool isGraphOutput(StringRef name) const {
     return graphOutputs.contains(name);
   }
+
+  /// The most elements a tensor may have (ImportOptions::maxTensorElements).
+  int64_t maxElements() const { return options.maxTensorElements; }
 
   int64_t attrInt(StringRef name, int64_t dflt) const;
   float attrFloat(StringRef name, float dflt) const;
@@ -140,9 +154,6 @@ private:
   llvm::StringSet<> graphOutputs;
 };
 
-/// The most elements a tensor may have (larger shapes are rejected at
-/// import rather than overflowing later).
-constexpr int64_t kMaxTensorElements = int64_t(1) << 32;
 
 /// The number of elements of a shape.
 inline int64_t product(ArrayRef<int64_t> shape) {

@@ -446,8 +446,10 @@ FailureOr<SmallVector<int64_t>> reshapeTarget(Importer &im,
         return failure();
       }
       infer = i;
-    } else {
-      known *= d;
+    } else if (llvm::MulOverflow(known, d, known) || known > im.maxElements()) {
+      im.error() << "the target shape " << shapeStr(target) << " has more than "
+                 << limitText(im.maxElements()) << " elements";
+      return failure();
     }
     shape.push_back(d);
   }

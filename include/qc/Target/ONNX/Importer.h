@@ -31,6 +31,10 @@ struct ImportOptions {
   /// calibration data, when there is some): a symbolic dim other than the
   /// leading (batch) one takes its size from here.
   std::vector<llvm::SmallVector<int64_t>> sampleShapes;
+  /// The most elements a tensor (input, initializer or folded constant) may
+  /// have; larger ones are refused before anything is allocated. The fuzz
+  /// targets lower it to keep every input fast.
+  int64_t maxTensorElements = int64_t(1) << 32;
 };
 
 /// Imports the ONNX model in `bytes` (a serialized ModelProto). `fileName`
