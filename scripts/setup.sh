@@ -10,6 +10,8 @@ set -euo pipefail
 PACKAGES=(
   # Build
   cmake ninja-build clang-22 lld-22
+  # Sanitizer and libFuzzer runtimes (the ASan+UBSan build, fuzz/)
+  libclang-rt-22-dev
   # LLVM/MLIR 22
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   # ONNX models (C++ protobuf classes) and ONNX's backend test suite

@@ -15,7 +15,9 @@ config.test_exec_root = os.path.join(config.qc_obj_root, "test")
 config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "lit_onnx.py", "Inputs", "Unit"]
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
-llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP",
+                                     "ASAN_OPTIONS", "UBSAN_OPTIONS",
+                                     "LSAN_OPTIONS"])
 llvm_config.use_default_substitutions()
 
 # `not` and `count` are used verbatim: they must be on PATH.
@@ -45,3 +47,12 @@ if "avx2" in flags and "fma" in flags:
     config.available_features.add("host-avx2")
 if "avx512_vnni" in flags and "avx512bw" in flags and "avx512vl" in flags:
     config.available_features.add("host-avx512vnni")
+
+# A sanitizer build (-DQC_SANITIZE=address,undefined): tests that cannot run
+# under ASan (they measure memory or time, or load qc's instrumented code
+# into an uninstrumented process) say `UNSUPPORTED: asan`.
+sanitize = getattr(config, "qc_sanitize", "")
+if "address" in sanitize:
+    config.available_features.add("asan")
+if "undefined" in sanitize:
+    config.available_features.add("ubsan")

@@ -102,7 +102,11 @@ std::string mlir::qc::readNpy(llvm::StringRef path, HostArray &out) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false);
   if (!buffer)
     return "cannot read '" + path.str() + "': " + buffer.getError().message();
-  llvm::StringRef bytes = (*buffer)->getBuffer();
+  return readNpyBuffer((*buffer)->getBuffer(), path, out);
+}
+
+std::string mlir::qc::readNpyBuffer(llvm::StringRef bytes, llvm::StringRef path,
+                                    HostArray &out) {
   if (bytes.size() < 10 || !bytes.starts_with("\x93NUMPY"))
     return "'" + path.str() + "' is not a .npy file";
   unsigned major = uint8_t(bytes[6]);

@@ -36,6 +36,10 @@ struct HostArray {
 /// Reads a .npy file. Returns an empty string on success, else the reason.
 std::string readNpy(llvm::StringRef path, HostArray &out);
 
+/// Reads the .npy file held in `bytes`; `name` names it in the errors.
+std::string readNpyBuffer(llvm::StringRef bytes, llvm::StringRef name,
+                          HostArray &out);
+
 /// Writes `array` in the .npy format to `os`. Returns an empty string on
 /// success, else the reason (a dtype .npy cannot hold).
 std::string writeNpy(llvm::raw_ostream &os, const HostArray &array);
