@@ -309,14 +309,37 @@ QuantError mlir::qc::measureChannelAveragedError(
   return err;
 }
 
+std::optional<std::string>
+mlir::qc::describeNonFinite(llvm::ArrayRef<float> values,
+                            llvm::ArrayRef<int64_t> shape) {
+  auto bad = llvm::find_if(values, [](float v) { return !std::isfinite(v); });
+  if (bad == values.end())
+    return std::nullopt;
+  int64_t flat = bad - values.begin(), rest = flat;
+  llvm::SmallVector<int64_t> index(shape.size());
+  for (int64_t d = static_cast<int64_t>(shape.size()) - 1; d >= 0; --d) {
+    int64_t size = std::max<int64_t>(shape[d], 1);
+    index[d] = rest % size;
+    rest /= size;
+  }
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << "the value at [";
+  llvm::interleaveComma(index, os);
+  os << "] (element " << flat << ") is "
+     << (std::isnan(*bad) ? "NaN" : *bad > 0 ? "+inf" : "-inf");
+  return text;
+}
+
 llvm::Expected<llvm::SmallVector<QuantParams>>
 mlir::qc::computeParamsForValues(llvm::ArrayRef<float> values,
                                  llvm::ArrayRef<int64_t> shape,
                                  const QuantScheme &scheme,
                                  std::optional<int64_t> axis) {
-  // NaN is rejected for both granularities (min/max would silently drop it).
-  if (llvm::any_of(values, [](float v) { return std::isnan(v); }))
-    return makeError("values contain NaN");
+  // NaN and infinity are rejected for both granularities (min/max would
+  // silently drop a NaN; an infinite range has no scale).
+  if (std::optional<std::string> bad = describeNonFinite(values, shape))
+    return makeError(*bad);
   if (axis) {
     if (*axis < 0 || *axis >= static_cast<int64_t>(shape.size()))
       return makeError(llvm::formatv("axis {0} is out of range for rank {1}",

@@ -174,6 +174,12 @@ QuantError measureChannelAveragedError(llvm::ArrayRef<float> values,
                                        int64_t paramAxis, int64_t channelAxis,
                                        StorageRange range);
 
+/// The first NaN or infinity of a tensor of `shape` holding `values`, as
+/// messages name it ("the value at [1, 0, 2] (element 14) is NaN"), or
+/// nullopt when every value is finite.
+std::optional<std::string> describeNonFinite(llvm::ArrayRef<float> values,
+                                             llvm::ArrayRef<int64_t> shape);
+
 /// Parameters for a tensor of known values under `scheme`: one entry from
 /// the whole tensor's range, or, with `axis`, one per slice along it.
 llvm::Expected<llvm::SmallVector<QuantParams>>

@@ -14,7 +14,7 @@ func.func @f(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
 // the first (per-tensor) one reports it.
 func.func @weight_not_finite(%x: tensor<2x3xf32>) -> tensor<2x2xf32> {
   %w = arith.constant dense<[[1.0, -1.0], [0x7F800000, 0.5], [0.25, -0.25]]> : tensor<3x2xf32>
-  // expected-error @+1 {{cannot quantize weight: range [-1.00, INF] is not finite}}
+  // expected-error @+1 {{cannot quantize the weight of qc.matmul: the value at [1, 0] (element 2) is +inf}}
   %y = qc.matmul %x, %w : (tensor<2x3xf32>, tensor<3x2xf32>) -> tensor<2x2xf32>
   return %y : tensor<2x2xf32>
 }

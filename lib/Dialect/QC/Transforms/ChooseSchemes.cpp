@@ -66,6 +66,21 @@ struct ChooseSchemesPass
     std::optional<unsigned> weightIndex = iface.getWeightOperand();
     if (!weightIndex || op->hasAttr(QCDialect::getWeightSchemeAttrName()))
       return;
+    // A constant bias becomes i32 at input scale x weight scale: it must be
+    // finite.
+    DenseElementsAttr biasData;
+    if (std::optional<unsigned> bias = iface.getBiasOperand();
+        bias && *bias < op->getNumOperands() &&
+        matchPattern(op->getOperand(*bias), m_Constant(&biasData)) &&
+        biasData.getElementType().isF32()) {
+      SmallVector<float> values(biasData.getValues<float>());
+      if (std::optional<std::string> bad =
+              describeNonFinite(values, biasData.getType().getShape())) {
+        op->emitError("cannot quantize the bias of ")
+            << describeOp(op) << ": " << *bad;
+        return signalPassFailure();
+      }
+    }
     DenseElementsAttr data;
     if (!matchPattern(op->getOperand(*weightIndex), m_Constant(&data)) ||
         !data.getElementType().isF32())
@@ -87,7 +102,8 @@ struct ChooseSchemesPass
             values, shape, scheme,
             perChannel ? std::optional<int64_t>(axis) : std::nullopt);
         if (!params) {
-          op->emitError("cannot quantize weight: ")
+          op->emitError("cannot quantize the weight of ")
+              << describeOp(op) << ": "
               << llvm::toString(params.takeError());
           return signalPassFailure();
         }

@@ -260,7 +260,8 @@ private:
       auto wp = computeParamsForValues(values, weightData.getType().getShape(),
                                        ws, axis);
       if (!wp) {
-        op->emitError("cannot quantize weight: ")
+        op->emitError("cannot quantize the weight of ")
+            << describeOp(op) << ": "
             << llvm::toString(wp.takeError());
         return failure();
       }
@@ -269,8 +270,22 @@ private:
       p.inputType = getParams(op->getOperand(activations.front()));
     }
     if (std::optional<unsigned> bias = iface.getBiasOperand();
-        bias && weightIndex && isF32Tensor(op->getOperand(*bias)))
+        bias && weightIndex && isF32Tensor(op->getOperand(*bias))) {
+      // A constant bias becomes i32 at input scale x weight scale: it must
+      // be finite.
+      DenseElementsAttr biasData;
+      if (matchPattern(op->getOperand(*bias), m_Constant(&biasData)) &&
+          biasData.getElementType().isF32()) {
+        SmallVector<float> values(biasData.getValues<float>());
+        if (std::optional<std::string> bad =
+                describeNonFinite(values, biasData.getType().getShape())) {
+          op->emitError("cannot quantize the bias of ")
+              << describeOp(op) << ": " << *bad;
+          return failure();
+        }
+      }
       p.biasIndex = bias;
+    }
     return success();
   }
 

@@ -2651,6 +2651,30 @@ def integer_data_movement():
     bad("pad_int_fraction", [node("Pad", ["x"], ["y"], pads=[0, 1, 0, 1], value=0.5, name="pad")],
         [("x", TensorProto.INT32, [2, 2])], opset=10)
 
+
+def nonfinite_parameters():
+    """Float models whose weights or bias hold NaN or infinity (a NaN
+    weight, a +inf weight, a -inf bias): they compile in f32, where IEEE
+    arithmetic defines the result, but cannot be quantized."""
+    vi = helper.make_tensor_value_info
+    t = numpy_helper.from_array
+    for name, where, value in [("nan_weight", "w", np.nan), ("inf_weight", "w", np.inf),
+                               ("inf_bias", "b", -np.inf)]:
+        w = np.ones((2, 1, 3, 3), np.float32)
+        b = np.zeros(2, np.float32)
+        if where == "w":
+            w[1, 0, 2, 1] = value
+        else:
+            b[1] = value
+        graph = helper.make_graph(
+            [helper.make_node("Conv", ["x", "w", "b"], ["y"], pads=[1, 1, 1, 1], name="conv")],
+            name, [vi("x", TensorProto.FLOAT, [1, 1, 4, 4])],
+            [vi("y", TensorProto.FLOAT, [1, 2, 4, 4])], [t(w, "w"), t(b, "b")])
+        onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]),
+                  os.path.join(HERE, "nonfinite_" + name + ".onnx"))
+    np.save(os.path.join(HERE, "nonfinite_calib.npy"),
+            np.random.default_rng(3).random((4, 1, 4, 4)).astype(np.float32))
+
 if __name__ == "__main__":
     # With arguments, only the named generators run (e.g. `bn_conv`).
     import sys
@@ -2665,7 +2689,8 @@ if __name__ == "__main__":
                   arg_topk_ties]
     generators += [resize_models, pad_models, movement_models, quantized_resample_models,
                    invalid_data_movement_models, runtime_gather_models,
-                   qoperator_data_movement, integer_data_movement]
+                   qoperator_data_movement, integer_data_movement,
+                   nonfinite_parameters]
     wanted = set(sys.argv[1:])
     for g in generators:
         if not wanted or g.__name__ in wanted:

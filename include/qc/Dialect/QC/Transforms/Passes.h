@@ -20,6 +20,10 @@ namespace qc {
 #define GEN_PASS_DECL
 #include "qc/Dialect/QC/Transforms/Passes.h.inc"
 
+/// An op as the passes' error messages name it: "'conv1' (qc.conv2d)" with
+/// the ONNX node name the importer records (a NameLoc), else its kind.
+std::string describeOp(Operation *op);
+
 /// Patterns of qc-fold-qdq: QDQ pairs around ops with a quantized form
 /// become the quantized op, quantize(dequantize) becomes a requantize or
 /// nothing, requantize chains merge, identity clamps disappear, and
