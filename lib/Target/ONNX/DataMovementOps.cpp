@@ -451,17 +451,25 @@ LogicalResult importTile(Importer &im) {
   // Each dim of size n > 1 repeated r times becomes [r, n] (a unit dim
   // broadcast to r in front of it), merged back by the last reshape.
   SmallVector<int64_t> split, wide, out;
+  int64_t elements = 1;
   for (auto [d, r] : llvm::enumerate(*repeats)) {
     if (r < 1)
       return im.error() << "repeat " << r << " of dim " << d
                         << " is not supported (it must be at least 1)";
+    int64_t size;
+    if (llvm::MulOverflow(xs[d], r, size) ||
+        llvm::MulOverflow(elements, size, elements) ||
+        elements > im.maxElements())
+      return im.error() << "'repeats' " << shapeStr(*repeats)
+                        << " would make more than "
+                        << limitText(im.maxElements()) << " elements";
     if (r > 1 && xs[d] > 1) {
       split.push_back(1);
       wide.push_back(r);
     }
     split.push_back(xs[d]);
     wide.push_back(xs[d] == 1 ? r : xs[d]);
-    out.push_back(xs[d] * r);
+    out.push_back(size);
   }
   Value v = broadcastTo(im, reshapeTo(im, *x, split), wide);
   im.define(0, reshapeTo(im, v, out));

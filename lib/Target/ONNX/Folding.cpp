@@ -138,8 +138,10 @@ FailureOr<SliceBounds> onnximport::getSliceBounds(Importer &im,
                     : std::clamp<int64_t>(end, -1, d - 1);
     b.steps[a] = s;
     int64_t span = s > 0 ? b.hi[a] - b.lo[a] : b.lo[a] - b.hi[a];
-    int64_t step = s > 0 ? s : -s;
-    b.sizes[a] = span > 0 ? (span + step - 1) / step : 0;
+    // |s| without negating INT64_MIN (any step >= span selects one
+    // element), and a ceiling division that cannot overflow.
+    int64_t step = s > 0 ? s : s == INT64_MIN ? INT64_MAX : -s;
+    b.sizes[a] = span > 0 ? (span - 1) / step + 1 : 0;
   }
   return b;
 }
