@@ -180,7 +180,11 @@ LogicalResult importPad(Importer &im) {
   for (int64_t i = 0; i < 2 * rank; ++i)
     grow[i] = std::max<int64_t>(full[i], 0);
   for (int64_t d = 0; d < rank; ++d)
-    padded[d] += grow[d] + grow[d + rank];
+    if (llvm::AddOverflow(padded[d], grow[d], padded[d]) ||
+        llvm::AddOverflow(padded[d], grow[d + rank], padded[d]) ||
+        padded[d] > im.maxElements())
+      return im.error() << "pads " << shapeStr(pads) << " would make dim "
+                        << d << " larger than " << limitText(im.maxElements());
   Value y = *x;
   if (llvm::any_of(grow, [](int64_t p) { return p > 0; })) {
     if (mode != "constant")

@@ -226,8 +226,12 @@ Importer::Importer(MLIRContext *ctx, const onnx::ModelProto &model,
 
 InFlightDiagnostic Importer::error() {
   InFlightDiagnostic d = emitError(loc);
+  // A node is named by its name, else its first output.
   if (node)
-    d << "node '" << (node->name().empty() ? node->output(0) : node->name())
+    d << "node '"
+      << (!node->name().empty()   ? node->name()
+          : node->output_size() > 0 ? node->output(0)
+                                    : std::string("(unnamed)"))
       << "' (" << node->op_type() << "): ";
   return d;
 }
