@@ -40,6 +40,15 @@ static void configure(PassManager &pm, const CompileOptions &options,
   }
 }
 
+LogicalResult mlir::qc::recognizePatterns(ModuleOp module,
+                                          const CompileOptions &options) {
+  PassManager pm(module.getContext());
+  TimingScope timing = nestTiming(options, "recognize patterns");
+  configure(pm, options, timing);
+  pm.addNestedPass<func::FuncOp>(createQCRecognizePatterns());
+  return pm.run(module);
+}
+
 LogicalResult mlir::qc::quantizeModule(ModuleOp module,
                                        const CompileOptions &options) {
   bool hasStats = false, hasQDQ = false;

@@ -108,6 +108,12 @@ static cl::opt<bool> noQuantize(
     "no-quantize",
     cl::desc("Compile the float model (the baseline): ignore calibration"),
     cl::cat(quantCategory));
+static cl::opt<bool> noRecognizePatterns(
+    "no-recognize-patterns",
+    cl::desc("Keep activations and normalizations written as chains of "
+             "elementwise nodes (HardSwish, GELU, LayerNorm, ...) as they "
+             "are, instead of one op each (quantized once, as a table)"),
+    cl::cat(quantCategory));
 static cl::opt<std::string> calibrationData(
     "calibration-data",
     cl::desc("Samples to calibrate a float model on: a .npy (samples along "
@@ -481,6 +487,17 @@ int main(int argc, char **argv) {
   func::FuncOp func = getModelFunction(*module);
   std::string name = func.getName().str();
 
+  CompileOptions options;
+  options.target = target;
+  options.reference = reference;
+  options.batchTileBytes = batchTileBytes;
+  options.quantize = !noQuantize;
+  options.printIR = printIR;
+  options.timing = timing;
+
+  if (!noRecognizePatterns && failed(recognizePatterns(*module, options)))
+    return 1;
+
   // Calibrate a float model.
   bool hasQDQ = false, hasStats = false;
   module->walk([&](Operation *op) {
@@ -517,13 +534,6 @@ int main(int argc, char **argv) {
     return fail("--report needs --calibration-data (the report measures on "
                 "those samples)");
 
-  CompileOptions options;
-  options.target = target;
-  options.reference = reference;
-  options.batchTileBytes = batchTileBytes;
-  options.quantize = !noQuantize;
-  options.printIR = printIR;
-  options.timing = timing;
   std::string qopts = quantizeOptions;
   if (!activationType.empty())
     qopts += " activation-type=" + activationType;

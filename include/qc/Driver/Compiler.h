@@ -49,6 +49,11 @@ struct CompileOptions {
 /// Registers every dialect a qc input may use and what lowering needs.
 void registerCompilerDialects(DialectRegistry &registry);
 
+/// Rewrites the elementwise chains that spell an activation or a
+/// normalization into one op (qc-recognize-patterns). Run on a float model
+/// before calibration.
+LogicalResult recognizePatterns(ModuleOp module, const CompileOptions &options);
+
 /// Quantizes (as asked) and lowers `module` to the LLVM dialect in place.
 /// Diagnostics go to the context's handler.
 LogicalResult quantizeModule(ModuleOp module, const CompileOptions &options);

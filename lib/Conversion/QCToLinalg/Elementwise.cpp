@@ -1,16 +1,21 @@
 //===- Elementwise.cpp - Lowering of elementwise qc ops -------------------===//
 //
 // add/sub/mul/div/pow/max/min (numpy broadcasting), clamp, sqrt, sigmoid,
-// tanh, erf and the math functions of the ONNX activations (exp, log, abs,
-// floor, ceil, round, sign, sin, cos) as pointwise generics. Quantized
-// operands go through the float domain, except clamp, which clamps storage
-// integers.
+// tanh, erf, the activations of qc.activation and the math functions of the
+// ONNX activations (exp, log, abs, floor, ceil, round, sign, sin, cos) as
+// pointwise generics. Quantized operands go through the float domain, except
+// clamp, which clamps storage integers, and unary functions from 8 bits to 8
+// bits, which are 256-entry tables computed at compile time.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Lowering.h"
 
+#include "qc/Support/QuantMath.h"
+
 #include "mlir/Dialect/Math/IR/Math.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace mlir::qc;
@@ -87,24 +92,86 @@ struct ClampLowering : OpLowering {
   }
 };
 
-/// Unary float functions; quantized operands go through the float domain.
+using FloatFn = std::function<Value(OpBuilder &, Location, Value)>;
+using ReferenceFn = std::function<double(double)>;
+
+/// Whether a unary function from `in` to `out` is a table: both 8-bit and
+/// quantized per tensor.
+bool isTabulated(const ElementInfo &in, const ElementInfo &out) {
+  return isa_and_nonnull<quant::UniformQuantizedType>(in.quant) &&
+         isa_and_nonnull<quant::UniformQuantizedType>(out.quant) &&
+         in.bits() == 8 && out.bits() == 8;
+}
+
+/// The 256-entry table of `ref` from `in`'s storage values to `out`'s: entry
+/// q (offset by 128 for signed storage) is
+/// quantize(float(ref(dequantize(q)))), the f32 dequantization and
+/// quantization of the float domain around the function evaluated in
+/// double precision.
+DenseElementsAttr buildTable(MLIRContext *ctx, const ElementInfo &in,
+                             const ElementInfo &out, const ReferenceFn &ref) {
+  auto inType = cast<quant::UniformQuantizedType>(in.quant);
+  auto outType = cast<quant::UniformQuantizedType>(out.quant);
+  StorageRange inRange = getStorageRange(inType);
+  StorageRange outRange = getStorageRange(outType);
+  int64_t first = in.isUnsigned ? 0 : -128;
+  SmallVector<int8_t> entries(256, 0);
+  for (int64_t i = 0; i < 256; ++i) {
+    int64_t q = inRange.clamp(first + i);
+    float x = dequantize(q, float(inType.getScale()), inType.getZeroPoint());
+    float y = float(ref(double(x)));
+    int64_t r = quantize(y, float(outType.getScale()), outType.getZeroPoint(),
+                         outRange);
+    entries[i] = static_cast<int8_t>(static_cast<uint8_t>(r & 0xff));
+  }
+  auto type = RankedTensorType::get({256}, IntegerType::get(ctx, 8));
+  return DenseElementsAttr::get(type, ArrayRef<int8_t>(entries));
+}
+
+/// Applies `fn` elementwise from operand 0 to the result: through the float
+/// domain, or as a table of `ref` where both sides are 8-bit quantized.
+void emitUnary(Operation *op, LoweringState &state, const FloatFn &fn,
+               const ReferenceFn &ref) {
+  ElementInfo in = getElementInfo(op->getOperand(0).getType());
+  ElementInfo out = getElementInfo(op->getResult(0).getType());
+  Location loc = op->getLoc();
+  if (ref && isTabulated(in, out)) {
+    Value table = state.getConstantBuffer(
+        loc, buildTable(op->getContext(), in, out, ref), /*alignment=*/64);
+    emitPointwise(
+        state.builder, loc, {state.operands[0]}, state.result,
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Type i32 = b.getI32Type();
+          Value i = in.isUnsigned
+                        ? (Value)arith::ExtUIOp::create(b, l, i32, args[0])
+                        : (Value)arith::AddIOp::create(
+                              b, l, arith::ExtSIOp::create(b, l, i32, args[0]),
+                              constantOf(b, l, i32, int64_t(128)));
+          Value index = arith::IndexCastUIOp::create(b, l, b.getIndexType(), i);
+          return memref::LoadOp::create(b, l, table, index);
+        });
+    return;
+  }
+  ParamOperands p;
+  if (in.quant)
+    p = getParamOperands(state, loc, in.quant);
+  emitPointwise(state.builder, loc, {state.operands[0]}, state.result,
+                [&](OpBuilder &b, Location l, ValueRange args) {
+                  Value x = toFloat(b, l, args[0], in, p);
+                  return fromFloat(b, l, fn(b, l, x), out);
+                });
+}
+
+/// Unary float functions. `ref`, the function in double precision, makes
+/// the 8-bit to 8-bit form a table.
 struct UnaryLowering : OpLowering {
-  std::function<Value(OpBuilder &, Location, Value)> fn;
-  explicit UnaryLowering(std::function<Value(OpBuilder &, Location, Value)> fn)
-      : fn(std::move(fn)) {}
+  FloatFn fn;
+  ReferenceFn ref;
+  UnaryLowering(FloatFn fn, ReferenceFn ref)
+      : fn(std::move(fn)), ref(std::move(ref)) {}
 
   LogicalResult lower(Operation *op, LoweringState &state) const override {
-    ElementInfo in = getElementInfo(op->getOperand(0).getType());
-    ElementInfo out = getElementInfo(op->getResult(0).getType());
-    ParamOperands p;
-    if (in.quant)
-      p = getParamOperands(state, op->getLoc(), in.quant);
-    emitPointwise(state.builder, op->getLoc(), {state.operands[0]},
-                  state.result,
-                  [&](OpBuilder &b, Location l, ValueRange args) {
-                    Value x = toFloat(b, l, args[0], in, p);
-                    return fromFloat(b, l, fn(b, l, x), out);
-                  });
+    emitUnary(op, state, fn, ref);
     return success();
   }
 };
@@ -153,13 +220,110 @@ Value trigonometric(OpBuilder &b, Location l, Value x) {
   return arith::MinimumFOp::create(b, l, y, constantOf(b, l, t, 1.0));
 }
 
-/// A unary lowering that applies the math dialect op `MathOp`.
-template <typename MathOp> std::unique_ptr<UnaryLowering> mathLowering() {
+/// A unary lowering that applies the math dialect op `MathOp`; `ref` is the
+/// same function in double precision.
+template <typename MathOp>
+std::unique_ptr<UnaryLowering> mathLowering(ReferenceFn ref) {
   return std::make_unique<UnaryLowering>(
       [](OpBuilder &b, Location l, Value x) -> Value {
         return MathOp::create(b, l, x);
-      });
+      },
+      std::move(ref));
 }
+
+double sigmoidRef(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+
+double signRef(double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : x; }
+
+Value hardSigmoid(OpBuilder &b, Location l, Value x, double alpha,
+                  double beta) {
+  Type t = x.getType();
+  Value v = arith::AddFOp::create(
+      b, l, arith::MulFOp::create(b, l, x, constantOf(b, l, t, alpha)),
+      constantOf(b, l, t, beta));
+  v = arith::MaximumFOp::create(b, l, v, constantOf(b, l, t, 0.0));
+  return arith::MinimumFOp::create(b, l, v, constantOf(b, l, t, 1.0));
+}
+
+double hardSigmoidRef(double x, double alpha, double beta) {
+  double v = alpha * x + beta;
+  return std::isnan(v) ? v : std::min(std::max(v, 0.0), 1.0);
+}
+
+/// qc.activation: the f32 body in the order of the op's description, and
+/// the same function in double precision for the tables.
+struct ActivationLowering : OpLowering {
+  static constexpr double kSqrt2 = 1.41421356237309504880;
+  static constexpr double kGeluA = 0.79788456080286535588; // sqrt(2 / pi)
+  static constexpr double kGeluB = kGeluA * 0.044715;
+
+  LogicalResult lower(Operation *o, LoweringState &state) const override {
+    auto op = cast<ActivationOp>(o);
+    ActivationKind kind = op.getKind();
+    double alpha = float(op.getSlope()), beta = float(op.getOffset());
+    FloatFn fn = [&](OpBuilder &b, Location l, Value x) -> Value {
+      Type t = x.getType();
+      auto c = [&](double v) { return constantOf(b, l, t, v); };
+      switch (kind) {
+      case ActivationKind::HardSigmoid:
+        return hardSigmoid(b, l, x, alpha, beta);
+      case ActivationKind::HardSwish:
+        return arith::MulFOp::create(
+            b, l, x, hardSigmoid(b, l, x, double(1.0f / 6), 0.5));
+      case ActivationKind::Silu:
+        return arith::MulFOp::create(b, l, x, sigmoid(b, l, x));
+      case ActivationKind::Gelu:
+      case ActivationKind::GeluTanh: {
+        Value inner;
+        if (kind == ActivationKind::Gelu) {
+          inner = math::ErfOp::create(
+              b, l, arith::DivFOp::create(b, l, x, c(kSqrt2)));
+        } else {
+          Value x2 = arith::MulFOp::create(b, l, x, x);
+          Value poly = arith::AddFOp::create(
+              b, l, arith::MulFOp::create(b, l, x2, c(kGeluB)), c(kGeluA));
+          inner =
+              math::TanhOp::create(b, l, arith::MulFOp::create(b, l, x, poly));
+        }
+        Value half = arith::MulFOp::create(b, l, x, c(0.5));
+        return arith::MulFOp::create(
+            b, l, half, arith::AddFOp::create(b, l, inner, c(1.0)));
+      }
+      case ActivationKind::Mish: {
+        Value relu = arith::MaximumFOp::create(b, l, x, c(0.0));
+        Value e = math::ExpOp::create(
+            b, l, arith::NegFOp::create(b, l, math::AbsFOp::create(b, l, x)));
+        Value softplus = arith::AddFOp::create(
+            b, l, relu,
+            math::LogOp::create(b, l, arith::AddFOp::create(b, l, e, c(1.0))));
+        return arith::MulFOp::create(b, l, x,
+                                     math::TanhOp::create(b, l, softplus));
+      }
+      }
+      llvm_unreachable("unknown activation kind");
+    };
+    ReferenceFn ref = [&](double x) -> double {
+      switch (kind) {
+      case ActivationKind::HardSigmoid:
+        return hardSigmoidRef(x, alpha, beta);
+      case ActivationKind::HardSwish:
+        return x * hardSigmoidRef(x, 1.0 / 6, 0.5);
+      case ActivationKind::Silu:
+        return x * sigmoidRef(x);
+      case ActivationKind::Gelu:
+        return 0.5 * x * (1.0 + std::erf(x / kSqrt2));
+      case ActivationKind::GeluTanh:
+        return 0.5 * x * (1.0 + std::tanh(x * (kGeluA + kGeluB * x * x)));
+      case ActivationKind::Mish:
+        return x *
+               std::tanh(std::max(x, 0.0) + std::log1p(std::exp(-std::abs(x))));
+      }
+      llvm_unreachable("unknown activation kind");
+    };
+    emitUnary(op, state, fn, ref);
+    return success();
+  }
+};
 
 } // namespace
 
@@ -173,30 +337,34 @@ void lowering::populateElementwiseLoweringPatterns(LoweringPatterns &patterns) {
   patterns.add<MaxOp>(std::make_unique<BinaryLowering<arith::MaximumFOp>>());
   patterns.add<MinOp>(std::make_unique<BinaryLowering<arith::MinimumFOp>>());
   patterns.add<ClampOp>(std::make_unique<ClampLowering>());
-  patterns.add<SqrtOp>(std::make_unique<UnaryLowering>(
-      [](OpBuilder &b, Location l, Value x) -> Value {
-        return math::SqrtOp::create(b, l, x);
-      }));
-  patterns.add<SigmoidOp>(std::make_unique<UnaryLowering>(sigmoid));
-  patterns.add<TanhOp>(std::make_unique<UnaryLowering>(
-      [](OpBuilder &b, Location l, Value x) -> Value {
-        return math::TanhOp::create(b, l, x);
-      }));
-  patterns.add<ErfOp>(std::make_unique<UnaryLowering>(
-      [](OpBuilder &b, Location l, Value x) -> Value {
-        return math::ErfOp::create(b, l, x);
-      }));
+  auto unary = [](FloatFn fn, ReferenceFn ref) {
+    return std::make_unique<UnaryLowering>(std::move(fn), std::move(ref));
+  };
+  patterns.add<SqrtOp>(
+      mathLowering<math::SqrtOp>([](double x) { return std::sqrt(x); }));
+  patterns.add<SigmoidOp>(unary(sigmoid, sigmoidRef));
+  patterns.add<TanhOp>(
+      mathLowering<math::TanhOp>([](double x) { return std::tanh(x); }));
+  patterns.add<ErfOp>(
+      mathLowering<math::ErfOp>([](double x) { return std::erf(x); }));
+  patterns.add<ActivationOp>(std::make_unique<ActivationLowering>());
   // exp, log, sin and cos become polynomials in qc-approximate-math; abs and
   // the roundings are instructions (roundeven: ties to even, as ONNX Round).
-  patterns.add<ExpOp>(mathLowering<math::ExpOp>());
-  patterns.add<LogOp>(mathLowering<math::LogOp>());
-  patterns.add<AbsOp>(mathLowering<math::AbsFOp>());
-  patterns.add<FloorOp>(mathLowering<math::FloorOp>());
-  patterns.add<CeilOp>(mathLowering<math::CeilOp>());
-  patterns.add<RoundOp>(mathLowering<math::RoundEvenOp>());
-  patterns.add<SignOp>(std::make_unique<UnaryLowering>(sign));
+  patterns.add<ExpOp>(
+      mathLowering<math::ExpOp>([](double x) { return std::exp(x); }));
+  patterns.add<LogOp>(
+      mathLowering<math::LogOp>([](double x) { return std::log(x); }));
+  patterns.add<AbsOp>(
+      mathLowering<math::AbsFOp>([](double x) { return std::abs(x); }));
+  patterns.add<FloorOp>(
+      mathLowering<math::FloorOp>([](double x) { return std::floor(x); }));
+  patterns.add<CeilOp>(
+      mathLowering<math::CeilOp>([](double x) { return std::ceil(x); }));
+  patterns.add<RoundOp>(mathLowering<math::RoundEvenOp>(
+      [](double x) { return roundHalfToEven(x); }));
+  patterns.add<SignOp>(unary(sign, signRef));
   patterns.add<SinOp>(
-      std::make_unique<UnaryLowering>(trigonometric<math::SinOp>));
+      unary(trigonometric<math::SinOp>, [](double x) { return std::sin(x); }));
   patterns.add<CosOp>(
-      std::make_unique<UnaryLowering>(trigonometric<math::CosOp>));
+      unary(trigonometric<math::CosOp>, [](double x) { return std::cos(x); }));
 }

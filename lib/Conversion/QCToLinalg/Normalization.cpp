@@ -245,7 +245,8 @@ struct LayerNormLowering : OpLowering {
   /// The normalized dims [axis, rank) are contiguous: per row, the mean
   /// (sum in order / n), the biased variance (sum of squared differences in
   /// order / n), sqrt(variance + epsilon), then
-  /// ((x - mean) / stddev) * scale (+ bias), all in f32.
+  /// ((x - mean) / stddev) * scale (+ bias), all in f32. With `rms` the
+  /// mean is not computed and not subtracted.
   LogicalResult lower(Operation *o, LoweringState &state) const override {
     auto op = cast<LayerNormOp>(o);
     OpBuilder &b = state.builder;
@@ -286,14 +287,22 @@ struct LayerNormLowering : OpLowering {
         return toFloat(nb, l, v, in, p);
       };
       Value zero = constantOf(b, loc, f32, 0.0);
-      Value sum = rows.reduce(zero, [&](OpBuilder &nb, Location l, Value acc,
-                                        Value k) {
-        return (Value)arith::AddFOp::create(nb, l, acc, read(nb, l, k));
-      });
-      Value mean = arith::DivFOp::create(b, loc, sum, n);
+      // x - mean, or x itself for RMSNorm.
+      Value mean;
+      if (!op.getRms()) {
+        Value sum = rows.reduce(
+            zero, [&](OpBuilder &nb, Location l, Value acc, Value k) {
+              return (Value)arith::AddFOp::create(nb, l, acc, read(nb, l, k));
+            });
+        mean = arith::DivFOp::create(b, loc, sum, n);
+      }
+      auto centered = [&](OpBuilder &nb, Location l, Value k) -> Value {
+        Value v = read(nb, l, k);
+        return mean ? (Value)arith::SubFOp::create(nb, l, v, mean) : v;
+      };
       Value squares = rows.reduce(zero, [&](OpBuilder &nb, Location l,
                                             Value acc, Value k) {
-        Value d = arith::SubFOp::create(nb, l, read(nb, l, k), mean);
+        Value d = centered(nb, l, k);
         return (Value)arith::AddFOp::create(
             nb, l, acc, arith::MulFOp::create(nb, l, d, d));
       });
@@ -304,9 +313,7 @@ struct LayerNormLowering : OpLowering {
                                 epsilon));
       Value c0 = rows.idx(0);
       rows.forEach([&](OpBuilder &nb, Location l, Value k) {
-        Value v = arith::DivFOp::create(
-            nb, l, arith::SubFOp::create(nb, l, read(nb, l, k), mean),
-            stddev);
+        Value v = arith::DivFOp::create(nb, l, centered(nb, l, k), stddev);
         Value g = memref::LoadOp::create(nb, l, gamma, ValueRange{c0, k});
         v = arith::MulFOp::create(nb, l, v, toFloat(nb, l, g, gi, gp));
         if (beta) {

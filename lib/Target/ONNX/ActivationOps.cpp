@@ -1,8 +1,9 @@
 //===- ActivationOps.cpp - ONNX activations and math functions as qc ops --===//
 //
 // The math functions (Exp, Log, Abs, Floor, Ceil, Round, Sign, Sin, Cos)
-// become one qc op each. The activations (HardSigmoid, HardSwish, LeakyRelu,
-// PRelu, Elu, Selu, Celu, Softplus, Softsign, Mish, Gelu, ThresholdedRelu)
+// become one qc op each, and so do HardSigmoid, HardSwish, Mish and Gelu
+// (qc.activation, whose quantized form is a table). The other activations
+// (LeakyRelu, PRelu, Elu, Selu, Celu, Softplus, Softsign, ThresholdedRelu)
 // are composed of qc elementwise ops in the order of ONNX's reference
 // definitions, so that the f32 results round as ONNX's do. Composed of qc
 // ops, they need nothing of their own to be quantized: each step has its own
@@ -70,10 +71,6 @@ struct Composer {
   Value positivePart(Value x) { return clamp(x, 0.0f, std::nullopt); }
   Value negativePart(Value x) { return clamp(x, std::nullopt, 0.0f); }
 
-  /// clip(alpha * x + beta, 0, 1).
-  Value hardSigmoid(Value x, float alpha, float beta) {
-    return clamp(add(mul(x, alpha), beta), 0.0f, 1.0f);
-  }
   /// log(exp(x) + 1) as max(x, 0) + log(exp(-|x|) + 1). Below exp's
   /// overflow (x < 88.7) this agrees with ONNX's reference, which computes
   /// the first form in f32, to within its rounding (6e-7 here); above, it
@@ -151,26 +148,21 @@ Value thresholdedRelu(Composer &c, Value x, float alpha) {
   return c.mul(m, c.unary<SignOp>(c.sub(m, alpha)));
 }
 
-LogicalResult importGelu(Importer &im, Composer &c, Value x) {
+/// qc.activation of `kind` on the node's input.
+Value activation(Importer &im, ActivationKind kind, Value x,
+                 FloatAttr alpha = {}, FloatAttr beta = {}) {
+  return ActivationOp::create(im.b, im.loc, x.getType(), kind, x, alpha, beta);
+}
+
+LogicalResult importGelu(Importer &im, Composer &, Value x) {
   std::string approximate = im.attrString("approximate", "none");
-  Value inner;
-  if (approximate == "none") {
-    // 0.5 * x * (1 + erf(x / sqrt(2)))
-    inner = c.unary<ErfOp>(c.div(x, float(M_SQRT2)));
-  } else if (approximate == "tanh") {
-    // 0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3))), the
-    // polynomial as x * (a + b * x^2): the same to within rounding, one op
-    // less, and no x^3 whose range would swamp the small values when
-    // quantized.
-    double a = std::sqrt(2.0 / M_PI), b = a * 0.044715;
-    Value poly = c.mul(x, c.add(c.mul(c.mul(x, x), float(b)), float(a)));
-    inner = c.unary<TanhOp>(poly);
-  } else {
+  if (approximate != "none" && approximate != "tanh")
     return im.error() << "attribute 'approximate' is '" << approximate
                       << "'; it must be 'none' (erf) or 'tanh'";
-  }
-  Value half = c.mul(x, 0.5f);
-  im.define(0, c.mul(half, c.add(inner, 1.0f)));
+  im.define(0, activation(im,
+                          approximate == "none" ? ActivationKind::Gelu
+                                                : ActivationKind::GeluTanh,
+                          x));
   return success();
 }
 
@@ -181,15 +173,19 @@ LogicalResult importMath(Importer &im, Composer &, Value x) {
   return success();
 }
 
-LogicalResult importHardSigmoid(Importer &im, Composer &c, Value x) {
-  im.define(0, c.hardSigmoid(x, im.attrFloat("alpha", 0.2f),
-                             im.attrFloat("beta", 0.5f)));
+LogicalResult importHardSigmoid(Importer &im, Composer &, Value x) {
+  float alpha = im.attrFloat("alpha", 0.2f), beta = im.attrFloat("beta", 0.5f);
+  if (!std::isfinite(alpha) || !std::isfinite(beta))
+    return im.error() << "attributes 'alpha' (" << alpha << ") and 'beta' ("
+                      << beta << ") must be finite";
+  im.define(0, activation(im, ActivationKind::HardSigmoid, x,
+                          im.b.getF32FloatAttr(alpha),
+                          im.b.getF32FloatAttr(beta)));
   return success();
 }
 
-LogicalResult importHardSwish(Importer &im, Composer &c, Value x) {
-  // x * max(0, min(1, x / 6 + 1 / 2))
-  im.define(0, c.mul(x, c.hardSigmoid(x, 1.0f / 6, 0.5f)));
+LogicalResult importHardSwish(Importer &im, Composer &, Value x) {
+  im.define(0, activation(im, ActivationKind::HardSwish, x));
   return success();
 }
 
@@ -237,9 +233,8 @@ LogicalResult importSoftsign(Importer &im, Composer &c, Value x) {
   return success();
 }
 
-LogicalResult importMish(Importer &im, Composer &c, Value x) {
-  // x * tanh(softplus(x))
-  im.define(0, c.mul(x, c.unary<TanhOp>(c.softplus(x))));
+LogicalResult importMish(Importer &im, Composer &, Value x) {
+  im.define(0, activation(im, ActivationKind::Mish, x));
   return success();
 }
 

@@ -1142,7 +1142,7 @@ LogicalResult importLayerNorm(Importer &im) {
     bias = reshape(im, bias, norm);
   im.define(0, LayerNormOp::create(im.b, im.loc, (*x).getType(), *x, gv, bias,
                                    im.b.getI64IntegerAttr(axis),
-                                   im.b.getF32FloatAttr(eps)));
+                                   im.b.getF32FloatAttr(eps), UnitAttr()));
   if (!im.used(1) && !im.used(2))
     return success();
   // The optional statistics, as ONNX's function body defines them:

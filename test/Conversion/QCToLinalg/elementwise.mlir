@@ -1,4 +1,4 @@
-// RUN: qopt %s -split-input-file --convert-qc-to-linalg=outline=0 --qc-plan-workspace | FileCheck %s
+// RUN: qopt %s -split-input-file --convert-qc-to-linalg=outline=0 --qc-plan-workspace --mlir-print-elementsattrs-with-hex-if-larger=-1 | FileCheck %s
 
 // Quantized add: both operands dequantized (the rhs broadcast along the
 // rows), added in f32, the sum quantized with the result's parameters.
@@ -77,6 +77,9 @@ func.func @tanh_erf_sub_mul_div(%a: tensor<4xf32>) -> tensor<4xf32> {
 
 // sqrt and pow: f32 math ops in a pointwise generic (pow broadcasting its
 // exponent); a quantized sqrt goes through the float domain.
+// An 8-bit to 8-bit quantized sqrt is a table: entry q is
+// sqrt(0.5 q) / 0.1 rounded.
+// CHECK: memref.global "private" constant @{{.*}} : memref<256xi8> = dense<[0, 7, 10, 12, 14, 16,
 // CHECK-LABEL: func.func @sqrt_pow
 // CHECK: linalg.generic
 // CHECK: math.sqrt %{{.*}} : f32
@@ -84,10 +87,9 @@ func.func @tanh_erf_sub_mul_div(%a: tensor<4xf32>) -> tensor<4xf32> {
 // CHECK: math.powf %{{.*}}, %{{.*}} : f32
 // CHECK: linalg.generic
 // CHECK: ^bb0(%[[Q:.*]]: i8, %{{.*}}: i8):
-// CHECK: arith.extui %[[Q]] : i8 to i32
-// CHECK: %[[R:.*]] = math.sqrt %{{.*}} : f32
-// CHECK: arith.divf %[[R]], %{{.*}} : f32
-// CHECK: math.roundeven
+// CHECK: %[[I:.*]] = arith.extui %[[Q]] : i8 to i32
+// CHECK: %[[K:.*]] = arith.index_castui %[[I]] : i32 to index
+// CHECK: memref.load %{{.*}}[%[[K]]] : memref<256xi8>
 func.func @sqrt_pow(%x: tensor<2x3xf32>, %e: tensor<3xf32>, %q: tensor<4x!quant.uniform<u8:f32, 0.5:0>>) -> (tensor<2x3xf32>, tensor<2x3xf32>, tensor<4x!quant.uniform<u8:f32, 0.1:0>>) {
   %s = qc.sqrt %x : (tensor<2x3xf32>) -> tensor<2x3xf32>
   %p = qc.pow %x, %e : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
@@ -125,8 +127,10 @@ func.func @max_min(%a: tensor<2x3xf32>, %b: tensor<3xf32>, %qa: tensor<4x!quant.
 // -----
 
 // The activations' math functions: one math op each in a pointwise generic
-// (round is roundeven, ties to even as ONNX Round); a quantized exp goes
-// through the float domain.
+// (round is roundeven, ties to even as ONNX Round); a quantized exp is a
+// table: entry q is exp(0.5 (q - 128)) / 0.1 rounded and saturated to
+// [0, 255] (stored as i8: 201 is -55, 255 is -1).
+// CHECK: memref.global "private" constant @{{.*}} : memref<256xi8> = dense<[0, {{.*}}, 0, 1, 1, 2, 4, 6, 10, 16, 27, 45, 74, 122, -55, -1, -1,
 // CHECK-LABEL: func.func @math_functions
 // CHECK: math.exp %{{.*}} : f32
 // CHECK: math.log %{{.*}} : f32
@@ -139,9 +143,7 @@ func.func @max_min(%a: tensor<2x3xf32>, %b: tensor<3xf32>, %qa: tensor<4x!quant.
 // CHECK: linalg.generic
 // CHECK: ^bb0(%[[Q:.*]]: i8, %{{.*}}: i8):
 // CHECK: arith.extui %[[Q]] : i8 to i32
-// CHECK: %[[E:.*]] = math.exp %{{.*}} : f32
-// CHECK: arith.divf %[[E]], %{{.*}} : f32
-// CHECK: math.roundeven
+// CHECK: memref.load %{{.*}} : memref<256xi8>
 func.func @math_functions(%x: tensor<4xf32>, %q: tensor<4x!quant.uniform<u8:f32, 0.5:128>>) -> (tensor<4xf32>, tensor<4x!quant.uniform<u8:f32, 0.1:0>>) {
   %0 = qc.exp %x : (tensor<4xf32>) -> tensor<4xf32>
   %1 = qc.log %0 : (tensor<4xf32>) -> tensor<4xf32>
@@ -193,4 +195,51 @@ func.func @sign(%x: tensor<4xf32>) -> tensor<4xf32> {
 func.func @sin_reduction(%x: tensor<4xf32>) -> tensor<4xf32> {
   %0 = qc.sin %x : (tensor<4xf32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
+}
+
+// -----
+
+// qc.activation in f32: one pointwise generic per activation, the function
+// inlined (hard_swish: x * clamp(x * 1/6 + 0.5, 0, 1); gelu: x * 0.5 * (1 +
+// erf(x / sqrt(2)))).
+// CHECK-LABEL: func.func @activations_f32
+// CHECK: linalg.generic
+// CHECK: ^bb0(%[[X:.*]]: f32, %{{.*}}: f32):
+// CHECK: %[[S:.*]] = arith.mulf %[[X]], %{{.*}} : f32
+// CHECK: %[[T:.*]] = arith.addf %[[S]], %{{.*}} : f32
+// CHECK: %[[L:.*]] = arith.maximumf %[[T]], %{{.*}} : f32
+// CHECK: %[[H:.*]] = arith.minimumf %[[L]], %{{.*}} : f32
+// CHECK: %[[Y:.*]] = arith.mulf %[[X]], %[[H]] : f32
+// CHECK: linalg.yield %[[Y]] : f32
+// CHECK: linalg.generic
+// CHECK: ^bb0(%[[X2:.*]]: f32, %{{.*}}: f32):
+// CHECK: %[[D:.*]] = arith.divf %[[X2]], %{{.*}} : f32
+// CHECK: %[[E:.*]] = math.erf %[[D]] : f32
+// CHECK: %[[HX:.*]] = arith.mulf %[[X2]], %{{.*}} : f32
+// CHECK: %[[P:.*]] = arith.addf %[[E]], %{{.*}} : f32
+// CHECK: arith.mulf %[[HX]], %[[P]] : f32
+func.func @activations_f32(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+  %0 = qc.activation hard_swish %x : (tensor<4xf32>) -> tensor<4xf32>
+  %1 = qc.activation gelu %x : (tensor<4xf32>) -> tensor<4xf32>
+  return %0, %1 : tensor<4xf32>, tensor<4xf32>
+}
+
+// -----
+
+// A quantized hard_swish from i8 is a table indexed by q + 128: entry 0 is
+// q = -128, x = -12.8 (0); entries 156 to 160 are x = 2.8 to 3.2, where
+// hard_swish is 2.707, 2.85, 3, 3.1, 3.2 (27 to 32 at scale 0.1); the
+// minimum -0.375 is -3 or -4 steps.
+// CHECK: memref.global "private" constant @{{.*}} : memref<256xi8> = dense<[0, 0,
+// CHECK-SAME: -3, -3, -3,
+// CHECK-SAME: 26, 27, 29, 30, 31, 32, 33,
+// CHECK-LABEL: func.func @activation_table_i8
+// CHECK: ^bb0(%[[Q:.*]]: i8, %{{.*}}: i8):
+// CHECK: %[[W:.*]] = arith.extsi %[[Q]] : i8 to i32
+// CHECK: %[[I:.*]] = arith.addi %[[W]], %{{.*}} : i32
+// CHECK: %[[K:.*]] = arith.index_castui %[[I]] : i32 to index
+// CHECK: memref.load %{{.*}}[%[[K]]] : memref<256xi8>
+func.func @activation_table_i8(%q: tensor<8x!quant.uniform<i8:f32, 0.1>>) -> tensor<8x!quant.uniform<i8:f32, 0.1>> {
+  %y = qc.activation hard_swish %q : (tensor<8x!quant.uniform<i8:f32, 0.1>>) -> tensor<8x!quant.uniform<i8:f32, 0.1>>
+  return %y : tensor<8x!quant.uniform<i8:f32, 0.1>>
 }

@@ -40,10 +40,22 @@
 // CHECK: {{%[yz]mm[0-9]+}}
 // AVX2-LABEL: {{^}}lnorm__{{[0-9]+}}_layer_norm:
 // AVX2: {{%ymm[0-9]+}}
-// CHECK-LABEL: {{^}}qsigmoid__{{[0-9]+}}_sigmoid:
+// CHECK-LABEL: {{^}}fsigmoid__{{[0-9]+}}_sigmoid:
 // CHECK: {{%[yz]mm[0-9]+}}
-// AVX2-LABEL: {{^}}qsigmoid__{{[0-9]+}}_sigmoid:
+// AVX2-LABEL: {{^}}fsigmoid__{{[0-9]+}}_sigmoid:
 // AVX2: {{%ymm[0-9]+}}
+// CHECK-LABEL: {{^}}fgelu__{{[0-9]+}}_activation:
+// CHECK: {{%[yz]mm[0-9]+}}
+// AVX2-LABEL: {{^}}fgelu__{{[0-9]+}}_activation:
+// AVX2: {{%ymm[0-9]+}}
+// A quantized sigmoid from u8 to u8 is a 256-byte table: one byte load
+// from it per element (unrolled; AVX2 has no byte gather).
+// CHECK-LABEL: {{^}}qsigmoid__{{[0-9]+}}_sigmoid:
+// CHECK: leaq .L__qc_constant_[[T:[0-9]+]](%rip), %[[TR:r[a-z0-9]+]]
+// CHECK: movzbl (%{{r[a-z0-9]+}},%[[TR]])
+// AVX2-LABEL: {{^}}qsigmoid__{{[0-9]+}}_sigmoid:
+// AVX2: leaq .L__qc_constant_[[T:[0-9]+]](%rip), %[[TR:r[a-z0-9]+]]
+// AVX2: movzbl (%{{r[a-z0-9]+}},%[[TR]])
 !u = !quant.uniform<u8:f32, 0.05:128>
 !v = !quant.uniform<u8:f32, 0.1:3>
 func.func @qadd(%a: tensor<64x256x!u>, %b: tensor<64x256x!v>) -> tensor<64x256x!v> {
@@ -76,6 +88,14 @@ func.func @fadd(%a: tensor<64x256xf32>, %b: tensor<64x256xf32>) -> tensor<64x256
 }
 func.func @lnorm(%a: tensor<64x256xf32>, %g: tensor<256xf32>, %b: tensor<256xf32>) -> tensor<64x256xf32> {
   %y = qc.layer_norm %a, %g, %b : (tensor<64x256xf32>, tensor<256xf32>, tensor<256xf32>) -> tensor<64x256xf32>
+  return %y : tensor<64x256xf32>
+}
+func.func @fsigmoid(%a: tensor<64x256xf32>) -> tensor<64x256xf32> {
+  %y = qc.sigmoid %a : (tensor<64x256xf32>) -> tensor<64x256xf32>
+  return %y : tensor<64x256xf32>
+}
+func.func @fgelu(%a: tensor<64x256xf32>) -> tensor<64x256xf32> {
+  %y = qc.activation gelu %a : (tensor<64x256xf32>) -> tensor<64x256xf32>
   return %y : tensor<64x256xf32>
 }
 func.func @qsigmoid(%a: tensor<64x256x!u>) -> tensor<64x256x!quant.uniform<u8:f32, 0.00390625>> {

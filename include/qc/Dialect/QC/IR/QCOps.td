@@ -557,8 +557,9 @@ def QC_LayerNormOp : QC_Op<"layer_norm", [Pure,
   let description = [{
     Over the dims `[axis, rank)`: `y = (x - mean) / sqrt(var + epsilon) *
     scale + bias`, with the biased variance, all in f32. `scale` and the
-    optional `bias` have the shape of those trailing dims. Quantized operands
-    go through the float domain.
+    optional `bias` have the shape of those trailing dims. With `rms`
+    (RMSNorm), nothing is subtracted: `y = x / sqrt(mean(x^2) + epsilon) *
+    scale + bias`. Quantized operands go through the float domain.
 
     ```mlir
     %y = qc.layer_norm %x, %g, %b {axis = -1 : i64, epsilon = 1.0e-05 : f32}
@@ -568,7 +569,8 @@ def QC_LayerNormOp : QC_Op<"layer_norm", [Pure,
   let arguments = (ins QC_Tensor:$input, QC_Tensor:$scale,
                        Optional<QC_Tensor>:$bias,
                        DefaultValuedAttr<I64Attr, "-1">:$axis,
-                       DefaultValuedAttr<F32Attr, "1.0e-5f">:$epsilon);
+                       DefaultValuedAttr<F32Attr, "1.0e-5f">:$epsilon,
+                       UnitAttr:$rms);
   let results = (outs QC_Tensor:$output);
   let assemblyFormat = [{
     $input `,` $scale (`,` $bias^)? attr-dict `:` functional-type(operands, results)
@@ -645,6 +647,7 @@ def QC_DynamicQuantizeOp : QC_Op<"dynamic_quantize", [Pure]> {
 include "qc/Dialect/QC/IR/QCDataOps.td"
 include "qc/Dialect/QC/IR/QCConvOps.td"
 include "qc/Dialect/QC/IR/QCReduceOps.td"
+include "qc/Dialect/QC/IR/QCActivationOps.td"
 include "qc/Dialect/QC/IR/QCKernelOps.td"
 include "qc/Dialect/QC/IR/QCLogicOps.td"
 

@@ -11,6 +11,37 @@
 
 include "mlir/Pass/PassBase.td"
 
+def QCRecognizePatterns : Pass<"qc-recognize-patterns", "func::FuncOp"> {
+  let summary = "Turn chains of elementwise ops that spell an activation or "
+                "a normalization into one qc op";
+  let description = [{
+    Exporters write many activations and normalizations as chains of
+    elementwise nodes. Quantized step by step, such a chain is requantized
+    after every node and its error compounds; as one op it is quantized
+    once (an activation becomes a 256-entry table). Run before calibration,
+    so that statistics are collected for the op's result only.
+
+    | chain (operands in either order where the op commutes) | becomes |
+    |---|---|
+    | `clip(x * a + b, 0, 1)`; `clip(x + c, 0, k) / k` (`* (1/k)`) | `qc.activation hard_sigmoid` |
+    | `x * hard_sigmoid(x)` (slope 1/6, offset 1/2); `x * clip(x + 3, 0, 6) / 6` | `qc.activation hard_swish` |
+    | `x * sigmoid(x)` | `qc.activation silu` |
+    | `x * 0.5 * (1 + erf(x / sqrt(2)))` (any association; `* (1/sqrt(2))`, `/ 2`) | `qc.activation gelu` |
+    | `x * 0.5 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x^3)))` (`x^3` as a pow or two muls) | `qc.activation gelu_tanh` |
+    | `x * tanh(softplus(x))` (softplus as `log(exp(x) + 1)` or qc's stable form) | `qc.activation mish` |
+    | `(x - mean(x)) / sqrt(mean((x - mean(x))^2) + eps)`, then `* gamma`, `+ beta` | `qc.layer_norm` |
+    | `x / sqrt(mean(x^2) + eps)` (or `x * (1 / sqrt(...))`), then `* gamma` | `qc.layer_norm {rms}` |
+
+    Means are over trailing dims with `keepdims`; `gamma` and `beta` must
+    be constants (or have the normalized shape). Constants match to a
+    relative 1e-4 (1/6 written as 0.1666667 matches). Values inside a chain
+    that have users outside it are left alone (the chain does not match).
+    The f32 result may differ from the chain's by rounding.
+  }];
+  let dependentDialects = ["::mlir::qc::QCDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 def QCChooseSchemes : Pass<"qc-choose-schemes", "func::FuncOp"> {
   let summary = "Choose per-tensor or per-channel (and symmetric or not) "
                 "quantization for each constant weight";

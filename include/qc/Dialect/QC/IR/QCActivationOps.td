@@ -1,0 +1,78 @@
+//===- QCActivationOps.td - Fused activation functions -----*- tablegen -*-===//
+//
+// qc.activation: the smooth and piecewise-linear activations that models
+// write either as one ONNX node (HardSigmoid, HardSwish, Gelu, Mish) or as a
+// chain of elementwise nodes (x * sigmoid(x), x * relu6(x + 3) / 6, the erf
+// form of GELU, ...). One op per activation keeps the chain from being
+// requantized step by step, and its quantized form is a table. Included from
+// QCOps.td.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QC_DIALECT_QC_IR_QCACTIVATIONOPS_TD
+#define QC_DIALECT_QC_IR_QCACTIVATIONOPS_TD
+
+include "mlir/IR/EnumAttr.td"
+
+def QC_ActivationKind : I32EnumAttr<"ActivationKind",
+    "the function qc.activation applies", [
+    I32EnumAttrCase<"HardSigmoid", 0, "hard_sigmoid">,
+    I32EnumAttrCase<"HardSwish", 1, "hard_swish">,
+    I32EnumAttrCase<"Silu", 2, "silu">,
+    I32EnumAttrCase<"Gelu", 3, "gelu">,
+    I32EnumAttrCase<"GeluTanh", 4, "gelu_tanh">,
+    I32EnumAttrCase<"Mish", 5, "mish">]> {
+  let cppNamespace = "::mlir::qc";
+}
+
+def QC_ActivationOp : QC_Op<"activation", [Pure, SameOperandsAndResultShape,
+    DeclareOpInterfaceMethods<QC_QuantPropagationInterface,
+                              ["getFixedRange"]>]> {
+  let summary = "An activation function applied elementwise";
+  let description = [{
+    In f32, elementwise, evaluated in this order:
+
+    | kind | result |
+    |---|---|
+    | `hard_sigmoid` | `min(max(alpha * x + beta, 0), 1)` (`alpha`, `beta`: 0.2, 0.5 unless given) |
+    | `hard_swish` | `x * min(max(x / 6 + 0.5, 0), 1)` |
+    | `silu` | `x * sigmoid(x)` (Swish) |
+    | `gelu` | `x * 0.5 * (1 + erf(x / sqrt(2)))` |
+    | `gelu_tanh` | `x * 0.5 * (1 + tanh(x * (a + b * x^2)))`, `a = sqrt(2 / pi)`, `b = 0.044715 a` |
+    | `mish` | `x * tanh(max(x, 0) + log(1 + exp(-abs(x))))` |
+
+    (`gelu_tanh` is the tanh approximation `tanh(sqrt(2 / pi) * (x + 0.044715
+    x^3))` with the polynomial factored; `mish`'s softplus `log(1 + exp(x))`
+    is written so that it cannot overflow.)
+
+    NaN stays NaN. Only `hard_sigmoid` takes `alpha` and `beta`.
+
+    Quantization: `hard_sigmoid` lies in [0, 1] and takes the exact scale
+    1/256 (a fixed range); the others take their calibrated range. An 8-bit
+    per-tensor operand with an 8-bit per-tensor result is a 256-entry table
+    computed at compile time in double precision: entry `q` is
+    `quantize(f(dequantize(q)))`, rounded half to even and saturated; wider
+    quantized types go through the float domain.
+
+    ```mlir
+    %y = qc.activation hard_swish %x : (tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32>
+    %s = qc.activation hard_sigmoid %x {alpha = 0.166666672 : f32, beta = 5.000000e-01 : f32}
+        : (tensor<4xf32>) -> tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins QC_ActivationKind:$kind, QC_Tensor:$input,
+                       OptionalAttr<F32Attr>:$alpha,
+                       OptionalAttr<F32Attr>:$beta);
+  let results = (outs QC_Tensor:$output);
+  let assemblyFormat = [{
+    $kind $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// hard_sigmoid's slope and offset (0.2 and 0.5 when not given).
+    double getSlope();
+    double getOffset();
+  }];
+}
+
+#endif // QC_DIALECT_QC_IR_QCACTIVATIONOPS_TD

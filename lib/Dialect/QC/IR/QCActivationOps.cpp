@@ -1,0 +1,44 @@
+//===- QCActivationOps.cpp - qc.activation --------------------------------===//
+//
+// Verifier and quantization rule of qc.activation: hard_sigmoid has the
+// fixed range [0, 1]; every other activation takes its calibrated range.
+//
+//===----------------------------------------------------------------------===//
+
+#include "GraphOpVerifiers.h"
+#include "qc/Dialect/QC/IR/QCOps.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::qc;
+
+double ActivationOp::getSlope() {
+  if (FloatAttr a = getAlphaAttr())
+    return a.getValueAsDouble();
+  return 0.2;
+}
+
+double ActivationOp::getOffset() {
+  if (FloatAttr b = getBetaAttr())
+    return b.getValueAsDouble();
+  return 0.5;
+}
+
+LogicalResult ActivationOp::verify() {
+  if (getKind() != ActivationKind::HardSigmoid) {
+    if (getAlphaAttr() || getBetaAttr())
+      return emitOpError("'alpha' and 'beta' apply to hard_sigmoid only, not ")
+             << stringifyActivationKind(getKind());
+  } else if (!std::isfinite(getSlope()) || !std::isfinite(getOffset())) {
+    return emitOpError("hard_sigmoid needs finite 'alpha' and 'beta'");
+  }
+  return verifyGraphTypes(*this);
+}
+
+QuantRule ActivationOp::getQuantRule() {
+  return getKind() == ActivationKind::HardSigmoid ? QuantRule::FixedRange
+                                                  : QuantRule::Free;
+}
+
+std::pair<double, double> ActivationOp::getFixedRange() { return {0.0, 1.0}; }
