@@ -11,7 +11,7 @@ and exits non-zero if any f32 output does not match.
 
   /usr/bin/python3 test/Zoo/run_zoo.py --zoo DIR --qc build/bin/qc \\
       [--models a,b] [--opsets 13] [--markdown docs/Zoo.md] [--json out.json]
-      [--no-timing] [--require-int8]
+      [--no-timing] [--require-int8] [--qc-flags="..."] [--sqnr-only]
 """
 
 import argparse
@@ -28,7 +28,7 @@ import time
 import numpy as np
 
 
-def run(cmd, timeout=1800):
+def run_command(cmd, timeout=1800):
     start = time.monotonic()
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        text=True, timeout=timeout)
@@ -70,7 +70,8 @@ def cpu_name():
     return platform.processor() or "unknown CPU"
 
 
-def check_model(folder, qc, rtol, repeat, work, timing=True):
+def check_model(folder, qc, rtol, repeat, work, timing=True, flags=(),
+                sqnr_only=False):
     info = json.load(open(os.path.join(folder, "info.json")))
     model = os.path.join(folder, "model.onnx")
     inputs = sorted(glob.glob(os.path.join(folder, "input_*.npy")))
@@ -83,6 +84,17 @@ def check_model(folder, qc, rtol, repeat, work, timing=True):
     out_args = sum((["-o", x] for x in out_files), [])
     row = {"model": info.get("model", os.path.basename(folder)),
            "opset": info.get("opset"), "folder": os.path.basename(folder)}
+
+    flags = list(flags)
+
+    def run(cmd):
+        # qc's flags after the tool and its subcommand.
+        head = cmd[:2] if cmd[1] == "run" else cmd[:1]
+        return run_command(head + flags + cmd[len(head):])
+
+    if sqnr_only:
+        return int8_sqnr(row, qc, model, calib, in_args, out_args,
+                         out_files, outputs, run)
 
     # f32: compile, run, compare with torch.
     code, text, secs = run([qc, model, "--no-quantize", "-o",
@@ -129,6 +141,20 @@ def check_model(folder, qc, rtol, repeat, work, timing=True):
     return row
 
 
+def int8_sqnr(row, qc, model, calib, in_args, out_args, out_files, outputs,
+              run):
+    """Only the int8 output's SQNR against torch (one calibrated run)."""
+    code, text, _ = run([qc, "run", model, "--calibration-data", calib]
+                        + in_args + out_args)
+    if code != 0:
+        row["int8"] = "error: " + first_error(text)
+        return row
+    row["int8_sqnr_db"] = min(sqnr_db(np.load(r), np.load(g))
+                              for r, g in zip(outputs, out_files))
+    row["int8"] = "ok"
+    return row
+
+
 def fmt(v, spec):
     if v is None:
         return ""
@@ -170,6 +196,11 @@ def main():
     parser.add_argument("--require-int8", action="store_true",
                         help="also fail when an int8 build does not compile "
                              "or run")
+    parser.add_argument("--qc-flags", default="",
+                        help="further flags for every qc run, e.g. "
+                        "--qc-flags=--no-recognize-patterns")
+    parser.add_argument("--sqnr-only", action="store_true",
+                        help="only the int8 SQNR (no f32 check, no timing)")
     parser.add_argument("--markdown")
     parser.add_argument("--json")
     args = parser.parse_args()
@@ -187,7 +218,9 @@ def main():
     with tempfile.TemporaryDirectory() as work:
         for folder in folders:
             row = check_model(folder, args.qc, args.rtol, args.repeat, work,
-                              timing=not args.no_timing)
+                              timing=not args.no_timing,
+                              flags=args.qc_flags.split(),
+                              sqnr_only=args.sqnr_only)
             rows.append(row)
             print("%-34s f32: %-10s int8: %s" % (
                 row["folder"], row.get("f32", ""),
@@ -200,7 +233,11 @@ def main():
         with open(args.markdown, "w") as f:
             f.write(markdown(rows, args.rtol))
     bad = [r for r in rows if r.get("f32") != "match"]
-    print("%d of %d models match torch in f32" % (len(rows) - len(bad), len(rows)))
+    if args.sqnr_only:
+        bad = []
+    else:
+        print("%d of %d models match torch in f32" % (len(rows) - len(bad),
+                                                      len(rows)))
     no_int8 = [r for r in rows if r.get("int8") != "ok"]
     print("%d of %d models compile and run in int8" % (len(rows) - len(no_int8),
                                                        len(rows)))

@@ -25,6 +25,7 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
@@ -114,6 +115,12 @@ static cl::opt<bool> noRecognizePatterns(
              "elementwise nodes (HardSwish, GELU, LayerNorm, ...) as they "
              "are, instead of one op each (quantized once, as a table)"),
     cl::cat(quantCategory));
+static cl::list<std::string> keepFloat(
+    "keep-float", cl::CommaSeparated,
+    cl::desc("Keep these nodes in f32 (ONNX node names, as --report lists "
+             "them; ONNX Runtime's nodes_to_exclude): they compute on "
+             "dequantized values, their users are quantized as usual"),
+    cl::value_desc("node,..."), cl::cat(quantCategory));
 static cl::opt<std::string> calibrationData(
     "calibration-data",
     cl::desc("Samples to calibrate a float model on: a .npy (samples along "
@@ -497,6 +504,25 @@ int main(int argc, char **argv) {
 
   if (!noRecognizePatterns && failed(recognizePatterns(*module, options)))
     return 1;
+
+  // --keep-float: mark the named nodes (after pattern recognition, a fused
+  // chain carries the name of its last node).
+  if (!keepFloat.empty()) {
+    llvm::StringSet<> found;
+    module->walk([&](Operation *op) {
+      auto n = dyn_cast<NameLoc>(op->getLoc());
+      if (!n || !isa<QuantPropagationInterface>(op) ||
+          !llvm::is_contained(keepFloat, n.getName().getValue()))
+        return;
+      op->setAttr(QCDialect::getKeepFloatAttrName(), UnitAttr::get(&context));
+      found.insert(n.getName().getValue());
+    });
+    for (const std::string &name : keepFloat)
+      if (!found.contains(name))
+        return fail("--keep-float: the model has no node named '" + name +
+                    "' with a quantized form (names are the ONNX graph's, "
+                    "as --report lists them)");
+  }
 
   // Calibrate a float model.
   bool hasQDQ = false, hasStats = false;

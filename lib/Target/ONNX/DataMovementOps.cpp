@@ -185,6 +185,12 @@ LogicalResult importPad(Importer &im) {
         padded[d] > im.maxElements())
       return im.error() << "pads " << shapeStr(pads) << " would make dim "
                         << d << " larger than " << limitText(im.maxElements());
+  // A negative count crops at most the whole (padded) dim; checked before
+  // anything negates it (INT64_MIN has no negation).
+  for (int64_t i = 0; i < 2 * rank; ++i)
+    if (full[i] < -padded[i % rank])
+      return im.error() << "pad " << full[i] << " removes more than the "
+                        << padded[i % rank] << " elements of dim " << i % rank;
   Value y = *x;
   if (llvm::any_of(grow, [](int64_t p) { return p > 0; })) {
     if (mode != "constant")

@@ -636,8 +636,15 @@ OwningOpRef<ModuleOp> mlir::qc::importONNX(StringRef bytes, StringRef fileName,
   context->loadDialect<QCDialect, arith::ArithDialect, func::FuncDialect,
                        quant::QuantDialect>();
   onnx::ModelProto model;
-  if (bytes.size() > size_t(INT32_MAX) ||
-      !model.ParseFromArray(bytes.data(), int(bytes.size()))) {
+  if (bytes.size() > size_t(INT32_MAX)) {
+    emitError(FileLineColLoc::get(context, fileName, 0, 0))
+        << "'" << fileName << "' is " << bytes.size()
+        << " bytes, over protobuf's 2 GiB limit for one ONNX file (models "
+        << "this large keep their weights in external data files, which qc "
+        << "does not read)";
+    return nullptr;
+  }
+  if (!model.ParseFromArray(bytes.data(), int(bytes.size()))) {
     emitError(FileLineColLoc::get(context, fileName, 0, 0))
         << "'" << fileName << "' is not a valid ONNX model (protobuf parse "
         << "failed)";

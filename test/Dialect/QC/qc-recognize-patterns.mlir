@@ -116,6 +116,20 @@ func.func @silu(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
 
 // -----
 
+// Swish with beta = 1 as Paddle exports it: x * sigmoid(x * 1).
+// CHECK-LABEL: func.func @swish_unit_beta
+// CHECK: %[[Y:.*]] = qc.activation silu %arg0 :
+// CHECK: return %[[Y]]
+func.func @swish_unit_beta(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %one = arith.constant dense<1.0> : tensor<f32>
+  %b = qc.mul %x, %one : (tensor<2x3xf32>, tensor<f32>) -> tensor<2x3xf32>
+  %s = qc.sigmoid %b : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %y = qc.mul %x, %s : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// -----
+
 // Near misses: x * sigmoid(z) (a gate), and a sigmoid with another user
 // (a squeeze-excite scale that is also returned).
 // CHECK-LABEL: func.func @silu_near_misses

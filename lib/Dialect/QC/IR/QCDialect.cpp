@@ -46,6 +46,12 @@ LogicalResult QCDialect::verifyOperationAttribute(Operation *op,
                                << "' must be a #qc.scheme attribute";
     return success();
   }
+  if (attr.getName() == getKeepFloatAttrName()) {
+    if (!isa<UnitAttr>(attr.getValue()))
+      return op->emitOpError()
+             << "'" << getKeepFloatAttrName() << "' must be a unit attribute";
+    return success();
+  }
   if (attr.getName() == getWorkspaceSizeAttrName() ||
       attr.getName() == getNumInputsAttrName()) {
     auto size = dyn_cast<IntegerAttr>(attr.getValue());

@@ -371,6 +371,8 @@ struct FoldQuantizedOp : OpRewritePattern<QuantizeOp> {
     auto iface = dyn_cast_or_null<QuantPropagationInterface>(producer);
     if (!iface || producer->getNumResults() != 1)
       return rewriter.notifyMatchFailure(op, "producer has no quantized form");
+    if (producer->hasAttr(QCDialect::getKeepFloatAttrName()))
+      return rewriter.notifyMatchFailure(op, "producer is kept in f32");
     Value result = producer->getResult(0);
     for (Operation *user : result.getUsers()) {
       auto q = dyn_cast<QuantizeOp>(user);

@@ -195,6 +195,13 @@ private:
     Value result = op->getResult(0);
     if (!isF32Tensor(result))
       return success(); // Already quantized.
+    // Kept in f32 (--keep-float): no weight or bias quantization; the
+    // result is quantized for its users from its own statistics.
+    if (op->hasAttr(QCDialect::getKeepFloatAttrName())) {
+      if (std::optional<Range> range = getRange(result))
+        setParams(result, paramsForRange(narrowByUser(result, *range)));
+      return success();
+    }
 
     // The weight is a constant weight, or else one more activation.
     std::optional<unsigned> weightIndex = iface.getWeightOperand();

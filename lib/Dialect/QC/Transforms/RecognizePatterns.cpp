@@ -289,6 +289,24 @@ bool fits(Operation *root, Value x) {
   return x && isF32Tensor(x) && x.getType() == root->getResult(0).getType();
 }
 
+/// x * 1 and x / 1 are x (exactly, NaN and -0 included): exporters write
+/// Swish with its beta as x * sigmoid(x * beta), and beta is often 1.
+struct UnitScalePattern : RewritePattern {
+  UnitScalePattern(MLIRContext *ctx)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/2, ctx) {}
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    if (!isa<MulOp, DivOp>(op))
+      return failure();
+    auto scaled = matchScaled(op->getResult(0));
+    if (!scaled || scaled->second != 1.0 || !fits(op, scaled->first))
+      return failure();
+    rewriter.replaceOp(op, scaled->first);
+    return success();
+  }
+};
+
 /// clip(x * a + b, 0, 1) and clip(x + c, 0, k) / k.
 struct HardSigmoidPattern : RewritePattern {
   HardSigmoidPattern(MLIRContext *ctx)
@@ -633,8 +651,9 @@ struct RecognizePatternsPass
 
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<HardSigmoidPattern, GatedPattern, HardSwishScaledPattern,
-                 GeluPattern, NormPattern>(&getContext());
+    patterns.add<UnitScalePattern, HardSigmoidPattern, GatedPattern,
+                 HardSwishScaledPattern, GeluPattern, NormPattern>(
+        &getContext());
     // Only the patterns: no folding, no constant hoisting, no region
     // simplification, so that what is not matched stays as it was.
     GreedyRewriteConfig config;

@@ -75,8 +75,8 @@ bool keepsSamplesApart(Operation *op, const DenseSet<Value> &batched,
           return isBatched(v) || broadcastsAlongBatch(v);
         });
       })
-      .Case<ClampOp, SigmoidOp, TanhOp, ErfOp, SqrtOp, RequantizeOp, ReshapeOp,
-            NotOp, CastOp>([&](auto) { return true; })
+      .Case<ClampOp, SigmoidOp, ActivationOp, TanhOp, ErfOp, SqrtOp,
+            RequantizeOp, ReshapeOp, NotOp, CastOp>([&](auto) { return true; })
       .Case<ExpOp, LogOp, AbsOp, FloorOp, CeilOp, RoundOp, SignOp, SinOp,
             CosOp>([&](auto) { return true; })
       .Case<QuantizeOp, DequantizeOp>([&](auto q) {
@@ -104,9 +104,8 @@ bool keepsSamplesApart(Operation *op, const DenseSet<Value> &batched,
         });
       })
       .Case<ReduceOp>([&](ReduceOp r) { return !r.isReduced(0); })
-      .Case<LogSoftmaxOp>([&](LogSoftmaxOp s) {
-        return normalizeAxis(s.getAxis(), rank) != 0;
-      })
+      .Case<LogSoftmaxOp>(
+          [&](LogSoftmaxOp s) { return normalizeAxis(s.getAxis(), rank) != 0; })
       .Case<GroupNormOp>([&](GroupNormOp g) {
         return isBatched(g.getInput()) && !isBatched(g.getScale()) &&
                !isBatched(g.getBias());

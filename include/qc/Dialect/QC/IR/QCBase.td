@@ -60,6 +60,12 @@ def QC_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getWeightSchemeAttrName() {
       return ::llvm::StringLiteral("qc.weight_scheme");
     }
+    /// Name of the discardable unit attribute that keeps an op in f32
+    /// (qc --keep-float): its result may still be quantized for its users,
+    /// but the op itself computes on dequantized operands.
+    static constexpr ::llvm::StringLiteral getKeepFloatAttrName() {
+      return ::llvm::StringLiteral("qc.keep_float");
+    }
     /// Name of the attribute recording, on a lowered function, the bytes
     /// of workspace it needs (an i64).
     static constexpr ::llvm::StringLiteral getWorkspaceSizeAttrName() {
