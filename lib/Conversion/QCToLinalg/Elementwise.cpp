@@ -261,7 +261,7 @@ struct ActivationLowering : OpLowering {
     auto op = cast<ActivationOp>(o);
     ActivationKind kind = op.getKind();
     double alpha = float(op.getSlope()), beta = float(op.getOffset());
-    FloatFn fn = [&](OpBuilder &b, Location l, Value x) -> Value {
+    FloatFn body = [&](OpBuilder &b, Location l, Value x) -> Value {
       Type t = x.getType();
       auto c = [&](double v) { return constantOf(b, l, t, v); };
       switch (kind) {
@@ -302,7 +302,19 @@ struct ActivationLowering : OpLowering {
       }
       llvm_unreachable("unknown activation kind");
     };
-    ReferenceFn ref = [&](double x) -> double {
+    // The affine epilogue f(x) * scale + shift, where given.
+    FloatAttr scale = op.getScaleAttr(), shift = op.getShiftAttr();
+    FloatFn fn = [&](OpBuilder &b, Location l, Value x) -> Value {
+      Value y = body(b, l, x);
+      if (scale)
+        y = arith::MulFOp::create(
+            b, l, y, constantOf(b, l, y.getType(), scale.getValueAsDouble()));
+      if (shift)
+        y = arith::AddFOp::create(
+            b, l, y, constantOf(b, l, y.getType(), shift.getValueAsDouble()));
+      return y;
+    };
+    ReferenceFn function = [&](double x) -> double {
       switch (kind) {
       case ActivationKind::HardSigmoid:
         return hardSigmoidRef(x, alpha, beta);
@@ -319,6 +331,10 @@ struct ActivationLowering : OpLowering {
                std::tanh(std::max(x, 0.0) + std::log1p(std::exp(-std::abs(x))));
       }
       llvm_unreachable("unknown activation kind");
+    };
+    double postScale = op.getPostScale(), postShift = op.getPostShift();
+    ReferenceFn ref = [&](double x) {
+      return function(x) * postScale + postShift;
     };
     emitUnary(op, state, fn, ref);
     return success();

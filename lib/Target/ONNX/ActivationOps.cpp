@@ -151,7 +151,8 @@ Value thresholdedRelu(Composer &c, Value x, float alpha) {
 /// qc.activation of `kind` on the node's input.
 Value activation(Importer &im, ActivationKind kind, Value x,
                  FloatAttr alpha = {}, FloatAttr beta = {}) {
-  return ActivationOp::create(im.b, im.loc, x.getType(), kind, x, alpha, beta);
+  return ActivationOp::create(im.b, im.loc, x.getType(), kind, x, alpha, beta,
+                              FloatAttr(), FloatAttr());
 }
 
 LogicalResult importGelu(Importer &im, Composer &, Value x) {

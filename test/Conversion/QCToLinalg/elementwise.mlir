@@ -243,3 +243,24 @@ func.func @activation_table_i8(%q: tensor<8x!quant.uniform<i8:f32, 0.1>>) -> ten
   %y = qc.activation hard_swish %q : (tensor<8x!quant.uniform<i8:f32, 0.1>>) -> tensor<8x!quant.uniform<i8:f32, 0.1>>
   return %y : tensor<8x!quant.uniform<i8:f32, 0.1>>
 }
+
+// -----
+
+// The affine epilogue: f32 adds a multiply and an add after the function;
+// the table includes it (i8 at scale 0.1: x = -12.8 gives 0 * 2 - 1 = -1,
+// -10 steps, at entry 0; x = 0 gives -1 too, at entry 128; x = 3 gives
+// 3 * 2 - 1 = 5, 50 steps, at entry 158).
+// CHECK: memref.global "private" constant @{{.*}} : memref<256xi8> = dense<[-10, -10,
+// CHECK-SAME: -12, -11, -10, -9, -8,
+// CHECK-SAME: 44, 47, 50, 52, 54,
+// CHECK-LABEL: func.func @activation_epilogue
+// CHECK: linalg.generic
+// CHECK: %[[M:.*]] = arith.minimumf
+// CHECK: %[[H:.*]] = arith.mulf %{{.*}}, %[[M]] : f32
+// CHECK: %[[S:.*]] = arith.mulf %[[H]], %{{.*}} : f32
+// CHECK: arith.addf %[[S]], %{{.*}} : f32
+func.func @activation_epilogue(%x: tensor<4xf32>, %q: tensor<8x!quant.uniform<i8:f32, 0.1>>) -> (tensor<4xf32>, tensor<8x!quant.uniform<i8:f32, 0.1>>) {
+  %0 = qc.activation hard_swish %x {scale = 2.0 : f32, shift = -1.0 : f32} : (tensor<4xf32>) -> tensor<4xf32>
+  %1 = qc.activation hard_swish %q {scale = 2.0 : f32, shift = -1.0 : f32} : (tensor<8x!quant.uniform<i8:f32, 0.1>>) -> tensor<8x!quant.uniform<i8:f32, 0.1>>
+  return %0, %1 : tensor<4xf32>, tensor<8x!quant.uniform<i8:f32, 0.1>>
+}

@@ -348,3 +348,54 @@ func.func @norm_near_misses(%x: tensor<4x8xf32>, %z: tensor<4x8xf32>) -> (tensor
   %y2 = qc.div %x, %s2 : (tensor<4x8xf32>, tensor<4x1xf32>) -> tensor<4x8xf32>
   return %y0, %y1, %y2 : tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>
 }
+
+// -----
+
+// PP-LCNet's learnable affine blocks: conv -> * s -> + t (per channel or
+// scalar) fold into the convolution's weight and bias; hard_swish -> * s ->
+// + t becomes the activation's affine epilogue.
+// CHECK-LABEL: func.func @affine_blocks
+// CHECK-DAG: %[[W:.*]] = arith.constant dense<{{\[\[\[\[}}2.000000e+00]], {{\[\[}}4.000000e+00]]], {{\[\[\[}}-3.000000e+00]], {{\[\[}}-6.000000e+00]]]]> : tensor<2x2x1x1xf32>
+// CHECK-DAG: %[[B:.*]] = arith.constant dense<[1.500000e+00, -2.500000e+00]> : tensor<2xf32>
+// CHECK: %[[C:.*]] = qc.conv2d %arg0, %[[W]], %[[B]]
+// CHECK: %[[Y:.*]] = qc.activation hard_swish %[[C]] {scale = 5.000000e-01 : f32, shift = 2.500000e-01 : f32}
+// CHECK: return %[[Y]]
+func.func @affine_blocks(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %w = arith.constant dense<[[[[1.0]], [[2.0]]], [[[1.0]], [[2.0]]]]> : tensor<2x2x1x1xf32>
+  %s = arith.constant dense<[[[2.0]], [[-3.0]]]> : tensor<2x1x1xf32>
+  %t = arith.constant dense<[1.5, -2.5]> : tensor<2xf32>
+  %tt = arith.constant dense<[[[1.5]], [[-2.5]]]> : tensor<2x1x1xf32>
+  %half = arith.constant dense<0.5> : tensor<f32>
+  %quarter = arith.constant dense<0.25> : tensor<f32>
+  %c = qc.conv2d %x, %w : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %m = qc.mul %s, %c : (tensor<2x1x1xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %a = qc.add %m, %tt : (tensor<1x2x4x4xf32>, tensor<2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %h = qc.activation hard_swish %a : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %hs = qc.mul %h, %half : (tensor<1x2x4x4xf32>, tensor<f32>) -> tensor<1x2x4x4xf32>
+  %y = qc.add %hs, %quarter : (tensor<1x2x4x4xf32>, tensor<f32>) -> tensor<1x2x4x4xf32>
+  return %y : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// Near misses: a per-channel constant along the wrong dim ([C] broadcasts
+// along W), a conv result used twice, and 1 / hard_swish(x).
+// CHECK-LABEL: func.func @affine_near_misses
+// CHECK: qc.mul
+// CHECK: qc.mul
+// CHECK: qc.div
+// CHECK-NOT: scale =
+func.func @affine_near_misses(%x: tensor<1x2x4x2xf32>) -> (tensor<1x2x4x2xf32>, tensor<1x2x4x2xf32>, tensor<1x2x4x2xf32>) {
+  %w = arith.constant dense<1.0> : tensor<2x2x1x1xf32>
+  %v = arith.constant dense<[2.0, 3.0]> : tensor<2xf32>
+  %one = arith.constant dense<1.0> : tensor<f32>
+  %two = arith.constant dense<2.0> : tensor<f32>
+  %c = qc.conv2d %x, %w : (tensor<1x2x4x2xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x2xf32>
+  %m = qc.mul %c, %v : (tensor<1x2x4x2xf32>, tensor<2xf32>) -> tensor<1x2x4x2xf32>
+  %c2 = qc.conv2d %x, %w : (tensor<1x2x4x2xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x2xf32>
+  %m2 = qc.mul %c2, %two : (tensor<1x2x4x2xf32>, tensor<f32>) -> tensor<1x2x4x2xf32>
+  %s = qc.add %m2, %c2 : (tensor<1x2x4x2xf32>, tensor<1x2x4x2xf32>) -> tensor<1x2x4x2xf32>
+  %h = qc.activation hard_swish %x : (tensor<1x2x4x2xf32>) -> tensor<1x2x4x2xf32>
+  %r = qc.div %one, %h : (tensor<f32>, tensor<1x2x4x2xf32>) -> tensor<1x2x4x2xf32>
+  return %m, %s, %r : tensor<1x2x4x2xf32>, tensor<1x2x4x2xf32>, tensor<1x2x4x2xf32>
+}

@@ -1,7 +1,8 @@
 //===- QCActivationOps.cpp - qc.activation --------------------------------===//
 //
 // Verifier and quantization rule of qc.activation: hard_sigmoid has the
-// fixed range [0, 1]; every other activation takes its calibrated range.
+// fixed range [0, 1] (scaled and shifted by an affine epilogue); every other
+// activation takes its calibrated range.
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,7 +26,21 @@ double ActivationOp::getOffset() {
   return 0.5;
 }
 
+double ActivationOp::getPostScale() {
+  if (FloatAttr a = getScaleAttr())
+    return a.getValueAsDouble();
+  return 1.0;
+}
+
+double ActivationOp::getPostShift() {
+  if (FloatAttr a = getShiftAttr())
+    return a.getValueAsDouble();
+  return 0.0;
+}
+
 LogicalResult ActivationOp::verify() {
+  if (!std::isfinite(getPostScale()) || !std::isfinite(getPostShift()))
+    return emitOpError("needs a finite 'scale' and 'shift'");
   if (getKind() != ActivationKind::HardSigmoid) {
     if (getAlphaAttr() || getBetaAttr())
       return emitOpError("'alpha' and 'beta' apply to hard_sigmoid only, not ")
@@ -37,8 +52,12 @@ LogicalResult ActivationOp::verify() {
 }
 
 QuantRule ActivationOp::getQuantRule() {
-  return getKind() == ActivationKind::HardSigmoid ? QuantRule::FixedRange
-                                                  : QuantRule::Free;
+  return getKind() == ActivationKind::HardSigmoid && getPostScale() != 0
+             ? QuantRule::FixedRange
+             : QuantRule::Free;
 }
 
-std::pair<double, double> ActivationOp::getFixedRange() { return {0.0, 1.0}; }
+std::pair<double, double> ActivationOp::getFixedRange() {
+  double a = getPostShift(), b = getPostScale() + getPostShift();
+  return {std::min(a, b), std::max(a, b)};
+}

@@ -45,7 +45,10 @@ def QC_ActivationOp : QC_Op<"activation", [Pure, SameOperandsAndResultShape,
     x^3))` with the polynomial factored; `mish`'s softplus `log(1 + exp(x))`
     is written so that it cannot overflow.)
 
-    NaN stays NaN. Only `hard_sigmoid` takes `alpha` and `beta`.
+    NaN stays NaN. Only `hard_sigmoid` takes `alpha` and `beta`. Any kind
+    takes an affine epilogue: with `scale` and/or `shift` the result is
+    `f(x) * scale + shift` (the learnable affine layers PP-LCNet puts after
+    its activations).
 
     Quantization: `hard_sigmoid` lies in [0, 1] and takes the exact scale
     1/256 (a fixed range); the others take their calibrated range. An 8-bit
@@ -62,7 +65,9 @@ def QC_ActivationOp : QC_Op<"activation", [Pure, SameOperandsAndResultShape,
   }];
   let arguments = (ins QC_ActivationKind:$kind, QC_Tensor:$input,
                        OptionalAttr<F32Attr>:$alpha,
-                       OptionalAttr<F32Attr>:$beta);
+                       OptionalAttr<F32Attr>:$beta,
+                       OptionalAttr<F32Attr>:$scale,
+                       OptionalAttr<F32Attr>:$shift);
   let results = (outs QC_Tensor:$output);
   let assemblyFormat = [{
     $kind $input attr-dict `:` functional-type(operands, results)
@@ -72,6 +77,9 @@ def QC_ActivationOp : QC_Op<"activation", [Pure, SameOperandsAndResultShape,
     /// hard_sigmoid's slope and offset (0.2 and 0.5 when not given).
     double getSlope();
     double getOffset();
+    /// The affine epilogue (1 and 0 when not given).
+    double getPostScale();
+    double getPostShift();
   }];
 }
 
