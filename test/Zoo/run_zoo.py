@@ -126,14 +126,10 @@ def check_model(folder, qc, rtol, repeat, work, timing=True, flags=(),
     if code != 0:
         row["int8"] = "error: " + first_error(text)
         return row
-    code, text, _ = run([qc, "run", model, "--calibration-data", calib]
-                        + in_args + out_args)
-    if code != 0:
-        row["int8"] = "error: " + first_error(text)
+    int8_sqnr(row, qc, model, calib, in_args, out_args, out_files, outputs,
+              run)
+    if row["int8"] != "ok":
         return row
-    row["int8_sqnr_db"] = min(sqnr_db(np.load(r), np.load(g))
-                              for r, g in zip(outputs, out_files))
-    row["int8"] = "ok"
     if timing:
         code, text, _ = run([qc, "run", model, "--calibration-data", calib,
                              "--repeat", str(repeat)] + in_args)

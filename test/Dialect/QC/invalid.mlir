@@ -1533,3 +1533,35 @@ func.func @pad_int_element(%a: tensor<2x3xi64>) {
   %0 = qc.pad %a {pads = array<i64: 0, 1, 0, 0>} : (tensor<2x3xi64>) -> tensor<2x4xi32>
   return
 }
+
+// -----
+
+func.func @activation_alpha_not_hard_sigmoid(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'alpha' and 'beta' apply to hard_sigmoid only, not gelu}}
+  %0 = qc.activation gelu %x {alpha = 0.5 : f32} : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @activation_hard_sigmoid_nan(%x: tensor<4xf32>) {
+  // expected-error @+1 {{hard_sigmoid needs finite 'alpha' and 'beta'}}
+  %0 = qc.activation hard_sigmoid %x {alpha = 0x7FC00000 : f32} : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @activation_scale_inf(%x: tensor<4xf32>) {
+  // expected-error @+1 {{needs a finite 'scale' and 'shift'}}
+  %0 = qc.activation silu %x {scale = 0x7F800000 : f32} : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @keep_float_not_unit(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'qc.keep_float' must be a unit attribute}}
+  %0 = qc.sigmoid %x {qc.keep_float = 1 : i64} : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}

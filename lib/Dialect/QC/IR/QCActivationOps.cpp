@@ -14,29 +14,15 @@
 using namespace mlir;
 using namespace mlir::qc;
 
-double ActivationOp::getSlope() {
-  if (FloatAttr a = getAlphaAttr())
-    return a.getValueAsDouble();
-  return 0.2;
+/// An optional attribute's value, or `otherwise`.
+static double valueOr(FloatAttr a, double otherwise) {
+  return a ? a.getValueAsDouble() : otherwise;
 }
 
-double ActivationOp::getOffset() {
-  if (FloatAttr b = getBetaAttr())
-    return b.getValueAsDouble();
-  return 0.5;
-}
-
-double ActivationOp::getPostScale() {
-  if (FloatAttr a = getScaleAttr())
-    return a.getValueAsDouble();
-  return 1.0;
-}
-
-double ActivationOp::getPostShift() {
-  if (FloatAttr a = getShiftAttr())
-    return a.getValueAsDouble();
-  return 0.0;
-}
+double ActivationOp::getSlope() { return valueOr(getAlphaAttr(), 0.2); }
+double ActivationOp::getOffset() { return valueOr(getBetaAttr(), 0.5); }
+double ActivationOp::getPostScale() { return valueOr(getScaleAttr(), 1.0); }
+double ActivationOp::getPostShift() { return valueOr(getShiftAttr(), 0.0); }
 
 LogicalResult ActivationOp::verify() {
   if (!std::isfinite(getPostScale()) || !std::isfinite(getPostShift()))
