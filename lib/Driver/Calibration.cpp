@@ -610,6 +610,24 @@ std::pair<double, double> chooseRange(const Observed &o,
 
 } // namespace
 
+/// Appends the first `n` arrays of `out` to `acc` along their first axis.
+static void appendOutputs(std::vector<HostArray> &acc,
+                          const std::vector<HostArray> &out, size_t n) {
+  if (acc.empty()) {
+    acc.assign(out.begin(), out.begin() + n);
+    return;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    HostArray &a = acc[i];
+    if (a.shape.empty() || out[i].shape.empty()) {
+      a.shape.insert(a.shape.begin(), 1); // Scalars stack.
+    } else {
+      a.shape[0] += out[i].shape[0];
+    }
+    a.data.insert(a.data.end(), out[i].data.begin(), out[i].data.end());
+  }
+}
+
 LogicalResult mlir::qc::calibrate(ModuleOp module, const Samples &samples,
                                   const CalibrationOptions &options) {
   func::FuncOp func = getModelFunction(module);
@@ -647,6 +665,8 @@ LogicalResult mlir::qc::calibrate(ModuleOp module, const Samples &samples,
       return module.emitError("calibration sample: ") << err;
   }
 
+  if (options.floatOutputs)
+    options.floatOutputs->clear();
   std::vector<Observed> seen(values.size());
   bool needHistogram = options.method != CalibrationMethod::MinMax;
   std::vector<HostArray> out;
@@ -659,6 +679,8 @@ LogicalResult mlir::qc::calibrate(ModuleOp module, const Samples &samples,
     for (auto [n, sample] : llvm::enumerate(batches)) {
       if (std::string e = runner->run(sample, out); !e.empty())
         return module.emitError("calibration: ") << e;
+      if (pass == 0 && options.floatOutputs)
+        appendOutputs(*options.floatOutputs, out, numOutputs);
       for (size_t i = 0; i < values.size(); ++i) {
         const HostArray &a = out[numOutputs + i];
         const float *f = floats(a);
@@ -709,11 +731,46 @@ static std::string nameOf(Location loc) {
   return "";
 }
 
-LogicalResult mlir::qc::measureLayerErrors(ModuleOp floatModule,
-                                           ModuleOp quantModule,
-                                           const Samples &samples,
-                                           std::vector<LayerError> &errors,
-                                           TimingScope *timing) {
+LogicalResult mlir::qc::runOnSamples(ModuleOp module, const Samples &samples,
+                                     std::vector<HostArray> &outputs,
+                                     TimingScope *timing) {
+  OwningOpRef<ModuleOp> m = module.clone();
+  func::FuncOp f = getModelFunction(*m);
+  unsigned numOutputs = f.getNumResults();
+  BatchPlan plan;
+  std::vector<std::vector<HostArray>> batches;
+  std::string err = planBatches(f, samples, plan, batches);
+  if (!err.empty())
+    return module.emitError("evaluation: ") << err;
+  applyBatchPlan(*m, plan);
+  CompileOptions compile;
+  compile.target = &getHostTarget();
+  compile.quantize = false;
+  compile.optLevel = kCalibrationOptLevel;
+  compile.timing = timing;
+  std::string error;
+  auto runner = Runner::create(*m, compile, error);
+  if (!runner)
+    return module.emitError("evaluation: ") << error;
+  outputs.clear();
+  std::vector<HostArray> out;
+  for (const auto &s : batches) {
+    if (std::string e = runner->run(s, out); !e.empty())
+      return module.emitError("evaluation: ") << e;
+    appendOutputs(outputs, out, numOutputs);
+  }
+  return success();
+}
+
+LogicalResult mlir::qc::measureLayerErrors(
+    ModuleOp floatModule, ModuleOp quantModule, const Samples &samples,
+    std::vector<LayerError> &errors, TimingScope *timing,
+    std::vector<HostArray> *floatOutputs,
+    std::vector<HostArray> *quantOutputs) {
+  if (floatOutputs)
+    floatOutputs->clear();
+  if (quantOutputs)
+    quantOutputs->clear();
   OwningOpRef<ModuleOp> fm = floatModule.clone(), qm = quantModule.clone();
   func::FuncOp ff = getModelFunction(*fm), qf = getModelFunction(*qm);
   unsigned numOutputs = ff.getNumResults();
@@ -761,6 +818,14 @@ LogicalResult mlir::qc::measureLayerErrors(ModuleOp floatModule,
                                Value(), Value(), IntegerAttr());
     } else if (!isF32Tensor(r)) {
       return;
+    } else if (r.hasOneUse() && isa<QuantizeOp>(*r.getUsers().begin())) {
+      // Computed in f32 and quantized for its users: compare what they
+      // see (the quantization may carry a folded ReLU).
+      auto q = cast<QuantizeOp>(*r.getUsers().begin());
+      OpBuilder b(op->getContext());
+      b.setInsertionPointAfter(q);
+      r = DequantizeOp::create(b, op->getLoc(), rt, q.getResult(), Value(),
+                               Value(), IntegerAttr());
     }
     done.insert(n);
     Value reference = it->second;
@@ -814,6 +879,10 @@ LogicalResult mlir::qc::measureLayerErrors(ModuleOp floatModule,
       return floatModule.emitError("report: ") << e;
     if (std::string e = qr->run(s, qo); !e.empty())
       return quantModule.emitError("report: ") << e;
+    if (floatOutputs)
+      appendOutputs(*floatOutputs, fo, numOutputs);
+    if (quantOutputs)
+      appendOutputs(*quantOutputs, qo, numOutputs);
     for (size_t i = 0; i < layers.size(); ++i) {
       const float *a = floats(fo[numOutputs + i]), *q = floats(qo[numOutputs + i]);
       for (int64_t k = 0; k < fo[numOutputs + i].numElements(); ++k) {

@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Report.h"
 #include "StagedOutput.h"
 
 #include "qc/Codegen/Codegen.h"
@@ -18,6 +19,7 @@
 #include "qc/Dialect/QC/IR/QCTypeUtils.h"
 #include "qc/Driver/Compiler.h"
 #include "qc/Driver/Model.h"
+#include "qc/Driver/Precision.h"
 #include "qc/Support/TargetDesc.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -156,6 +158,32 @@ static cl::opt<std::string> reportFile(
              "against the float one on the calibration data, and the scheme "
              "of each weight"),
     cl::value_desc("file.html"), cl::cat(quantCategory));
+static cl::opt<std::string> accuracyBudget(
+    "accuracy-budget",
+    cl::desc("Keep the most sensitive layers in f32 until the int8 model "
+             "loses at most this much of the float model's fidelity on the "
+             "calibration data, relative: 1% (default), 0.1%, 0.001, or off "
+             "(every layer that can be int8 is). See --accuracy-metric"),
+    cl::value_desc("loss"), cl::init("1%"), cl::cat(quantCategory));
+static cl::opt<std::string> accuracyMetric(
+    "accuracy-metric",
+    cl::desc("What the budget is a loss of: agreement (top-1 of output 0 "
+             "along its last axis, against the float model's), accuracy "
+             "(top-1 against --calibration-labels), error (output error "
+             "energy relative to the signal: 1% is 20 dB SQNR) or auto "
+             "(default: accuracy with labels; agreement for an output [N, C] "
+             "or a softmax or log-softmax along the last axis; else error)"),
+    cl::init("auto"), cl::cat(quantCategory));
+static cl::opt<std::string> calibrationLabels(
+    "calibration-labels",
+    cl::desc("Class labels of the calibration examples (.npy, one per row "
+             "of output 0): the budget is then a loss of top-1 accuracy"),
+    cl::value_desc("file"), cl::cat(quantCategory));
+static cl::opt<unsigned> accuracyEvaluations(
+    "accuracy-evaluations",
+    cl::desc("At most this many candidate models measured by the precision "
+             "search (each is quantized and run on the calibration data)"),
+    cl::init(8), cl::cat(quantCategory));
 static cl::opt<bool> remarks("remarks",
                              cl::desc("Print the quantization remarks"),
                              cl::cat(quantCategory));
@@ -237,72 +265,6 @@ static LogicalResult linkShared(StringRef object, StringRef output,
 static int keepOutputs(PendingOutputs &pending) {
   std::string error = commitOutputs(pending);
   return error.empty() ? 0 : fail(error);
-}
-
-static std::string htmlEscape(StringRef s) {
-  std::string r;
-  for (char c : s)
-    r += c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : std::string(1, c);
-  return r;
-}
-
-/// The HTML report: a bar chart of per-layer SQNR and the weight schemes.
-static std::string renderReport(StringRef model,
-                                const std::vector<LayerError> &layers,
-                                const std::vector<std::pair<std::string, std::string>> &schemes,
-                                size_t samples, StringRef method) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>qc report: "
-     << htmlEscape(model) << "</title><style>body{font-family:sans-serif;"
-     << "margin:2em;max-width:70em}table{border-collapse:collapse}td,th{"
-     << "border:1px solid #ccc;padding:4px 8px;text-align:left}th{background:"
-     << "#eee}.bad{color:#b00}</style></head><body>";
-  os << "<h1>Quantization report: " << htmlEscape(model) << "</h1>";
-  os << "<p>Error of each layer's int8 output against the float model's, "
-     << "as signal-to-quantization-noise ratio (higher is better), measured "
-     << "on " << samples << " calibration samples (" << htmlEscape(method)
-     << " calibration). Errors accumulate along the graph; below about 20 dB "
-     << "a layer deserves a look.</p>";
-  double maxDb = 1;
-  for (const LayerError &l : layers)
-    if (std::isfinite(l.sqnrDb))
-      maxDb = std::max(maxDb, l.sqnrDb);
-  int barH = 22, width = 1100, labelW = 380;
-  int height = barH * int(layers.size()) + 40;
-  os << "<svg width=\"" << width << "\" height=\"" << height
-     << "\" xmlns=\"http://www.w3.org/2000/svg\" font-size=\"12\">";
-  for (size_t i = 0; i < layers.size(); ++i) {
-    const LayerError &l = layers[i];
-    double db = std::isfinite(l.sqnrDb) ? l.sqnrDb : maxDb;
-    int w = int(std::max(0.0, db) / maxDb * (width - labelW - 80));
-    int y = 10 + int(i) * barH;
-    const char *color = db < 20 ? "#d9534f" : db < 30 ? "#f0ad4e" : "#5cb85c";
-    os << "<text x=\"" << labelW - 6 << "\" y=\"" << y + 15
-       << "\" text-anchor=\"end\">" << htmlEscape(l.name) << " ("
-       << htmlEscape(l.op) << ")</text>";
-    os << "<rect x=\"" << labelW << "\" y=\"" << y + 3 << "\" width=\"" << w
-       << "\" height=\"" << barH - 6 << "\" fill=\"" << color << "\"/>";
-    os << "<text x=\"" << labelW + w + 6 << "\" y=\"" << y + 15 << "\">"
-       << (std::isfinite(l.sqnrDb) ? llvm::formatv("{0:F1} dB", l.sqnrDb).str()
-                                   : std::string("exact"))
-       << "</text>";
-  }
-  os << "</svg>";
-  os << "<h2>Layers</h2><table><tr><th>layer</th><th>op</th><th>SQNR (dB)</th></tr>";
-  for (const LayerError &l : layers)
-    os << "<tr><td>" << htmlEscape(l.name) << "</td><td>" << htmlEscape(l.op)
-       << "</td><td" << (l.sqnrDb < 20 ? " class=\"bad\"" : "") << ">"
-       << (std::isfinite(l.sqnrDb) ? llvm::formatv("{0:F2}", l.sqnrDb).str()
-                                   : std::string("exact"))
-       << "</td></tr>";
-  os << "</table><h2>Weight schemes</h2><table><tr><th>layer</th><th>choice "
-        "and why</th></tr>";
-  for (const auto &[layer, why] : schemes)
-    os << "<tr><td>" << htmlEscape(layer) << "</td><td>" << htmlEscape(why)
-       << "</td></tr>";
-  os << "</table></body></html>\n";
-  return s;
 }
 
 static std::string describeShape(const HostArray &a) {
@@ -415,6 +377,28 @@ int main(int argc, char **argv) {
   if (!method)
     return fail("unknown --calibration-method '" + calibrationMethod +
                 "' (expected minmax, percentile, entropy or mse)");
+  std::optional<double> budget;
+  if (std::string e = parseAccuracyBudget(accuracyBudget, budget); !e.empty())
+    return fail(e);
+  std::optional<FidelityMetric> metric =
+      llvm::StringSwitch<std::optional<FidelityMetric>>(accuracyMetric)
+          .Case("auto", FidelityMetric::Auto)
+          .Case("agreement", FidelityMetric::Agreement)
+          .Case("accuracy", FidelityMetric::Accuracy)
+          .Case("error", FidelityMetric::Error)
+          .Default(std::nullopt);
+  if (!metric)
+    return fail("unknown --accuracy-metric '" + accuracyMetric +
+                "' (expected auto, agreement, accuracy or error)");
+  if (*metric == FidelityMetric::Accuracy && calibrationLabels.empty())
+    return fail("--accuracy-metric=accuracy needs --calibration-labels");
+  if (!calibrationLabels.empty() && (*metric == FidelityMetric::Agreement ||
+                                     *metric == FidelityMetric::Error))
+    return fail("--calibration-labels goes with --accuracy-metric=accuracy "
+                "(or auto), not " +
+                accuracyMetric);
+  if (!calibrationLabels.empty() && !budget)
+    return fail("--calibration-labels needs an --accuracy-budget");
   if (!(percentile > 50 && percentile <= 100))
     return fail("--percentile must be in (50, 100]");
   if (batchTileBytes < 0)
@@ -508,20 +492,13 @@ int main(int argc, char **argv) {
   // --keep-float: mark the named nodes (after pattern recognition, a fused
   // chain carries the name of its last node).
   if (!keepFloat.empty()) {
-    llvm::StringSet<> found;
-    module->walk([&](Operation *op) {
-      auto n = dyn_cast<NameLoc>(op->getLoc());
-      if (!n || !isa<QuantPropagationInterface>(op) ||
-          !llvm::is_contained(keepFloat, n.getName().getValue()))
-        return;
-      op->setAttr(QCDialect::getKeepFloatAttrName(), UnitAttr::get(&context));
-      found.insert(n.getName().getValue());
-    });
-    for (const std::string &name : keepFloat)
-      if (!found.contains(name))
-        return fail("--keep-float: the model has no node named '" + name +
-                    "' with a quantized form (names are the ONNX graph's, "
-                    "as --report lists them)");
+    std::vector<std::string> names(keepFloat.begin(), keepFloat.end());
+    std::vector<std::string> missing = markKeepFloat(*module, names);
+    if (!missing.empty())
+      return fail("--keep-float: the model has no node named '" +
+                  missing.front() +
+                  "' with a quantized form (names are the ONNX graph's, "
+                  "as --report lists them)");
   }
 
   // Calibrate a float model.
@@ -534,6 +511,7 @@ int main(int argc, char **argv) {
   });
   Samples samples;
   OwningOpRef<ModuleOp> floatModule;
+  std::vector<HostArray> floatOutputs;
   if (!calibrationData.empty() && !noQuantize) {
     TimingScope calibrating = timed("calibration");
     TimingScope reading =
@@ -549,6 +527,7 @@ int main(int argc, char **argv) {
     copts.percentile = percentile;
     copts.progress = true;
     copts.timing = timing ? &calibrating : nullptr;
+    copts.floatOutputs = &floatOutputs;
     if (failed(calibrate(*module, samples, copts)))
       return 1;
     hasStats = true;
@@ -566,6 +545,49 @@ int main(int argc, char **argv) {
   if (!weightGranularity.empty())
     qopts += " granularity=" + weightGranularity;
   options.quantizeOptions = StringRef(qopts).trim().str();
+
+  // Mixed precision: keep layers in f32 until the budget holds.
+  PrecisionResult precision;
+  bool searched = false;
+  if (floatModule && budget) {
+    TimingScope searching = timed("precision search");
+    PrecisionOptions popts;
+    popts.budget = *budget;
+    popts.metric = *metric;
+    HostArray labels;
+    if (!calibrationLabels.empty()) {
+      if (std::string e = readAnyArray(calibrationLabels, labels); !e.empty())
+        return fail(e);
+      popts.labels = &labels;
+    }
+    popts.maxEvaluations = accuracyEvaluations;
+    popts.quantizeOptions = options.quantizeOptions;
+    popts.progress = true;
+    popts.measureLayers = !reportFile.empty();
+    popts.timing = timing ? &searching : nullptr;
+    if (failed(searchPrecision(*floatModule, *module, samples, floatOutputs,
+                               popts, precision)))
+      return 1;
+    searched = true;
+    const PrecisionStep &first = precision.steps.front(),
+                        &chosen = precision.steps[precision.chosen];
+    auto show = [&](const PrecisionStep &s) {
+      return precision.metric == FidelityMetric::Error
+                 ? llvm::formatv("{0:F1} dB", s.metric).str()
+                 : llvm::formatv("{0:F2}%", 100 * s.metric).str();
+    };
+    if (!precision.met)
+      llvm::errs() << "qc: warning: --accuracy-budget=" << accuracyBudget
+                   << " is not met: " << precision.metricName << " "
+                   << show(first) << " in int8, " << show(chosen) << " with "
+                   << chosen.keptFloat << " layers in f32 after "
+                   << precision.steps.size() << " evaluations (see --report)\n";
+    else if (chosen.keptFloat)
+      llvm::errs() << "qc: note: --accuracy-budget=" << accuracyBudget << ": "
+                   << chosen.keptFloat << " of " << precision.layers.size()
+                   << " layers kept in f32 (" << precision.metricName << " "
+                   << show(first) << " in int8, " << show(chosen) << " now)\n";
+  }
   if (failed(quantizeModule(*module, options)))
     return 1;
 
@@ -579,11 +601,17 @@ int main(int argc, char **argv) {
     for (auto &[layer, text] : schemeRemarks)
       if (StringRef(text).contains("weight quantized"))
         schemes.push_back({layer, text});
-    std::string err = stageText(
-        reportFile,
-        renderReport(name, layers, schemes, countExamples(samples),
-                     calibrationMethod),
-        pending);
+    ReportData data;
+    data.model = name;
+    data.layers = std::move(layers);
+    data.schemes = std::move(schemes);
+    data.samples = countExamples(samples);
+    data.method = calibrationMethod;
+    if (searched) {
+      data.precision = &precision;
+      data.budget = *budget;
+    }
+    std::string err = stageText(reportFile, renderReport(data), pending);
     if (!err.empty())
       return fail(err);
   }

@@ -116,6 +116,9 @@ struct CalibrationOptions {
   bool progress = false;
   /// Where timings go (--time-report), or null.
   TimingScope *timing = nullptr;
+  /// If set, receives the float model's outputs on the samples, each
+  /// concatenated over the examples along its first axis.
+  std::vector<HostArray> *floatOutputs = nullptr;
 };
 
 /// Runs the float model on the samples and attaches a qc.stats op to every
@@ -133,10 +136,22 @@ struct LayerError {
   std::string op;
   double sqnrDb = 0;
 };
-LogicalResult measureLayerErrors(ModuleOp floatModule, ModuleOp quantModule,
-                                 const Samples &samples,
-                                 std::vector<LayerError> &errors,
-                                 TimingScope *timing = nullptr);
+/// With `floatOutputs` and `quantOutputs`, also the two models' outputs,
+/// each concatenated over the examples along its first axis.
+LogicalResult
+measureLayerErrors(ModuleOp floatModule, ModuleOp quantModule,
+                   const Samples &samples, std::vector<LayerError> &errors,
+                   TimingScope *timing = nullptr,
+                   std::vector<HostArray> *floatOutputs = nullptr,
+                   std::vector<HostArray> *quantOutputs = nullptr);
+
+/// Runs `module` (float or quantized) on the samples as calibration does
+/// (rebatched where its examples are independent, JIT-compiled at a low
+/// optimization level) and returns its outputs, each concatenated over the
+/// examples along its first axis.
+LogicalResult runOnSamples(ModuleOp module, const Samples &samples,
+                           std::vector<HostArray> &outputs,
+                           TimingScope *timing = nullptr);
 
 } // namespace mlir::qc
 

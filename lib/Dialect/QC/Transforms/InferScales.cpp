@@ -64,7 +64,8 @@ public:
   LogicalResult run() {
     collectStatistics();
     for (BlockArgument arg : func.getArguments())
-      assignFromStatistics(arg);
+      if (arg.use_empty() || !onlyFloatUsers(arg))
+        assignFromStatistics(arg);
     bool failedOp = false;
     func.walk([&](Operation *op) {
       if (op == func.getOperation())
@@ -116,6 +117,15 @@ private:
       op.getOutput().replaceAllUsesWith(input);
       op.erase();
     }
+  }
+
+  /// Whether every user of `v` computes in f32: ops kept in f32 and the
+  /// model's outputs.
+  static bool onlyFloatUsers(Value v) {
+    return llvm::all_of(v.getUsers(), [](Operation *u) {
+      return u->hasAttr(QCDialect::getKeepFloatAttrName()) ||
+             isa<func::ReturnOp>(u);
+    });
   }
 
   static bool isF32Tensor(Value v) {
@@ -196,9 +206,12 @@ private:
     if (!isF32Tensor(result))
       return success(); // Already quantized.
     // Kept in f32 (--keep-float): no weight or bias quantization; the
-    // result is quantized for its users from its own statistics.
+    // result is quantized from its own statistics for users that are
+    // quantized, and stays f32 when every user computes in f32 too (a
+    // region of kept ops, or the model's output).
     if (op->hasAttr(QCDialect::getKeepFloatAttrName())) {
-      if (std::optional<Range> range = getRange(result))
+      if (std::optional<Range> range = getRange(result);
+          range && !onlyFloatUsers(result))
         setParams(result, paramsForRange(narrowByUser(result, *range)));
       return success();
     }
