@@ -67,7 +67,7 @@ static void renderSearch(llvm::raw_ostream &os, const PrecisionResult &p,
      << "</th><th>relative loss</th><th>layers in f32</th></tr>";
   auto row = [&](const char *what, const PrecisionStep &s, unsigned f32) {
     os << "<tr><td>" << what << "</td><td>" << metricText(p, s.metric)
-       << "</td><td" << (s.loss > budget ? " class=\"bad\"" : "") << ">"
+       << "</td><td" << (s.met ? "" : " class=\"bad\"") << ">"
        << llvm::formatv("{0:F3}%", 100 * s.loss) << "</td><td>" << f32 << " of "
        << p.layers.size() << "</td></tr>";
   };
@@ -129,9 +129,9 @@ static void renderSearch(llvm::raw_ostream &os, const PrecisionResult &p,
   for (auto [i, s] : llvm::enumerate(p.steps))
     os << "<circle cx=\"" << x(s.keptFloat) << "\" cy=\"" << y(s.loss)
        << "\" r=\"" << (i == p.chosen ? 6 : 4) << "\" fill=\""
-       << (s.loss <= budget ? "#5cb85c" : "#d9534f") << "\"><title>"
-       << s.keptFloat << " in f32: loss "
-       << llvm::formatv("{0:F3}%", 100 * s.loss) << "</title></circle>";
+       << (s.met ? "#5cb85c" : "#d9534f") << "\"><title>" << s.keptFloat
+       << " in f32: loss " << llvm::formatv("{0:F3}%", 100 * s.loss)
+       << "</title></circle>";
   os << "</svg>";
 }
 

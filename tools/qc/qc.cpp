@@ -188,9 +188,12 @@ static cl::opt<bool> remarks("remarks",
                              cl::desc("Print the quantization remarks"),
                              cl::cat(quantCategory));
 
-static cl::list<std::string> runInputs(
-    "input", cl::desc("An input (.npy or ONNX .pb), in the model's order"),
-    cl::value_desc("file"), cl::cat(runCategory));
+static cl::list<std::string>
+    runInputs("input",
+              cl::desc("An input (.npy or ONNX .pb), in the model's order; "
+                       "one holding several of the model's batches along axis "
+                       "0 (a test set) runs batch by batch"),
+              cl::value_desc("file"), cl::cat(runCategory));
 static cl::list<std::string> expectFiles(
     "expect",
     cl::desc("Expected outputs (.npy or .pb): exact for integer outputs, "
@@ -331,6 +334,60 @@ static std::string compare(const HostArray &got, const HostArray &want,
                        name, bad, got.numElements(), first,
                        elementStr(got, first), elementStr(want, first), worst)
       .str();
+}
+
+/// How many of the model's batches the inputs hold along axis 0: k when
+/// every input is the model's with the leading dim k times larger (k > 1),
+/// else 1.
+static int64_t splitBatches(ArrayRef<RankedTensorType> types,
+                            const std::vector<HostArray> &inputs) {
+  if (types.size() != inputs.size() || inputs.empty())
+    return 1;
+  int64_t k = 0;
+  for (auto [t, a] : llvm::zip(types, inputs)) {
+    if (t.getRank() == 0 || a.shape.size() != size_t(t.getRank()) ||
+        a.dtype != getDtype(t) || t.getDimSize(0) <= 0 ||
+        a.shape[0] % t.getDimSize(0) != 0 ||
+        !llvm::equal(ArrayRef<int64_t>(a.shape).drop_front(),
+                     t.getShape().drop_front()))
+      return 1;
+    int64_t n = a.shape[0] / t.getDimSize(0);
+    if (k && n != k)
+      return 1;
+    k = n;
+  }
+  return k > 1 ? k : 1;
+}
+
+/// Batch `c` of `chunks` equal parts of each input along axis 0.
+static std::vector<HostArray> sliceBatch(const std::vector<HostArray> &inputs,
+                                         int64_t chunks, int64_t c) {
+  std::vector<HostArray> part;
+  for (const HostArray &a : inputs) {
+    HostArray p;
+    p.dtype = a.dtype;
+    p.shape = a.shape;
+    p.shape[0] /= chunks;
+    size_t bytes = a.data.size() / chunks;
+    p.data.assign(a.data.begin() + c * bytes, a.data.begin() + (c + 1) * bytes);
+    part.push_back(std::move(p));
+  }
+  return part;
+}
+
+/// Appends each array of `part` to `acc` along axis 0.
+static void appendAlongAxis0(std::vector<HostArray> &acc,
+                             const std::vector<HostArray> &part) {
+  if (acc.empty()) {
+    acc = part;
+    return;
+  }
+  for (auto [a, p] : llvm::zip(acc, part)) {
+    if (a.shape.empty())
+      a.shape.push_back(1);
+    a.shape[0] += p.shape.empty() ? 1 : p.shape[0];
+    a.data.insert(a.data.end(), p.data.begin(), p.data.end());
+  }
 }
 
 static std::string readAnyArray(StringRef path, HostArray &a) {
@@ -636,11 +693,29 @@ int main(int argc, char **argv) {
     auto runner = Runner::create(*module, options, error);
     if (!runner)
       return error == "compilation failed" ? 1 : fail(error);
-    std::string err = runner->check(inputs);
+    // Inputs that hold several of the model's batches along axis 0 (a test
+    // set for a batch-1 model) run batch by batch; the outputs are
+    // concatenated along axis 0.
+    int64_t chunks = splitBatches(runner->inputTypes(), inputs);
+    std::string err =
+        runner->check(chunks > 1 ? sliceBatch(inputs, chunks, 0) : inputs);
     if (!err.empty())
       return fail(err);
+    auto runAll = [&](std::vector<HostArray> &outputs) -> std::string {
+      if (chunks == 1)
+        return runner->run(inputs, outputs);
+      outputs.clear();
+      std::vector<HostArray> part;
+      for (int64_t c = 0; c < chunks; ++c) {
+        if (std::string e = runner->run(sliceBatch(inputs, chunks, c), part);
+            !e.empty())
+          return e;
+        appendAlongAxis0(outputs, part);
+      }
+      return "";
+    };
     std::vector<HostArray> outputs;
-    if (std::string e = runner->run(inputs, outputs); !e.empty())
+    if (std::string e = runAll(outputs); !e.empty())
       return fail(e);
     if (!outputFiles.empty() && outputFiles.size() != outputs.size())
       return fail("the model has " + std::to_string(outputs.size()) +
@@ -710,7 +785,7 @@ int main(int argc, char **argv) {
       std::vector<double> times;
       for (unsigned r = 0; r < repeat; ++r) {
         auto start = std::chrono::steady_clock::now();
-        if (std::string e = runner->run(inputs, outputs); !e.empty())
+        if (std::string e = runAll(outputs); !e.empty())
           return fail(e);
         times.push_back(std::chrono::duration<double, std::milli>(
                             std::chrono::steady_clock::now() - start)

@@ -80,6 +80,7 @@ struct PrecisionStep {
   double loss = 0;        ///< Relative loss of the metric.
   double metric = 0;      ///< The int8 model's metric (agreement, accuracy,
                           ///< or the SQNR in dB for Error).
+  bool met = false;       ///< Whether the loss is within the budget.
 };
 
 struct PrecisionResult {
