@@ -346,3 +346,22 @@ func.func @infer_group_norm_and_log_softmax(%x: tensor<1x4x3xf32>) -> tensor<1x4
   %ls = qc.stats %l <min = -10.0, max = 0.0> : tensor<1x4x3xf32>
   return %ls : tensor<1x4x3xf32>
 }
+
+// -----
+
+// A channel whose weights are tiny next to its bias (here 1e-6 against a
+// bias of 5) would need an i32 bias of 6e10 at the weight's own scale: its
+// weight scale rises to |bias| / (input scale x (2^31 - 1 - 2 x 255 x 128 x
+// K)) = 5 / (0.01 x 2147352959) = 2.328e-7, so the bias fits the
+// accumulator with room for the products; the other channel keeps 1.27/127.
+// CHECK-LABEL: func.func @infer_bias_fits_accumulator
+// CHECK: qc.quantize %{{.*}} : tensor<2x2x1x1xf32> -> tensor<2x2x1x1x!quant.uniform<i8:f32:0, {0.0099{{[0-9]*}},2.328{{[0-9]*}}E-7}>>
+// CHECK: qc.quantize %{{.*}} : tensor<2xf32> -> tensor<2x!quant.uniform<i32:f32:0, {9.99{{[0-9]*}}E-5,2.328{{[0-9]*}}E-9}>>
+func.func @infer_bias_fits_accumulator(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %xs = qc.stats %x <min = 0.0, max = 2.55> : tensor<1x2x4x4xf32>
+  %w = arith.constant dense<[[[[0.5]], [[-1.27]]], [[[0.000001]], [[-0.000001]]]]> : tensor<2x2x1x1xf32>
+  %b = arith.constant dense<[0.25, 5.0]> : tensor<2xf32>
+  %y = qc.conv2d %xs, %w, %b : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  %ys = qc.stats %y <min = -1.0, max = 6.0> : tensor<1x2x4x4xf32>
+  return %ys : tensor<1x2x4x4xf32>
+}

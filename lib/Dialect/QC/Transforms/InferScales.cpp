@@ -285,6 +285,10 @@ private:
             << llvm::toString(wp.takeError());
         return failure();
       }
+      if (ws.symmetric)
+        fitBiasInAccumulator(iface,
+                             getParams(op->getOperand(activations.front())),
+                             weightData.getType().getShape(), axis, *wp);
       p.weightIndex = weightIndex;
       p.weightType = buildQuantType(op->getContext(), ws, *wp, axis);
       p.inputType = getParams(op->getOperand(activations.front()));
@@ -307,6 +311,42 @@ private:
       p.biasIndex = bias;
     }
     return success();
+  }
+
+  /// Raises symmetric weight scales so that the i32 bias (scale input x
+  /// weight) and the products summed onto it fit the i32 accumulator: a
+  /// channel whose weights are tiny next to its bias (a channel that BN or
+  /// an affine layer folded nearly to a constant) would otherwise get a
+  /// bias beyond i32, saturated when quantized. At most 2^31 - 1 - 2 x 255 x
+  /// 128 x K for the bias leaves room for K products and a kernel's
+  /// zero-point folding; the weights of such a channel round to a few
+  /// levels, which the bias dominates anyway.
+  void fitBiasInAccumulator(QuantPropagationInterface iface,
+                            quant::UniformQuantizedType input,
+                            ArrayRef<int64_t> weightShape,
+                            std::optional<int64_t> axis,
+                            SmallVectorImpl<QuantParams> &weight) {
+    std::optional<unsigned> biasIndex = iface.getBiasOperand();
+    DenseElementsAttr biasData;
+    if (!input || !biasIndex ||
+        !matchPattern(iface->getOperand(*biasIndex), m_Constant(&biasData)) ||
+        !biasData.getElementType().isF32() || weightShape.empty())
+      return;
+    int64_t elements = 1;
+    for (int64_t d : weightShape)
+      elements *= d;
+    int64_t channels = weightShape[iface.getWeightChannelAxis()];
+    int64_t depth = channels ? elements / channels : 0;
+    double room = double((int64_t(1) << 31) - 1) - 2.0 * 255 * 128 * depth;
+    if (room < double(1 << 24))
+      return; // Depths beyond ~32K: no room to reserve.
+    SmallVector<float> bias(biasData.getValues<float>());
+    for (auto [c, b] : llvm::enumerate(bias)) {
+      QuantParams &w = weight[axis ? c : 0];
+      double needed = std::fabs(double(b)) / (input.getScale() * room);
+      if (std::isfinite(needed) && w.scale < needed)
+        w.scale = needed;
+    }
   }
 
   /// A Free op whose only user needs part of its range (a clamp, as the
