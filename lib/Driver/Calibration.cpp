@@ -610,6 +610,18 @@ std::pair<double, double> chooseRange(const Observed &o,
 
 } // namespace
 
+/// How calibration, the report and the precision search JIT-compile the
+/// models they run: for the host, at a low optimization level (they run a
+/// few dozen samples once), quantization already done.
+static CompileOptions jitOptions(TimingScope *timing) {
+  CompileOptions compile;
+  compile.target = &getHostTarget();
+  compile.quantize = false;
+  compile.optLevel = kCalibrationOptLevel;
+  compile.timing = timing;
+  return compile;
+}
+
 /// Appends the first `n` arrays of `out` to `acc` along their first axis.
 static void appendOutputs(std::vector<HostArray> &acc,
                           const std::vector<HostArray> &out, size_t n) {
@@ -643,10 +655,7 @@ LogicalResult mlir::qc::calibrate(ModuleOp module, const Samples &samples,
     return module.emitError("calibration: ") << err;
   addOutputs(probeFunc, observedValues(probeFunc));
   applyBatchPlan(*probe, plan);
-  CompileOptions compile;
-  compile.target = &getHostTarget();
-  compile.quantize = false;
-  compile.optLevel = kCalibrationOptLevel;
+  CompileOptions compile = jitOptions(nullptr);
   TimingScope compiling = options.timing
                               ? options.timing->nest("compile the float model")
                               : TimingScope();
@@ -743,11 +752,7 @@ LogicalResult mlir::qc::runOnSamples(ModuleOp module, const Samples &samples,
   if (!err.empty())
     return module.emitError("evaluation: ") << err;
   applyBatchPlan(*m, plan);
-  CompileOptions compile;
-  compile.target = &getHostTarget();
-  compile.quantize = false;
-  compile.optLevel = kCalibrationOptLevel;
-  compile.timing = timing;
+  CompileOptions compile = jitOptions(timing);
   std::string error;
   auto runner = Runner::create(*m, compile, error);
   if (!runner)
@@ -762,15 +767,11 @@ LogicalResult mlir::qc::runOnSamples(ModuleOp module, const Samples &samples,
   return success();
 }
 
-LogicalResult mlir::qc::measureLayerErrors(
-    ModuleOp floatModule, ModuleOp quantModule, const Samples &samples,
-    std::vector<LayerError> &errors, TimingScope *timing,
-    std::vector<HostArray> *floatOutputs,
-    std::vector<HostArray> *quantOutputs) {
-  if (floatOutputs)
-    floatOutputs->clear();
-  if (quantOutputs)
-    quantOutputs->clear();
+LogicalResult mlir::qc::measureLayerErrors(ModuleOp floatModule,
+                                           ModuleOp quantModule,
+                                           const Samples &samples,
+                                           std::vector<LayerError> &errors,
+                                           TimingScope *timing) {
   OwningOpRef<ModuleOp> fm = floatModule.clone(), qm = quantModule.clone();
   func::FuncOp ff = getModelFunction(*fm), qf = getModelFunction(*qm);
   unsigned numOutputs = ff.getNumResults();
@@ -860,11 +861,7 @@ LogicalResult mlir::qc::measureLayerErrors(
   addOutputs(qf, qv);
   applyBatchPlan(*fm, plan);
   applyBatchPlan(*qm, quantPlan);
-  CompileOptions compile;
-  compile.target = &getHostTarget();
-  compile.quantize = false;
-  compile.optLevel = kCalibrationOptLevel;
-  compile.timing = timing;
+  CompileOptions compile = jitOptions(timing);
   std::string error;
   auto fr = Runner::create(*fm, compile, error);
   if (!fr)
@@ -879,10 +876,6 @@ LogicalResult mlir::qc::measureLayerErrors(
       return floatModule.emitError("report: ") << e;
     if (std::string e = qr->run(s, qo); !e.empty())
       return quantModule.emitError("report: ") << e;
-    if (floatOutputs)
-      appendOutputs(*floatOutputs, fo, numOutputs);
-    if (quantOutputs)
-      appendOutputs(*quantOutputs, qo, numOutputs);
     for (size_t i = 0; i < layers.size(); ++i) {
       const float *a = floats(fo[numOutputs + i]), *q = floats(qo[numOutputs + i]);
       for (int64_t k = 0; k < fo[numOutputs + i].numElements(); ++k) {

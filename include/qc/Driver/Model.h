@@ -136,14 +136,10 @@ struct LayerError {
   std::string op;
   double sqnrDb = 0;
 };
-/// With `floatOutputs` and `quantOutputs`, also the two models' outputs,
-/// each concatenated over the examples along its first axis.
-LogicalResult
-measureLayerErrors(ModuleOp floatModule, ModuleOp quantModule,
-                   const Samples &samples, std::vector<LayerError> &errors,
-                   TimingScope *timing = nullptr,
-                   std::vector<HostArray> *floatOutputs = nullptr,
-                   std::vector<HostArray> *quantOutputs = nullptr);
+LogicalResult measureLayerErrors(ModuleOp floatModule, ModuleOp quantModule,
+                                 const Samples &samples,
+                                 std::vector<LayerError> &errors,
+                                 TimingScope *timing = nullptr);
 
 /// Runs `module` (float or quantized) on the samples as calibration does
 /// (rebatched where its examples are independent, JIT-compiled at a low
