@@ -34,6 +34,21 @@ static const TargetDesc &avx512vnni() {
   return t;
 }
 
+/// AVX-512 VNNI plus AMX-INT8 tiles (Sapphire Rapids and later): the
+/// products with at least 16 rows run on tiles, the rest on VNNI.
+static const TargetDesc &amx() {
+  static const TargetDesc t = [] {
+    TargetDesc d = avx512vnni();
+    d.name = "x86-64-amx";
+    d.features = "+avx512vnni,+amx-tile,+amx-int8";
+    d.amx = true;
+    // Two MiB of L2 per core on these CPUs.
+    d.blockBytes = 1024 * 1024;
+    return d;
+  }();
+  return t;
+}
+
 static const TargetDesc &avxvnni() {
   static const TargetDesc t = [] {
     TargetDesc d;
@@ -142,7 +157,11 @@ const TargetDesc &mlir::qc::getHostTarget() {
 #if defined(__aarch64__)
     d = f.lookup("dotprod") ? aarch64dotprod() : aarch64Baseline();
 #else
-    if (f.lookup("avx512vnni") && f.lookup("avx512bw") && f.lookup("avx512vl"))
+    bool vnni512 =
+        f.lookup("avx512vnni") && f.lookup("avx512bw") && f.lookup("avx512vl");
+    if (vnni512 && f.lookup("amx-tile") && f.lookup("amx-int8"))
+      d = amx();
+    else if (vnni512)
       d = avx512vnni();
     else if (f.lookup("avxvnni"))
       d = avxvnni();
@@ -163,15 +182,17 @@ const TargetDesc &mlir::qc::getHostTarget() {
 
 llvm::ArrayRef<llvm::StringRef> mlir::qc::getTargetNames() {
   static const llvm::StringRef names[] = {
-      "host",        "x86-64-avx512vnni", "x86-64-avxvnni",
-      "x86-64-avx2", "aarch64-dotprod",   "x86-64",
-      "aarch64"};
+      "host",           "x86-64-amx",  "x86-64-avx512vnni",
+      "x86-64-avxvnni", "x86-64-avx2", "aarch64-dotprod",
+      "x86-64",         "aarch64"};
   return names;
 }
 
 const TargetDesc *mlir::qc::lookupTarget(llvm::StringRef name) {
   if (name == "host")
     return &getHostTarget();
+  if (name == "x86-64-amx")
+    return &amx();
   if (name == "x86-64-avx512vnni")
     return &avx512vnni();
   if (name == "x86-64-avxvnni")
@@ -205,7 +226,8 @@ bool mlir::qc::hostSupports(const TargetDesc &target) {
   };
   switch (target.dot) {
   case DotKind::Vnni512:
-    return v4() && f.lookup("avx512vnni");
+    return v4() && f.lookup("avx512vnni") &&
+           (!target.amx || (f.lookup("amx-tile") && f.lookup("amx-int8")));
   case DotKind::Vnni256:
     return v3() && f.lookup("avxvnni");
   case DotKind::MAddWd256:

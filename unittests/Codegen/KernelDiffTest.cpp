@@ -35,6 +35,11 @@
 #include <random>
 #include <sstream>
 
+#if defined(__linux__)
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 using namespace mlir;
 using namespace mlir::qc;
 
@@ -441,6 +446,25 @@ struct Generator {
             false, true);
     addFloatConv({1, 5, 3, 70}, 6, 1, 1, 1, 0);
     addFloatConv({1, 2, 4, 40}, 3, 3, 1, 1, 1);
+    // AMX tiles (x86-64-amx; the other targets run them too): 16 and 32
+    // row tiles with an overlapping last tile (33, 50 rows), K a multiple of
+    // 64 read in place and K padded to 64 (70, 129, 144, 288), column tails
+    // of the 32-column tile, i8 activations (shifted), grouped and strided
+    // convolutions, batch 2.
+    addMatMul(64, 100, 128, false, true, true);
+    addMatMul(33, 50, 64, true, false, true);
+    addMatMul(16, 16, 64, false, false, false);
+    addMatMul(50, 40, 70, false, true, true);
+    addMatMul(40, 33, 576, true, true, true);
+    addMatMul(20, 24, 129, false, false, true, /*exactI32=*/true);
+    addConv({1, 64, 8, 8}, 64, 3, 3, 1, {1, 1}, {1, 1, 1, 1}, {1, 1}, false,
+            true, true);
+    addConv({1, 32, 7, 7}, 48, 1, 1, 1, {1, 1}, {0, 0, 0, 0}, {1, 1}, true,
+            true, true);
+    addConv({2, 16, 9, 9}, 40, 3, 3, 1, {2, 2}, {1, 1, 1, 1}, {1, 1}, false,
+            false, true);
+    addConv({1, 64, 6, 6}, 64, 3, 3, 2, {1, 1}, {1, 1, 1, 1}, {1, 1}, true,
+            true, false);
     // Fused output clamps (ReLU, ReLU6, Clip folded into the product):
     // matmul, convolution, 1x1 and depthwise.
     withClamp = true;
@@ -449,6 +473,9 @@ struct Generator {
                 uniform(0, 1), uniform(0, 1));
     addConv({1, 6, 7, 9}, 10, 3, 3, 1, {1, 1}, {1, 1, 1, 1}, {1, 1}, false,
             true, true);
+    addConv({1, 16, 10, 10}, 32, 3, 3, 1, {1, 1}, {1, 1, 1, 1}, {1, 1}, false,
+            true, true);
+    addMatMul(48, 64, 256, false, true, true);
     addConv({2, 8, 6, 6}, 12, 1, 1, 1, {1, 1}, {0, 0, 0, 0}, {1, 1}, true,
             false, true);
     addConv({1, 8, 9, 9}, 8, 3, 3, 8, {2, 2}, {1, 1, 1, 1}, {1, 1}, false, true,
@@ -565,11 +592,32 @@ void expectEqual(const Generator &gen, const Outputs &ref, const Outputs &got,
 
 class KernelDiffTest : public ::testing::TestWithParam<const char *> {};
 
+/// Whether Linux lets this process use AMX tiles (the generated code asks
+/// the same; without them its AMX kernels fall back to VNNI, which would
+/// test VNNI twice).
+bool amxGranted() {
+#if defined(__x86_64__) && defined(__linux__)
+  const long archReqXcompPerm = 0x1023, xfeatureXtiledata = 18;
+  return syscall(SYS_arch_prctl, archReqXcompPerm, xfeatureXtiledata) == 0;
+#else
+  return false;
+#endif
+}
+
+/// Skips the test where `target` cannot run here.
+#define SKIP_UNLESS_RUNNABLE(target)                                           \
+  do {                                                                         \
+    if (!hostSupports(*target))                                                \
+      GTEST_SKIP() << target->name << " instructions are not available here";  \
+    if (target->amx && !amxGranted())                                          \
+      GTEST_SKIP() << "the OS refuses this process the AMX tile state "        \
+                      "(arch_prctl ARCH_REQ_XCOMP_PERM)";                      \
+  } while (false)
+
 TEST_P(KernelDiffTest, MatchesReferenceBitForBit) {
   const TargetDesc *target = lookupTarget(GetParam());
   ASSERT_NE(target, nullptr);
-  if (!hostSupports(*target))
-    GTEST_SKIP() << target->name << " instructions are not available here";
+  SKIP_UNLESS_RUNNABLE(target);
   const Generator &gen = generator();
   const Outputs &ref = referenceOutputs(gen);
   ASSERT_FALSE(ref.empty());
@@ -593,8 +641,7 @@ TEST_P(KernelDiffTest, MatchesReferenceBitForBit) {
 TEST_P(KernelDiffTest, MatchesReferenceWithSmallCacheBlocks) {
   const TargetDesc *target = lookupTarget(GetParam());
   ASSERT_NE(target, nullptr);
-  if (!hostSupports(*target))
-    GTEST_SKIP() << target->name << " instructions are not available here";
+  SKIP_UNLESS_RUNNABLE(target);
   const Generator &gen = generator();
   const Outputs &ref = referenceOutputs(gen);
   ASSERT_FALSE(ref.empty());
@@ -606,7 +653,7 @@ TEST_P(KernelDiffTest, MatchesReferenceWithSmallCacheBlocks) {
 }
 
 INSTANTIATE_TEST_SUITE_P(X86, KernelDiffTest,
-                         ::testing::Values("x86-64-avx512vnni",
+                         ::testing::Values("x86-64-amx", "x86-64-avx512vnni",
                                            "x86-64-avxvnni", "x86-64-avx2"));
 
 /// Finds a program on PATH or in LLVM 22's directory.

@@ -58,6 +58,10 @@ struct TargetDesc {
   /// Bytes of the broadcast operand (rows of X) a GEMM row block keeps in
   /// cache while every column tile passes over it: about half the L2.
   unsigned blockBytes = 128 * 1024;
+  /// Intel AMX-INT8 tiles (tdpbusd/tdpbsud) for the integer products with
+  /// enough rows; the other layers, and every layer where the OS refuses
+  /// the tile state at run time, take the `dot` kernels.
+  bool amx = false;
 
   unsigned lanes() const { return vectorBits / 32; }
   bool isX86() const { return llvm::StringRef(triple).starts_with("x86_64"); }
@@ -66,10 +70,10 @@ struct TargetDesc {
   }
 };
 
-/// The targets by name: x86-64-avx512vnni, x86-64-avxvnni, x86-64-avx2,
-/// aarch64-dotprod, x86-64 (baseline SSE2, no int8 kernels), aarch64
-/// (baseline NEON, no int8 kernels) and host (the best of these this CPU
-/// runs). Returns null for an unknown name.
+/// The targets by name: x86-64-amx, x86-64-avx512vnni, x86-64-avxvnni,
+/// x86-64-avx2, aarch64-dotprod, x86-64 (baseline SSE2, no int8 kernels),
+/// aarch64 (baseline NEON, no int8 kernels) and host (the best of these this
+/// CPU runs). Returns null for an unknown name.
 const TargetDesc *lookupTarget(llvm::StringRef name);
 
 /// The target `host` resolves to on this machine.

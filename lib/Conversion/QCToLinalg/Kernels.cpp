@@ -54,6 +54,14 @@ private:
   unsigned bits;
 };
 
+/// AMX tiles (getGemmKernel's tile path); its vector step, for the
+/// fallback when the OS refuses the tile state, is AVX-512 VNNI's.
+class AmxDot : public VnniDot {
+public:
+  AmxDot() : VnniDot(512) {}
+  StringRef getKind() const override { return "amx"; }
+};
+
 /// x86 AVX2 without VNNI: u8 activations zero- and s8 weights sign-extended
 /// to i16, `vpmaddwd` multiplies pairs and adds them in i32. |a * w| <=
 /// 255 * 128, so the pair sum never reaches vpmaddwd's one saturating case
@@ -128,7 +136,32 @@ GemmSpec makeSpec(const DotEmitter &dot, KernelAttr kernel, bool exact,
   s.exact = exact;
   s.channelIsRow = channelIsRow;
   s.broadcastIsActivation = broadcastIsActivation;
+  s.amx = kernel.getKind() == "amx";
   return s;
+}
+
+/// Calls the GEMM of `spec`. An AMX GEMM runs only where the process has
+/// the tile state; elsewhere the same packed operands go through the
+/// AVX-512 VNNI loop (8 rows x the same 32 columns), bit for bit equal.
+void emitGemmCall(LoweringState &state, Location loc, const GemmSpec &spec,
+                  ValueRange args) {
+  OpBuilder &b = state.builder;
+  if (!spec.amx) {
+    func::CallOp::create(b, loc, getGemmKernel(state, spec), args);
+    return;
+  }
+  GemmSpec vector = spec;
+  vector.amx = false;
+  vector.tileRows = 8;
+  func::FuncOp tiles = getGemmKernel(state, spec);
+  func::FuncOp fallback = getGemmKernel(state, vector);
+  auto ifOp = scf::IfOp::create(b, loc, emitAmxReady(b, loc, state.context),
+                                /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard g(b);
+  b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+  func::CallOp::create(b, loc, tiles, args);
+  b.setInsertionPointToStart(&ifOp.getElseRegion().front());
+  func::CallOp::create(b, loc, fallback, args);
 }
 
 //===----------------------------------------------------------------------===//
@@ -139,7 +172,7 @@ GemmSpec makeSpec(const DotEmitter &dot, KernelAttr kernel, bool exact,
 /// shifted to the instruction's signedness, or K padded to the K group.
 bool packsActivations(PackedMatMulOp op) {
   KernelAttr k = op.getKernel();
-  return k.getShift() != 0 || op.getDepth() % k.getKGroup() != 0;
+  return k.getShift() != 0 || op.getDepth() % k.getDepthAlign() != 0;
 }
 
 class GemmMatMulLowering : public OpLowering {
@@ -156,8 +189,7 @@ public:
     auto op = cast<PackedMatMulOp>(o);
     if (!packsActivations(op))
       return {};
-    int64_t kg = op.getKernel().getKGroup();
-    int64_t kp = (op.getDepth() + kg - 1) / kg * kg;
+    int64_t kp = op.getKernel().getPaddedDepth(op.getDepth());
     return {MemRefType::get({op.getRows() * kp},
                             IntegerType::get(op.getContext(), 8))};
   }
@@ -169,7 +201,7 @@ public:
     KernelBuilder k{b, loc};
     KernelAttr kernel = op.getKernel();
     int64_t m = op.getRows(), n = op.getCols(), depth = op.getDepth();
-    int64_t kg = kernel.getKGroup(), kp = (depth + kg - 1) / kg * kg;
+    int64_t kg = kernel.getKGroup(), kp = kernel.getPaddedDepth(depth);
     Value x = getPointer(b, loc, state.operands[0]);
     int64_t ldx = depth;
     if (packsActivations(op)) {
@@ -193,9 +225,8 @@ public:
       ldx = kp;
     }
     bool exact = !kernel.isFloat() && !op.getMultipliers();
-    func::FuncOp fn = getGemmKernel(
-        state, makeSpec(dot, kernel, exact, /*channelIsRow=*/false,
-                        /*broadcastIsActivation=*/true));
+    GemmSpec spec = makeSpec(dot, kernel, exact, /*channelIsRow=*/false,
+                             /*broadcastIsActivation=*/true);
     Value bias = getPointer(b, loc, state.operands[2]);
     SmallVector<Value> args = {x,
                                k.c(ldx),
@@ -211,7 +242,7 @@ public:
                                k.c(n),
                                k.c(kernel.getBlockRows())};
     epilogueArgs(k, op.getType(), op.getOutMin(), op.getOutMax(), args);
-    func::CallOp::create(b, loc, fn, args);
+    emitGemmCall(state, loc, spec, args);
     return success();
   }
 
@@ -241,8 +272,8 @@ public:
         kernel.isFloat() ? (Type)b.getF32Type() : (Type)b.getI8Type();
     auto out = op.getType();
     int64_t pixels = out.getDimSize(2) * out.getDimSize(3);
-    int64_t nr = kernel.getTileCols(), kg = kernel.getKGroup();
-    int64_t kp = (op.getDepth() + kg - 1) / kg * kg;
+    int64_t nr = kernel.getTileCols();
+    int64_t kp = kernel.getPaddedDepth(op.getDepth());
     int64_t packed = (pixels + nr - 1) / nr * nr * kp;
     SmallVector<MemRefType> scratch = {MemRefType::get({packed + 64}, element)};
     if (!op.isPointwise()) // The im2col rows, [K][P].
@@ -264,7 +295,7 @@ public:
             ow = out.getDimSize(3), pixels = oh * ow;
     int64_t g = op.getGroups(), cg = c / g, og = o_ / g;
     int64_t depth = op.getDepth(), kg = kernel.getKGroup();
-    int64_t kp = (depth + kg - 1) / kg * kg;
+    int64_t kp = kernel.getPaddedDepth(depth);
     bool isFloat = kernel.isFloat();
     Type element = isFloat ? (Type)b.getF32Type() : (Type)b.getI8Type();
     Type outElement = isFloat ? (Type)b.getF32Type()
@@ -281,9 +312,8 @@ public:
     Value result = getPointer(b, loc, state.result);
     Value packed = getPointer(b, loc, state.scratch[0]);
     Value rows = op.isPointwise() ? Value() : getPointer(b, loc, state.scratch[1]);
-    func::FuncOp gemm = getGemmKernel(
-        state, makeSpec(dot, kernel, exact, /*channelIsRow=*/true,
-                        /*broadcastIsActivation=*/false));
+    GemmSpec spec = makeSpec(dot, kernel, exact, /*channelIsRow=*/true,
+                             /*broadcastIsActivation=*/false);
     func::FuncOp pack = getPackRowsKernel(state, element, kg,
                                           kernel.getTileCols(),
                                           kernel.getShift() != 0);
@@ -310,9 +340,9 @@ public:
           func::CallOp::create(b, loc, im2rows, ValueRange{src, rows});
           rowsPtr = rows;
         }
-        func::CallOp::create(
-            b, loc, pack,
-            ValueRange{rowsPtr, k.c(pixels), packed, k.c(depth), k.c(pixels)});
+        func::CallOp::create(b, loc, pack,
+                             ValueRange{rowsPtr, k.c(pixels), packed,
+                                        k.c(depth), k.c(pixels), k.c(kp)});
         Value channel = k.mul(gi, og);
         SmallVector<Value> args = {
             k.ptr(weights, element, k.mul(channel, kp)),
@@ -328,7 +358,7 @@ public:
             k.c(pixels),
             k.c(kernel.getBlockRows())};
         epilogueArgs(k, out, op.getOutMin(), op.getOutMax(), args);
-        func::CallOp::create(b, loc, gemm, args);
+        emitGemmCall(state, loc, spec, args);
       });
     });
     return success();
@@ -461,12 +491,12 @@ public:
 void lowering::populateKernelLoweringPatterns(LoweringPatterns &patterns) {
   // The emitters live as long as the process: patterns refer to them.
   static const VnniDot vnni512(512), vnni256(256);
+  static const AmxDot amx;
   static const MAddWdDot maddwd;
   static const SDotDot sdot;
   static const FmaDot fma;
-  for (const DotEmitter *dot :
-       std::initializer_list<const DotEmitter *>{&vnni512, &vnni256, &maddwd,
-                                                 &sdot, &fma}) {
+  for (const DotEmitter *dot : std::initializer_list<const DotEmitter *>{
+           &amx, &vnni512, &vnni256, &maddwd, &sdot, &fma}) {
     patterns.add<PackedMatMulOp>(std::make_unique<GemmMatMulLowering>(*dot));
     patterns.add<PackedConv2DOp>(std::make_unique<GemmConvLowering>(*dot));
   }

@@ -69,6 +69,9 @@ public:
   unsigned nextFunction = 0;
   /// Shared micro-kernel functions by name.
   llvm::StringMap<func::FuncOp> kernels;
+  /// Whether some kernel runs on AMX tiles (the model functions then
+  /// request and configure them: emitAmxRunBrackets).
+  bool usesAmx = false;
 };
 
 /// What an op lowering sees: the memrefs of its operands and result, its

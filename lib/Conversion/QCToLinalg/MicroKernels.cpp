@@ -110,11 +110,10 @@ Value lowering::getPointer(OpBuilder &b, Location loc, Value memref) {
 std::string GemmSpec::getName() const {
   std::string kind = dot->getKind().str();
   llvm::replace(kind, '-', '_');
-  return llvm::formatv("__qc_gemm_{0}_{1}x{2}_{3}{4}{5}", kind,
-                       tileRows, tileVectors,
-                       isFloat ? "f32" : (exact ? "i32" : "q8"),
+  return llvm::formatv("__qc_gemm_{0}_{1}x{2}_{3}{4}{5}{6}", kind, tileRows,
+                       tileVectors, isFloat ? "f32" : (exact ? "i32" : "q8"),
                        channelIsRow ? "_rowch" : "_colch",
-                       broadcastIsActivation ? "" : "_bw")
+                       broadcastIsActivation ? "" : "_bw", amx ? "_tiles" : "")
       .str();
 }
 
@@ -247,10 +246,76 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
           store(k.add(r0, r), tile, v, kLoop.getResult(r * s.tileVectors + v),
                 masked);
     };
+    // AMX: the C tiles accumulate over K in tile registers, are stored to
+    // a stack buffer (tileRows x 32 i32) and take the same epilogue as the
+    // vector kernels from there, row by row.
+    Value amxBuffer;
+    if (s.amx) {
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(b.getInsertionBlock());
+      amxBuffer = LLVM::AllocaOp::create(b, loc, ptrType(b), i32,
+                                         k.c(int64_t(s.tileRows) * nr), 64);
+    }
+    auto tileOp = [&](StringRef name, ValueRange operands) {
+      LLVM::CallIntrinsicOp::create(
+          b, loc, StringAttr::get(b.getContext(), name), operands);
+    };
+    auto tmm = [&](int64_t t) -> Value {
+      return arith::ConstantIntOp::create(b, loc, i8, t);
+    };
+    auto amxTileAt = [&](Value r0, Value tile, bool masked) {
+      unsigned tr = s.tileRows / 16;
+      for (unsigned i = 0; i < tr; ++i)
+        for (unsigned j = 0; j < 2; ++j)
+          tileOp("llvm.x86.tilezero", {tmm(2 * i + j)});
+      // This column tile of the packed operand: [groups][nr][kg] bytes, a
+      // B tile is 16 groups (rows) x 16 columns (64 bytes) of it.
+      Value tileBase = k.mul(k.mul(tile, groups), nr * kg);
+      Value steps = k.div(groups, k.c(16));
+      k.loop(k.c(0), steps, [&](Value step) {
+        for (unsigned i = 0; i < tr; ++i)
+          tileOp("llvm.x86.tileloadd64",
+                 {tmm(4 + i),
+                  k.ptr(x, i8,
+                        k.add(k.mul(k.add(r0, int64_t(16 * i)), ldx),
+                              k.mul(step, 64))),
+                  ldx});
+        Value stepBase = k.add(tileBase, k.mul(step, 16 * nr * kg));
+        for (unsigned j = 0; j < 2; ++j)
+          tileOp("llvm.x86.tileloadd64",
+                 {tmm(6 + j),
+                  k.ptr(y, i8, k.add(stepBase, int64_t(16 * kg * j))),
+                  k.c(nr * kg)});
+        // u8 x s8: tdpbusd with the activations in A (matmul), tdpbsud
+        // with the weights in A (convolution).
+        StringRef dp =
+            s.broadcastIsActivation ? "llvm.x86.tdpbusd" : "llvm.x86.tdpbsud";
+        for (unsigned i = 0; i < tr; ++i)
+          for (unsigned j = 0; j < 2; ++j)
+            tileOp(dp, {tmm(2 * i + j), tmm(4 + i), tmm(6 + j)});
+      });
+      for (unsigned i = 0; i < tr; ++i)
+        for (unsigned j = 0; j < 2; ++j)
+          tileOp("llvm.x86.tilestored64",
+                 {tmm(2 * i + j),
+                  k.ptr(amxBuffer, i32, k.c(int64_t(16 * i) * nr + 16 * j)),
+                  k.c(nr * 4)});
+      k.loop(k.c(0), k.c(s.tileRows), [&](Value r) {
+        for (unsigned v = 0; v < 2; ++v) {
+          Value acc = k.load(i32Vec, amxBuffer, i32,
+                             k.add(k.mul(r, nr), int64_t(16 * v)));
+          store(k.add(r0, r), tile, v, acc, masked);
+        }
+      });
+    };
     // The row tiles of [rb, rbEnd); the last tile of the matrix overlaps.
     auto rowTiles = [&](Value rb, Value rbEnd, Value tile, bool masked) {
       k.loop(rb, rbEnd, k.c(s.tileRows), [&](Value r) {
-        tileAt(k.min(r, k.sub(rows, k.c(s.tileRows))), tile, masked);
+        Value r0 = k.min(r, k.sub(rows, k.c(s.tileRows)));
+        if (s.amx)
+          amxTileAt(r0, tile, masked);
+        else
+          tileAt(r0, tile, masked);
       });
     };
     Value fullTiles = k.div(cols, k.c(nr));
@@ -347,7 +412,7 @@ func::FuncOp lowering::getPackRowsKernel(LoweringState &state, Type element,
                                          unsigned kg, int64_t nr, bool shift) {
   OpBuilder &ob = state.builder;
   Type ptr = ptrType(ob), i64 = ob.getI64Type();
-  SmallVector<Type> args = {ptr, i64, ptr, i64, i64};
+  SmallVector<Type> args = {ptr, i64, ptr, i64, i64, i64};
   std::string name = llvm::formatv("__qc_pack_{0}_k{1}_n{2}{3}",
                                    typeName(element), kg, nr,
                                    shift ? "_xor" : "")
@@ -355,12 +420,13 @@ func::FuncOp lowering::getPackRowsKernel(LoweringState &state, Type element,
   return getOrCreate(state, name, args, [&](KernelBuilder &k, ValueRange a) {
     OpBuilder &b = k.b;
     Location loc = k.loc;
-    Value rows = a[0], ldr = a[1], packed = a[2], depth = a[3], cols = a[4];
+    Value rows = a[0], ldr = a[1], packed = a[2], depth = a[3], cols = a[4],
+          paddedDepth = a[5];
     Value zero = element.isF32()
                      ? (Value)arith::ConstantOp::create(b, loc,
                                                         b.getF32FloatAttr(0))
                      : (Value)arith::ConstantIntOp::create(b, loc, element, 0);
-    Value groups = k.ceilDiv(depth, k.c(kg));
+    Value groups = k.div(paddedDepth, k.c(kg));
     Value fullGroups = k.div(depth, k.c(kg));
     Value fullTiles = k.div(cols, k.c(nr));
     Value tailCols = k.sub(cols, k.mul(fullTiles, nr));
@@ -574,4 +640,155 @@ func::FuncOp lowering::getDepthwiseKernel(LoweringState &state,
       });
     });
   });
+}
+
+//===----------------------------------------------------------------------===//
+// AMX state and tile configuration
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+constexpr StringLiteral kAmxState = "__qc_amx_state";
+constexpr StringLiteral kAmxConfig = "__qc_amx_config";
+
+/// The module's AMX globals: the process-wide state (0 not asked yet, 1
+/// granted, 2 refused) and the 64-byte tile configuration, palette 1 with
+/// tiles 0-7 of 16 rows x 64 bytes.
+void ensureAmxGlobals(LoweringContext &context) {
+  ModuleOp module = context.module;
+  if (module.lookupSymbol(kAmxState))
+    return;
+  OpBuilder b(module.getContext());
+  b.setInsertionPointToStart(module.getBody());
+  Location loc = module.getLoc();
+  LLVM::GlobalOp::create(b, loc, b.getI32Type(), /*isConstant=*/false,
+                         LLVM::Linkage::Internal, kAmxState,
+                         b.getI32IntegerAttr(0), /*alignment=*/4);
+  std::string config(64, '\0');
+  config[0] = 1; // palette
+  for (int t = 0; t < 8; ++t) {
+    config[16 + 2 * t] = 64; // colsb[t] (u16, little endian)
+    config[48 + t] = 16;     // rows[t]
+  }
+  LLVM::GlobalOp::create(b, loc, LLVM::LLVMArrayType::get(b.getI8Type(), 64),
+                         /*isConstant=*/true, LLVM::Linkage::Internal,
+                         kAmxConfig, b.getStringAttr(config),
+                         /*alignment=*/64);
+}
+
+Value addressOf(OpBuilder &b, Location loc, StringRef name) {
+  return LLVM::AddressOfOp::create(b, loc, ptrType(b), name);
+}
+
+Value loadState(OpBuilder &b, Location loc, LLVM::AtomicOrdering ordering) {
+  return LLVM::LoadOp::create(b, loc, b.getI32Type(),
+                              addressOf(b, loc, kAmxState), 4, false, false,
+                              false, false, ordering);
+}
+
+Value isGranted(OpBuilder &b, Location loc, Value state) {
+  return arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::eq, state,
+      arith::ConstantIntOp::create(b, loc, b.getI32Type(), 1));
+}
+
+/// A private function of no arguments created once, body by `body`.
+func::FuncOp getAmxFunction(LoweringContext &context, StringRef name,
+                            function_ref<void(KernelBuilder &)> body) {
+  auto it = context.kernels.find(name);
+  if (it != context.kernels.end())
+    return it->second;
+  OpBuilder b(context.module.getContext());
+  b.setInsertionPointToEnd(context.module.getBody());
+  Location loc = context.module.getLoc();
+  auto f = func::FuncOp::create(b, loc, name, b.getFunctionType({}, {}));
+  f.setPrivate();
+  f->setAttr("llvm.linkage",
+             LLVM::LinkageAttr::get(b.getContext(), LLVM::Linkage::Internal));
+  f->setAttr("passthrough", b.getArrayAttr({b.getStringAttr("noinline")}));
+  b.setInsertionPointToStart(f.addEntryBlock());
+  KernelBuilder k{b, loc};
+  body(k);
+  func::ReturnOp::create(b, loc);
+  context.kernels[name] = f;
+  return f;
+}
+
+} // namespace
+
+Value lowering::emitAmxReady(OpBuilder &b, Location loc,
+                             LoweringContext &context) {
+  ensureAmxGlobals(context);
+  context.usesAmx = true;
+  return isGranted(b, loc, loadState(b, loc, LLVM::AtomicOrdering::monotonic));
+}
+
+void lowering::emitAmxRunBrackets(LoweringContext &context,
+                                  ArrayRef<func::FuncOp> models) {
+  if (!context.usesAmx)
+    return;
+  ensureAmxGlobals(context);
+  func::FuncOp begin =
+      getAmxFunction(context, "__qc_amx_begin", [&](KernelBuilder &k) {
+        OpBuilder &b = k.b;
+        Location loc = k.loc;
+        Type i32 = b.getI32Type();
+        Value state = loadState(b, loc, LLVM::AtomicOrdering::acquire);
+        Value unknown =
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, state,
+                                  arith::ConstantIntOp::create(b, loc, i32, 0));
+        auto ask = scf::IfOp::create(b, loc, TypeRange{i32}, unknown,
+                                     /*withElseRegion=*/true);
+        {
+          OpBuilder::InsertionGuard g(b);
+          b.setInsertionPointToStart(&ask.getThenRegion().front());
+          // arch_prctl(ARCH_REQ_XCOMP_PERM = 0x1023, XFEATURE_XTILEDATA = 18):
+          // 0 when granted; an error (older kernels, no AMX) means refused.
+          // Every thread that asks gets the same answer, so a race between
+          // first runs stores the same value twice.
+          Value rc = LLVM::InlineAsmOp::create(
+                         b, loc, b.getI64Type(),
+                         ValueRange{k.c(158), k.c(0x1023), k.c(18)}, "syscall",
+                         "={rax},{rax},{rdi},{rsi},~{rcx},~{r11},~{memory}",
+                         /*has_side_effects=*/true, /*is_align_stack=*/false,
+                         LLVM::tailcallkind::TailCallKind::None,
+                         LLVM::AsmDialectAttr(), ArrayAttr())
+                         .getResult(0);
+          Value answer = k.select(k.eq(rc, k.c(0)),
+                                  arith::ConstantIntOp::create(b, loc, i32, 1),
+                                  arith::ConstantIntOp::create(b, loc, i32, 2));
+          LLVM::StoreOp::create(b, loc, answer, addressOf(b, loc, kAmxState), 4,
+                                false, false, false,
+                                LLVM::AtomicOrdering::release);
+          scf::YieldOp::create(b, loc, answer);
+          b.setInsertionPointToStart(&ask.getElseRegion().front());
+          scf::YieldOp::create(b, loc, state);
+        }
+        k.when(isGranted(b, loc, ask.getResult(0)), [&] {
+          LLVM::CallIntrinsicOp::create(
+              b, loc, StringAttr::get(b.getContext(), "llvm.x86.ldtilecfg"),
+              ValueRange{addressOf(b, loc, kAmxConfig)});
+        });
+      });
+  func::FuncOp end =
+      getAmxFunction(context, "__qc_amx_end", [&](KernelBuilder &k) {
+        OpBuilder &b = k.b;
+        k.when(isGranted(b, k.loc,
+                         loadState(b, k.loc, LLVM::AtomicOrdering::monotonic)),
+               [&] {
+                 LLVM::CallIntrinsicOp::create(
+                     b, k.loc,
+                     StringAttr::get(b.getContext(), "llvm.x86.tilerelease"),
+                     ValueRange{});
+               });
+      });
+  for (func::FuncOp model : models) {
+    OpBuilder b(model.getContext());
+    b.setInsertionPointToStart(&model.getBody().front());
+    func::CallOp::create(b, model.getLoc(), begin, ValueRange{});
+    model.walk([&](func::ReturnOp ret) {
+      b.setInsertionPoint(ret);
+      func::CallOp::create(b, ret.getLoc(), end, ValueRange{});
+    });
+  }
 }

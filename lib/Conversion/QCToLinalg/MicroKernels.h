@@ -122,6 +122,11 @@ struct GemmSpec {
   /// Per-channel bias/multipliers indexed by row (conv) or column (matmul).
   bool channelIsRow = false;
   bool broadcastIsActivation = true;
+  /// AMX tiles: tileRows (16 or 32) x 32 columns per step of 64 K values,
+  /// through tile registers 0-3 (C), 4-5 (A, the broadcast operand) and
+  /// 6-7 (B, the packed one); `dot` is unused. Valid only while the tile
+  /// configuration of emitAmxRunBrackets is loaded.
+  bool amx = false;
 
   int64_t tileCols() const { return int64_t(lanes) * tileVectors; }
   std::string getName() const;
@@ -160,9 +165,10 @@ func::FuncOp getIm2RowsKernel(LoweringState &state, Type element,
                               const ConvGeometry &g, int64_t padBits);
 
 /// im2col, step 2: rows [depth][cols] (row stride ldr) into the packed
-/// layout [ceil(cols/NR)][ceil(depth/kGroup)][NR][kGroup], zero past depth
+/// layout [ceil(cols/NR)][paddedDepth/kGroup][NR][kGroup], zero past depth
 /// and cols, XOR 0x80 with `shift`. Arguments: rows, ldr, packed, depth,
-/// cols (i64).
+/// cols, paddedDepth (i64; depth rounded up to a multiple of kGroup or of
+/// the kernel's larger K step).
 func::FuncOp getPackRowsKernel(LoweringState &state, Type element,
                                unsigned kGroup, int64_t nr, bool shift);
 
@@ -185,6 +191,19 @@ struct DepthwiseSpec {
 /// Arguments: planes, weights, bias, multipliers, out, c, hp, wp, oh, ow,
 /// kh, kw, sh, sw, dh, dw, zp, lo, hi. ow must be at least `lanes`.
 func::FuncOp getDepthwiseKernel(LoweringState &state, const DepthwiseSpec &spec);
+
+/// Whether this process may use AMX tiles: an i1 read from the module's
+/// AMX state, which emitAmxRunBrackets sets once per process.
+Value emitAmxReady(OpBuilder &b, Location loc, LoweringContext &context);
+
+/// Brackets each model function that calls AMX kernels: at entry, the
+/// first call in the process asks Linux for the tile state
+/// (arch_prctl(ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA)) and records the
+/// answer atomically; if granted, the tile configuration (8 tiles of 16
+/// rows x 64 bytes) is loaded, once per run; before each return the tiles
+/// are released. Refused, the kernels take their VNNI fallback.
+void emitAmxRunBrackets(LoweringContext &context,
+                        ArrayRef<func::FuncOp> models);
 
 } // namespace mlir::qc::lowering
 

@@ -73,7 +73,6 @@ func.func @matmul_i8(%a: tensor<3x6x!quant.uniform<i8:f32, 0.5:-5>>) -> tensor<3
 // VNNI: call @__qc_im2rows_i8_c2_5x5_k3x3_o5x5_s1x1_d1x1_p1x1_v128(
 // VNNI: call @__qc_pack_i8_k4_n32(
 // VNNI: call @__qc_gemm_vnni512_2x2_q8_rowch_bw(
-// VNNI-LABEL: func.func private @__qc_gemm_vnni512_2x2_q8_rowch_bw
 // VNNI-LABEL: func.func private @__qc_pack_i8_k4_n32
 // VNNI: vector.interleave
 // VNNI-NOT: arith.xori
@@ -82,6 +81,7 @@ func.func @matmul_i8(%a: tensor<3x6x!quant.uniform<i8:f32, 0.5:-5>>) -> tensor<3
 // VNNI: %[[PAD:.*]] = arith.constant -128 : i8
 // VNNI: llvm.store %{{.*}} : vector<4xi8>, !llvm.ptr
 // VNNI: llvm.store %[[PAD]], %{{.*}} : i8, !llvm.ptr
+// VNNI-LABEL: func.func private @__qc_gemm_vnni512_2x2_q8_rowch_bw
 // SDOT: call @__qc_pack_i8_k4_n16_xor(
 // SDOT-LABEL: func.func private @__qc_pack_i8_k4_n16_xor
 // SDOT: arith.xori %{{.*}}, %{{.*}} : vector<64xi8>

@@ -201,11 +201,12 @@ KernelAttr::verify(llvm::function_ref<InFlightDiagnostic()> emitError,
                    StringRef kind, unsigned lanes, unsigned kGroup,
                    unsigned tileRows, unsigned tileVectors, int64_t blockRows,
                    int64_t shift) {
-  static const char *const kinds[] = {"vnni512",   "vnni256", "avx2-maddwd",
-                                      "neon-sdot", "fma",     "depthwise"};
+  static const char *const kinds[] = {"amx",         "vnni512",   "vnni256",
+                                      "avx2-maddwd", "neon-sdot", "fma",
+                                      "depthwise"};
   if (!llvm::is_contained(kinds, kind))
     return emitError() << "unknown kernel kind '" << kind
-                       << "' (expected vnni512, vnni256, avx2-maddwd, "
+                       << "' (expected amx, vnni512, vnni256, avx2-maddwd, "
                           "neon-sdot, fma or depthwise)";
   if (lanes == 0 || (lanes & (lanes - 1)) != 0 || lanes > 64)
     return emitError() << "kernel lanes must be a power of two <= 64, got "
@@ -225,5 +226,13 @@ KernelAttr::verify(llvm::function_ref<InFlightDiagnostic()> emitError,
   if (kGroup != want)
     return emitError() << "a " << kind << " kernel has kGroup " << want
                        << ", got " << kGroup;
+  // AMX: one or two 16-row tiles of the broadcast operand by two 16-column
+  // tiles of the packed one (16 i32 lanes each).
+  if (kind == "amx" &&
+      (lanes != 16 || tileVectors != 2 || (tileRows != 16 && tileRows != 32)))
+    return emitError() << "an amx kernel has 16 lanes, 2 vectors and 16 or 32 "
+                          "rows, got "
+                       << lanes << " lanes, tile " << tileRows << "x"
+                       << tileVectors;
   return success();
 }

@@ -133,10 +133,10 @@ LogicalResult PackedMatMulOp::verify() {
   KernelAttr k = getKernel();
   if (k.getKind() == "depthwise")
     return emitOpError("a matmul cannot take a depthwise kernel");
-  int64_t nr = k.getTileCols(), kg = k.getKGroup();
+  int64_t nr = k.getTileCols();
   int64_t padded = ceilDiv(getCols(), nr) * nr;
   if (failed(checkSize(*this, getWeights(), "weights",
-                       padded * ceilDiv(getDepth(), kg) * kg)) ||
+                       padded * k.getPaddedDepth(getDepth()))) ||
       failed(checkSize(*this, getBias(), "bias", padded)))
     return failure();
   return verifyEpilogue(*this, k, getInput(), getWeights(), getBias(),
@@ -172,9 +172,9 @@ LogicalResult PackedConv2DOp::verify() {
   KernelAttr k = getKernel();
   if (k.getKind() == "depthwise")
     return emitOpError("a depthwise kernel is qc.packed_depthwise_conv2d's");
-  int64_t o = out.getDimSize(1), kg = k.getKGroup();
+  int64_t o = out.getDimSize(1);
   auto wType = getWeights().getType();
-  int64_t kp = ceilDiv(getDepth(), kg) * kg;
+  int64_t kp = k.getPaddedDepth(getDepth());
   if (wType.getRank() != 2 || wType.getDimSize(0) != o ||
       wType.getDimSize(1) != kp)
     return emitOpError("weights must be [") << o << "][" << kp << "], got "

@@ -72,13 +72,27 @@ struct Tiling {
   int64_t rows = 0, cols = 0, depth = 0;
   unsigned lanes = 4, kGroup = 4, tileRows = 1, tileVectors = 1;
   int64_t blockRows = 1;
+  /// AMX tiles instead of the target's vector dot instruction.
+  bool amx = false;
 
   int64_t tileCols() const { return int64_t(lanes) * tileVectors; }
   int64_t colTiles() const { return ceilDiv(cols, tileCols()); }
   int64_t paddedCols() const { return colTiles() * tileCols(); }
-  int64_t groups() const { return ceilDiv(depth, kGroup); }
-  int64_t paddedDepth() const { return groups() * kGroup; }
+  /// K padded to the K group, or to 64 for AMX (a tile row of bytes).
+  int64_t paddedDepth() const {
+    int64_t align = amx ? 64 : kGroup;
+    return ceilDiv(depth, align) * align;
+  }
+  int64_t groups() const { return paddedDepth() / kGroup; }
 };
+
+/// Rows of the broadcast operand below which AMX does not pay (or cannot
+/// run: a tile holds 16 rows); those products stay on the vector kernels.
+constexpr int64_t kAmxMinRows = 16;
+
+bool usesAmx(const TargetDesc &target, bool isFloat, int64_t rows) {
+  return target.amx && !isFloat && rows >= kAmxMinRows;
+}
 
 /// The register tile and row blocks of a rows x cols GEMM over depth.
 Tiling chooseTiling(const TargetDesc &target, bool isFloat, int64_t rows,
@@ -89,6 +103,20 @@ Tiling chooseTiling(const TargetDesc &target, bool isFloat, int64_t rows,
   t.depth = depth;
   t.lanes = target.lanes();
   t.kGroup = isFloat ? 1 : target.kGroup;
+  if (usesAmx(target, isFloat, rows)) {
+    // 1 or 2 A tiles of 16 rows x 2 B tiles of 16 columns: 2 x 2 C tiles
+    // of i32 use 4 of the 8 tile registers, the operands the other 4.
+    t.amx = true;
+    t.lanes = 16;
+    t.kGroup = 4;
+    t.tileRows = rows >= 2 * kAmxMinRows ? 2 * kAmxMinRows : kAmxMinRows;
+    t.tileVectors = 2;
+    int64_t budget = blockBytes ? blockBytes : target.blockBytes;
+    int64_t fit = budget / std::max<int64_t>(t.paddedDepth(), 1);
+    int64_t block = std::max<int64_t>(fit / t.tileRows, 1) * t.tileRows;
+    t.blockRows = std::min(block, rows);
+    return t;
+  }
   unsigned tileRows = isFloat ? target.f32Rows : target.rows;
   unsigned vectors = isFloat ? target.f32Vectors : target.vectors;
   if (rows < tileRows) {
@@ -115,9 +143,11 @@ Tiling chooseTiling(const TargetDesc &target, bool isFloat, int64_t rows,
   return t;
 }
 
-StringRef kindOf(const TargetDesc &target, bool isFloat) {
+StringRef kindOf(const TargetDesc &target, const Tiling &t, bool isFloat) {
   if (isFloat)
     return "fma";
+  if (t.amx)
+    return "amx";
   switch (target.dot) {
   case DotKind::Vnni512:
     return "vnni512";
@@ -249,6 +279,9 @@ private:
              << k.getKGroup() << ", " << k.getBlockRows() << "-row blocks";
     if (k.getShift())
       remark << ", activations shifted by " << k.getShift();
+    if (target.amx && k.getKind() == "vnni512")
+      remark << " (not amx: fewer than " << kAmxMinRows
+             << " rows of the broadcast operand)";
   }
   bool dotAvailable(Operation *op) {
     if (target.dot != DotKind::None)
@@ -365,7 +398,7 @@ void Selector::select(MatMulOp op) {
     outMin = b.getI64IntegerAttr(p->range.min);
     outMax = b.getI64IntegerAttr(p->range.max);
   }
-  KernelAttr kernel = kernelAttr(ctx, kindOf(target, isFloat), t, shift);
+  KernelAttr kernel = kernelAttr(ctx, kindOf(target, t, isFloat), t, shift);
   auto packed = PackedMatMulOp::create(b, loc, op.getType(), op.getLhs(),
                                        weights, bias, mult, kernel, outMin,
                                        outMax);
@@ -515,7 +548,7 @@ void Selector::select(Conv2DOp op) {
     outMax = b.getI64IntegerAttr(p->range.max);
   }
   KernelAttr kernel =
-      kernelAttr(op.getContext(), kindOf(target, isFloat), t, shift);
+      kernelAttr(op.getContext(), kindOf(target, t, isFloat), t, shift);
   auto packed = PackedConv2DOp::create(
       b, loc, op.getType(), op.getInput(), weights, bias, mult, kernel,
       b.getDenseI64ArrayAttr({wType.getDimSize(2), wType.getDimSize(3)}),

@@ -81,7 +81,8 @@ def QC_KernelAttr : QC_Attr<"Kernel", "kernel"> {
     `qc.packed_conv2d` or `qc.packed_depthwise_conv2d`, so that the lowering
     only reads it:
 
-    * `kind`: the instruction family of the inner loop: `vnni512`
+    * `kind`: the instruction family of the inner loop: `amx` (AMX-INT8
+      tiles, `tdpbusd`/`tdpbsud`, 64 K values per step), `vnni512`
       (`vpdpbusd` zmm), `vnni256` (`{vex} vpdpbusd` ymm), `avx2-maddwd`
       (`vpmaddwd` on widened bytes), `neon-sdot` (AArch64 `sdot`), `fma`
       (f32 FMA) or `depthwise` (a per-channel loop nest LLVM vectorizes);
@@ -111,6 +112,15 @@ def QC_KernelAttr : QC_Attr<"Kernel", "kernel"> {
     int64_t getTileCols() const { return int64_t(getLanes()) * getTileVectors(); }
     /// Whether the kernel computes in f32.
     bool isFloat() const { return getKind() == "fma"; }
+    /// What the packed operands pad K to: the K group, or 64 for AMX (one
+    /// tile row of bytes per step).
+    int64_t getDepthAlign() const {
+      return getKind() == "amx" ? 64 : int64_t(getKGroup());
+    }
+    int64_t getPaddedDepth(int64_t depth) const {
+      int64_t a = getDepthAlign();
+      return (depth + a - 1) / a * a;
+    }
   }];
 }
 

@@ -1,0 +1,35 @@
+// RUN: qopt %s -split-input-file -verify-diagnostics
+
+// The verifiers of #qc.kernel and the packed products: what a kernel kind
+// allows, and the packed weight sizes its K padding implies.
+
+func.func @unknown_kind(%a: tensor<16x64xf32>, %w: tensor<1024xf32>, %b: tensor<16xf32>) -> tensor<16x16xf32> {
+  // expected-error @+1 {{unknown kernel kind 'tiles' (expected amx, vnni512, vnni256, avx2-maddwd, neon-sdot, fma or depthwise)}}
+  %y = qc.packed_matmul %a, %w, %b {kernel = #qc.kernel<kind = "tiles", lanes = 16, kGroup = 1, tileRows = 1, tileVectors = 1, blockRows = 1, shift = 0>} : (tensor<16x64xf32>, tensor<1024xf32>, tensor<16xf32>) -> tensor<16x16xf32>
+  return %y : tensor<16x16xf32>
+}
+
+// -----
+
+func.func @amx_tile(%a: tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, %w: tensor<2048xi8>, %b: tensor<32xi32>, %m: tensor<32xf32>) -> tensor<16x32x!quant.uniform<u8:f32, 1.0:3>> {
+  // expected-error @+1 {{an amx kernel has 16 lanes, 2 vectors and 16 or 32 rows, got 16 lanes, tile 8x2}}
+  %y = qc.packed_matmul %a, %w, %b, %m {kernel = #qc.kernel<kind = "amx", lanes = 16, kGroup = 4, tileRows = 8, tileVectors = 2, blockRows = 16, shift = 0>, out_max = 255 : i64, out_min = 0 : i64} : (tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, tensor<2048xi8>, tensor<32xi32>, tensor<32xf32>) -> tensor<16x32x!quant.uniform<u8:f32, 1.0:3>>
+  return %y : tensor<16x32x!quant.uniform<u8:f32, 1.0:3>>
+}
+
+// -----
+
+// AMX pads K (36) to 64, not to the K group: 32 columns x 64 bytes.
+func.func @amx_depth(%a: tensor<16x36x!quant.uniform<u8:f32, 0.5:3>>, %w: tensor<1152xi8>, %b: tensor<32xi32>, %m: tensor<32xf32>) -> tensor<16x32x!quant.uniform<u8:f32, 1.0:3>> {
+  // expected-error @+1 {{weights must have 2048 elements for this kernel, got 'tensor<1152xi8>'}}
+  %y = qc.packed_matmul %a, %w, %b, %m {kernel = #qc.kernel<kind = "amx", lanes = 16, kGroup = 4, tileRows = 16, tileVectors = 2, blockRows = 16, shift = 0>, out_max = 255 : i64, out_min = 0 : i64} : (tensor<16x36x!quant.uniform<u8:f32, 0.5:3>>, tensor<1152xi8>, tensor<32xi32>, tensor<32xf32>) -> tensor<16x32x!quant.uniform<u8:f32, 1.0:3>>
+  return %y : tensor<16x32x!quant.uniform<u8:f32, 1.0:3>>
+}
+
+// -----
+
+func.func @amx_conv_depth(%x: tensor<1x4x6x6x!quant.uniform<u8:f32, 0.5:3>>, %w: tensor<16x36xi8>, %b: tensor<16xi32>, %m: tensor<16xf32>) -> tensor<1x16x6x6x!quant.uniform<u8:f32, 1.0:3>> {
+  // expected-error @+1 {{weights must be [16][64], got 'tensor<16x36xi8>'}}
+  %y = qc.packed_conv2d %x, %w, %b, %m {kernel = #qc.kernel<kind = "amx", lanes = 16, kGroup = 4, tileRows = 16, tileVectors = 2, blockRows = 16, shift = 0>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, out_max = 255 : i64, out_min = 0 : i64} : (tensor<1x4x6x6x!quant.uniform<u8:f32, 0.5:3>>, tensor<16x36xi8>, tensor<16xi32>, tensor<16xf32>) -> tensor<1x16x6x6x!quant.uniform<u8:f32, 1.0:3>>
+  return %y : tensor<1x16x6x6x!quant.uniform<u8:f32, 1.0:3>>
+}
