@@ -171,17 +171,19 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
           vector::BroadcastOp::create(b, loc, vecOf(s.lanes, word), v);
       return vector::BitCastOp::create(b, loc, raw, splat);
     };
+    // `biasV` / `multV`: the channel vectors when the caller loaded them
+    // already (per column, the same for every row of a tile).
     auto store = [&](Value row, Value tile, unsigned v, Value acc,
-                     bool masked) {
+                     bool masked, Value biasV = {}, Value multV = {}) {
       Value col = k.add(k.mul(tile, nr), int64_t(v) * s.lanes);
       Value result = acc;
       if (!s.isFloat) {
         Value sum = arith::AddIOp::create(
-            b, loc, acc, channelVector(row, col, bias, i32Vec));
+            b, loc, acc, biasV ? biasV : channelVector(row, col, bias, i32Vec));
         if (!s.exact) {
           Value f = arith::SIToFPOp::create(b, loc, f32Vec, sum);
           Value scaled = arith::MulFOp::create(
-              b, loc, f, channelVector(row, col, mult, f32Vec));
+              b, loc, f, multV ? multV : channelVector(row, col, mult, f32Vec));
           Value r = math::RoundEvenOp::create(b, loc, scaled);
           Value clamped = arith::MinNumFOp::create(
               b, loc, arith::MaxNumFOp::create(b, loc, r, loF), hiF);
@@ -272,27 +274,39 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
       // B tile is 16 groups (rows) x 16 columns (64 bytes) of it.
       Value tileBase = k.mul(k.mul(tile, groups), nr * kg);
       Value steps = k.div(groups, k.c(16));
+      // u8 x s8: tdpbusd with the activations in A (matmul), tdpbsud
+      // with the weights in A (convolution).
+      StringRef dp = s.broadcastIsActivation ? "llvm.x86.tdpbusd"
+                                             : "llvm.x86.tdpbsud";
       k.loop(k.c(0), steps, [&](Value step) {
-        for (unsigned i = 0; i < tr; ++i)
+        Value stepBase = k.add(tileBase, k.mul(step, 16 * nr * kg));
+        auto loadA = [&](unsigned i) {
           tileOp("llvm.x86.tileloadd64",
                  {tmm(4 + i),
                   k.ptr(x, i8,
                         k.add(k.mul(k.add(r0, int64_t(16 * i)), ldx),
                               k.mul(step, 64))),
                   ldx});
-        Value stepBase = k.add(tileBase, k.mul(step, 16 * nr * kg));
-        for (unsigned j = 0; j < 2; ++j)
+        };
+        auto loadB = [&](unsigned j) {
           tileOp("llvm.x86.tileloadd64",
                  {tmm(6 + j),
                   k.ptr(y, i8, k.add(stepBase, int64_t(16 * kg * j))),
                   k.c(nr * kg)});
-        // u8 x s8: tdpbusd with the activations in A (matmul), tdpbsud
-        // with the weights in A (convolution).
-        StringRef dp =
-            s.broadcastIsActivation ? "llvm.x86.tdpbusd" : "llvm.x86.tdpbsud";
-        for (unsigned i = 0; i < tr; ++i)
-          for (unsigned j = 0; j < 2; ++j)
-            tileOp(dp, {tmm(2 * i + j), tmm(4 + i), tmm(6 + j)});
+        };
+        // Each operand tile is loaded just before its first product, so
+        // that a load waits only for the products of the previous step
+        // that read the same register, not for all of them.
+        loadA(0);
+        loadB(0);
+        tileOp(dp, {tmm(0), tmm(4), tmm(6)});
+        loadB(1);
+        tileOp(dp, {tmm(1), tmm(4), tmm(7)});
+        if (tr == 2) {
+          loadA(1);
+          tileOp(dp, {tmm(2), tmm(5), tmm(6)});
+          tileOp(dp, {tmm(3), tmm(5), tmm(7)});
+        }
       });
       for (unsigned i = 0; i < tr; ++i)
         for (unsigned j = 0; j < 2; ++j)
@@ -300,11 +314,21 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
                  {tmm(2 * i + j),
                   k.ptr(amxBuffer, i32, k.c(int64_t(16 * i) * nr + 16 * j)),
                   k.c(nr * 4)});
+      // Per-column channels: their vectors loaded once for the tile (in
+      // the loop, the stores to C could alias them).
+      SmallVector<Value> biasV(2), multV(2);
+      if (!s.channelIsRow)
+        for (unsigned v = 0; v < 2; ++v) {
+          Value col = k.add(k.mul(tile, nr), int64_t(v) * s.lanes);
+          biasV[v] = k.load(i32Vec, bias, i32, col);
+          if (!s.exact)
+            multV[v] = k.load(f32Vec, mult, f32, col);
+        }
       k.loop(k.c(0), k.c(s.tileRows), [&](Value r) {
         for (unsigned v = 0; v < 2; ++v) {
           Value acc = k.load(i32Vec, amxBuffer, i32,
                              k.add(k.mul(r, nr), int64_t(16 * v)));
-          store(k.add(r0, r), tile, v, acc, masked);
+          store(k.add(r0, r), tile, v, acc, masked, biasV[v], multV[v]);
         }
       });
     };
