@@ -446,22 +446,23 @@ struct Generator {
             false, true);
     addFloatConv({1, 5, 3, 70}, 6, 1, 1, 1, 0);
     addFloatConv({1, 2, 4, 40}, 3, 3, 1, 1, 1);
-    // AMX tiles (x86-64-amx; the other targets run them too): 16 and 32
-    // row tiles with an overlapping last tile (33, 50 rows), K a multiple of
-    // 64 read in place and K padded to 64 (70, 129, 144, 288), column tails
-    // of the 32-column tile, i8 activations (shifted), grouped and strided
+    // AMX tiles (x86-64-amx, for products of >= 16 rows, >= 32 columns and
+    // K >= 64; the other targets run them too): 16 and 32 row tiles with an
+    // overlapping last tile (33, 50 rows), K a multiple of 64 read in place
+    // and K padded to 64 (70, 96, 129, 144, 288), column tails of the
+    // 32-column tile, i8 activations (shifted), grouped and strided
     // convolutions, batch 2.
     addMatMul(64, 100, 128, false, true, true);
     addMatMul(33, 50, 64, true, false, true);
-    addMatMul(16, 16, 64, false, false, false);
+    addMatMul(16, 40, 64, false, false, false);
     addMatMul(50, 40, 70, false, true, true);
     addMatMul(40, 33, 576, true, true, true);
-    addMatMul(20, 24, 129, false, false, true, /*exactI32=*/true);
+    addMatMul(20, 33, 129, false, false, true, /*exactI32=*/true);
     addConv({1, 64, 8, 8}, 64, 3, 3, 1, {1, 1}, {1, 1, 1, 1}, {1, 1}, false,
             true, true);
-    addConv({1, 32, 7, 7}, 48, 1, 1, 1, {1, 1}, {0, 0, 0, 0}, {1, 1}, true,
+    addConv({1, 96, 7, 7}, 48, 1, 1, 1, {1, 1}, {0, 0, 0, 0}, {1, 1}, true,
             true, true);
-    addConv({2, 16, 9, 9}, 40, 3, 3, 1, {2, 2}, {1, 1, 1, 1}, {1, 1}, false,
+    addConv({2, 16, 12, 12}, 40, 3, 3, 1, {2, 2}, {1, 1, 1, 1}, {1, 1}, false,
             false, true);
     addConv({1, 64, 6, 6}, 64, 3, 3, 2, {1, 1}, {1, 1, 1, 1}, {1, 1}, true,
             true, false);

@@ -86,12 +86,32 @@ struct Tiling {
   int64_t groups() const { return paddedDepth() / kGroup; }
 };
 
-/// Rows of the broadcast operand below which AMX does not pay (or cannot
-/// run: a tile holds 16 rows); those products stay on the vector kernels.
-constexpr int64_t kAmxMinRows = 16;
+/// The smallest products AMX tiles pay for; smaller ones stay on the
+/// vector kernels. A tile holds 16 rows of A; a step covers 32 columns and
+/// 64 K values, so fewer columns (a convolution over a 4x4 image) or a
+/// shorter K (a 3x3 convolution of 1 channel: K = 9) would mostly compute
+/// padding, and the packing of a partial column tile is element-wise.
+constexpr int64_t kAmxMinRows = 16, kAmxMinCols = 32, kAmxMinDepth = 64;
 
-bool usesAmx(const TargetDesc &target, bool isFloat, int64_t rows) {
-  return target.amx && !isFloat && rows >= kAmxMinRows;
+/// Why a product on an AMX target stays on the vector kernels, or "".
+std::string amxDecline(const TargetDesc &target, bool isFloat, int64_t rows,
+                       int64_t cols, int64_t depth) {
+  if (!target.amx || isFloat)
+    return "";
+  if (rows < kAmxMinRows)
+    return "fewer than " + std::to_string(kAmxMinRows) +
+           " rows of the broadcast operand";
+  if (cols < kAmxMinCols)
+    return "fewer than " + std::to_string(kAmxMinCols) + " columns";
+  if (depth < kAmxMinDepth)
+    return "K below " + std::to_string(kAmxMinDepth);
+  return "";
+}
+
+bool usesAmx(const TargetDesc &target, bool isFloat, int64_t rows,
+             int64_t cols, int64_t depth) {
+  return target.amx && !isFloat &&
+         amxDecline(target, isFloat, rows, cols, depth).empty();
 }
 
 /// The register tile and row blocks of a rows x cols GEMM over depth.
@@ -103,7 +123,7 @@ Tiling chooseTiling(const TargetDesc &target, bool isFloat, int64_t rows,
   t.depth = depth;
   t.lanes = target.lanes();
   t.kGroup = isFloat ? 1 : target.kGroup;
-  if (usesAmx(target, isFloat, rows)) {
+  if (usesAmx(target, isFloat, rows, cols, depth)) {
     // 1 or 2 A tiles of 16 rows x 2 B tiles of 16 columns: 2 x 2 C tiles
     // of i32 use 4 of the 8 tile registers, the operands the other 4.
     t.amx = true;
@@ -269,7 +289,7 @@ private:
     op->emitRemark() << "kernel: none, " << op->getName()
                      << " takes the reference lowering: " << why;
   }
-  void chose(Operation *op, KernelAttr k) {
+  void chose(Operation *op, KernelAttr k, StringRef notAmx = "") {
     auto remark = op->emitRemark();
     remark << "kernel: " << k.getKind();
     if (k.getKind() != "depthwise")
@@ -279,9 +299,8 @@ private:
              << k.getKGroup() << ", " << k.getBlockRows() << "-row blocks";
     if (k.getShift())
       remark << ", activations shifted by " << k.getShift();
-    if (target.amx && k.getKind() == "vnni512")
-      remark << " (not amx: fewer than " << kAmxMinRows
-             << " rows of the broadcast operand)";
+    if (!notAmx.empty())
+      remark << " (not amx: " << notAmx << ")";
   }
   bool dotAvailable(Operation *op) {
     if (target.dot != DotKind::None)
@@ -402,7 +421,7 @@ void Selector::select(MatMulOp op) {
   auto packed = PackedMatMulOp::create(b, loc, op.getType(), op.getLhs(),
                                        weights, bias, mult, kernel, outMin,
                                        outMax);
-  chose(packed, kernel);
+  chose(packed, kernel, amxDecline(target, isFloat, m, n, k));
   replace(op, packed);
 }
 
@@ -554,7 +573,7 @@ void Selector::select(Conv2DOp op) {
       b.getDenseI64ArrayAttr({wType.getDimSize(2), wType.getDimSize(3)}),
       op.getStridesAttr(), op.getPadsAttr(), op.getDilationsAttr(),
       op.getGroupsAttr(), outMin, outMax);
-  chose(packed, kernel);
+  chose(packed, kernel, amxDecline(target, isFloat, og, pixels, depth));
   replace(op, packed);
 }
 
