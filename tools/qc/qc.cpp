@@ -74,8 +74,9 @@ static cl::opt<std::string> headerFile("header",
                                        cl::cat(category));
 static cl::opt<std::string> targetName(
     "target",
-    cl::desc("Target: host (default, detected), x86-64-avx512vnni, "
-             "x86-64-avxvnni, x86-64-avx2, aarch64-dotprod, x86-64, aarch64"),
+    cl::desc("Target: host (default, detected), x86-64-amx, "
+             "x86-64-avx512vnni, x86-64-avxvnni, x86-64-avx2, "
+             "aarch64-dotprod, x86-64, aarch64"),
     cl::init("host"), cl::cat(category));
 static cl::opt<std::string> modelName(
     "name", cl::desc("Symbol prefix of the library (NAME_run, ...)"),

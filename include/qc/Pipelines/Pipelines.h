@@ -59,7 +59,7 @@ struct LowerPipelineOptions
   Option<std::string> target{
       *this, "target",
       llvm::cl::desc(
-          "Code generation target (host, x86-64-avx512vnni, "
+          "Code generation target (host, x86-64-amx, x86-64-avx512vnni, "
           "x86-64-avxvnni, x86-64-avx2, aarch64-dotprod, x86-64, aarch64)"),
       llvm::cl::init("host")};
   Option<bool> reference{

@@ -580,13 +580,17 @@ func::FuncOp lowering::getDepthwiseKernel(LoweringState &state,
       if (s.strideW == 1) {
         x = k.load(vecOf(v, s.input), planes, s.input, pos);
       } else if (s.strideW == 2) {
-        // 2v - 1 values: none past the last one the chunk reads (the
-        // planes may be the caller's input buffer).
-        Value pair = k.load(vecOf(2 * v - 1, s.input), planes, s.input, pos);
+        // The 2v - 1 values the chunk reads, none past the last (the planes
+        // may be the caller's input buffer), as two overlapping v-element
+        // loads at pos and pos + v - 1 (one odd-sized load became byte
+        // inserts and extracts), and their even positions shuffled out.
+        auto half = vecOf(v, s.input);
+        Value lo = k.load(half, planes, s.input, pos);
+        Value hi = k.load(half, planes, s.input, k.add(pos, v - 1));
         SmallVector<int64_t> even;
         for (int64_t i = 0; i < v; ++i)
-          even.push_back(2 * i);
-        x = vector::ShuffleOp::create(b, loc, pair, pair, even);
+          even.push_back(2 * i < v ? 2 * i : v + 2 * i - (v - 1));
+        x = vector::ShuffleOp::create(b, loc, lo, hi, even);
       } else {
         x = arith::ConstantOp::create(
             b, loc, vecOf(v, s.input),
