@@ -3,6 +3,8 @@
 #
 # Usage: bench/compare-ort.sh [MODEL.onnx INPUT_NAME CALIB.npy] [BATCH...]
 #   (default: the bundled digits CNN at batch 1 and 360)
+#   QC_FLAGS: more flags for the int8 compile (e.g. --accuracy-budget=off
+#   for random-weight models, whose budget search is not meaningful)
 #
 # Times, single thread and in one run of this script, ONNX Runtime 1.30's
 # f32 session (onnxruntime-node from the npm registry, installed into the
@@ -64,7 +66,8 @@ np.save(sys.argv[3], x)" "$calib" "$b" "$tmp/x.npy"
     node "$root/bench/ort_time.js" "$model" "$input" "$shape" "$repeat" | ms)
   t_f32=$("$build/bin/qc" run "$model" --no-quantize --input-shape="$input:$shape" \
     --input "$tmp/x.npy" --repeat "$repeat" | ms)
-  t_i8=$("$build/bin/qc" run "$model" --calibration-data "$calib" \
+  # shellcheck disable=SC2086
+  t_i8=$("$build/bin/qc" run "$model" --calibration-data "$calib" ${QC_FLAGS:-} \
     --input-shape="$input:$shape" --input "$tmp/x.npy" --repeat "$repeat" | ms)
   awk -v b="$b" -v o="$t_ort" -v f="$t_f32" -v q="$t_i8" 'BEGIN {
     printf "%-8s %14.4f %14.4f %14.4f %11.2fx %11.2fx\n", b, o, f, q, o / q, o / f }'
