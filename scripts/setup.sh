@@ -18,6 +18,8 @@ PACKAGES=(
   libonnx-dev libprotobuf-dev libonnx-testdata
   # Tests and benchmarks
   libgtest-dev libbenchmark-dev python3
+  # The oneDNN peer of the kernel benchmarks (bench/OneDnnBench.cpp)
+  libdnnl-dev
   # The model zoo of the tests (test/Zoo: torchvision architectures and
   # hand-written models exported to ONNX, checked against torch)
   python3-numpy python3-onnx python3-torch python3-torchvision

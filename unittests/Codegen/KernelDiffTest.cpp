@@ -466,6 +466,12 @@ struct Generator {
             false, true);
     addConv({1, 64, 6, 6}, 64, 3, 3, 2, {1, 1}, {1, 1, 1, 1}, {1, 1}, true,
             true, false);
+    // More output pixels than one packed chunk (256 KiB of packed input:
+    // 432-448 pixels at K = 576 for int8, 432 at K = 144 for f32): the
+    // pixels are packed and multiplied in several chunks, the last partial.
+    addConv({1, 64, 24, 24}, 32, 3, 3, 1, {1, 1}, {1, 1, 1, 1}, {1, 1}, false,
+            true, true);
+    addFloatConv({1, 16, 24, 24}, 8, 3, 1, 1, 1);
     // Fused output clamps (ReLU, ReLU6, Clip folded into the product):
     // matmul, convolution, 1x1 and depthwise.
     withClamp = true;

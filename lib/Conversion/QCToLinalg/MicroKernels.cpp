@@ -433,13 +433,14 @@ func::FuncOp lowering::getIm2RowsKernel(LoweringState &state, Type element,
 }
 
 func::FuncOp lowering::getPackRowsKernel(LoweringState &state, Type element,
-                                         unsigned kg, int64_t nr, bool shift) {
+                                         unsigned kg, int64_t nr, bool shift,
+                                         bool maskedTail) {
   OpBuilder &ob = state.builder;
   Type ptr = ptrType(ob), i64 = ob.getI64Type();
   SmallVector<Type> args = {ptr, i64, ptr, i64, i64, i64};
-  std::string name = llvm::formatv("__qc_pack_{0}_k{1}_n{2}{3}",
+  std::string name = llvm::formatv("__qc_pack_{0}_k{1}_n{2}{3}{4}",
                                    typeName(element), kg, nr,
-                                   shift ? "_xor" : "")
+                                   shift ? "_xor" : "", maskedTail ? "_mt" : "")
                          .str();
   return getOrCreate(state, name, args, [&](KernelBuilder &k, ValueRange a) {
     OpBuilder &b = k.b;
@@ -488,14 +489,26 @@ func::FuncOp lowering::getPackRowsKernel(LoweringState &state, Type element,
     };
     // A full tile, one K group at a time: kg vector loads of NR values (one
     // per row), interleaved into the lane layout, one store.
-    auto packFullGroups = [&](Value tile) {
+    // With `mask` (the tail tile), masked loads of its first columns, zero
+    // in the others.
+    auto packFullGroups = [&](Value tile, Value mask) {
       auto rowType = vecOf(nr, element);
+      Value none;
+      if (mask)
+        none = arith::ConstantOp::create(
+            b, loc, rowType, DenseElementsAttr::get(rowType, b.getZeroAttr(element)));
       k.loop(k.c(0), fullGroups, [&](Value g) {
         SmallVector<Value> r;
         for (unsigned kk = 0; kk < kg; ++kk) {
           Value kIdx = k.add(k.mul(g, kg), kk);
-          r.push_back(k.load(rowType, rows, element,
-                             k.add(k.mul(kIdx, ldr), k.mul(tile, nr))));
+          Value at = k.add(k.mul(kIdx, ldr), k.mul(tile, nr));
+          if (!mask) {
+            r.push_back(k.load(rowType, rows, element, at));
+            continue;
+          }
+          r.push_back(LLVM::MaskedLoadOp::create(
+              b, loc, rowType, k.ptr(rows, element, at), mask, none,
+              uint32_t(byteSize(element))));
         }
         Value v = r[0];
         if (kg == 2) {
@@ -509,18 +522,43 @@ func::FuncOp lowering::getPackRowsKernel(LoweringState &state, Type element,
                 k.mul(k.add(k.mul(tile, groups), g), nr * kg));
       });
     };
-    auto lastGroup = [&](Value tile, Value count) {
-      k.when(k.lt(fullGroups, groups),
-             [&] { packGroups(tile, fullGroups, groups, count); });
+    Value realGroups = k.ceilDiv(depth, k.c(kg));
+    auto groupBase = [&](Value tile, Value g) {
+      return k.mul(k.add(k.mul(tile, groups), g), nr * kg);
+    };
+    // After the whole groups of a tile of `count` columns: the group with
+    // the last K values where depth % kg != 0 element by element (`tail`:
+    // zero past count first), and the groups past K (the padding to the
+    // kernel's K step) zero.
+    auto finishTile = [&](Value tile, Value count, bool tail) {
+      k.when(k.lt(fullGroups, realGroups), [&] {
+        if (tail)
+          fillRange(k, packed, element,
+                    k.add(groupBase(tile, fullGroups), k.mul(count, kg)),
+                    k.mul(k.sub(k.c(nr), count), kg), zero);
+        packGroups(tile, fullGroups, realGroups, count);
+      });
+      Value from = groupBase(tile, realGroups);
+      fillRange(k, packed, element, from,
+                k.sub(groupBase(tile, groups), from), zero);
     };
     k.loop(k.c(0), fullTiles, [&](Value tile) {
-      packFullGroups(tile);
-      lastGroup(tile, k.c(nr));
+      packFullGroups(tile, Value());
+      finishTile(tile, k.c(nr), false);
     });
     k.when(k.lt(k.c(0), tailCols), [&] {
+      if (maskedTail) {
+        Value mask = vector::CreateMaskOp::create(
+            b, loc, vecOf(nr, b.getI1Type()),
+            ValueRange{arith::IndexCastOp::create(b, loc, b.getIndexType(),
+                                                  tailCols)});
+        packFullGroups(fullTiles, mask);
+        finishTile(fullTiles, tailCols, true);
+        return;
+      }
       // Columns past cols: zero (their results are never stored).
       k.loop(k.c(0), groups, [&](Value g) {
-        Value base = k.mul(k.add(g, k.mul(fullTiles, groups)), nr * kg);
+        Value base = groupBase(fullTiles, g);
         fillRange(k, packed, element, k.add(base, k.mul(tailCols, kg)),
                   k.mul(k.sub(k.c(nr), tailCols), kg), zero);
       });

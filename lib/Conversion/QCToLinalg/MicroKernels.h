@@ -168,9 +168,12 @@ func::FuncOp getIm2RowsKernel(LoweringState &state, Type element,
 /// layout [ceil(cols/NR)][paddedDepth/kGroup][NR][kGroup], zero past depth
 /// and cols, XOR 0x80 with `shift`. Arguments: rows, ldr, packed, depth,
 /// cols, paddedDepth (i64; depth rounded up to a multiple of kGroup or of
-/// the kernel's larger K step).
+/// the kernel's larger K step). `maskedTail`: the last, partial column tile
+/// with masked vector loads (targets with AVX-512's masked moves) instead
+/// of element by element.
 func::FuncOp getPackRowsKernel(LoweringState &state, Type element,
-                               unsigned kGroup, int64_t nr, bool shift);
+                               unsigned kGroup, int64_t nr, bool shift,
+                               bool maskedTail);
 
 /// What a depthwise function is specialized on.
 struct DepthwiseSpec {
