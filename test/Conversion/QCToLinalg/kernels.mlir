@@ -71,9 +71,9 @@ func.func @matmul_i8(%a: tensor<3x6x!quant.uniform<i8:f32, 0.5:-5>>) -> tensor<3
 // VNNI: scf.for
 // VNNI: scf.for
 // VNNI: call @__qc_im2rows_i8_c2_5x5_k3x3_o5x5_s1x1_d1x1_p1x1_v128(
-// VNNI: call @__qc_pack_i8_k4_n32(
+// VNNI: call @__qc_pack_i8_k4_n32_mt(
 // VNNI: call @__qc_gemm_vnni512_2x2_q8_rowch_bw(
-// VNNI-LABEL: func.func private @__qc_pack_i8_k4_n32
+// VNNI-LABEL: func.func private @__qc_pack_i8_k4_n32_mt
 // VNNI: vector.interleave
 // VNNI-NOT: arith.xori
 // VNNI-LABEL: func.func private @__qc_im2rows_i8_c2_5x5_k3x3_o5x5_s1x1_d1x1_p1x1_v128
@@ -97,7 +97,7 @@ func.func @conv(%x: tensor<1x4x5x5x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<1
 // channels directly: no im2col.
 // VNNI-LABEL: func.func private @pointwise__0_packed_conv2d
 // VNNI-NOT: llvm.store
-// VNNI: call @__qc_pack_i8_k4_n16(
+// VNNI: call @__qc_pack_i8_k4_n16_mt(
 // VNNI: call @__qc_gemm_vnni512_8x1_q8_rowch_bw(
 func.func @pointwise(%x: tensor<1x16x4x4x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<1x8x4x4x!quant.uniform<u8:f32, 1.0:3>> {
   %w = qc.constant dense<3> : tensor<8x16x1x1xi8> -> tensor<8x16x1x1x!quant.uniform<i8:f32, 0.25>>
