@@ -96,8 +96,10 @@ std::pair<int64_t, int64_t> validRange(int64_t size, int64_t out,
 } // namespace
 
 void lowering::emitIm2Rows(KernelBuilder &k, Value input, Value rows,
-                           Type element, const ConvGeometry &g, Value pad) {
-  int64_t pixels = g.oh * g.ow;
+                           Type element, const ConvGeometry &g, Value pad,
+                           Value oy0, Value oy1) {
+  // Row k of the output rows [oy0, oy1): (oy1 - oy0) * ow values.
+  Value rowLen = k.mul(k.sub(oy1, oy0), g.ow);
   k.loop(k.c(0), k.c(g.cg), [&](Value ci) {
     Value plane = k.mul(ci, g.h * g.w);
     for (int64_t ky = 0; ky < g.kh; ++ky) {
@@ -108,15 +110,22 @@ void lowering::emitIm2Rows(KernelBuilder &k, Value input, Value rows,
             validRange(g.w, g.ow, g.sw, g.pl, kx * g.dw);
         int64_t oxLo = xRange.first, oxHi = xRange.second;
         int64_t rowIndex = ky * g.kw + kx;
-        Value row = k.mul(k.add(k.mul(ci, g.kh * g.kw), rowIndex), pixels);
-        // Output rows entirely in the padding.
-        fill(k, rows, element, row, oyLo * g.ow, pad);
-        fill(k, rows, element, k.add(row, oyHi * g.ow), (g.oh - oyHi) * g.ow,
-             pad);
+        Value row = k.mul(k.add(k.mul(ci, g.kh * g.kw), rowIndex), rowLen);
+        auto at = [&](Value oy) {
+          return k.add(row, k.mul(k.sub(oy, oy0), g.ow));
+        };
+        // Output rows of the range entirely in the padding.
+        Value validLo = k.max(oy0, k.c(oyLo)), validHi = k.min(oy1, k.c(oyHi));
+        auto padRows = [&](Value from, Value to) {
+          k.loop(from, to,
+                 [&](Value oy) { fill(k, rows, element, at(oy), g.ow, pad); });
+        };
+        padRows(oy0, k.min(oy1, k.c(oyLo)));
+        padRows(k.max(oy0, k.c(oyHi)), oy1);
         if (oyHi <= oyLo)
           continue;
-        k.loop(k.c(oyLo), k.c(oyHi), [&](Value oy) {
-          Value dst = k.add(row, k.mul(oy, g.ow));
+        k.loop(validLo, validHi, [&](Value oy) {
+          Value dst = at(oy);
           fill(k, rows, element, dst, oxLo, pad);
           fill(k, rows, element, k.add(dst, oxHi), g.ow - oxHi, pad);
           if (oxHi <= oxLo)

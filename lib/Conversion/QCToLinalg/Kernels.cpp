@@ -14,6 +14,8 @@
 
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include <numeric>
+
 using namespace mlir;
 using namespace mlir::qc;
 using namespace mlir::qc::lowering;
@@ -254,21 +256,41 @@ private:
 // qc.packed_conv2d
 //===----------------------------------------------------------------------===//
 
-/// Bytes of packed input one GEMM call takes: the pixels are packed and
-/// multiplied in chunks of about this size, so that a chunk is still in
-/// cache when the GEMM reads it (packing all of a 56x56 image with K = 576
-/// at once wrote 1.8 MB that the GEMM then read back from memory).
+/// Bytes of packed input one GEMM call takes: the pixels are im2col'd,
+/// packed and multiplied in chunks of about this size, so that a chunk is
+/// still in cache when the next step reads it (a 56x56 image with K = 576
+/// im2col'd and packed whole wrote 1.8 MB twice, read back from memory).
 constexpr int64_t kPackedChunkBytes = 256 * 1024;
 
-/// Output pixels per packed chunk: whole column tiles, at least one.
-int64_t packedChunk(PackedConv2DOp op) {
+/// How a convolution's output pixels are chunked: whole output rows per
+/// chunk where it has im2col rows (`rows`, the im2col function takes a
+/// range of output rows), any whole column tiles for a pointwise one
+/// (`rows` = 0); `pixels`, the most pixels of a chunk.
+struct ConvChunks {
+  int64_t rows = 0, pixels = 0;
+};
+
+ConvChunks getConvChunks(PackedConv2DOp op) {
   KernelAttr kernel = op.getKernel();
   auto out = op.getType();
-  int64_t pixels = out.getDimSize(2) * out.getDimSize(3);
+  int64_t oh = out.getDimSize(2), ow = out.getDimSize(3);
   int64_t nr = kernel.getTileCols();
   int64_t bytes = kernel.getPaddedDepth(op.getDepth()) * (kernel.isFloat() ? 4 : 1);
-  int64_t chunk = std::max<int64_t>(kPackedChunkBytes / bytes / nr, 1) * nr;
-  return std::min(chunk, (pixels + nr - 1) / nr * nr);
+  int64_t budget = std::max<int64_t>(kPackedChunkBytes / bytes / nr, 1) * nr;
+  if (op.isPointwise())
+    return {0, std::min(budget, (oh * ow + nr - 1) / nr * nr)};
+  // Rows per chunk: a multiple of the rows that make whole column tiles
+  // (only the image's last chunk then packs a partial tile), up to 4x over
+  // the budget for one such multiple: a chunk of one 56-pixel row of 48-
+  // column f32 tiles computed a second tile for 8 pixels.
+  int64_t rows = std::max<int64_t>(budget / ow, 1);
+  int64_t whole = std::lcm(ow, nr) / ow;
+  if (rows >= whole)
+    rows = rows / whole * whole;
+  else if (whole * ow <= 4 * budget)
+    rows = whole;
+  rows = std::min(rows, oh);
+  return {rows, rows * ow};
 }
 
 class GemmConvLowering : public OpLowering {
@@ -287,13 +309,14 @@ public:
     Builder b(op.getContext());
     Type element =
         kernel.isFloat() ? (Type)b.getF32Type() : (Type)b.getI8Type();
-    auto out = op.getType();
-    int64_t pixels = out.getDimSize(2) * out.getDimSize(3);
+    int64_t nr = kernel.getTileCols();
     int64_t kp = kernel.getPaddedDepth(op.getDepth());
-    int64_t packed = packedChunk(op) * kp;
+    ConvChunks chunks = getConvChunks(op);
+    int64_t packed = (chunks.pixels + nr - 1) / nr * nr * kp;
     SmallVector<MemRefType> scratch = {MemRefType::get({packed + 64}, element)};
-    if (!op.isPointwise()) // The im2col rows, [K][P].
-      scratch.push_back(MemRefType::get({op.getDepth() * pixels}, element));
+    if (!op.isPointwise()) // The im2col rows of a chunk, [K][pixels].
+      scratch.push_back(
+          MemRefType::get({op.getDepth() * chunks.pixels}, element));
     return scratch;
   }
 
@@ -346,7 +369,7 @@ public:
                       di = op.getDilations(), pads = op.getPads();
     ConvGeometry geometry{cg,    h,     w,     ks[0], ks[1],   oh,     ow,
                           st[0], st[1], di[0], di[1], pads[0], pads[1]};
-    int64_t chunk = packedChunk(op);
+    ConvChunks chunks = getConvChunks(op);
     func::FuncOp im2rows;
     if (!op.isPointwise())
       im2rows = getIm2RowsKernel(state, element, geometry, padBits);
@@ -356,19 +379,13 @@ public:
       k.loop(k.c(0), k.c(g), [&](Value gi) {
         Value plane = k.mul(k.add(k.mul(img, c), k.mul(gi, cg)), h * w);
         Value src = k.ptr(input, element, plane);
-        Value rowsPtr = src;
-        if (!op.isPointwise()) {
-          func::CallOp::create(b, loc, im2rows, ValueRange{src, rows});
-          rowsPtr = rows;
-        }
-        // Chunks of output pixels: packed, then multiplied while in cache.
         Value channel = k.mul(gi, og);
-        k.loop(k.c(0), k.c(pixels), k.c(chunk), [&](Value c0) {
-          Value count = k.min(k.c(chunk), k.sub(k.c(pixels), c0));
-          func::CallOp::create(
-              b, loc, pack,
-              ValueRange{k.ptr(rowsPtr, element, c0), k.c(pixels), packed,
-                         k.c(depth), count, k.c(kp)});
+        // One chunk: `count` pixels from output pixel c0, their im2col rows
+        // (or the input's rows, ldr apart) packed, then multiplied.
+        auto chunk = [&](Value c0, Value count, Value rowsPtr, Value ldr) {
+          func::CallOp::create(b, loc, pack,
+                               ValueRange{rowsPtr, ldr, packed, k.c(depth),
+                                          count, k.c(kp)});
           SmallVector<Value> args = {
               k.ptr(weights, element, k.mul(channel, kp)),
               k.c(kp),
@@ -384,6 +401,20 @@ public:
               k.c(kernel.getBlockRows())};
           epilogueArgs(k, out, op.getOutMin(), op.getOutMax(), args);
           emitGemmCall(state, loc, spec, args);
+        };
+        if (op.isPointwise()) {
+          k.loop(k.c(0), k.c(pixels), k.c(chunks.pixels), [&](Value c0) {
+            chunk(c0, k.min(k.c(chunks.pixels), k.sub(k.c(pixels), c0)),
+                  k.ptr(src, element, c0), k.c(pixels));
+          });
+          return;
+        }
+        k.loop(k.c(0), k.c(oh), k.c(chunks.rows), [&](Value oy0) {
+          Value oy1 = k.min(k.add(oy0, chunks.rows), k.c(oh));
+          Value count = k.mul(k.sub(oy1, oy0), ow);
+          func::CallOp::create(b, loc, im2rows,
+                               ValueRange{src, rows, oy0, oy1});
+          chunk(k.mul(oy0, ow), count, rows, count);
         });
       });
     });

@@ -412,15 +412,16 @@ func::FuncOp lowering::getIm2RowsKernel(LoweringState &state, Type element,
                     typeName(element), g.cg, g.h, g.w, g.kh, g.kw, g.oh, g.ow,
                     g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, padBits & 0xff)
           .str();
+  Type i64 = ob.getI64Type();
   func::FuncOp f = getOrCreate(
-      state, name, {ptr, ptr}, [&](KernelBuilder &k, ValueRange a) {
+      state, name, {ptr, ptr, i64, i64}, [&](KernelBuilder &k, ValueRange a) {
         OpBuilder &b = k.b;
         Value pad = element.isF32()
                         ? (Value)arith::ConstantOp::create(
                               b, k.loc, b.getF32FloatAttr(0))
                         : (Value)arith::ConstantIntOp::create(b, k.loc, element,
                                                               padBits);
-        emitIm2Rows(k, a[0], a[1], element, g, pad);
+        emitIm2Rows(k, a[0], a[1], element, g, pad, a[2], a[3]);
       });
   // The loops have compile-time trip counts and vector bodies: unrolled,
   // they make basic blocks whose scheduling is quadratic (see qc-no-unroll

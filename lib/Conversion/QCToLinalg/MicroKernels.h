@@ -149,14 +149,15 @@ struct ConvGeometry {
   int64_t cg, h, w, kh, kw, oh, ow, sh, sw, dh, dw, pt, pl;
 };
 
-/// im2col, step 1, emitted inline for one convolution (its lengths are
-/// compile-time constants): rows[(ci, ky, kx)][p] for the group whose first
-/// input plane `input` points to, `pad` (the element type) where the window
-/// reads the padding.
+/// im2col, step 1, for one convolution (its lengths are compile-time
+/// constants) and the output rows [oy0, oy1) (run-time values):
+/// rows[(ci, ky, kx)][(oy - oy0) * ow + ox] for the group whose first input
+/// plane `input` points to, `pad` (the element type) where the window reads
+/// the padding.
 void emitIm2Rows(KernelBuilder &k, Value input, Value rows, Type element,
-                 const ConvGeometry &g, Value pad);
+                 const ConvGeometry &g, Value pad, Value oy0, Value oy1);
 
-/// im2col, step 1 as a shared function of (input, rows) pointers: one per
+/// im2col, step 1 as a shared function of (input, rows, oy0, oy1): one per
 /// distinct geometry, element type and pad value (`padBits`: the i8 zero
 /// point; f32 pads with 0 and passes 0), so that convolutions of one shape
 /// (the repeated blocks of a network) share its code. Its loops are tagged
