@@ -8,6 +8,7 @@
 
 #include "qc/Support/Npy.h"
 
+
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FileSystem.h"
@@ -15,6 +16,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstring>
+#include <limits>
 
 using namespace mlir::qc;
 
@@ -27,9 +29,16 @@ size_t HostArray::elementSize(llvm::StringRef dtype) {
 }
 
 int64_t HostArray::numElements() const {
+  // A zero dim makes the array empty however large the others are (their
+  // product alone may not fit int64: a fuzzer found (2, 22222222, 2222228,
+  // 4, 28, 4, 28, 4, 2, 0)); otherwise the reader has checked that the
+  // product times the element size fits the data.
+  if (llvm::is_contained(shape, 0))
+    return 0;
   int64_t n = 1;
   for (int64_t d : shape)
-    n *= d;
+    if (__builtin_mul_overflow(n, d, &n))
+      return std::numeric_limits<int64_t>::max();
   return n;
 }
 

@@ -39,6 +39,13 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #endif
+#if defined(__x86_64__) && defined(__linux__)
+#include <cerrno>
+#include <cstddef>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#endif
 
 using namespace mlir;
 using namespace mlir::qc;
@@ -617,8 +624,8 @@ bool amxGranted() {
     if (!hostSupports(*target))                                                \
       GTEST_SKIP() << target->name << " instructions are not available here";  \
     if (target->amx && !amxGranted())                                          \
-      GTEST_SKIP() << "the OS refuses this process the AMX tile state "        \
-                      "(arch_prctl ARCH_REQ_XCOMP_PERM)";                      \
+      GTEST_SKIP() << "no AMX tiles for this process (not in CPUID, or "       \
+                      "arch_prctl ARCH_REQ_XCOMP_PERM refused)";               \
   } while (false)
 
 TEST_P(KernelDiffTest, MatchesReferenceBitForBit) {
@@ -658,6 +665,54 @@ TEST_P(KernelDiffTest, MatchesReferenceWithSmallCacheBlocks) {
   ASSERT_TRUE(got.has_value()) << error;
   expectEqual(gen, ref, *got, target->name + " (blocks of 2100 bytes)");
 }
+
+#if defined(__x86_64__) && defined(__linux__)
+/// Makes arch_prctl(ARCH_REQ_XCOMP_PERM, ...) fail with EPERM in this
+/// process, as a restrictive seccomp policy would; nothing else changes.
+bool refuseAmxPermission() {
+  struct sock_filter filter[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_arch_prctl, 0, 3),
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+               offsetof(struct seccomp_data, args[0])),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x1023, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  struct sock_fprog program = {
+      static_cast<unsigned short>(sizeof(filter) / sizeof(filter[0])), filter};
+  return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
+         prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) == 0 &&
+         syscall(SYS_arch_prctl, 0x1023, 18) == -1 && errno == EPERM;
+}
+
+/// Where the OS refuses the tile state, code for x86-64-amx runs its VNNI
+/// fallback and gives the reference's bytes. Runs in a child process (a
+/// death test) whose seccomp filter refuses the request; needs AVX-512
+/// VNNI only, so it also runs on hosts without AMX.
+TEST(KernelDiffTest, AmxRefusedFallsBackToVnni) {
+  if (!hostSupports(*lookupTarget("x86-64-avx512vnni")))
+    GTEST_SKIP() << "the fallback needs AVX-512 VNNI";
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  const Generator &gen = generator();
+  const Outputs &ref = referenceOutputs(gen);
+  ASSERT_FALSE(ref.empty());
+  EXPECT_EXIT(
+      {
+        if (!refuseAmxPermission())
+          _exit(3);
+        std::string error;
+        auto got = runJit(gen, *lookupTarget("x86-64-amx"),
+                          /*reference=*/false, error);
+        if (!got)
+          _exit(2);
+        _exit(*got == ref ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "")
+      << "exit 1: outputs differ, 2: compile or run failed, 3: the seccomp "
+         "filter could not be installed";
+}
+#endif
 
 INSTANTIATE_TEST_SUITE_P(X86, KernelDiffTest,
                          ::testing::Values("x86-64-amx", "x86-64-avx512vnni",

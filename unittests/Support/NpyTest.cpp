@@ -167,6 +167,17 @@ TEST(Npy, AbsurdShapeIsNotAllocated) {
       << err;
 }
 
+TEST(Npy, EmptyArrayWithHugeDims) {
+  // A zero dim: no elements, though the other dims multiply past int64
+  // (the npy fuzzer's finding: numElements overflowed).
+  HostArray a;
+  EXPECT_EQ(read(npy(dict("|u1", "(2, 22222222, 2222228, 4, 28, 4, 28, 4, 2, 0)")),
+                 a),
+            "");
+  EXPECT_EQ(a.numElements(), 0);
+  EXPECT_TRUE(a.data.empty());
+}
+
 TEST(Npy, DataLengthMismatch) {
   std::string err = readError(npy(dict("<f4", "(2, 3)"), std::string(20, 0)));
   EXPECT_NE(err.find("expected 24 bytes of data, found 20"), std::string::npos)

@@ -82,7 +82,9 @@ const TargetDesc &getHostTarget();
 /// The names lookupTarget accepts, for help texts and errors.
 llvm::ArrayRef<llvm::StringRef> getTargetNames();
 
-/// Whether the CPU this process runs on can execute code for `target`.
+/// Whether the CPU this process runs on can execute code for `target`
+/// (x86-64-amx: any AVX-512 VNNI CPU, where AMX is missing or refused its
+/// code runs the VNNI fallback).
 bool hostSupports(const TargetDesc &target);
 
 } // namespace mlir::qc
