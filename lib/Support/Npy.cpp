@@ -8,7 +8,6 @@
 
 #include "qc/Support/Npy.h"
 
-
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FileSystem.h"

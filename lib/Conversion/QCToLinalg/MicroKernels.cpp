@@ -45,30 +45,11 @@ VectorType vecOf(int64_t n, Type element) {
   return VectorType::get({n}, element);
 }
 
-/// Finds the kernel function `name` or creates it: private, internal,
-/// noinline, no results, its body made by `body`.
+/// The kernel `name` of this lowering run, made on first use.
 func::FuncOp getOrCreate(LoweringState &state, StringRef name,
                          ArrayRef<Type> argTypes,
                          function_ref<void(KernelBuilder &, ValueRange)> body) {
-  auto it = state.context.kernels.find(name);
-  if (it != state.context.kernels.end())
-    return it->second;
-  OpBuilder &b = state.builder;
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToEnd(state.module.getBody());
-  Location loc = state.module.getLoc();
-  auto f = func::FuncOp::create(b, loc, name, b.getFunctionType(argTypes, {}));
-  f.setPrivate();
-  f->setAttr("llvm.linkage",
-             LLVM::LinkageAttr::get(b.getContext(), LLVM::Linkage::Internal));
-  f->setAttr("passthrough", b.getArrayAttr({b.getStringAttr("noinline")}));
-  Block *entry = f.addEntryBlock();
-  b.setInsertionPointToStart(entry);
-  KernelBuilder k{b, loc};
-  body(k, entry->getArguments());
-  func::ReturnOp::create(b, loc);
-  state.context.kernels[name] = f;
-  return f;
+  return getOrCreateKernel(state.builder, state.context, name, argTypes, body);
 }
 
 std::string typeName(Type t) {
@@ -79,6 +60,30 @@ std::string typeName(Type t) {
 }
 
 } // namespace
+
+func::FuncOp lowering::getOrCreateKernel(
+    OpBuilder &b, LoweringContext &context, StringRef name,
+    ArrayRef<Type> argTypes,
+    function_ref<void(KernelBuilder &, ValueRange)> body) {
+  auto it = context.kernels.find(name);
+  if (it != context.kernels.end())
+    return it->second;
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToEnd(context.module.getBody());
+  Location loc = context.module.getLoc();
+  auto f = func::FuncOp::create(b, loc, name, b.getFunctionType(argTypes, {}));
+  f.setPrivate();
+  f->setAttr("llvm.linkage",
+             LLVM::LinkageAttr::get(b.getContext(), LLVM::Linkage::Internal));
+  f->setAttr("passthrough", b.getArrayAttr({b.getStringAttr("noinline")}));
+  Block *entry = f.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  KernelBuilder k{b, loc};
+  body(k, entry->getArguments());
+  func::ReturnOp::create(b, loc);
+  context.kernels[name] = f;
+  return f;
+}
 
 Value lowering::i64Const(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v);
@@ -707,155 +712,4 @@ func::FuncOp lowering::getDepthwiseKernel(LoweringState &state,
       });
     });
   });
-}
-
-//===----------------------------------------------------------------------===//
-// AMX state and tile configuration
-//===----------------------------------------------------------------------===//
-
-namespace {
-
-constexpr StringLiteral kAmxState = "__qc_amx_state";
-constexpr StringLiteral kAmxConfig = "__qc_amx_config";
-
-/// The module's AMX globals: the process-wide state (0 not asked yet, 1
-/// granted, 2 refused) and the 64-byte tile configuration, palette 1 with
-/// tiles 0-7 of 16 rows x 64 bytes.
-void ensureAmxGlobals(LoweringContext &context) {
-  ModuleOp module = context.module;
-  if (module.lookupSymbol(kAmxState))
-    return;
-  OpBuilder b(module.getContext());
-  b.setInsertionPointToStart(module.getBody());
-  Location loc = module.getLoc();
-  LLVM::GlobalOp::create(b, loc, b.getI32Type(), /*isConstant=*/false,
-                         LLVM::Linkage::Internal, kAmxState,
-                         b.getI32IntegerAttr(0), /*alignment=*/4);
-  std::string config(64, '\0');
-  config[0] = 1; // palette
-  for (int t = 0; t < 8; ++t) {
-    config[16 + 2 * t] = 64; // colsb[t] (u16, little endian)
-    config[48 + t] = 16;     // rows[t]
-  }
-  LLVM::GlobalOp::create(b, loc, LLVM::LLVMArrayType::get(b.getI8Type(), 64),
-                         /*isConstant=*/true, LLVM::Linkage::Internal,
-                         kAmxConfig, b.getStringAttr(config),
-                         /*alignment=*/64);
-}
-
-Value addressOf(OpBuilder &b, Location loc, StringRef name) {
-  return LLVM::AddressOfOp::create(b, loc, ptrType(b), name);
-}
-
-Value loadState(OpBuilder &b, Location loc, LLVM::AtomicOrdering ordering) {
-  return LLVM::LoadOp::create(b, loc, b.getI32Type(),
-                              addressOf(b, loc, kAmxState), 4, false, false,
-                              false, false, ordering);
-}
-
-Value isGranted(OpBuilder &b, Location loc, Value state) {
-  return arith::CmpIOp::create(
-      b, loc, arith::CmpIPredicate::eq, state,
-      arith::ConstantIntOp::create(b, loc, b.getI32Type(), 1));
-}
-
-/// A private function of no arguments created once, body by `body`.
-func::FuncOp getAmxFunction(LoweringContext &context, StringRef name,
-                            function_ref<void(KernelBuilder &)> body) {
-  auto it = context.kernels.find(name);
-  if (it != context.kernels.end())
-    return it->second;
-  OpBuilder b(context.module.getContext());
-  b.setInsertionPointToEnd(context.module.getBody());
-  Location loc = context.module.getLoc();
-  auto f = func::FuncOp::create(b, loc, name, b.getFunctionType({}, {}));
-  f.setPrivate();
-  f->setAttr("llvm.linkage",
-             LLVM::LinkageAttr::get(b.getContext(), LLVM::Linkage::Internal));
-  f->setAttr("passthrough", b.getArrayAttr({b.getStringAttr("noinline")}));
-  b.setInsertionPointToStart(f.addEntryBlock());
-  KernelBuilder k{b, loc};
-  body(k);
-  func::ReturnOp::create(b, loc);
-  context.kernels[name] = f;
-  return f;
-}
-
-} // namespace
-
-Value lowering::emitAmxReady(OpBuilder &b, Location loc,
-                             LoweringContext &context) {
-  ensureAmxGlobals(context);
-  context.usesAmx = true;
-  return isGranted(b, loc, loadState(b, loc, LLVM::AtomicOrdering::monotonic));
-}
-
-void lowering::emitAmxRunBrackets(LoweringContext &context,
-                                  ArrayRef<func::FuncOp> models) {
-  if (!context.usesAmx)
-    return;
-  ensureAmxGlobals(context);
-  func::FuncOp begin =
-      getAmxFunction(context, "__qc_amx_begin", [&](KernelBuilder &k) {
-        OpBuilder &b = k.b;
-        Location loc = k.loc;
-        Type i32 = b.getI32Type();
-        Value state = loadState(b, loc, LLVM::AtomicOrdering::acquire);
-        Value unknown =
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, state,
-                                  arith::ConstantIntOp::create(b, loc, i32, 0));
-        auto ask = scf::IfOp::create(b, loc, TypeRange{i32}, unknown,
-                                     /*withElseRegion=*/true);
-        {
-          OpBuilder::InsertionGuard g(b);
-          b.setInsertionPointToStart(&ask.getThenRegion().front());
-          // arch_prctl(ARCH_REQ_XCOMP_PERM = 0x1023, XFEATURE_XTILEDATA = 18):
-          // 0 when granted; an error (older kernels, no AMX) means refused.
-          // Every thread that asks gets the same answer, so a race between
-          // first runs stores the same value twice.
-          Value rc = LLVM::InlineAsmOp::create(
-                         b, loc, b.getI64Type(),
-                         ValueRange{k.c(158), k.c(0x1023), k.c(18)}, "syscall",
-                         "={rax},{rax},{rdi},{rsi},~{rcx},~{r11},~{memory}",
-                         /*has_side_effects=*/true, /*is_align_stack=*/false,
-                         LLVM::tailcallkind::TailCallKind::None,
-                         LLVM::AsmDialectAttr(), ArrayAttr())
-                         .getResult(0);
-          Value answer = k.select(k.eq(rc, k.c(0)),
-                                  arith::ConstantIntOp::create(b, loc, i32, 1),
-                                  arith::ConstantIntOp::create(b, loc, i32, 2));
-          LLVM::StoreOp::create(b, loc, answer, addressOf(b, loc, kAmxState), 4,
-                                false, false, false,
-                                LLVM::AtomicOrdering::release);
-          scf::YieldOp::create(b, loc, answer);
-          b.setInsertionPointToStart(&ask.getElseRegion().front());
-          scf::YieldOp::create(b, loc, state);
-        }
-        k.when(isGranted(b, loc, ask.getResult(0)), [&] {
-          LLVM::CallIntrinsicOp::create(
-              b, loc, StringAttr::get(b.getContext(), "llvm.x86.ldtilecfg"),
-              ValueRange{addressOf(b, loc, kAmxConfig)});
-        });
-      });
-  func::FuncOp end =
-      getAmxFunction(context, "__qc_amx_end", [&](KernelBuilder &k) {
-        OpBuilder &b = k.b;
-        k.when(isGranted(b, k.loc,
-                         loadState(b, k.loc, LLVM::AtomicOrdering::monotonic)),
-               [&] {
-                 LLVM::CallIntrinsicOp::create(
-                     b, k.loc,
-                     StringAttr::get(b.getContext(), "llvm.x86.tilerelease"),
-                     ValueRange{});
-               });
-      });
-  for (func::FuncOp model : models) {
-    OpBuilder b(model.getContext());
-    b.setInsertionPointToStart(&model.getBody().front());
-    func::CallOp::create(b, model.getLoc(), begin, ValueRange{});
-    model.walk([&](func::ReturnOp ret) {
-      b.setInsertionPoint(ret);
-      func::CallOp::create(b, ret.getLoc(), end, ValueRange{});
-    });
-  }
 }

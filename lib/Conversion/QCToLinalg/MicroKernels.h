@@ -111,6 +111,13 @@ struct KernelBuilder {
   }
 };
 
+/// The shared kernel function `name` of this lowering run, created on
+/// first use at the end of the module (with `b`): private, internal,
+/// noinline, no results, `argTypes` arguments, its body made by `body`.
+func::FuncOp
+getOrCreateKernel(OpBuilder &b, LoweringContext &context, StringRef name,
+                  ArrayRef<Type> argTypes,
+                  function_ref<void(KernelBuilder &, ValueRange)> body);
 
 /// What a GEMM micro-kernel function is specialized on.
 struct GemmSpec {
@@ -196,8 +203,8 @@ struct DepthwiseSpec {
 /// kh, kw, sh, sw, dh, dw, zp, lo, hi. ow must be at least `lanes`.
 func::FuncOp getDepthwiseKernel(LoweringState &state, const DepthwiseSpec &spec);
 
-/// Whether this process may use AMX tiles: an i1 read from the module's
-/// AMX state, which emitAmxRunBrackets sets once per process.
+/// AmxRuntime.cpp: whether this process may use AMX tiles, an i1 read from the
+/// module's AMX state, which emitAmxRunBrackets sets once per process.
 Value emitAmxReady(OpBuilder &b, Location loc, LoweringContext &context);
 
 /// Brackets each model function that calls AMX kernels: at entry, the

@@ -72,8 +72,10 @@ struct Tiling {
   int64_t rows = 0, cols = 0, depth = 0;
   unsigned lanes = 4, kGroup = 4, tileRows = 1, tileVectors = 1;
   int64_t blockRows = 1;
-  /// AMX tiles instead of the target's vector dot instruction.
+  /// AMX tiles instead of the target's vector dot instruction, or on an
+  /// AMX target why not (for the remark).
   bool amx = false;
+  std::string notAmx;
 
   int64_t tileCols() const { return int64_t(lanes) * tileVectors; }
   int64_t colTiles() const { return ceilDiv(cols, tileCols()); }
@@ -93,11 +95,9 @@ struct Tiling {
 /// padding, and the packing of a partial column tile is element-wise.
 constexpr int64_t kAmxMinRows = 16, kAmxMinCols = 32, kAmxMinDepth = 64;
 
-/// Why a product on an AMX target stays on the vector kernels, or "".
-std::string amxDecline(const TargetDesc &target, bool isFloat, int64_t rows,
-                       int64_t cols, int64_t depth) {
-  if (!target.amx || isFloat)
-    return "";
+/// Why a product on an AMX target stays on the vector kernels, or "" when
+/// it takes AMX tiles.
+std::string amxDecline(int64_t rows, int64_t cols, int64_t depth) {
   if (rows < kAmxMinRows)
     return "fewer than " + std::to_string(kAmxMinRows) +
            " rows of the broadcast operand";
@@ -106,12 +106,6 @@ std::string amxDecline(const TargetDesc &target, bool isFloat, int64_t rows,
   if (depth < kAmxMinDepth)
     return "K below " + std::to_string(kAmxMinDepth);
   return "";
-}
-
-bool usesAmx(const TargetDesc &target, bool isFloat, int64_t rows,
-             int64_t cols, int64_t depth) {
-  return target.amx && !isFloat &&
-         amxDecline(target, isFloat, rows, cols, depth).empty();
 }
 
 /// The register tile and row blocks of a rows x cols GEMM over depth.
@@ -123,7 +117,9 @@ Tiling chooseTiling(const TargetDesc &target, bool isFloat, int64_t rows,
   t.depth = depth;
   t.lanes = target.lanes();
   t.kGroup = isFloat ? 1 : target.kGroup;
-  if (usesAmx(target, isFloat, rows, cols, depth)) {
+  if (target.amx && !isFloat)
+    t.notAmx = amxDecline(rows, cols, depth);
+  if (target.amx && !isFloat && t.notAmx.empty()) {
     // 1 or 2 A tiles of 16 rows x 2 B tiles of 16 columns: 2 x 2 C tiles
     // of i32 use 4 of the 8 tile registers, the operands the other 4.
     t.amx = true;
@@ -421,7 +417,7 @@ void Selector::select(MatMulOp op) {
   auto packed = PackedMatMulOp::create(b, loc, op.getType(), op.getLhs(),
                                        weights, bias, mult, kernel, outMin,
                                        outMax);
-  chose(packed, kernel, amxDecline(target, isFloat, m, n, k));
+  chose(packed, kernel, t.notAmx);
   replace(op, packed);
 }
 
@@ -573,7 +569,7 @@ void Selector::select(Conv2DOp op) {
       b.getDenseI64ArrayAttr({wType.getDimSize(2), wType.getDimSize(3)}),
       op.getStridesAttr(), op.getPadsAttr(), op.getDilationsAttr(),
       op.getGroupsAttr(), outMin, outMax);
-  chose(packed, kernel, amxDecline(target, isFloat, og, pixels, depth));
+  chose(packed, kernel, t.notAmx);
   replace(op, packed);
 }
 
