@@ -378,6 +378,26 @@ struct Generator {
          {size_t(out[0] * out[1] * out[2] * out[3] * (isFloat ? 4 : 1))}});
   }
 
+  /// Global average pooling (the vectorized sum over each plane), with
+  /// input zero point `zpIn` (at the ends of the range too); the output
+  /// scale, 0.9 of the input's, keeps most means inside the range.
+  void addGlobalAvgPool(std::vector<int64_t> in, const char *storage,
+                        int64_t zpIn) {
+    std::string inT =
+        "tensor<" + shapeOf(in) + quantType(storage, 0.05, zpIn) + ">";
+    std::string outT = "tensor<" + shapeOf({in[0], in[1], 1, 1}) +
+                       quantType(storage, 0.045, zpIn) + ">";
+    std::string name = "case" + std::to_string(cases.size());
+    std::ostringstream s;
+    s << "func.func @" << name << "(%x: " << inT << ") -> " << outT << " {\n"
+      << "  %y = qc.avg_pool2d %x {kernel = array<i64: " << in[2] << ", "
+      << in[3] << ">} : (" << inT << ") -> " << outT
+      << "\n  return %y : " << outT << "\n}\n";
+    int64_t n = in[0] * in[1] * in[2] * in[3];
+    cases.push_back(
+        {name, s.str(), {randomBytes(rng, n)}, {size_t(in[0] * in[1])}});
+  }
+
   void build() {
     // Matmul: awkward and ordinary shapes, both activation types, weight
     // granularities and biases.
@@ -510,6 +530,13 @@ struct Generator {
     addMaxPool({2, 3, 8, 8}, "f32");
     addMaxPool({1, 3, 6, 4}, "f32");
     addMaxPool({1, 1, 7, 9}, "u8");
+    // Global average pooling: planes shorter than a vector, with a tail,
+    // and whole vectors; zero points inside and at the ends.
+    addGlobalAvgPool({1, 24, 7, 7}, "u8", 3);
+    addGlobalAvgPool({2, 5, 1, 1}, "u8", 255);
+    addGlobalAvgPool({1, 3, 56, 56}, "u8", 0);
+    addGlobalAvgPool({1, 4, 14, 14}, "i8", -128);
+    addGlobalAvgPool({1, 6, 3, 5}, "i8", 127);
   }
 
   std::string module() const {

@@ -244,6 +244,19 @@ TEST(ReferenceLowering, PoolingCountsAndPadding) {
   })");
   std::vector<uint8_t> expectedMax = {255, 7, 4, 8};
   EXPECT_EQ(m.run<uint8_t>(4, q), expectedMax);
+
+  // Quantized average: the exact sum of q - 5 over the window's real
+  // elements, times 0.5, divided by their count, quantized at 1.5 : 10.
+  // E.g. the first window: (0 + 9 + 255 + 1 - 4 * 5) * 0.5 / 4 = 30.625,
+  // 30.625 / 1.5 = 20.4, so 20 + 10.
+  std::vector<uint8_t> a = {0, 9, 3, 255, 1, 7, 4, 2, 200};
+  Runner avg(
+      R"(func.func @f(%x: tensor<1x1x3x3x!quant.uniform<u8:f32, 0.5:5>>) -> tensor<1x1x3x3x!quant.uniform<u8:f32, 1.5:10>> {
+    %y = qc.avg_pool2d %x {kernel = array<i64: 2, 2>, pads = array<i64: 0, 0, 1, 1>} : (tensor<1x1x3x3x!quant.uniform<u8:f32, 0.5:5>>) -> tensor<1x1x3x3x!quant.uniform<u8:f32, 1.5:10>>
+    return %y : tensor<1x1x3x3x!quant.uniform<u8:f32, 1.5:10>>
+  })");
+  std::vector<uint8_t> expectedAvg = {30, 10, 10, 30, 26, 43, 9, 42, 75};
+  EXPECT_EQ(avg.run<uint8_t>(9, a), expectedAvg);
 }
 
 TEST(ReferenceLowering, SoftmaxAndLayerNorm) {

@@ -270,8 +270,12 @@ struct AvgPoolLowering : OpLowering {
     int64_t noDilation[] = {1, 1};
     Window w = getWindow(op, noDilation);
     Builder b(op.getContext());
+    // The window sums: f32 for f32 inputs, exact i32 for quantized ones.
+    Type sumType = getElementInfo(op.getInput().getType()).isFloat()
+                       ? Type(b.getF32Type())
+                       : Type(b.getI32Type());
     SmallVector<MemRefType> scratch = {
-        MemRefType::get({w.n, w.c, w.oh, w.ow}, b.getF32Type())};
+        MemRefType::get({w.n, w.c, w.oh, w.ow}, sumType)};
     if (w.padded())
       scratch.push_back(
           paddedType(w, getElementInfo(op.getInput().getType()).storage));
@@ -298,13 +302,31 @@ struct AvgPoolLowering : OpLowering {
       emitPad(b, loc, source, state.scratch[1], w, zero);
       source = state.scratch[1];
     }
+    // f32: the sum in window order. Quantized: the exact
+    // i32 sum of (q - zp), which is order-free (LLVM vectorizes it) and,
+    // below 2^24 in magnitude, exact in f32; it is scaled once at the end.
     Value sum = state.scratch[0];
-    emitFill(b, loc, sum, constantOf(b, loc, b.getF32Type(), 0.0));
-    emitWindowReduction(state, loc, source, sum, w,
-                        [&](OpBuilder &nb, Location l, Value acc, Value x) {
-                          return (Value)arith::AddFOp::create(
-                              nb, l, acc, toFloat(nb, l, x, in, p));
-                        });
+    Type i32 = b.getI32Type();
+    if (in.isFloat()) {
+      emitFill(b, loc, sum, constantOf(b, loc, b.getF32Type(), 0.0));
+      emitWindowReduction(state, loc, source, sum, w,
+                          [&](OpBuilder &nb, Location l, Value acc, Value x) {
+                            return (Value)arith::AddFOp::create(nb, l, acc, x);
+                          });
+    } else {
+      emitFill(b, loc, sum, constantOf(b, loc, i32, int64_t(0)));
+      emitWindowReduction(
+          state, loc, source, sum, w,
+          [&](OpBuilder &nb, Location l, Value acc, Value x) {
+            Value wide = in.isUnsigned
+                             ? (Value)arith::ExtUIOp::create(nb, l, i32, x)
+                             : (Value)arith::ExtSIOp::create(nb, l, i32, x);
+            return (Value)arith::AddIOp::create(
+                nb, l, acc,
+                arith::SubIOp::create(nb, l, wide,
+                                      constantOf(nb, l, i32, p.zeroPoint)));
+          });
+    }
 
     // Divide by the number of window positions that count: inside the
     // input, or with count_include_pad inside the padded input.
@@ -336,9 +358,124 @@ struct AvgPoolLowering : OpLowering {
           Value nf = arith::SIToFPOp::create(
               nb, l, nb.getF32Type(),
               arith::IndexCastOp::create(nb, l, nb.getI64Type(), n));
-          Value mean = arith::DivFOp::create(nb, l, args[0], nf);
+          Value total = args[0];
+          if (!in.isFloat())
+            total = arith::MulFOp::create(
+                nb, l, arith::SIToFPOp::create(nb, l, nb.getF32Type(), total),
+                constantOf(nb, l, nb.getF32Type(), double(float(p.scale))));
+          Value mean = arith::DivFOp::create(nb, l, total, nf);
           linalg::YieldOp::create(nb, l, fromFloat(nb, l, mean, out));
         });
+    return success();
+  }
+};
+
+/// Global average pooling of 8-bit quantized planes (the window is the
+/// whole unpadded input, one output per plane), vectorized: each plane's
+/// bytes are widened and summed into i32 lanes, `lanes` at a time, the
+/// lanes added up, the remaining bytes added one by one and hw * zp
+/// subtracted. That is the exact integer sum of q - zp the reference's
+/// window reduction computes (integer addition is order-free), scaled,
+/// divided and quantized by the same f32 operations.
+struct GlobalAvgPoolLowering : OpLowering {
+  LogicalResult match(Operation *o, const LoweringOptions &opts,
+                      std::string &why) const override {
+    auto op = cast<AvgPool2DOp>(o);
+    int64_t noDilation[] = {1, 1};
+    Window w = getWindow(op, noDilation);
+    ElementInfo in = getElementInfo(op.getInput().getType());
+    if (!opts.target) {
+      why = "no target";
+      return failure();
+    }
+    if (in.isFloat() || in.bits() != 8 || !in.quant) {
+      why = "not 8-bit quantized";
+      return failure();
+    }
+    if (w.padded() || w.oh != 1 || w.ow != 1 || w.kh != w.h || w.kw != w.w) {
+      why = "not a global pooling";
+      return failure();
+    }
+    return success();
+  }
+
+  LogicalResult lower(Operation *o, LoweringState &state) const override {
+    auto op = cast<AvgPool2DOp>(o);
+    OpBuilder &b = state.builder;
+    Location loc = op.getLoc();
+    int64_t noDilation[] = {1, 1};
+    Window w = getWindow(op, noDilation);
+    ElementInfo in = getElementInfo(op.getInput().getType());
+    ElementInfo out = getElementInfo(op.getType());
+    ParamOperands p = getParamOperands(state, loc, in.quant);
+    int64_t planes = w.n * w.c, hw = w.h * w.w;
+    int64_t lanes = std::max<int64_t>(state.options.target->vectorBits / 32, 4);
+    Value src = reshapeBuffer(b, loc, state.operands[0],
+                              SmallVector<int64_t>{planes * hw});
+    Value dst =
+        reshapeBuffer(b, loc, state.result, SmallVector<int64_t>{planes});
+    Type i32 = b.getI32Type(), f32 = b.getF32Type();
+    auto index = [&](int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(b, loc, v);
+    };
+    auto widen = [&](OpBuilder &nb, Location l, Type to, Value v) -> Value {
+      if (in.isUnsigned)
+        return arith::ExtUIOp::create(nb, l, to, v);
+      return arith::ExtSIOp::create(nb, l, to, v);
+    };
+    auto planeLoop =
+        scf::ForOp::create(b, loc, index(0), index(planes), index(1));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(planeLoop.getBody());
+    Value base =
+        arith::MulIOp::create(b, loc, planeLoop.getInductionVar(), index(hw));
+    auto accType = VectorType::get({lanes}, i32);
+    Value zeros = arith::ConstantOp::create(
+        b, loc, accType,
+        DenseElementsAttr::get(accType, b.getI32IntegerAttr(0)));
+    int64_t chunks = hw / lanes;
+    auto vecLoop = scf::ForOp::create(b, loc, index(0), index(chunks), index(1),
+                                      ValueRange{zeros});
+    {
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(vecLoop.getBody());
+      Value at = arith::AddIOp::create(
+          b, loc, base,
+          arith::MulIOp::create(b, loc, vecLoop.getInductionVar(),
+                                index(lanes)));
+      Value v = vector::LoadOp::create(
+          b, loc, VectorType::get({lanes}, in.storage), src, ValueRange{at});
+      scf::YieldOp::create(b, loc,
+                           ValueRange{arith::AddIOp::create(
+                               b, loc, vecLoop.getRegionIterArgs()[0],
+                               widen(b, loc, accType, v))});
+    }
+    Value sum = vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
+                                            vecLoop.getResult(0));
+    auto tailLoop = scf::ForOp::create(b, loc, index(chunks * lanes), index(hw),
+                                       index(1), ValueRange{sum});
+    {
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(tailLoop.getBody());
+      Value x = memref::LoadOp::create(
+          b, loc, src,
+          ValueRange{
+              arith::AddIOp::create(b, loc, base, tailLoop.getInductionVar())});
+      scf::YieldOp::create(
+          b, loc,
+          ValueRange{arith::AddIOp::create(
+              b, loc, tailLoop.getRegionIterArgs()[0], widen(b, loc, i32, x))});
+    }
+    Value total =
+        arith::SubIOp::create(b, loc, tailLoop.getResult(0),
+                              constantOf(b, loc, i32, hw * p.zeroPoint));
+    Value scaled = arith::MulFOp::create(
+        b, loc, arith::SIToFPOp::create(b, loc, f32, total),
+        constantOf(b, loc, f32, double(float(p.scale))));
+    Value mean = arith::DivFOp::create(b, loc, scaled,
+                                       constantOf(b, loc, f32, double(hw)));
+    memref::StoreOp::create(b, loc, fromFloat(b, loc, mean, out), dst,
+                            ValueRange{planeLoop.getInductionVar()});
     return success();
   }
 };
@@ -352,5 +489,7 @@ void lowering::populatePoolingLoweringPatterns(LoweringPatterns &patterns) {
 
 void lowering::populateFastPathLoweringPatterns(LoweringPatterns &patterns) {
   patterns.add<MaxPool2DOp>(std::make_unique<SmallMaxPoolLowering>(),
+                            /*benefit=*/2);
+  patterns.add<AvgPool2DOp>(std::make_unique<GlobalAvgPoolLowering>(),
                             /*benefit=*/2);
 }

@@ -50,6 +50,31 @@ func.func @avg_pool(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32> {
 
 // -----
 
+// Quantized average pooling sums q - zp exactly in i32 (the padding holds
+// the zero point, so it adds 0), then scales the sum once in f32, divides by
+// the count and quantizes.
+// CHECK-LABEL: func.func @avg_pool_quantized
+// CHECK: %[[SUM:.*]] = memref.view {{.*}} to memref<1x2x2x2xi32>
+// CHECK: linalg.fill ins(%c5_i8 : i8)
+// CHECK: linalg.fill ins(%c0_i32 : i32) outs(%[[SUM]]
+// CHECK: linalg.generic {{.*}}["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]{{.*}} outs(%[[SUM]]
+// CHECK: %[[W:.*]] = arith.extui %{{.*}} : i8 to i32
+// CHECK: %[[D:.*]] = arith.subi %[[W]], %c5_i32
+// CHECK: arith.addi %{{.*}}, %[[D]] : i32
+// CHECK-NOT: arith.addf
+// CHECK: linalg.generic {{.*}} ins(%[[SUM]] : memref<1x2x2x2xi32>) outs(%arg1
+// CHECK: %[[N:.*]] = arith.sitofp %{{.*}} : i64 to f32
+// CHECK: %[[F:.*]] = arith.sitofp %{{.*}} : i32 to f32
+// CHECK: %[[S:.*]] = arith.mulf %[[F]], %cst{{.*}} : f32
+// CHECK: arith.divf %[[S]], %[[N]] : f32
+// CHECK: math.roundeven
+func.func @avg_pool_quantized(%x: tensor<1x2x4x4x!quant.uniform<u8:f32, 0.5:5>>) -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.25:3>> {
+  %y = qc.avg_pool2d %x {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 0, 0>} : (tensor<1x2x4x4x!quant.uniform<u8:f32, 0.5:5>>) -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.25:3>>
+  return %y : tensor<1x2x2x2x!quant.uniform<u8:f32, 0.25:3>>
+}
+
+// -----
+
 // 2x2 max pooling with stride 2 on rows shorter than a vector: four blocks
 // of two 8-wide rows per 64-byte vector; shuffles separate the rows, then
 // the even and odd columns, and two maxima make four output rows of 4.
@@ -72,4 +97,26 @@ func.func @avg_pool(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32> {
 func.func @max_pool_small_rows(%x: tensor<2x4x8x8x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<2x4x4x4x!quant.uniform<u8:f32, 0.5:3>> {
   %y = qc.max_pool2d %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<2x4x8x8x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<2x4x4x4x!quant.uniform<u8:f32, 0.5:3>>
   return %y : tensor<2x4x4x4x!quant.uniform<u8:f32, 0.5:3>>
+}
+
+// -----
+
+// Global average pooling of 8-bit planes: each 7x7 plane's bytes widened
+// and summed into i32 lanes (16 on AVX-512), the lanes added up, the last
+// 49 % 16 bytes one by one; the reference keeps the window reduction.
+// FAST-LABEL: func.func @global_avg_pool
+// FAST: scf.for
+// FAST: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xi32>)
+// FAST: vector.load {{.*}} : memref<196xi8>, vector<16xi8>
+// FAST: arith.extui {{.*}} : vector<16xi8> to vector<16xi32>
+// FAST: vector.reduction <add>
+// FAST: %c48 = arith.constant 48 : index
+// FAST: scf.for %{{.*}} = %c48 to %c49
+// FAST: arith.subi %{{.*}}, %c147_i32
+// SLOW-LABEL: func.func @global_avg_pool
+// SLOW-NOT: vector.reduction
+// SLOW: "reduction", "reduction"
+func.func @global_avg_pool(%x: tensor<1x4x7x7x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<1x4x1x1x!quant.uniform<u8:f32, 0.25:3>> {
+  %y = qc.avg_pool2d %x {kernel = array<i64: 7, 7>} : (tensor<1x4x7x7x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<1x4x1x1x!quant.uniform<u8:f32, 0.25:3>>
+  return %y : tensor<1x4x1x1x!quant.uniform<u8:f32, 0.25:3>>
 }

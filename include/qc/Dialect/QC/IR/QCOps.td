@@ -352,11 +352,14 @@ def QC_MaxPool2DOp : QC_Pool2DOp<"max_pool2d", "Max"> {
 
 def QC_AvgPool2DOp : QC_Pool2DOp<"avg_pool2d", "Average"> {
   let description = [{
-    The mean of each `kernel` window (f32 sum divided by the count), with
-    `strides` and `pads`; the count includes padded positions only with
-    `count_include_pad`. Global average pooling is the kernel covering the
-    whole input (ONNX GlobalAveragePool imports so). Quantized operands are
-    computed through the float domain.
+    The mean of each `kernel` window, with `strides` and `pads`; the count
+    includes padded positions only with `count_include_pad`. Global average
+    pooling is the kernel covering the whole input (ONNX GlobalAveragePool
+    imports so). f32: the sum in window order (row by row), divided by the
+    count. Quantized: the exact i32 sum of `q - zp` over the window (padding
+    counts as the zero point), then in f32 `float(sum) * scale / count`,
+    quantized to the result type (half to even, saturated). `float(sum)` is
+    exact while the window holds fewer than 2^16 values.
 
     ```mlir
     %y = qc.avg_pool2d %x {kernel = array<i64: 8, 8>}
