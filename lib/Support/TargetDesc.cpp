@@ -40,8 +40,10 @@ static const TargetDesc &amx() {
   static const TargetDesc t = [] {
     TargetDesc d = avx512vnni();
     d.name = "x86-64-amx";
-    d.features = "+avx512vnni,+amx-tile,+amx-int8";
+    // Every CPU with AMX has AVX-512 VBMI.
+    d.features = "+avx512vnni,+avx512vbmi,+amx-tile,+amx-int8";
     d.amx = true;
+    d.vbmi = true;
     // Two MiB of L2 per core on these CPUs.
     d.blockBytes = 1024 * 1024;
     return d;
@@ -169,6 +171,12 @@ const TargetDesc &mlir::qc::getHostTarget() {
       d = avx2();
     else
       d = baseline();
+    // AVX-512 VBMI where this CPU has it (Ice Lake, Zen 4 and later), on
+    // top of the target's choices.
+    if (d.vectorBits == 512 && f.lookup("avx512vbmi") && !d.vbmi) {
+      d.vbmi = true;
+      d.features += ",+avx512vbmi";
+    }
 #endif
     // Tune for the exact CPU while keeping the target's instruction choice.
     std::string cpu = llvm::sys::getHostCPUName().str();
@@ -224,6 +232,8 @@ bool mlir::qc::hostSupports(const TargetDesc &target) {
     return v3() && f.lookup("avx512f") && f.lookup("avx512bw") &&
            f.lookup("avx512cd") && f.lookup("avx512dq") && f.lookup("avx512vl");
   };
+  if (target.vbmi && !(v4() && f.lookup("avx512vbmi")))
+    return false;
   switch (target.dot) {
   case DotKind::Vnni512:
     // x86-64-amx included: without AMX its code takes the VNNI fallback.

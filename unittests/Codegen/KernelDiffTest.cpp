@@ -398,6 +398,26 @@ struct Generator {
         {name, s.str(), {randomBytes(rng, n)}, {size_t(in[0] * in[1])}});
   }
 
+  /// A unary op from 8 bits to 8 bits (a 256-entry table; 64 bytes at a
+  /// time on AVX-512 VBMI), `op` being e.g. "qc.activation hard_swish".
+  void addTable(const std::string &op, std::vector<int64_t> shape,
+                const char *inStorage, int64_t zpIn, const char *outStorage,
+                int64_t zpOut) {
+    std::string inT =
+        "tensor<" + shapeOf(shape) + quantType(inStorage, 0.04, zpIn) + ">";
+    std::string outT =
+        "tensor<" + shapeOf(shape) + quantType(outStorage, 0.03, zpOut) + ">";
+    std::string name = "case" + std::to_string(cases.size());
+    std::ostringstream s;
+    s << "func.func @" << name << "(%x: " << inT << ") -> " << outT << " {\n"
+      << "  %y = " << op << " %x : (" << inT << ") -> " << outT
+      << "\n  return %y : " << outT << "\n}\n";
+    int64_t n = 1;
+    for (int64_t d : shape)
+      n *= d;
+    cases.push_back({name, s.str(), {randomBytes(rng, n)}, {size_t(n)}});
+  }
+
   void build() {
     // Matmul: awkward and ordinary shapes, both activation types, weight
     // granularities and biases.
@@ -537,6 +557,13 @@ struct Generator {
     addGlobalAvgPool({1, 3, 56, 56}, "u8", 0);
     addGlobalAvgPool({1, 4, 14, 14}, "i8", -128);
     addGlobalAvgPool({1, 6, 3, 5}, "i8", 127);
+    // 8-bit tables: whole 64-byte vectors, a masked tail, fewer than 64
+    // bytes; unsigned and signed storage on either side.
+    addTable("qc.activation hard_swish", {1, 16, 12, 12}, "u8", 100, "u8", 20);
+    addTable("qc.activation hard_swish", {1, 3, 5, 7}, "i8", -5, "i8", -100);
+    addTable("qc.sigmoid", {2, 40}, "i8", 0, "u8", 0);
+    addTable("qc.tanh", {1, 2, 17, 9}, "u8", 128, "i8", 0);
+    addTable("qc.activation gelu", {1, 64}, "u8", 255, "u8", 0);
   }
 
   std::string module() const {
@@ -742,7 +769,8 @@ TEST(KernelDiffTest, AmxRefusedFallsBackToVnni) {
 #endif
 
 INSTANTIATE_TEST_SUITE_P(X86, KernelDiffTest,
-                         ::testing::Values("x86-64-amx", "x86-64-avx512vnni",
+                         ::testing::Values("host", "x86-64-amx",
+                                           "x86-64-avx512vnni",
                                            "x86-64-avxvnni", "x86-64-avx2"));
 
 /// Finds a program on PATH or in LLVM 22's directory.

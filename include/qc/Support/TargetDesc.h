@@ -62,6 +62,9 @@ struct TargetDesc {
   /// enough rows; the other layers, and every layer where the OS refuses
   /// the tile state at run time, take the `dot` kernels.
   bool amx = false;
+  /// AVX-512 VBMI (`vpermi2b`): 256-entry byte tables are looked up 64
+  /// bytes at a time from four zmm registers.
+  bool vbmi = false;
 
   unsigned lanes() const { return vectorBits / 32; }
   bool isX86() const { return llvm::StringRef(triple).starts_with("x86_64"); }
@@ -83,8 +86,8 @@ const TargetDesc &getHostTarget();
 llvm::ArrayRef<llvm::StringRef> getTargetNames();
 
 /// Whether the CPU this process runs on can execute code for `target`
-/// (x86-64-amx: any AVX-512 VNNI CPU, where AMX is missing or refused its
-/// code runs the VNNI fallback).
+/// (x86-64-amx: any AVX-512 VNNI CPU with VBMI, where AMX is missing or
+/// refused its code runs the VNNI fallback).
 bool hostSupports(const TargetDesc &target);
 
 } // namespace mlir::qc

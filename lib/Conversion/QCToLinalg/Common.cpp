@@ -214,14 +214,12 @@ void lowering::emitFill(OpBuilder &b, Location loc, Value buffer,
   linalg::FillOp::create(b, loc, value, buffer);
 }
 
-namespace {
-
-/// Whether `v` is a contiguous buffer (identity layout) that can be viewed
-/// with another shape.
-bool isContiguous(Value v) {
+bool lowering::isContiguous(Value v) {
   auto t = cast<MemRefType>(v.getType());
   return t.getLayout().isIdentity() && t.hasStaticShape();
 }
+
+namespace {
 
 /// The shapes of a pointwise loop nest over `output` with `inputs`
 /// broadcast against it, with its dims merged as far as the broadcasts

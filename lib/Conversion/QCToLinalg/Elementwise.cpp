@@ -13,7 +13,11 @@
 
 #include "qc/Support/QuantMath.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
 
@@ -128,13 +132,16 @@ DenseElementsAttr buildTable(MLIRContext *ctx, const ElementInfo &in,
   return DenseElementsAttr::get(type, ArrayRef<int8_t>(entries));
 }
 
+ReferenceFn referenceFunction(Operation *op);
+
 /// Applies `fn` elementwise from operand 0 to the result: through the float
-/// domain, or as a table of `ref` where both sides are 8-bit quantized.
-void emitUnary(Operation *op, LoweringState &state, const FloatFn &fn,
-               const ReferenceFn &ref) {
+/// domain, or as a table of the op's reference function where both sides
+/// are 8-bit quantized.
+void emitUnary(Operation *op, LoweringState &state, const FloatFn &fn) {
   ElementInfo in = getElementInfo(op->getOperand(0).getType());
   ElementInfo out = getElementInfo(op->getResult(0).getType());
   Location loc = op->getLoc();
+  ReferenceFn ref = referenceFunction(op);
   if (ref && isTabulated(in, out)) {
     Value table = state.getConstantBuffer(
         loc, buildTable(op->getContext(), in, out, ref), /*alignment=*/64);
@@ -162,16 +169,14 @@ void emitUnary(Operation *op, LoweringState &state, const FloatFn &fn,
                 });
 }
 
-/// Unary float functions. `ref`, the function in double precision, makes
-/// the 8-bit to 8-bit form a table.
+/// Unary float functions. The op's reference function (in double
+/// precision) makes the 8-bit to 8-bit form a table.
 struct UnaryLowering : OpLowering {
   FloatFn fn;
-  ReferenceFn ref;
-  UnaryLowering(FloatFn fn, ReferenceFn ref)
-      : fn(std::move(fn)), ref(std::move(ref)) {}
+  explicit UnaryLowering(FloatFn fn) : fn(std::move(fn)) {}
 
   LogicalResult lower(Operation *op, LoweringState &state) const override {
-    emitUnary(op, state, fn, ref);
+    emitUnary(op, state, fn);
     return success();
   }
 };
@@ -220,15 +225,12 @@ Value trigonometric(OpBuilder &b, Location l, Value x) {
   return arith::MinimumFOp::create(b, l, y, constantOf(b, l, t, 1.0));
 }
 
-/// A unary lowering that applies the math dialect op `MathOp`; `ref` is the
-/// same function in double precision.
-template <typename MathOp>
-std::unique_ptr<UnaryLowering> mathLowering(ReferenceFn ref) {
+/// A unary lowering that applies the math dialect op `MathOp`.
+template <typename MathOp> std::unique_ptr<UnaryLowering> mathLowering() {
   return std::make_unique<UnaryLowering>(
       [](OpBuilder &b, Location l, Value x) -> Value {
         return MathOp::create(b, l, x);
-      },
-      std::move(ref));
+      });
 }
 
 double sigmoidRef(double x) { return 1.0 / (1.0 + std::exp(-x)); }
@@ -314,29 +316,147 @@ struct ActivationLowering : OpLowering {
             b, l, y, constantOf(b, l, y.getType(), shift.getValueAsDouble()));
       return y;
     };
-    ReferenceFn function = [&](double x) -> double {
-      switch (kind) {
-      case ActivationKind::HardSigmoid:
-        return hardSigmoidRef(x, alpha, beta);
-      case ActivationKind::HardSwish:
-        return x * hardSigmoidRef(x, 1.0 / 6, 0.5);
-      case ActivationKind::Silu:
-        return x * sigmoidRef(x);
-      case ActivationKind::Gelu:
-        return 0.5 * x * (1.0 + std::erf(x / kSqrt2));
-      case ActivationKind::GeluTanh:
-        return 0.5 * x * (1.0 + std::tanh(x * (kGeluA + kGeluB * x * x)));
-      case ActivationKind::Mish:
-        return x *
-               std::tanh(std::max(x, 0.0) + std::log1p(std::exp(-std::abs(x))));
-      }
-      llvm_unreachable("unknown activation kind");
+    emitUnary(op, state, fn);
+    return success();
+  }
+};
+
+/// qc.activation's function in double precision (the tables'), with the
+/// op's affine epilogue and post-scale.
+ReferenceFn activationReference(ActivationOp op) {
+  constexpr double kSqrt2 = ActivationLowering::kSqrt2;
+  constexpr double kGeluA = ActivationLowering::kGeluA;
+  constexpr double kGeluB = ActivationLowering::kGeluB;
+  ActivationKind kind = op.getKind();
+  double alpha = float(op.getSlope()), beta = float(op.getOffset());
+  ReferenceFn function = [=](double x) -> double {
+    switch (kind) {
+    case ActivationKind::HardSigmoid:
+      return hardSigmoidRef(x, alpha, beta);
+    case ActivationKind::HardSwish:
+      return x * hardSigmoidRef(x, 1.0 / 6, 0.5);
+    case ActivationKind::Silu:
+      return x * sigmoidRef(x);
+    case ActivationKind::Gelu:
+      return 0.5 * x * (1.0 + std::erf(x / kSqrt2));
+    case ActivationKind::GeluTanh:
+      return 0.5 * x * (1.0 + std::tanh(x * (kGeluA + kGeluB * x * x)));
+    case ActivationKind::Mish:
+      return x *
+             std::tanh(std::max(x, 0.0) + std::log1p(std::exp(-std::abs(x))));
+    }
+    llvm_unreachable("unknown activation kind");
+  };
+  double postScale = op.getPostScale(), postShift = op.getPostShift();
+  return [=](double x) { return function(x) * postScale + postShift; };
+}
+
+ReferenceFn referenceFunction(Operation *op) {
+  return llvm::TypeSwitch<Operation *, ReferenceFn>(op)
+      .Case([](SqrtOp) { return [](double x) { return std::sqrt(x); }; })
+      .Case([](SigmoidOp) { return sigmoidRef; })
+      .Case([](TanhOp) { return [](double x) { return std::tanh(x); }; })
+      .Case([](ErfOp) { return [](double x) { return std::erf(x); }; })
+      .Case([](ActivationOp a) { return activationReference(a); })
+      .Case([](ExpOp) { return [](double x) { return std::exp(x); }; })
+      .Case([](LogOp) { return [](double x) { return std::log(x); }; })
+      .Case([](AbsOp) { return [](double x) { return std::abs(x); }; })
+      .Case([](FloorOp) { return [](double x) { return std::floor(x); }; })
+      .Case([](CeilOp) { return [](double x) { return std::ceil(x); }; })
+      .Case([](RoundOp) { return [](double x) { return roundHalfToEven(x); }; })
+      .Case([](SignOp) { return signRef; })
+      .Case([](SinOp) { return [](double x) { return std::sin(x); }; })
+      .Case([](CosOp) { return [](double x) { return std::cos(x); }; })
+      .Default([](Operation *) { return ReferenceFn(); });
+}
+
+/// The 8-bit table of a unary op looked up 64 bytes at a time on AVX-512
+/// VBMI: the 256 entries sit in four zmm registers; `vpermi2b` picks from
+/// entries 0-127 and from 128-255 by the index's low 7 bits, and the
+/// index's top bit selects between the two. The same table entries as the
+/// reference's scalar loads, so bit-exact with them. The last partial
+/// vector is loaded and stored with masks.
+struct VbmiTableLowering : OpLowering {
+  LogicalResult match(Operation *op, const LoweringOptions &opts,
+                      std::string &why) const override {
+    if (!opts.target || !opts.target->vbmi) {
+      why = "the target has no AVX-512 VBMI";
+      return failure();
+    }
+    if (!referenceFunction(op) ||
+        !isTabulated(getElementInfo(op->getOperand(0).getType()),
+                     getElementInfo(op->getResult(0).getType()))) {
+      why = "not an 8-bit table";
+      return failure();
+    }
+    return success();
+  }
+
+  LogicalResult lower(Operation *op, LoweringState &state) const override {
+    ElementInfo in = getElementInfo(op->getOperand(0).getType());
+    ElementInfo out = getElementInfo(op->getResult(0).getType());
+    OpBuilder &b = state.builder;
+    Location loc = op->getLoc();
+    Value src = state.operands[0], dst = state.result;
+    if (!isContiguous(src) || !isContiguous(dst)) {
+      emitUnary(op, state, nullptr);
+      return success();
+    }
+    int64_t n = cast<MemRefType>(dst.getType()).getNumElements();
+    src = reshapeBuffer(b, loc, src, {n});
+    dst = reshapeBuffer(b, loc, dst, {n});
+    Value table = state.getConstantBuffer(
+        loc, buildTable(op->getContext(), in, out, referenceFunction(op)),
+        /*alignment=*/64);
+    Type i8 = b.getI8Type();
+    auto bytes = VectorType::get({64}, i8);
+    auto index = [&](int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(b, loc, v);
     };
-    double postScale = op.getPostScale(), postShift = op.getPostShift();
-    ReferenceFn ref = [&](double x) {
-      return function(x) * postScale + postShift;
+    Value parts[4];
+    for (int64_t j = 0; j < 4; ++j)
+      parts[j] = vector::LoadOp::create(b, loc, bytes, table,
+                                        ValueRange{index(64 * j)});
+    auto lookUp = [&](Value v) -> Value {
+      // Signed storage: entry q + 128, the byte with its top bit flipped.
+      Value idx = in.isUnsigned ? v
+                                : (Value)arith::XOrIOp::create(
+                                      b, loc, v,
+                                      constantOf(b, loc, bytes, int64_t(-128)));
+      auto permute = [&](Value lo, Value hi) -> Value {
+        return LLVM::CallIntrinsicOp::create(
+                   b, loc, bytes,
+                   StringAttr::get(b.getContext(),
+                                   "llvm.x86.avx512.vpermi2var.qi.512"),
+                   ValueRange{lo, idx, hi})
+            .getResult(0);
+      };
+      Value high = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, idx,
+                                         constantOf(b, loc, bytes, int64_t(0)));
+      return arith::SelectOp::create(b, loc, high, permute(parts[2], parts[3]),
+                                     permute(parts[0], parts[1]));
     };
-    emitUnary(op, state, fn, ref);
+    int64_t whole = n / 64;
+    if (whole > 0) {
+      auto loop =
+          scf::ForOp::create(b, loc, index(0), index(whole * 64), index(64));
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(loop.getBody());
+      Value at = loop.getInductionVar();
+      Value v = vector::LoadOp::create(b, loc, bytes, src, ValueRange{at});
+      vector::StoreOp::create(b, loc, lookUp(v), dst, ValueRange{at});
+    }
+    if (int64_t rest = n % 64) {
+      auto maskType = VectorType::get({64}, b.getI1Type());
+      Value mask = vector::CreateMaskOp::create(b, loc, maskType,
+                                                ValueRange{index(rest)});
+      Value at = index(whole * 64);
+      Value pass = constantOf(b, loc, bytes, int64_t(0));
+      Value v = vector::MaskedLoadOp::create(b, loc, bytes, src, ValueRange{at},
+                                             mask, pass);
+      vector::MaskedStoreOp::create(b, loc, dst, ValueRange{at}, mask,
+                                    lookUp(v));
+    }
     return success();
   }
 };
@@ -353,34 +473,44 @@ void lowering::populateElementwiseLoweringPatterns(LoweringPatterns &patterns) {
   patterns.add<MaxOp>(std::make_unique<BinaryLowering<arith::MaximumFOp>>());
   patterns.add<MinOp>(std::make_unique<BinaryLowering<arith::MinimumFOp>>());
   patterns.add<ClampOp>(std::make_unique<ClampLowering>());
-  auto unary = [](FloatFn fn, ReferenceFn ref) {
-    return std::make_unique<UnaryLowering>(std::move(fn), std::move(ref));
+  auto unary = [](FloatFn fn) {
+    return std::make_unique<UnaryLowering>(std::move(fn));
   };
-  patterns.add<SqrtOp>(
-      mathLowering<math::SqrtOp>([](double x) { return std::sqrt(x); }));
-  patterns.add<SigmoidOp>(unary(sigmoid, sigmoidRef));
-  patterns.add<TanhOp>(
-      mathLowering<math::TanhOp>([](double x) { return std::tanh(x); }));
-  patterns.add<ErfOp>(
-      mathLowering<math::ErfOp>([](double x) { return std::erf(x); }));
+  patterns.add<SqrtOp>(mathLowering<math::SqrtOp>());
+  patterns.add<SigmoidOp>(unary(sigmoid));
+  patterns.add<TanhOp>(mathLowering<math::TanhOp>());
+  patterns.add<ErfOp>(mathLowering<math::ErfOp>());
   patterns.add<ActivationOp>(std::make_unique<ActivationLowering>());
   // exp, log, sin and cos become polynomials in qc-approximate-math; abs and
   // the roundings are instructions (roundeven: ties to even, as ONNX Round).
-  patterns.add<ExpOp>(
-      mathLowering<math::ExpOp>([](double x) { return std::exp(x); }));
-  patterns.add<LogOp>(
-      mathLowering<math::LogOp>([](double x) { return std::log(x); }));
-  patterns.add<AbsOp>(
-      mathLowering<math::AbsFOp>([](double x) { return std::abs(x); }));
-  patterns.add<FloorOp>(
-      mathLowering<math::FloorOp>([](double x) { return std::floor(x); }));
-  patterns.add<CeilOp>(
-      mathLowering<math::CeilOp>([](double x) { return std::ceil(x); }));
-  patterns.add<RoundOp>(mathLowering<math::RoundEvenOp>(
-      [](double x) { return roundHalfToEven(x); }));
-  patterns.add<SignOp>(unary(sign, signRef));
-  patterns.add<SinOp>(
-      unary(trigonometric<math::SinOp>, [](double x) { return std::sin(x); }));
-  patterns.add<CosOp>(
-      unary(trigonometric<math::CosOp>, [](double x) { return std::cos(x); }));
+  patterns.add<ExpOp>(mathLowering<math::ExpOp>());
+  patterns.add<LogOp>(mathLowering<math::LogOp>());
+  patterns.add<AbsOp>(mathLowering<math::AbsFOp>());
+  patterns.add<FloorOp>(mathLowering<math::FloorOp>());
+  patterns.add<CeilOp>(mathLowering<math::CeilOp>());
+  patterns.add<RoundOp>(mathLowering<math::RoundEvenOp>());
+  patterns.add<SignOp>(unary(sign));
+  patterns.add<SinOp>(unary(trigonometric<math::SinOp>));
+  patterns.add<CosOp>(unary(trigonometric<math::CosOp>));
+}
+
+void lowering::populateElementwiseFastPathPatterns(LoweringPatterns &patterns) {
+  auto add = [&](auto op) {
+    patterns.add<decltype(op)>(std::make_unique<VbmiTableLowering>(),
+                               /*benefit=*/2);
+  };
+  add(SqrtOp());
+  add(SigmoidOp());
+  add(TanhOp());
+  add(ErfOp());
+  add(ActivationOp());
+  add(ExpOp());
+  add(LogOp());
+  add(AbsOp());
+  add(FloorOp());
+  add(CeilOp());
+  add(RoundOp());
+  add(SignOp());
+  add(SinOp());
+  add(CosOp());
 }

@@ -189,6 +189,9 @@ void populateKernelLoweringPatterns(LoweringPatterns &patterns);
 /// Target-specific fast paths of ops other than products (vectorized max
 /// pooling of small images), preferred over the reference patterns.
 void populateFastPathLoweringPatterns(LoweringPatterns &patterns);
+/// Elementwise.cpp: 8-bit tables looked up 64 bytes at a time (AVX-512
+/// VBMI), for the unary ops the reference lowers to scalar table loads.
+void populateElementwiseFastPathPatterns(LoweringPatterns &patterns);
 
 //===----------------------------------------------------------------------===//
 // Numerics helpers. Each accepts scalars or vectors of the same shape.
@@ -272,6 +275,10 @@ Value toFloat(OpBuilder &b, Location loc, Value v, const ElementInfo &info,
 
 /// Converts an f32 value to the storage of `info` (quantizing per-tensor).
 Value fromFloat(OpBuilder &b, Location loc, Value x, const ElementInfo &info);
+
+/// Whether `v` is a contiguous buffer (identity layout, static shape) that
+/// reshapeBuffer can view with another shape.
+bool isContiguous(Value v);
 
 /// A view of `buffer` (identity layout, contiguous) with another shape.
 Value reshapeBuffer(OpBuilder &b, Location loc, Value buffer,

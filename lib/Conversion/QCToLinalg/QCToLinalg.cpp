@@ -361,8 +361,10 @@ struct ConvertQCToLinalgPass
     populateLogicLoweringPatterns(lowerings);
     if (!reference) {
       populateKernelLoweringPatterns(lowerings);
-      if (options.target)
+      if (options.target) {
         populateFastPathLoweringPatterns(lowerings);
+        populateElementwiseFastPathPatterns(lowerings);
+      }
     }
     if (failed(applyPartialConversion(module, conversionTarget,
                                       std::move(patterns))))

@@ -264,3 +264,32 @@ func.func @activation_epilogue(%x: tensor<4xf32>, %q: tensor<8x!quant.uniform<i8
   %1 = qc.activation hard_swish %q {scale = 2.0 : f32, shift = -1.0 : f32} : (tensor<8x!quant.uniform<i8:f32, 0.1>>) -> tensor<8x!quant.uniform<i8:f32, 0.1>>
   return %0, %1 : tensor<4xf32>, tensor<8x!quant.uniform<i8:f32, 0.1>>
 }
+
+// -----
+
+// On AVX-512 VBMI targets a table is looked up 64 bytes at a time: its four
+// 64-byte parts loaded once, vpermi2b on entries 0-127 and 128-255, the
+// index's top bit choosing (signed storage flips it first: entry q + 128);
+// 100 = 64 + 36 bytes, so one whole vector and a masked tail. The reference
+// lowering keeps the scalar loads.
+// RUN: qopt %s -split-input-file --convert-qc-to-linalg="target=x86-64-amx outline=0" | FileCheck %s --check-prefix=VBMI
+// RUN: qopt %s -split-input-file --convert-qc-to-linalg="target=x86-64-amx reference=1 outline=0" | FileCheck %s --check-prefix=SCALAR
+// VBMI-LABEL: func.func @vbmi_table
+// VBMI-COUNT-4: vector.load %{{.*}} : memref<256xi8>, vector<64xi8>
+// VBMI: scf.for
+// VBMI: %[[V:.*]] = vector.load %{{.*}} : memref<100xi8>, vector<64xi8>
+// VBMI: %[[I:.*]] = arith.xori %[[V]], %{{.*}} : vector<64xi8>
+// VBMI: %[[TOP:.*]] = arith.cmpi slt, %[[I]]
+// VBMI: %[[HI:.*]] = llvm.call_intrinsic "llvm.x86.avx512.vpermi2var.qi.512"(%{{.*}}, %[[I]], %{{.*}})
+// VBMI: %[[LO:.*]] = llvm.call_intrinsic "llvm.x86.avx512.vpermi2var.qi.512"(%{{.*}}, %[[I]], %{{.*}})
+// VBMI: arith.select %[[TOP]], %[[HI]], %[[LO]] : vector<64xi1>, vector<64xi8>
+// VBMI: vector.create_mask %c36 : vector<64xi1>
+// VBMI: vector.maskedload
+// VBMI: vector.maskedstore
+// SCALAR-LABEL: func.func @vbmi_table
+// SCALAR-NOT: vpermi2var
+// SCALAR: memref.load %{{.*}} : memref<256xi8>
+func.func @vbmi_table(%x: tensor<4x25x!quant.uniform<i8:f32, 0.05:3>>) -> tensor<4x25x!quant.uniform<u8:f32, 0.03:10>> {
+  %y = qc.activation hard_swish %x : (tensor<4x25x!quant.uniform<i8:f32, 0.05:3>>) -> tensor<4x25x!quant.uniform<u8:f32, 0.03:10>>
+  return %y : tensor<4x25x!quant.uniform<u8:f32, 0.03:10>>
+}
