@@ -537,6 +537,24 @@ struct Generator {
     addConv({1, 6, 5, 5}, 6, 3, 3, 6, {1, 1}, {1, 1, 1, 1}, {1, 1}, true, false,
             false);
     withClamp = false;
+    // Depthwise on vpdpbusd (u8 input, VNNI + VBMI targets): several
+    // output rows per vector (7x7, 3x3, 7x7 from stride 2), one row per
+    // vector with an overlapping last one (14, 20 and 112 columns), 3x3,
+    // 5x5 and 7x7 kernels (two groups of 4 taps), strides 1 and 2.
+    addConv({1, 16, 7, 7}, 16, 3, 3, 16, {1, 1}, {1, 1, 1, 1}, {1, 1}, false,
+            true, true);
+    addConv({1, 8, 14, 14}, 8, 5, 5, 8, {2, 2}, {2, 2, 2, 2}, {1, 1}, false,
+            true, true);
+    addConv({1, 4, 28, 28}, 4, 3, 3, 4, {2, 2}, {1, 1, 1, 1}, {1, 1}, false,
+            false, true);
+    addConv({1, 3, 5, 112}, 3, 3, 3, 3, {1, 1}, {1, 1, 1, 1}, {1, 1}, false,
+            true, false);
+    addConv({2, 5, 3, 3}, 5, 5, 5, 5, {1, 1}, {2, 2, 2, 2}, {1, 1}, false, true,
+            true);
+    addConv({1, 6, 20, 20}, 6, 5, 5, 6, {1, 1}, {2, 2, 2, 2}, {1, 1}, false,
+            false, true);
+    addConv({1, 4, 10, 10}, 4, 7, 7, 4, {1, 1}, {3, 3, 3, 3}, {1, 1}, false,
+            true, true);
     // Max pooling: blocks of two rows that fill a vector exactly (several
     // per vector, with and without a remainder of blocks), rows too wide
     // for the fast path, and odd sizes it does not take.

@@ -488,7 +488,19 @@ public:
     spec.lanes = 1;
     while (spec.lanes * 2 <= std::min<int64_t>(lanes, ow))
       spec.lanes *= 2;
-    func::FuncOp fn = getDepthwiseKernel(state, spec);
+    // kGroup 4: taps in groups of 4 per i32 lane on vpdpbusd
+    // (qc-select-kernels checked the target, the types and the geometry).
+    std::optional<DepthwiseDotSpec> dotSpec;
+    if (op.getKernel().getKGroup() == 4) {
+      dotSpec = DepthwiseDotSpec::get(oh, ow, hp, wp, wType.getDimSize(1),
+                                      wType.getDimSize(2), st[0], st[1]);
+      if (!dotSpec || isFloat || !xi.isUnsigned || di[0] != 1 || di[1] != 1)
+        return op.emitOpError("kGroup 4 needs u8 planes, dilation 1 and a "
+                              "window of at most 64 bytes per vector");
+      dotSpec->exact = spec.exact;
+    }
+    func::FuncOp fn = dotSpec ? getDepthwiseDotKernel(state, *dotSpec)
+                              : getDepthwiseKernel(state, spec);
     Type outElement = getElementInfo(out).storage;
     Value weights = getPointer(b, loc, state.operands[1]);
     Value bias = getPointer(b, loc, state.operands[2]);
@@ -529,11 +541,16 @@ public:
                      k.mul(imgI64, c * h * w));
     }
     SmallVector<Value> args = {
-        planes, weights, bias, mult,
+        planes,
+        weights,
+        bias,
+        mult,
         k.ptr(result, outElement, k.mul(imgI64, c * oh * ow)),
-        k.c(c), k.c(hp), k.c(wp), k.c(oh), k.c(ow),
-        k.c(wType.getDimSize(1)), k.c(wType.getDimSize(2)),
-        k.c(st[0]), k.c(st[1]), k.c(di[0]), k.c(di[1])};
+        k.c(c)};
+    if (!dotSpec)
+      args.append({k.c(hp), k.c(wp), k.c(oh), k.c(ow), k.c(wType.getDimSize(1)),
+                   k.c(wType.getDimSize(2)), k.c(st[0]), k.c(st[1]), k.c(di[0]),
+                   k.c(di[1])});
     auto q = getPerTensorType(out);
     args.push_back(k.c(q ? q.getZeroPoint() : 0));
     args.push_back(k.c(op.getOutMin().value_or(0)));

@@ -203,6 +203,36 @@ struct DepthwiseSpec {
 /// kh, kw, sh, sw, dh, dw, zp, lo, hi. ow must be at least `lanes`.
 func::FuncOp getDepthwiseKernel(LoweringState &state, const DepthwiseSpec &spec);
 
+/// DepthwiseDot.cpp: the depthwise kernel on vpdpbusd and vpermb (AVX-512
+/// VNNI and VBMI), specialized on the whole geometry: u8 input planes
+/// padded to hp x wp, i32 weights (w - zp_w, within s8), dilation 1.
+struct DepthwiseDotSpec {
+  int64_t oh = 0, ow = 0, hp = 0, wp = 0, kh = 0, kw = 0, sh = 1, sw = 1;
+  /// Whole output rows per vector of 16 pixels (1 for rows of 16 or more).
+  int64_t rows = 1;
+  bool exact = false; // i32 result, the accumulator itself
+
+  /// The spec for a geometry, or none where a vector's window of input
+  /// bytes would not fit 64 bytes or the kernel is wider than 8 taps.
+  static std::optional<DepthwiseDotSpec> get(int64_t oh, int64_t ow, int64_t hp,
+                                             int64_t wp, int64_t kh, int64_t kw,
+                                             int64_t sh, int64_t sw);
+  /// Output columns per row of a vector, lanes a vector stores, the input
+  /// offset of a lane's first tap from the vector's first and the bytes
+  /// of input row a vector reads.
+  int64_t columnsPerRow() const;
+  int64_t lanesUsed() const;
+  int64_t offset(int64_t lane) const;
+  int64_t span() const;
+  std::string getName() const;
+};
+
+/// One image: out[c][y][x] = epilogue(bias[c] + sum planes * w) as
+/// getDepthwiseKernel's. Arguments: planes, weights, bias, multipliers,
+/// out, c, zp, lo, hi.
+func::FuncOp getDepthwiseDotKernel(LoweringState &state,
+                                   const DepthwiseDotSpec &spec);
+
 /// AmxRuntime.cpp: whether this process may use AMX tiles, an i1 read from the
 /// module's AMX state, which emitAmxRunBrackets sets once per process.
 Value emitAmxReady(OpBuilder &b, Location loc, LoweringContext &context);

@@ -437,6 +437,9 @@ void Selector::selectDepthwise(Conv2DOp op) {
     return decline(op, "the weights are not a constant");
   Value weights, bias, mult;
   IntegerAttr outMin, outMax;
+  // Whether the taps can go 4 per i32 lane on vpdpbusd: u8 input, s8
+  // weights.
+  bool dotTaps = false;
   if (isFloat) {
     SmallVector<float> bv(c, 0.0f);
     if (bAttr)
@@ -474,6 +477,9 @@ void Selector::selectDepthwise(Conv2DOp op) {
         return decline(op, "its i32 accumulator could overflow");
       folded[ch] = int32_t(v);
     }
+    dotTaps = !inQ.isSigned() && llvm::all_of(shifted, [](int32_t v) {
+      return v >= -128 && v <= 127;
+    });
     weights = constant<int32_t>(b, loc, shifted, b.getI32Type(), {c, kh, kw});
     bias = constant<int32_t>(b, loc, folded, b.getI32Type(), {c});
     if (!exact)
@@ -483,8 +489,17 @@ void Selector::selectDepthwise(Conv2DOp op) {
     outMin = b.getI64IntegerAttr(range.min);
     outMax = b.getI64IntegerAttr(range.max);
   }
-  auto kernel = KernelAttr::get(op.getContext(), "depthwise", target.lanes(), 1,
-                                1, 1, 1, 0);
+  // Groups of 4 taps per i32 lane on vpdpbusd, where the target has VNNI
+  // and VBMI (vpermb gathers each lane's taps from one 64-byte window), the
+  // input is u8, the weights w - zp_w fit s8 and a vector of 16 output
+  // pixels reads at most 64 bytes of an input row (15 * stride + width).
+  unsigned kGroup = 1;
+  auto dil = op.getDilations(), str = op.getStrides();
+  if (dotTaps && target.dot == DotKind::Vnni512 && target.vbmi && dil[0] == 1 &&
+      dil[1] == 1 && kw <= 8 && 15 * str[1] + kw <= 64)
+    kGroup = 4;
+  auto kernel = KernelAttr::get(op.getContext(), "depthwise", target.lanes(),
+                                kGroup, 1, 1, 1, 0);
   auto packed = PackedDepthwiseConv2DOp::create(
       b, loc, op.getType(), op.getInput(), weights, bias, mult, kernel,
       op.getStridesAttr(), op.getPadsAttr(), op.getDilationsAttr(), outMin,
