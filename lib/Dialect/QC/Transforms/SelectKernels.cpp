@@ -285,14 +285,22 @@ private:
     op->emitRemark() << "kernel: none, " << op->getName()
                      << " takes the reference lowering: " << why;
   }
+  /// `notAmx`: on an AMX target, why the product stays on vectors; for
+  /// depthwise, why its taps go one by one.
   void chose(Operation *op, KernelAttr k, StringRef notAmx = "") {
     auto remark = op->emitRemark();
     remark << "kernel: " << k.getKind();
-    if (k.getKind() != "depthwise")
-      remark << ", tile " << k.getTileRows() << "x" << k.getTileVectors()
-             << " (" << k.getTileRows() << " rows x " << k.getTileCols()
-             << " columns), kGroup "
-             << k.getKGroup() << ", " << k.getBlockRows() << "-row blocks";
+    if (k.getKind() == "depthwise") {
+      if (k.getKGroup() == 4)
+        remark << ", 4 taps per vpdpbusd";
+      else if (!notAmx.empty())
+        remark << " (taps one by one: " << notAmx << ")";
+      return;
+    }
+    remark << ", tile " << k.getTileRows() << "x" << k.getTileVectors() << " ("
+           << k.getTileRows() << " rows x " << k.getTileCols()
+           << " columns), kGroup " << k.getKGroup() << ", " << k.getBlockRows()
+           << "-row blocks";
     if (k.getShift())
       remark << ", activations shifted by " << k.getShift();
     if (!notAmx.empty())
@@ -495,16 +503,26 @@ void Selector::selectDepthwise(Conv2DOp op) {
   // pixels reads at most 64 bytes of an input row (15 * stride + width).
   unsigned kGroup = 1;
   auto dil = op.getDilations(), str = op.getStrides();
-  if (dotTaps && target.dot == DotKind::Vnni512 && target.vbmi && dil[0] == 1 &&
-      dil[1] == 1 && kw <= 8 && 15 * str[1] + kw <= 64)
-    kGroup = 4;
+  std::string oneByOne;
+  if (target.dot == DotKind::Vnni512 && target.vbmi) {
+    if (isFloat)
+      oneByOne = "f32";
+    else if (!dotTaps)
+      oneByOne = "signed input or weights w - zp_w outside s8";
+    else if (dil[0] != 1 || dil[1] != 1)
+      oneByOne = "dilated";
+    else if (kw > 8 || 15 * str[1] + kw > 64)
+      oneByOne = "16 output pixels read more than 64 bytes of a row";
+    else
+      kGroup = 4;
+  }
   auto kernel = KernelAttr::get(op.getContext(), "depthwise", target.lanes(),
                                 kGroup, 1, 1, 1, 0);
   auto packed = PackedDepthwiseConv2DOp::create(
       b, loc, op.getType(), op.getInput(), weights, bias, mult, kernel,
       op.getStridesAttr(), op.getPadsAttr(), op.getDilationsAttr(), outMin,
       outMax);
-  chose(packed, kernel);
+  chose(packed, kernel, oneByOne);
   replace(op, packed);
 }
 
