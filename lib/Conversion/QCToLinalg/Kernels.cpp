@@ -522,20 +522,22 @@ public:
       emitFill(b, loc, paddedBuf,
                isFloat ? constantOf(b, loc, xi.storage, 0.0)
                        : constantOf(b, loc, xi.storage, zx));
-      SmallVector<OpFoldResult> offsets = {img, b.getIndexAttr(0),
-                                           b.getIndexAttr(0), b.getIndexAttr(0)};
-      SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1), b.getIndexAttr(c),
-                                         b.getIndexAttr(h), b.getIndexAttr(w)};
-      SmallVector<OpFoldResult> unit(4, b.getIndexAttr(1));
-      Value image = memref::SubViewOp::create(b, loc, state.operands[0],
-                                              offsets, sizes, unit);
-      Value interior = memref::SubViewOp::create(
-          b, loc, paddedBuf, SmallVector<int64_t>{0, p[0], p[1]},
-          SmallVector<int64_t>{c, h, w}, SmallVector<int64_t>{1, 1, 1});
-      Value src = memref::CollapseShapeOp::create(
-          b, loc, image, SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}});
-      emitCopy(b, loc, src, interior);
+      // Row by row, each an inline memcpy of w elements (a strided
+      // element-wise copy does not vectorize).
       planes = getPointer(b, loc, paddedBuf);
+      Value image = k.ptr(getPointer(b, loc, state.operands[0]), xi.storage,
+                          k.mul(imgI64, c * h * w));
+      int64_t bytes = w * (xi.storage.getIntOrFloatBitWidth() / 8);
+      k.loop(k.c(0), k.c(c * h), [&](Value row) {
+        Value ch = k.div(row, k.c(h));
+        Value y = k.sub(row, k.mul(ch, h));
+        Value dst =
+            k.add(k.mul(k.add(k.mul(ch, hp), k.add(y, p[0])), wp), k.c(p[1]));
+        LLVM::MemcpyInlineOp::create(b, loc, k.ptr(planes, xi.storage, dst),
+                                     k.ptr(image, xi.storage, k.mul(row, w)),
+                                     b.getI64IntegerAttr(bytes),
+                                     /*isVolatile=*/false);
+      });
     } else {
       planes = k.ptr(getPointer(b, loc, state.operands[0]), xi.storage,
                      k.mul(imgI64, c * h * w));
