@@ -418,6 +418,41 @@ struct Generator {
     cases.push_back({name, s.str(), {randomBytes(rng, n)}, {size_t(n)}});
   }
 
+  /// Appends to the last case (an 8-bit conv or matmul) a qc.add of its
+  /// result and a new input tensor of its shape (u8 or i8 storage, the
+  /// product first or second), which qc-select-kernels fuses into the
+  /// product's epilogue.
+  void addResidual(const char *storage, bool productFirst) {
+    Case &c = cases.back();
+    size_t ret = c.mlir.rfind("  return %y : ");
+    size_t end = c.mlir.find('\n', ret);
+    std::string outT = c.mlir.substr(ret + 14, end - ret - 14);
+    size_t open = outT.find("!quant.uniform<u8:f32, ");
+    double so = std::stod(outT.substr(open + 23));
+    std::string shape = outT.substr(7, open - 7);
+    bool isSigned = std::string(storage) == "i8";
+    std::string resT =
+        "tensor<" + shape +
+        quantType(storage, so * 0.01 * uniform(50, 150),
+                  isSigned ? uniform(-128, 127) : uniform(0, 255)) +
+        ">";
+    std::string sumT =
+        "tensor<" + shape +
+        quantType("u8", so * 0.01 * uniform(120, 200), uniform(60, 190)) + ">";
+    std::string lhs = productFirst ? "%y" : "%r",
+                rhs = productFirst ? "%r" : "%y";
+    std::string lhsT = productFirst ? outT : resT,
+                rhsT = productFirst ? resT : outT;
+    c.mlir = c.mlir.substr(0, ret) + "  %z = qc.add " + lhs + ", " + rhs +
+             " : (" + lhsT + ", " + rhsT + ") -> " + sumT +
+             "\n  return %z : " + sumT + "\n}\n";
+    // The residual becomes the function's second argument.
+    size_t sig = c.mlir.find(") -> ");
+    c.mlir = c.mlir.substr(0, sig) + ", %r: " + resT + ") -> " + sumT +
+             c.mlir.substr(c.mlir.find(" {\n", sig));
+    c.inputs.push_back(randomBytes(rng, c.outputSizes[0]));
+  }
+
   void build() {
     // Matmul: awkward and ordinary shapes, both activation types, weight
     // granularities and biases.
@@ -536,6 +571,22 @@ struct Generator {
             true);
     addConv({1, 6, 5, 5}, 6, 3, 3, 6, {1, 1}, {1, 1, 1, 1}, {1, 1}, true, false,
             false);
+    // Residual adds fused into the epilogue: convolutions (3x3 chunked,
+    // 1x1, a partial column tile), matmuls, u8 and i8 residuals, the
+    // product as either operand.
+    addConv({1, 16, 14, 14}, 24, 3, 3, 1, {1, 1}, {1, 1, 1, 1}, {1, 1}, false,
+            true, true);
+    addResidual("u8", true);
+    addConv({2, 32, 7, 7}, 40, 1, 1, 1, {1, 1}, {0, 0, 0, 0}, {1, 1}, false,
+            true, true);
+    addResidual("i8", false);
+    addConv({1, 8, 9, 11}, 20, 3, 3, 2, {2, 2}, {1, 1, 1, 1}, {1, 1}, true,
+            false, true);
+    addResidual("u8", false);
+    addMatMul(37, 71, 129, false, true, true);
+    addResidual("u8", true);
+    addMatMul(5, 48, 20, true, false, false);
+    addResidual("i8", true);
     withClamp = false;
     // Depthwise on vpdpbusd (u8 input, VNNI + VBMI targets): several
     // output rows per vector (7x7, 3x3, 7x7 from stride 2), one row per
@@ -628,9 +679,11 @@ std::optional<Outputs> runJit(const Generator &gen, const TargetDesc &target,
     }
     std::vector<uint8_t> ws(size() + 64, 0xAB);
     std::vector<uint8_t> out(c.outputSizes[0], 0xCD);
-    const void *in[] = {c.inputs[0].data()};
+    std::vector<const void *> in;
+    for (const auto &bytes : c.inputs)
+      in.push_back(bytes.data());
     void *outs[] = {out.data()};
-    if (run(in, outs, ws.data()) != 0) {
+    if (run(in.data(), outs, ws.data()) != 0) {
       error = "run failed for " + c.name;
       return std::nullopt;
     }

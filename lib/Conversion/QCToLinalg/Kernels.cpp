@@ -116,14 +116,34 @@ LogicalResult matchKind(KernelAttr kernel, StringRef kind, std::string &why) {
   return failure();
 }
 
-/// The epilogue arguments of a GEMM call: the output zero point and range.
-void epilogueArgs(KernelBuilder &k, Type resultType,
+/// The epilogue arguments of a GEMM call: the zero point and range of the
+/// requantized product (the result's, or with a fused residual add the
+/// sum type's).
+void epilogueArgs(KernelBuilder &k, Type resultType, TypeAttr sumType,
                   std::optional<int64_t> outMin, std::optional<int64_t> outMax,
                   SmallVectorImpl<Value> &args) {
-  auto out = getPerTensorType(resultType);
+  auto out = sumType ? dyn_cast<quant::UniformQuantizedType>(sumType.getValue())
+                     : getPerTensorType(resultType);
   args.push_back(k.c(out ? out.getZeroPoint() : 0));
   args.push_back(k.c(outMin.value_or(0)));
   args.push_back(k.c(outMax.value_or(0)));
+}
+
+/// The fused residual add's arguments of a GEMM call (see getGemmKernel):
+/// the residual at `at` (laid out as the output), its zero point, the
+/// three scales, the result's zero point and storage range.
+void residualArgs(KernelBuilder &k, Value residual, Type resultType,
+                  TypeAttr sumType, Value at, SmallVectorImpl<Value> &args) {
+  auto r = getPerTensorType(residual.getType());
+  auto out = getPerTensorType(resultType);
+  auto sum = cast<quant::UniformQuantizedType>(sumType.getValue());
+  auto f32 = [&](double v) -> Value {
+    return arith::ConstantOp::create(k.b, k.loc, k.b.getF32FloatAttr(float(v)));
+  };
+  StorageRange range = getStorageRange(out);
+  args.append({at, k.c(r.getZeroPoint()), f32(r.getScale()),
+               f32(sum.getScale()), f32(out.getScale()),
+               k.c(out.getZeroPoint()), k.c(range.min), k.c(range.max)});
 }
 
 GemmSpec makeSpec(const DotEmitter &dot, KernelAttr kernel, bool exact,
@@ -243,7 +263,14 @@ public:
                                k.c(m),
                                k.c(n),
                                k.c(kernel.getBlockRows())};
-    epilogueArgs(k, op.getType(), op.getOutMin(), op.getOutMax(), args);
+    epilogueArgs(k, op.getType(), op.getSumTypeAttr(), op.getOutMin(),
+                 op.getOutMax(), args);
+    if (Value residual = op.getResidual()) {
+      spec.residual = true;
+      spec.residualUnsigned = !getPerTensorType(residual.getType()).isSigned();
+      residualArgs(k, residual, op.getType(), op.getSumTypeAttr(),
+                   getPointer(b, loc, state.operands.back()), args);
+    }
     emitGemmCall(state, loc, spec, args);
     return success();
   }
@@ -362,6 +389,10 @@ public:
     Value rows = op.isPointwise() ? Value() : getPointer(b, loc, state.scratch[1]);
     GemmSpec spec = makeSpec(dot, kernel, exact, /*channelIsRow=*/true,
                              /*broadcastIsActivation=*/false);
+    if (Value residual = op.getResidual()) {
+      spec.residual = true;
+      spec.residualUnsigned = !getPerTensorType(residual.getType()).isSigned();
+    }
     // AVX-512 masks the loads of a partial column tile; elsewhere it is
     // packed element by element.
     const TargetDesc *target = state.options.target;
@@ -395,20 +426,27 @@ public:
           func::CallOp::create(b, loc, pack,
                                ValueRange{rowsPtr, ldr, packed, k.c(depth),
                                           count, k.c(kp)});
+          Value outAt =
+              k.add(k.mul(k.add(k.mul(img, o_), channel), pixels), c0);
           SmallVector<Value> args = {
               k.ptr(weights, element, k.mul(channel, kp)),
               k.c(kp),
               packed,
               k.c(kp / kg),
-              k.ptr(result, outElement,
-                    k.add(k.mul(k.add(k.mul(img, o_), channel), pixels), c0)),
+              k.ptr(result, outElement, outAt),
               k.c(pixels),
               k.ptr(bias, biasElement, channel),
               k.ptr(mult, b.getF32Type(), exact || isFloat ? k.c(0) : channel),
               k.c(og),
               count,
               k.c(kernel.getBlockRows())};
-          epilogueArgs(k, out, op.getOutMin(), op.getOutMax(), args);
+          epilogueArgs(k, out, op.getSumTypeAttr(), op.getOutMin(),
+                       op.getOutMax(), args);
+          if (Value residual = op.getResidual())
+            residualArgs(k, residual, out, op.getSumTypeAttr(),
+                         k.ptr(getPointer(b, loc, state.operands.back()),
+                               b.getI8Type(), outAt),
+                         args);
           emitGemmCall(state, loc, spec, args);
         };
         if (op.isPointwise()) {

@@ -119,7 +119,8 @@ std::string GemmSpec::getName() const {
                        tileVectors, isFloat ? "f32" : (exact ? "i32" : "q8"),
                        channelIsRow ? "_rowch" : "_colch",
                        broadcastIsActivation ? "" : "_bw", amx ? "_tiles" : "")
-      .str();
+             .str() +
+         (residual ? (residualUnsigned ? "_resu8" : "_resi8") : "");
 }
 
 func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
@@ -127,6 +128,9 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
   Type ptr = ptrType(ob), i64 = ob.getI64Type();
   SmallVector<Type> args = {ptr, i64, ptr, i64, ptr, i64, ptr,
                             ptr, i64, i64, i64, i64, i64, i64};
+  Type f32Arg = ob.getF32Type();
+  if (s.residual)
+    args.append({ptr, i64, f32Arg, f32Arg, f32Arg, i64, i64, i64});
   return getOrCreate(state, s.getName(), args, [&](KernelBuilder &k, ValueRange a) {
     OpBuilder &b = k.b;
     Location loc = k.loc;
@@ -155,6 +159,31 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
       zpV = vector::BroadcastOp::create(
           b, loc, i32Vec, arith::TruncIOp::create(b, loc, i32, zp));
     }
+    // The fused residual add's run-time constants.
+    Value resPtr, resZpV, resScaleV, sumScaleV, outScaleV, outZpV, outLoF,
+        outHiF;
+    if (s.residual) {
+      auto splatF = [&](Value v64) {
+        Value f = arith::SIToFPOp::create(b, loc, f32, v64);
+        return vector::BroadcastOp::create(b, loc, f32Vec, f).getResult();
+      };
+      auto splatI = [&](Value v64) {
+        return vector::BroadcastOp::create(
+                   b, loc, i32Vec, arith::TruncIOp::create(b, loc, i32, v64))
+            .getResult();
+      };
+      auto splat = [&](Value f) {
+        return vector::BroadcastOp::create(b, loc, f32Vec, f).getResult();
+      };
+      resPtr = a[14];
+      resZpV = splatI(a[15]);
+      resScaleV = splat(a[16]);
+      sumScaleV = splat(a[17]);
+      outScaleV = splat(a[18]);
+      outZpV = splatI(a[19]);
+      outLoF = splatF(k.sub(a[20], a[19]));
+      outHiF = splatF(k.sub(a[21], a[19]));
+    }
 
     auto channelVector = [&](Value row, Value col, Value buffer,
                              VectorType type) -> Value {
@@ -176,11 +205,54 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
           vector::BroadcastOp::create(b, loc, vecOf(s.lanes, word), v);
       return vector::BitCastOp::create(b, loc, raw, splat);
     };
+    // The fused residual add on `diff` (t - zp of the sum type, i32
+    // lanes): qc.add's reference arithmetic, each operand dequantized
+    // (sitofp(q - zp) * scale), the f32 sum divided by the result scale,
+    // rounded half to even, clamped and offset by the result zero point.
+    auto residualAdd = [&](Value diff, Value pos, Value mask) -> Value {
+      Value lhs = arith::MulFOp::create(
+          b, loc, arith::SIToFPOp::create(b, loc, f32Vec, diff), sumScaleV);
+      auto bytes = vecOf(s.lanes, i8);
+      Value rv;
+      if (mask) {
+        Value zeros = arith::ConstantOp::create(
+            b, loc, bytes,
+            DenseElementsAttr::get(bytes, b.getI8IntegerAttr(0)));
+        rv = LLVM::MaskedLoadOp::create(b, loc, bytes, k.ptr(resPtr, i8, pos),
+                                        mask, zeros, uint32_t(1));
+      } else {
+        rv = k.load(bytes, resPtr, i8, pos);
+      }
+      Value ri = s.residualUnsigned
+                     ? (Value)arith::ExtUIOp::create(b, loc, i32Vec, rv)
+                     : (Value)arith::ExtSIOp::create(b, loc, i32Vec, rv);
+      Value rhs = arith::MulFOp::create(
+          b, loc,
+          arith::SIToFPOp::create(b, loc, f32Vec,
+                                  arith::SubIOp::create(b, loc, ri, resZpV)),
+          resScaleV);
+      Value total = arith::AddFOp::create(b, loc, lhs, rhs);
+      Value r = math::RoundEvenOp::create(
+          b, loc, arith::DivFOp::create(b, loc, total, outScaleV));
+      Value clamped = arith::MinNumFOp::create(
+          b, loc, arith::MaxNumFOp::create(b, loc, r, outLoF), outHiF);
+      return arith::AddIOp::create(
+          b, loc, arith::FPToSIOp::create(b, loc, i32Vec, clamped), outZpV);
+    };
     // `biasV` / `multV`: the channel vectors when the caller loaded them
     // already (per column, the same for every row of a tile).
     auto store = [&](Value row, Value tile, unsigned v, Value acc,
                      bool masked, Value biasV = {}, Value multV = {}) {
       Value col = k.add(k.mul(tile, nr), int64_t(v) * s.lanes);
+      Value pos = k.add(k.mul(row, ldc), col);
+      Value mask;
+      if (masked) {
+        Value n = k.max(k.min(k.sub(cols, col), k.c(s.lanes)), k.c(0));
+        mask =
+            vector::CreateMaskOp::create(b, loc, vecOf(s.lanes, b.getI1Type()),
+                                         ValueRange{arith::IndexCastOp::create(
+                                             b, loc, b.getIndexType(), n)});
+      }
       Value result = acc;
       if (!s.isFloat) {
         Value sum = arith::AddIOp::create(
@@ -192,22 +264,19 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
           Value r = math::RoundEvenOp::create(b, loc, scaled);
           Value clamped = arith::MinNumFOp::create(
               b, loc, arith::MaxNumFOp::create(b, loc, r, loF), hiF);
-          Value q = arith::AddIOp::create(
-              b, loc, arith::FPToSIOp::create(b, loc, i32Vec, clamped), zpV);
+          Value diff = arith::FPToSIOp::create(b, loc, i32Vec, clamped);
+          Value q = arith::AddIOp::create(b, loc, diff, zpV);
+          if (s.residual)
+            q = residualAdd(diff, pos, mask);
           result = arith::TruncIOp::create(b, loc, vecOf(s.lanes, i8), q);
         } else {
           result = sum;
         }
       }
-      Value pos = k.add(k.mul(row, ldc), col);
       if (!masked) {
         k.store(result, out, outElem, pos);
         return;
       }
-      Value n = k.max(k.min(k.sub(cols, col), k.c(s.lanes)), k.c(0));
-      Value mask = vector::CreateMaskOp::create(
-          b, loc, vecOf(s.lanes, b.getI1Type()),
-          ValueRange{arith::IndexCastOp::create(b, loc, b.getIndexType(), n)});
       LLVM::MaskedStoreOp::create(b, loc, result, k.ptr(out, outElem, pos),
                                   mask, byteSize(outElem));
     };

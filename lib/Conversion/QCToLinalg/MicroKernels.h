@@ -134,6 +134,9 @@ struct GemmSpec {
   /// 6-7 (B, the packed one); `dot` is unused. Valid only while the tile
   /// configuration of emitAmxRunBrackets is loaded.
   bool amx = false;
+  /// A fused residual add after the requantization (u8 or i8 residual):
+  /// see getGemmKernel.
+  bool residual = false, residualUnsigned = true;
 
   int64_t tileCols() const { return int64_t(lanes) * tileVectors; }
   std::string getName() const;
@@ -148,6 +151,12 @@ Value getPointer(OpBuilder &b, Location loc, Value memref);
 /// ([ceil(cols/NR)][groups][NR][kGroup]), groups (K / kGroup), C, ldc, bias,
 /// multipliers (null for f32 and exact kernels: pass any pointer), rows,
 /// cols, blockRows, output zero point, output min, output max (i64 each).
+/// With `residual`, the requantized value t (of the sum type: the zero
+/// point, min and max above are its) is added to a residual tensor laid
+/// out as C, as qc.add does it: quantize(dequantize(t) + dequantize(r)),
+/// with these further arguments: residual (ptr, ldc apart), its zero point
+/// (i64), its scale, the sum type's scale, the result scale (f32 each), the
+/// result zero point, min and max (i64 each).
 /// rows must be at least tileRows.
 func::FuncOp getGemmKernel(LoweringState &state, const GemmSpec &spec);
 

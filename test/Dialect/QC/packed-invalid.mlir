@@ -33,3 +33,29 @@ func.func @amx_conv_depth(%x: tensor<1x4x6x6x!quant.uniform<u8:f32, 0.5:3>>, %w:
   %y = qc.packed_conv2d %x, %w, %b, %m {kernel = #qc.kernel<kind = "amx", lanes = 16, kGroup = 4, tileRows = 16, tileVectors = 2, blockRows = 16, shift = 0>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, out_max = 255 : i64, out_min = 0 : i64} : (tensor<1x4x6x6x!quant.uniform<u8:f32, 0.5:3>>, tensor<16x36xi8>, tensor<16xi32>, tensor<16xf32>) -> tensor<1x16x6x6x!quant.uniform<u8:f32, 1.0:3>>
   return %y : tensor<1x16x6x6x!quant.uniform<u8:f32, 1.0:3>>
 }
+
+// -----
+
+// A fused residual add: the residual comes with the type the product is
+// requantized to, and has the result's shape.
+func.func @residual_without_sum_type(%a: tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, %w: tensor<3072xi8>, %b: tensor<48xi32>, %m: tensor<48xf32>, %r: tensor<16x48x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<16x48x!quant.uniform<u8:f32, 1.0:3>> {
+  // expected-error @+1 {{a residual and 'sum_type' go together}}
+  %y = qc.packed_matmul %a, %w, %b, %m residual %r {kernel = #qc.kernel<kind = "vnni512", lanes = 16, kGroup = 4, tileRows = 8, tileVectors = 3, blockRows = 16, shift = 0>, out_max = 255 : i64, out_min = 0 : i64} : (tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, tensor<3072xi8>, tensor<48xi32>, tensor<48xf32>, tensor<16x48x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<16x48x!quant.uniform<u8:f32, 1.0:3>>
+  return %y : tensor<16x48x!quant.uniform<u8:f32, 1.0:3>>
+}
+
+// -----
+
+func.func @residual_shape(%a: tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, %w: tensor<3072xi8>, %b: tensor<48xi32>, %m: tensor<48xf32>, %r: tensor<1x48x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<16x48x!quant.uniform<u8:f32, 1.0:3>> {
+  // expected-error @+1 {{the residual must have the result's shape}}
+  %y = qc.packed_matmul %a, %w, %b, %m residual %r {kernel = #qc.kernel<kind = "vnni512", lanes = 16, kGroup = 4, tileRows = 8, tileVectors = 3, blockRows = 16, shift = 0>, out_max = 255 : i64, out_min = 0 : i64, sum_type = !quant.uniform<u8:f32, 2.0:5>} : (tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, tensor<3072xi8>, tensor<48xi32>, tensor<48xf32>, tensor<1x48x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<16x48x!quant.uniform<u8:f32, 1.0:3>>
+  return %y : tensor<16x48x!quant.uniform<u8:f32, 1.0:3>>
+}
+
+// -----
+
+func.func @residual_exact(%a: tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, %w: tensor<3072xi8>, %b: tensor<48xi32>, %r: tensor<16x48x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<16x48x!quant.uniform<u8:f32, 1.0:3>> {
+  // expected-error @+1 {{a fused residual add takes 8-bit tensors quantized per tensor and a requantized product}}
+  %y = qc.packed_matmul %a, %w, %b residual %r {kernel = #qc.kernel<kind = "vnni512", lanes = 16, kGroup = 4, tileRows = 8, tileVectors = 3, blockRows = 16, shift = 0>, out_max = 255 : i64, out_min = 0 : i64, sum_type = !quant.uniform<u8:f32, 2.0:5>} : (tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, tensor<3072xi8>, tensor<48xi32>, tensor<16x48x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<16x48x!quant.uniform<u8:f32, 1.0:3>>
+  return %y : tensor<16x48x!quant.uniform<u8:f32, 1.0:3>>
+}

@@ -34,6 +34,30 @@ LogicalResult verifyEpilogue(Operation *op, KernelAttr kernel, Value input,
                              std::optional<int64_t> outMin,
                              std::optional<int64_t> outMax, int64_t channels) {
   Type result = op->getResult(0).getType();
+  // With a fused residual add, the product is requantized to `sum_type`.
+  Value residual;
+  if (auto packed = dyn_cast<PackedMatMulOp>(op))
+    residual = packed.getResidual();
+  if (auto packed = dyn_cast<PackedConv2DOp>(op))
+    residual = packed.getResidual();
+  auto sumType = op->getAttrOfType<TypeAttr>("sum_type");
+  if (bool(residual) != bool(sumType))
+    return op->emitOpError("a residual and 'sum_type' go together");
+  if (residual) {
+    auto shaped = cast<ShapedType>(result);
+    auto resultQ = getPerTensorType(result);
+    auto residualQ = getPerTensorType(residual.getType());
+    auto sumQ = dyn_cast<quant::UniformQuantizedType>(sumType.getValue());
+    if (!resultQ || !residualQ || !sumQ || !multipliers ||
+        resultQ.getStorageTypeIntegralWidth() != 8 ||
+        residualQ.getStorageTypeIntegralWidth() != 8 ||
+        sumQ.getStorageTypeIntegralWidth() != 8)
+      return op->emitOpError("a fused residual add takes 8-bit tensors "
+                             "quantized per tensor and a requantized product");
+    if (cast<ShapedType>(residual.getType()).getShape() != shaped.getShape())
+      return op->emitOpError("the residual must have the result's shape");
+    result = shaped.clone(sumQ);
+  }
   bool isFloat = !isQuantized(result);
   if (isQuantized(input.getType()) == isFloat)
     return op->emitOpError("input and result must be both f32 or both "

@@ -434,9 +434,9 @@ void Selector::select(MatMulOp op) {
     outMax = b.getI64IntegerAttr(p->range.max);
   }
   KernelAttr kernel = kernelAttr(ctx, kindOf(target, t, isFloat), t, shift);
-  auto packed = PackedMatMulOp::create(b, loc, op.getType(), op.getLhs(),
-                                       weights, bias, mult, kernel, outMin,
-                                       outMax);
+  auto packed = PackedMatMulOp::create(
+      b, loc, op.getType(), op.getLhs(), weights, bias, mult,
+      /*residual=*/Value(), kernel, outMin, outMax, /*sum_type=*/TypeAttr());
   chose(packed, kernel, t.notAmx);
   replace(op, packed);
 }
@@ -613,9 +613,84 @@ void Selector::select(Conv2DOp op) {
       b, loc, op.getType(), op.getInput(), weights, bias, mult, kernel,
       b.getDenseI64ArrayAttr({wType.getDimSize(2), wType.getDimSize(3)}),
       op.getStridesAttr(), op.getPadsAttr(), op.getDilationsAttr(),
-      op.getGroupsAttr(), outMin, outMax);
+      op.getGroupsAttr(), outMin, outMax, /*residual=*/Value(),
+      /*sum_type=*/TypeAttr());
   chose(packed, kernel, t.notAmx);
   replace(op, packed);
+}
+
+/// An 8-bit type quantized per tensor, or null.
+quant::UniformQuantizedType getByteType(Type t) {
+  auto q = getPerTensorType(t);
+  return q && q.getStorageTypeIntegralWidth() == 8 ? q : nullptr;
+}
+
+/// The requantized packed product that `v` is the only use of, if `v` is
+/// one that can take a residual add in its epilogue; else why not.
+Operation *fusableProduct(Value v, std::string &why) {
+  Operation *def = v.getDefiningOp();
+  if (!isa_and_nonnull<PackedConv2DOp, PackedMatMulOp>(def)) {
+    why = "not the result of a convolution or matmul kernel";
+    return nullptr;
+  }
+  if (!v.hasOneUse()) {
+    why = "the product has other users";
+    return nullptr;
+  }
+  bool requantized = isa<PackedConv2DOp>(def)
+                         ? bool(cast<PackedConv2DOp>(def).getMultipliers())
+                         : bool(cast<PackedMatMulOp>(def).getMultipliers());
+  bool fused = isa<PackedConv2DOp>(def)
+                   ? bool(cast<PackedConv2DOp>(def).getResidual())
+                   : bool(cast<PackedMatMulOp>(def).getResidual());
+  if (!requantized || !getByteType(v.getType()) || fused) {
+    why = "the product is not requantized to 8 bits";
+    return nullptr;
+  }
+  return def;
+}
+
+/// Moves `add` into the epilogue of the product one of its operands is
+/// (the first that can take it): the product then adds the other operand
+/// as its residual and has the add's result type.
+void fuseResidualAdd(AddOp add) {
+  Type result = add.getType();
+  Value lhs = add.getLhs(), rhs = add.getRhs();
+  if (!getByteType(result) || !getByteType(lhs.getType()) ||
+      !getByteType(rhs.getType()))
+    return;
+  auto shape = cast<ShapedType>(result).getShape();
+  if (cast<ShapedType>(lhs.getType()).getShape() != shape ||
+      cast<ShapedType>(rhs.getType()).getShape() != shape) {
+    add.emitRemark("residual add not fused: its operands are broadcast");
+    return;
+  }
+  std::string whyLhs, whyRhs;
+  Operation *product = fusableProduct(lhs, whyLhs);
+  Value residual = rhs;
+  if (!product) {
+    product = fusableProduct(rhs, whyRhs);
+    residual = lhs;
+  }
+  if (!product) {
+    add.emitRemark("residual add not fused: ") << whyLhs;
+    return;
+  }
+  Type sumType =
+      cast<ShapedType>(product->getResult(0).getType()).getElementType();
+  // The product moves to the add (its operands dominate the add as they
+  // did the product; the residual is defined before the add).
+  product->moveBefore(add);
+  if (auto conv = dyn_cast<PackedConv2DOp>(product))
+    conv.getResidualMutable().assign(residual);
+  else
+    cast<PackedMatMulOp>(product).getResidualMutable().assign(residual);
+  product->setAttr("sum_type", TypeAttr::get(sumType));
+  product->getResult(0).setType(result);
+  add.replaceAllUsesWith(product->getResult(0));
+  add.erase();
+  product->emitRemark("epilogue: + residual add (")
+      << residual.getType() << "), result " << result;
 }
 
 struct SelectKernelsPass
@@ -650,6 +725,12 @@ struct SelectKernelsPass
         selector.select(m);
       else
         selector.select(cast<Conv2DOp>(op));
+    }
+    if (fuseEpilogues) {
+      SmallVector<AddOp> adds;
+      module.walk([&](AddOp op) { adds.push_back(op); });
+      for (AddOp add : adds)
+        fuseResidualAdd(add);
     }
   }
 };

@@ -14,7 +14,7 @@
 def QC_PackedWeights : RankedTensorOf<[I8, I32, F32]>;
 def QC_PackedBias : RankedTensorOf<[I32, F32]>;
 
-def QC_PackedMatMulOp : QC_Op<"packed_matmul", [Pure]> {
+def QC_PackedMatMulOp : QC_Op<"packed_matmul", [Pure, AttrSizedOperandSegments]> {
   let summary = "Matmul by constant weights packed for a micro-kernel";
   let description = [{
     `output[..., m, n] = epilogue(sum_k a'[..., m, k] * W(k, n) + bias[n])`
@@ -32,6 +32,13 @@ def QC_PackedMatMulOp : QC_Op<"packed_matmul", [Pure]> {
     f32 form starts each sum at the bias and accumulates with one FMA per
     product in K order.
 
+    Fused residual add (qc-select-kernels, from a `qc.add` of the product
+    and a tensor of its shape): with `residual`, the requantized value `t`
+    above is of `sum_type` (its zero point; `out_min`/`out_max` are its
+    range), and the result is `qc.add`'s, computed as its reference does:
+    `quantize(dequantize(t) + dequantize(residual))` in f32, the sum
+    divided by the result scale, rounded half to even and saturated.
+
     ```mlir
     %y = qc.packed_matmul %x, %w, %b, %m {kernel = #qc.kernel<...>, out_min = 0 : i64, out_max = 255 : i64}
         : (tensor<8x64x!quant.uniform<u8:f32, 0.1:3>>, tensor<4096xi8>, tensor<64xi32>, tensor<64xf32>)
@@ -41,13 +48,15 @@ def QC_PackedMatMulOp : QC_Op<"packed_matmul", [Pure]> {
   let arguments = (ins QC_Tensor:$input, QC_PackedWeights:$weights,
                        QC_PackedBias:$bias,
                        Optional<RankedTensorOf<[F32]>>:$multipliers,
+                       Optional<QC_Tensor>:$residual,
                        QC_KernelAttr:$kernel,
                        OptionalAttr<I64Attr>:$out_min,
-                       OptionalAttr<I64Attr>:$out_max);
+                       OptionalAttr<I64Attr>:$out_max,
+                       OptionalAttr<TypeAttr>:$sum_type);
   let results = (outs QC_Tensor:$output);
   let assemblyFormat = [{
-    $input `,` $weights `,` $bias (`,` $multipliers^)? attr-dict `:`
-    functional-type(operands, results)
+    $input `,` $weights `,` $bias (`,` $multipliers^)?
+    (`residual` $residual^)? attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
   let extraClassDeclaration = [{
@@ -58,7 +67,7 @@ def QC_PackedMatMulOp : QC_Op<"packed_matmul", [Pure]> {
   }];
 }
 
-def QC_PackedConv2DOp : QC_Op<"packed_conv2d", [Pure]> {
+def QC_PackedConv2DOp : QC_Op<"packed_conv2d", [Pure, AttrSizedOperandSegments]> {
   let summary = "Convolution by constant weights packed for a micro-kernel";
   let description = [{
     The convolution of `qc.conv2d` as one GEMM per image and group,
@@ -68,8 +77,8 @@ def QC_PackedConv2DOp : QC_Op<"packed_conv2d", [Pure]> {
     kernel's `shift`, im2col'd at run time into the kernel's packed layout.
     `weights` is `[O][Kp]`: each output channel's `C/G x KH x KW` weights
     padded with zeros to a multiple of `kGroup`. `bias`, `multipliers`,
-    `out_min` and `out_max` are per output channel as for
-    `qc.packed_matmul`.
+    `out_min` and `out_max` are per output channel, and `residual` with
+    `sum_type` a fused residual add, as for `qc.packed_matmul`.
 
     ```mlir
     %y = qc.packed_conv2d %x, %w, %b, %m {kernel = #qc.kernel<...>, kernel_shape = array<i64: 3, 3>,
@@ -87,11 +96,13 @@ def QC_PackedConv2DOp : QC_Op<"packed_conv2d", [Pure]> {
                        DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
                        DefaultValuedAttr<I64Attr, "1">:$groups,
                        OptionalAttr<I64Attr>:$out_min,
-                       OptionalAttr<I64Attr>:$out_max);
+                       OptionalAttr<I64Attr>:$out_max,
+                       Optional<QC_Tensor>:$residual,
+                       OptionalAttr<TypeAttr>:$sum_type);
   let results = (outs QC_Tensor:$output);
   let assemblyFormat = [{
-    $input `,` $weights `,` $bias (`,` $multipliers^)? attr-dict `:`
-    functional-type(operands, results)
+    $input `,` $weights `,` $bias (`,` $multipliers^)?
+    (`residual` $residual^)? attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
   let extraClassDeclaration = [{

@@ -197,12 +197,21 @@ def QCSelectKernels : Pass<"qc-select-kernels", "ModuleOp"> {
     op stays on the reference lowering (non-constant or asymmetric weights,
     a type the kernels do not take, an accumulator that could overflow i32,
     a target without dot-product instructions).
+
+    Then, with `fuse-epilogues` (the default), each 8-bit `qc.add` of a
+    requantized `qc.packed_conv2d` or `qc.packed_matmul` result (used only
+    there) and another tensor of the same shape moves into that product's
+    epilogue as its `residual`: the add's arithmetic runs on the values
+    still in registers and the product's own 8-bit result is never stored.
+    A remark on the product says so, or on the add why not.
   }];
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"\"",
            "Target name (default: the module's qc.target, else host)">,
     Option<"blockBytes", "block-bytes", "uint64_t", /*default=*/"0",
            "Cache budget in bytes of a GEMM row block (0: the target's)">,
+    Option<"fuseEpilogues", "fuse-epilogues", "bool", /*default=*/"true",
+           "Fuse residual adds into the epilogues of the products">,
   ];
   let dependentDialects = ["::mlir::qc::QCDialect",
                            "::mlir::arith::ArithDialect"];
