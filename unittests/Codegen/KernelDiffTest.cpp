@@ -917,14 +917,24 @@ TEST(KernelDiffTest, AArch64DotProdUnderQemu) {
     c << "int main(int argc, char **argv) {\n"
       << "  FILE *in = fopen(argv[1], \"rb\"), *out = fopen(argv[2], \"wb\");\n"
       << "  if (!in || !out) return 2;\n";
+    // Every input of a case, in order, then its output.
     for (const Case &k : gen.cases) {
-      c << "  { size_t n = " << k.inputs[0].size() << ", m = " << k.outputSizes[0]
-        << ";\n    unsigned char *x = malloc(n), *y = malloc(m), *w = malloc("
-        << k.name << "_workspace_size() + 64);\n"
-        << "    if (fread(x, 1, n, in) != n) return 3;\n"
-        << "    const void *ins[] = {x}; void *outs[] = {y};\n"
+      size_t count = k.inputs.size();
+      c << "  { const void *ins[" << count << "];\n";
+      for (size_t i = 0; i < count; ++i)
+        c << "    unsigned char *x" << i << " = malloc(" << k.inputs[i].size()
+          << ");\n    if (fread(x" << i << ", 1, " << k.inputs[i].size()
+          << ", in) != " << k.inputs[i].size() << ") return 3;\n    ins[" << i
+          << "] = x" << i << ";\n";
+      c << "    size_t m = " << k.outputSizes[0]
+        << ";\n    unsigned char *y = malloc(m), *w = malloc(" << k.name
+        << "_workspace_size() + 64);\n"
+        << "    void *outs[] = {y};\n"
         << "    if (" << k.name << "_run(ins, outs, w)) return 4;\n"
-        << "    fwrite(y, 1, m, out); free(x); free(y); free(w); }\n";
+        << "    fwrite(y, 1, m, out); free(y); free(w);\n";
+      for (size_t i = 0; i < count; ++i)
+        c << "    free(x" << i << ");\n";
+      c << "  }\n";
     }
     c << "  fclose(out); return 0;\n}\n";
   }
@@ -933,8 +943,8 @@ TEST(KernelDiffTest, AArch64DotProdUnderQemu) {
     llvm::raw_fd_ostream in(path("inputs.bin"), ec);
     ASSERT_FALSE(ec);
     for (const Case &k : gen.cases)
-      in.write(reinterpret_cast<const char *>(k.inputs[0].data()),
-               k.inputs[0].size());
+      for (const auto &bytes : k.inputs)
+        in.write(reinterpret_cast<const char *>(bytes.data()), bytes.size());
   }
   std::string exe = path("harness"), harness = path("harness.c"),
               object = path("cases.o"), inputs = path("inputs.bin");
