@@ -101,18 +101,9 @@ func::FuncOp lowering::getDepthwiseDotKernel(LoweringState &state,
         auto i32Vec = vec(kLanes, i32), f32Vec = vec(kLanes, f32);
         auto bytes = vec(kWindow, i8);
         int64_t groups = (s.kw + 3) / 4, lanes = s.lanesUsed();
-        Value loF, hiF, zpV;
-        if (!s.exact) {
-          auto splatF = [&](Value x) {
-            return vector::BroadcastOp::create(
-                       b, loc, f32Vec, arith::SIToFPOp::create(b, loc, f32, x))
-                .getResult();
-          };
-          loF = splatF(k.sub(lo, zp));
-          hiF = splatF(k.sub(hi, zp));
-          zpV = vector::BroadcastOp::create(
-              b, loc, i32Vec, arith::TruncIOp::create(b, loc, i32, zp));
-        }
+        Requantizer requant;
+        if (!s.exact)
+          requant = Requantizer::get(k, kLanes, zp, lo, hi);
         // Per group of 4 taps, which window byte each byte of the vector
         // takes: lane p, byte j reads tap 4g + j of p's window (byte 0 for
         // taps past the kernel width, whose weights are 0; lanes past
@@ -203,17 +194,8 @@ func::FuncOp lowering::getDepthwiseDotKernel(LoweringState &state,
             }
             Value y = acc;
             Type outElem = s.exact ? i32 : i8;
-            if (!s.exact) {
-              Value f = arith::MulFOp::create(
-                  b, loc, arith::SIToFPOp::create(b, loc, f32Vec, acc), multC);
-              Value r = math::RoundEvenOp::create(b, loc, f);
-              Value clamped = arith::MinNumFOp::create(
-                  b, loc, arith::MaxNumFOp::create(b, loc, r, loF), hiF);
-              Value q = arith::AddIOp::create(
-                  b, loc, arith::FPToSIOp::create(b, loc, i32Vec, clamped),
-                  zpV);
-              y = arith::TruncIOp::create(b, loc, vec(kLanes, i8), q);
-            }
+            if (!s.exact)
+              y = requant.narrow(k, requant.offsetFromZero(k, acc, multC));
             Value dst = k.ptr(out, outElem,
                               k.add(outPlane, k.add(k.mul(oy, s.ow), ox)));
             if (lanes == kLanes)

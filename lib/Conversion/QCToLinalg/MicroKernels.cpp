@@ -112,6 +112,42 @@ Value lowering::getPointer(OpBuilder &b, Location loc, Value memref) {
 // GEMM
 //===----------------------------------------------------------------------===//
 
+Requantizer Requantizer::get(KernelBuilder &k, int64_t lanes, Value zp,
+                             Value lo, Value hi) {
+  OpBuilder &b = k.b;
+  Type f32 = b.getF32Type(), i32 = b.getI32Type();
+  auto splatF = [&](Value v64) {
+    return vector::BroadcastOp::create(
+               b, k.loc, vecOf(lanes, f32),
+               arith::SIToFPOp::create(b, k.loc, f32, v64))
+        .getResult();
+  };
+  Requantizer r;
+  r.lo = splatF(k.sub(lo, zp));
+  r.hi = splatF(k.sub(hi, zp));
+  r.zp = vector::BroadcastOp::create(
+      b, k.loc, vecOf(lanes, i32), arith::TruncIOp::create(b, k.loc, i32, zp));
+  return r;
+}
+
+Value Requantizer::offsetFromZero(KernelBuilder &k, Value acc,
+                                  Value mult) const {
+  OpBuilder &b = k.b;
+  auto f32Vec = cast<VectorType>(lo.getType());
+  Value f = arith::MulFOp::create(
+      b, k.loc, arith::SIToFPOp::create(b, k.loc, f32Vec, acc), mult);
+  Value r = math::RoundEvenOp::create(b, k.loc, f);
+  Value clamped = arith::MinNumFOp::create(
+      b, k.loc, arith::MaxNumFOp::create(b, k.loc, r, lo), hi);
+  return arith::FPToSIOp::create(b, k.loc, zp.getType(), clamped);
+}
+
+Value Requantizer::narrow(KernelBuilder &k, Value offset) const {
+  auto lanes = cast<VectorType>(zp.getType()).getNumElements();
+  Value q = arith::AddIOp::create(k.b, k.loc, offset, zp);
+  return arith::TruncIOp::create(k.b, k.loc, vecOf(lanes, k.b.getI8Type()), q);
+}
+
 std::string GemmSpec::getName() const {
   std::string kind = dot->getKind().str();
   llvm::replace(kind, '-', '_');
@@ -147,18 +183,9 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
                                : vecOf(int64_t(s.lanes) * s.kGroup, i8);
     int64_t nr = s.tileCols(), kg = s.kGroup;
     // The epilogue's run-time constants, splatted once.
-    Value zpV, loF, hiF;
-    if (!s.isFloat && !s.exact) {
-      Value zp = a[11];
-      auto splatF = [&](Value v64) {
-        Value f = arith::SIToFPOp::create(b, loc, f32, v64);
-        return vector::BroadcastOp::create(b, loc, f32Vec, f).getResult();
-      };
-      loF = splatF(k.sub(a[12], zp));
-      hiF = splatF(k.sub(a[13], zp));
-      zpV = vector::BroadcastOp::create(
-          b, loc, i32Vec, arith::TruncIOp::create(b, loc, i32, zp));
-    }
+    Requantizer requant;
+    if (!s.isFloat && !s.exact)
+      requant = Requantizer::get(k, s.lanes, a[11], a[12], a[13]);
     // The fused residual add's run-time constants.
     Value resPtr, resZpV, resScaleV, sumScaleV, outScaleV, outZpV, outLoF,
         outHiF;
@@ -258,17 +285,12 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
         Value sum = arith::AddIOp::create(
             b, loc, acc, biasV ? biasV : channelVector(row, col, bias, i32Vec));
         if (!s.exact) {
-          Value f = arith::SIToFPOp::create(b, loc, f32Vec, sum);
-          Value scaled = arith::MulFOp::create(
-              b, loc, f, multV ? multV : channelVector(row, col, mult, f32Vec));
-          Value r = math::RoundEvenOp::create(b, loc, scaled);
-          Value clamped = arith::MinNumFOp::create(
-              b, loc, arith::MaxNumFOp::create(b, loc, r, loF), hiF);
-          Value diff = arith::FPToSIOp::create(b, loc, i32Vec, clamped);
-          Value q = arith::AddIOp::create(b, loc, diff, zpV);
-          if (s.residual)
-            q = residualAdd(diff, pos, mask);
-          result = arith::TruncIOp::create(b, loc, vecOf(s.lanes, i8), q);
+          Value diff = requant.offsetFromZero(
+              k, sum, multV ? multV : channelVector(row, col, mult, f32Vec));
+          result = s.residual
+                       ? arith::TruncIOp::create(b, loc, vecOf(s.lanes, i8),
+                                                 residualAdd(diff, pos, mask))
+                       : requant.narrow(k, diff);
         } else {
           result = sum;
         }
@@ -674,18 +696,9 @@ func::FuncOp lowering::getDepthwiseKernel(LoweringState &state,
     auto accType = vecOf(v, accElem);
     auto f32Vec = vecOf(v, f32), i32Vec = vecOf(v, i32);
     Type outElem = s.isFloat ? f32 : (s.exact ? i32 : b.getI8Type());
-    Value loF, hiF, zpV;
-    if (!s.isFloat && !s.exact) {
-      auto splatF = [&](Value x) {
-        return vector::BroadcastOp::create(
-                   b, loc, f32Vec, arith::SIToFPOp::create(b, loc, f32, x))
-            .getResult();
-      };
-      loF = splatF(k.sub(lo, zp));
-      hiF = splatF(k.sub(hi, zp));
-      zpV = vector::BroadcastOp::create(
-          b, loc, i32Vec, arith::TruncIOp::create(b, loc, i32, zp));
-    }
+    Requantizer requant;
+    if (!s.isFloat && !s.exact)
+      requant = Requantizer::get(k, v, zp, lo, hi);
     // `v` input values from element `pos`, `stride` apart, widened to the
     // accumulator type.
     auto loadInputs = [&](Value pos) -> Value {
@@ -766,16 +779,8 @@ func::FuncOp lowering::getDepthwiseKernel(LoweringState &state,
             scf::YieldOp::create(b, loc, kxLoop.getResults());
           }
           Value y = kyLoop.getResult(0);
-          if (!s.isFloat && !s.exact) {
-            Value f = arith::MulFOp::create(
-                b, loc, arith::SIToFPOp::create(b, loc, f32Vec, y), multC);
-            Value r = math::RoundEvenOp::create(b, loc, f);
-            Value clamped = arith::MinNumFOp::create(
-                b, loc, arith::MaxNumFOp::create(b, loc, r, loF), hiF);
-            Value q = arith::AddIOp::create(
-                b, loc, arith::FPToSIOp::create(b, loc, i32Vec, clamped), zpV);
-            y = arith::TruncIOp::create(b, loc, vecOf(v, outElem), q);
-          }
+          if (!s.isFloat && !s.exact)
+            y = requant.narrow(k, requant.offsetFromZero(k, y, multC));
           k.store(y, out, outElem, k.add(outRow, ox));
         });
       });

@@ -119,6 +119,21 @@ getOrCreateKernel(OpBuilder &b, LoweringContext &context, StringRef name,
                   ArrayRef<Type> argTypes,
                   function_ref<void(KernelBuilder &, ValueRange)> body);
 
+/// The requantization epilogue of the vector kernels, on `lanes` i32
+/// accumulators: convert to f32, x multiplier, round half to even, clamp in
+/// f32 to [lo - zp, hi - zp], convert (what the reference lowering does).
+struct Requantizer {
+  Value lo, hi, zp; // the f32 bounds and the i32 zero point, splatted
+
+  /// The splats, made once per kernel from the i64 zp, lo and hi.
+  static Requantizer get(KernelBuilder &k, int64_t lanes, Value zp, Value lo,
+                         Value hi);
+  /// t - zp for the i32 sum `acc` and the f32 multipliers `mult`.
+  Value offsetFromZero(KernelBuilder &k, Value acc, Value mult) const;
+  /// t as 8-bit lanes, from t - zp.
+  Value narrow(KernelBuilder &k, Value offset) const;
+};
+
 /// What a GEMM micro-kernel function is specialized on.
 struct GemmSpec {
   const DotEmitter *dot = nullptr;
