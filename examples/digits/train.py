@@ -19,8 +19,6 @@ import os
 
 import numpy as np
 import torch
-from sklearn.datasets import load_digits
-from sklearn.model_selection import train_test_split
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -44,6 +42,10 @@ class DigitsNet(torch.nn.Module):
 
 
 def main():
+    # Imported here: bench/make_qdq.py imports DigitsNet without scikit-learn.
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
     torch.manual_seed(0)
     digits = load_digits()
     x = (digits.images / 16.0).astype(np.float32)[:, None, :, :]
