@@ -355,20 +355,32 @@ struct Generator {
                      {size_t(n * o * oh * ow * 4)}});
   }
 
-  /// 2x2 max pooling with stride 2 (the small-image fast path where rows
-  /// fit a vector, the generic loops where they do not), u8, i8 or f32.
-  void addMaxPool(std::vector<int64_t> in, const char *storage) {
+  /// Max pooling, u8, i8 or f32: by default 2x2 with stride 2 (the
+  /// small-image fast path where two rows fit a vector), else a k x k
+  /// window with the given stride, padding and dilation (the fast path
+  /// vectorized over output columns, or the generic loops for narrow
+  /// outputs).
+  void addMaxPool(std::vector<int64_t> in, const char *storage,
+                  int64_t kernel = 2, int64_t stride = 2, int64_t pad = 0,
+                  int64_t dilation = 1) {
     bool isFloat = std::string(storage) == "f32";
     std::string element =
         isFloat ? "f32" : quantType(storage, 0.05, uniform(0, 100));
-    std::vector<int64_t> out = {in[0], in[1], in[2] / 2, in[3] / 2};
+    auto size = [&](int64_t x) {
+      return (x + 2 * pad - (kernel - 1) * dilation - 1) / stride + 1;
+    };
+    std::vector<int64_t> out = {in[0], in[1], size(in[2]), size(in[3])};
     std::string inT = "tensor<" + shapeOf(in) + element + ">";
     std::string outT = "tensor<" + shapeOf(out) + element + ">";
     std::string name = "case" + std::to_string(cases.size());
     std::ostringstream s;
     s << "func.func @" << name << "(%x: " << inT << ") -> " << outT << " {\n"
-      << "  %y = qc.max_pool2d %x {kernel = array<i64: 2, 2>, strides = "
-         "array<i64: 2, 2>} : ("
+      << llvm::formatv("  %y = qc.max_pool2d %x {{kernel = array<i64: {0}, "
+                       "{0}>, strides = array<i64: {1}, {1}>, pads = "
+                       "array<i64: {2}, {2}, {2}, {2}>, dilations = "
+                       "array<i64: {3}, {3}>} : (",
+                       kernel, stride, pad, dilation)
+             .str()
       << inT << ") -> " << outT << "\n  return %y : " << outT << "\n}\n";
     int64_t n = in[0] * in[1] * in[2] * in[3];
     cases.push_back(
@@ -619,6 +631,19 @@ struct Generator {
     addMaxPool({2, 3, 8, 8}, "f32");
     addMaxPool({1, 3, 6, 4}, "f32");
     addMaxPool({1, 1, 7, 9}, "u8");
+    // Vectorized over output columns: ResNet's 3x3/2 padded pool (56
+    // outputs: whole vectors and an overlapping last one), stride 1, a
+    // dilated window, unpadded stride 1 (no copy), a 5x5 window, widths of
+    // exactly one vector.
+    addMaxPool({1, 3, 112, 112}, "u8", 3, 2, 1);
+    addMaxPool({1, 2, 112, 112}, "f32", 3, 2, 1);
+    addMaxPool({2, 3, 30, 30}, "i8", 3, 2, 1);
+    addMaxPool({1, 3, 20, 20}, "f32", 3, 1, 1);
+    addMaxPool({1, 2, 24, 40}, "u8", 3, 1, 2, 2);
+    addMaxPool({1, 4, 19, 21}, "f32", 2, 1, 0);
+    addMaxPool({1, 2, 17, 33}, "i8", 5, 1, 2);
+    addMaxPool({1, 2, 16, 32}, "f32", 3, 2, 1);
+    addMaxPool({1, 2, 18, 66}, "u8", 3, 1, 0);
     // Global average pooling: planes shorter than a vector, with a tail,
     // and whole vectors; zero points inside and at the ends.
     addGlobalAvgPool({1, 24, 7, 7}, "u8", 3);

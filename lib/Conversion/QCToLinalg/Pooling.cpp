@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Lowering.h"
+#include "MicroKernels.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -263,6 +264,152 @@ struct MaxPoolLowering : OpLowering {
   }
 };
 
+/// Max pooling vectorized over output columns: V adjacent outputs of one
+/// row in a vector. Per window tap, one load of S*V input columns (S the
+/// column stride) and, for S > 1, one shuffle that keeps every S-th; a
+/// max per tap. A row's last vector ends at its last output (overlapping
+/// the one before when V does not divide OW: max is idempotent, so the
+/// overlap writes the same values twice). The input is first copied row by
+/// row into a buffer padded with the smallest value (and with S*V elements
+/// of slack at the end, which the strided loads of the last row may read
+/// past its window). Same maxima as the reference's window reduction, in
+/// another order (max is exact and order-free).
+struct VectorMaxPoolPlan {
+  int64_t vector = 0; // V: outputs per vector
+  bool copy = false;  // through the padded copy
+};
+
+FailureOr<VectorMaxPoolPlan> vectorMaxPoolPlan(const LoweringOptions &opts,
+                                               const Window &w,
+                                               const ElementInfo &info,
+                                               std::string &why) {
+  if (!opts.target || opts.target->vectorBits < 128) {
+    why = "no vector target";
+    return failure();
+  }
+  int64_t lanes = opts.target->vectorBits / info.bits();
+  VectorMaxPoolPlan plan;
+  plan.vector = 1;
+  while (plan.vector * 2 <= std::min(lanes, w.ow) &&
+         plan.vector * 2 * w.sw <= 2 * lanes)
+    plan.vector *= 2;
+  if (plan.vector < 8 || plan.vector * w.sw > 2 * lanes) {
+    why = "fewer than 8 outputs per row or per vector";
+    return failure();
+  }
+  if (w.kh * w.kw > 64) {
+    why = "a window of more than 64 taps";
+    return failure();
+  }
+  plan.copy = w.padded() || w.sw > 1;
+  return plan;
+}
+
+struct VectorMaxPoolLowering : OpLowering {
+  LogicalResult match(Operation *o, const LoweringOptions &opts,
+                      std::string &why) const override {
+    auto op = cast<MaxPool2DOp>(o);
+    return vectorMaxPoolPlan(opts, getWindow(op, op.getDilations()),
+                             getElementInfo(op.getInput().getType()), why);
+  }
+
+  SmallVector<MemRefType>
+  getScratch(Operation *o, const LoweringOptions &opts) const override {
+    auto op = cast<MaxPool2DOp>(o);
+    Window w = getWindow(op, op.getDilations());
+    ElementInfo info = getElementInfo(op.getInput().getType());
+    std::string why;
+    auto plan = vectorMaxPoolPlan(opts, w, info, why);
+    if (failed(plan) || !plan->copy)
+      return {};
+    return {MemRefType::get(
+        {w.n * w.c * w.paddedH() * w.paddedW() + plan->vector * w.sw},
+        info.storage)};
+  }
+
+  LogicalResult lower(Operation *o, LoweringState &state) const override {
+    auto op = cast<MaxPool2DOp>(o);
+    OpBuilder &b = state.builder;
+    Location loc = op.getLoc();
+    KernelBuilder k{b, loc};
+    Window w = getWindow(op, op.getDilations());
+    ElementInfo info = getElementInfo(op.getInput().getType());
+    std::string why;
+    VectorMaxPoolPlan plan = *vectorMaxPoolPlan(state.options, w, info, why);
+    Type element = info.storage;
+    Value neutral =
+        info.isFloat()
+            ? constantOf(b, loc, element,
+                         -std::numeric_limits<double>::infinity())
+            : constantOf(
+                  b, loc, element,
+                  info.quant
+                      ? getStorageRange(info.quant).min
+                      : StorageRange::get(info.bits(), !info.isUnsigned).min);
+    int64_t ph = w.paddedH(), pw = w.paddedW();
+    Value source = getPointer(b, loc, state.operands[0]);
+    if (plan.copy) {
+      emitFill(b, loc, state.scratch[0], neutral);
+      Value padded = getPointer(b, loc, state.scratch[0]);
+      int64_t bytes = w.w * (info.bits() / 8);
+      // Row by row, each an inline memcpy (a strided element-wise copy does
+      // not vectorize).
+      k.loop(k.c(0), k.c(w.n * w.c * w.h), [&](Value row) {
+        Value plane = k.div(row, k.c(w.h));
+        Value y = k.sub(row, k.mul(plane, w.h));
+        Value dst = k.add(k.mul(k.add(k.mul(plane, ph), k.add(y, w.pt)), pw),
+                          k.c(w.pl));
+        LLVM::MemcpyInlineOp::create(b, loc, k.ptr(padded, element, dst),
+                                     k.ptr(source, element, k.mul(row, w.w)),
+                                     b.getI64IntegerAttr(bytes),
+                                     /*isVolatile=*/false);
+      });
+      source = padded;
+    }
+    Value result = getPointer(b, loc, state.result);
+    int64_t v = plan.vector, sw = w.sw;
+    auto wide = VectorType::get({v * sw}, element);
+    auto narrow = VectorType::get({v}, element);
+    SmallVector<int64_t> every;
+    for (int64_t i = 0; i < v; ++i)
+      every.push_back(i * sw);
+    Value init = vector::BroadcastOp::create(b, loc, narrow, neutral);
+    auto max = [&](Value x, Value y) -> Value {
+      if (info.isFloat())
+        return arith::MaximumFOp::create(b, loc, x, y);
+      if (info.isUnsigned)
+        return arith::MaxUIOp::create(b, loc, x, y);
+      return arith::MaxSIOp::create(b, loc, x, y);
+    };
+    // The vector of outputs [x0, x0 + V) of output row `row`, whose
+    // windows start at element `top` of the source.
+    auto emitVector = [&](Value row, Value top, Value x0) {
+      Value left = k.add(top, k.mul(x0, sw));
+      Value acc = init;
+      for (int64_t ky = 0; ky < w.kh; ++ky)
+        for (int64_t kx = 0; kx < w.kw; ++kx) {
+          Value x = k.load(wide, source, element,
+                           k.add(left, ky * w.dh * pw + kx * w.dw));
+          if (sw > 1)
+            x = vector::ShuffleOp::create(b, loc, x, x, every);
+          acc = max(acc, x);
+        }
+      k.store(acc, result, element, k.add(k.mul(row, w.ow), x0));
+    };
+    int64_t full = w.ow / v;
+    k.loop(k.c(0), k.c(w.n * w.c * w.oh), [&](Value row) {
+      Value plane = k.div(row, k.c(w.oh));
+      Value oy = k.sub(row, k.mul(plane, w.oh));
+      Value top = k.add(k.mul(plane, ph * pw), k.mul(oy, w.sh * pw));
+      k.loop(k.c(0), k.c(full * v), k.c(v),
+             [&](Value x0) { emitVector(row, top, x0); });
+      if (w.ow % v)
+        emitVector(row, top, k.c(w.ow - v));
+    });
+    return success();
+  }
+};
+
 struct AvgPoolLowering : OpLowering {
   SmallVector<MemRefType> getScratch(Operation *o,
                                      const LoweringOptions &) const override {
@@ -489,6 +636,8 @@ void lowering::populatePoolingLoweringPatterns(LoweringPatterns &patterns) {
 
 void lowering::populateFastPathLoweringPatterns(LoweringPatterns &patterns) {
   patterns.add<MaxPool2DOp>(std::make_unique<SmallMaxPoolLowering>(),
+                            /*benefit=*/3);
+  patterns.add<MaxPool2DOp>(std::make_unique<VectorMaxPoolLowering>(),
                             /*benefit=*/2);
   patterns.add<AvgPool2DOp>(std::make_unique<GlobalAvgPoolLowering>(),
                             /*benefit=*/2);

@@ -120,3 +120,27 @@ func.func @global_avg_pool(%x: tensor<1x4x7x7x!quant.uniform<u8:f32, 0.5:3>>) ->
   %y = qc.avg_pool2d %x {kernel = array<i64: 7, 7>} : (tensor<1x4x7x7x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<1x4x1x1x!quant.uniform<u8:f32, 0.25:3>>
   return %y : tensor<1x4x1x1x!quant.uniform<u8:f32, 0.25:3>>
 }
+
+// -----
+
+// Max pooling vectorized over output columns (ResNet's 3x3/2 padded pool):
+// the input copied row by row into a buffer padded with -inf, with 32
+// elements of slack (2 x 42 x 42 + 32); per output row, vectors of 16
+// outputs, each tap one load of 32 columns and a shuffle of the even ones.
+// 20 outputs: one whole vector, then the last one overlapping it (from 4).
+// FAST-LABEL: func.func @max_pool_columns
+// FAST: memref.alloc() {{.*}} : memref<3560xf32>
+// FAST: linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : memref<3560xf32>)
+// FAST: "llvm.intr.memcpy.inline"({{.*}}) <{isVolatile = false, len = 160 : i64}>
+// FAST: %[[V:.*]] = llvm.load %{{.*}} -> vector<32xf32>
+// FAST: %[[E:.*]] = vector.shuffle %[[V]], %[[V]] [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30]
+// FAST: arith.maximumf %{{.*}}, %[[E]] : vector<16xf32>
+// FAST-COUNT-8: arith.maximumf
+// FAST: %c4_i64 = arith.constant 4 : i64
+// SLOW-LABEL: func.func @max_pool_columns
+// SLOW-NOT: vector.shuffle
+// SLOW: linalg.generic
+func.func @max_pool_columns(%x: tensor<1x2x40x40xf32>) -> tensor<1x2x20x20xf32> {
+  %y = qc.max_pool2d %x {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x2x40x40xf32>) -> tensor<1x2x20x20xf32>
+  return %y : tensor<1x2x20x20xf32>
+}
