@@ -159,6 +159,7 @@ GemmSpec makeSpec(const DotEmitter &dot, KernelAttr kernel, bool exact,
   s.channelIsRow = channelIsRow;
   s.broadcastIsActivation = broadcastIsActivation;
   s.amx = kernel.getKind() == "amx";
+  s.blockGroups = kernel.getBlockDepth() / kernel.getKGroup();
   return s;
 }
 

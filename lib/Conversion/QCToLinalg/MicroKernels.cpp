@@ -156,7 +156,8 @@ std::string GemmSpec::getName() const {
                        channelIsRow ? "_rowch" : "_colch",
                        broadcastIsActivation ? "" : "_bw", amx ? "_tiles" : "")
              .str() +
-         (residual ? (residualUnsigned ? "_resu8" : "_resi8") : "");
+         (residual ? (residualUnsigned ? "_resu8" : "_resi8") : "") +
+         (blockGroups ? "_kb" + std::to_string(blockGroups) : "");
 }
 
 func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
@@ -302,23 +303,75 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
       LLVM::MaskedStoreOp::create(b, loc, result, k.ptr(out, outElem, pos),
                                   mask, byteSize(outElem));
     };
+    // The K groups [g0, g1) of this pass; `first` (i1): whether it is the
+    // first (null: one pass over all of K).
+    Value g0 = k.c(0), g1 = groups, first;
     auto tileAt = [&](Value r0, Value tile, bool masked) {
       SmallVector<Value> init;
       if (s.isFloat) {
         // f32: start from the bias, then one fma per product in K order,
-        // exactly as the reference lowering does.
-        for (unsigned r = 0; r < s.tileRows; ++r)
-          for (unsigned v = 0; v < s.tileVectors; ++v)
-            init.push_back(channelVector(
-                k.add(r0, r), k.add(k.mul(tile, nr), int64_t(v) * s.lanes),
-                bias, accType));
+        // exactly as the reference lowering does. Later K blocks start
+        // from the partial sums in C (stored exactly, in f32).
+        auto starts = [&](bool fromC) {
+          SmallVector<Value> values;
+          for (unsigned r = 0; r < s.tileRows; ++r)
+            for (unsigned v = 0; v < s.tileVectors; ++v) {
+              Value row = k.add(r0, r);
+              Value col = k.add(k.mul(tile, nr), int64_t(v) * s.lanes);
+              Value start = channelVector(row, col, bias, accType);
+              if (fromC) {
+                Value pos = k.add(k.mul(row, ldc), col);
+                if (masked) {
+                  Value n =
+                      k.max(k.min(k.sub(cols, col), k.c(s.lanes)), k.c(0));
+                  Value mask = vector::CreateMaskOp::create(
+                      b, loc, vecOf(s.lanes, b.getI1Type()),
+                      ValueRange{arith::IndexCastOp::create(
+                          b, loc, b.getIndexType(), n)});
+                  start = LLVM::MaskedLoadOp::create(
+                      b, loc, accType, k.ptr(out, f32, pos), mask, start, 4u);
+                } else {
+                  start = k.load(accType, out, f32, pos);
+                }
+              }
+              values.push_back(start);
+            }
+          return values;
+        };
+        if (!first) {
+          init = starts(false);
+        } else {
+          // The next row tile's partial sums are fetched while this one
+          // computes (its rows clamped to the matrix): a tile's loads of C
+          // would otherwise wait for memory before its first product.
+          Value next = k.min(k.add(r0, int64_t(s.tileRows)),
+                             k.sub(rows, k.c(s.tileRows)));
+          for (unsigned r = 0; r < s.tileRows; ++r)
+            for (int64_t byte = 0; byte < int64_t(s.tileCols()) * 4;
+                 byte += 64) {
+              Value pos = k.add(k.mul(k.add(next, r), ldc),
+                                k.add(k.mul(tile, nr), byte / 4));
+              LLVM::Prefetch::create(b, loc, k.ptr(out, f32, pos),
+                                     /*rw=*/1, /*hint=*/3, /*cache=*/1);
+            }
+          SmallVector<Type> types(s.tileRows * s.tileVectors, accType);
+          auto ifOp = scf::IfOp::create(b, loc, types, first, true, true);
+          {
+            OpBuilder::InsertionGuard g(b);
+            b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+            scf::YieldOp::create(b, loc, starts(false));
+            b.setInsertionPointToStart(&ifOp.getElseRegion().front());
+            scf::YieldOp::create(b, loc, starts(true));
+          }
+          init.assign(ifOp.getResults().begin(), ifOp.getResults().end());
+        }
       } else {
         Value zero = arith::ConstantOp::create(
             b, loc, accType, DenseElementsAttr::get(accType, b.getI32IntegerAttr(0)));
         init.assign(s.tileRows * s.tileVectors, zero);
       }
       Value tileBase = k.mul(k.mul(tile, groups), nr * kg);
-      auto kLoop = scf::ForOp::create(b, loc, k.c(0), groups, k.c(1), init);
+      auto kLoop = scf::ForOp::create(b, loc, g0, g1, k.c(1), init);
       {
         OpBuilder::InsertionGuard g(b);
         b.setInsertionPointToStart(kLoop.getBody());
@@ -440,12 +493,25 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
     };
     Value fullTiles = k.div(cols, k.c(nr));
     Value tail = k.sub(cols, k.mul(fullTiles, nr));
-    k.loop(k.c(0), rows, blockRows, [&](Value rb) {
-      Value rbEnd = k.min(k.add(rb, blockRows), rows);
-      k.loop(k.c(0), fullTiles,
-             [&](Value tile) { rowTiles(rb, rbEnd, tile, false); });
-      k.when(k.lt(k.c(0), tail),
-             [&] { rowTiles(rb, rbEnd, fullTiles, true); });
+    auto rowBlocks = [&] {
+      k.loop(k.c(0), rows, blockRows, [&](Value rb) {
+        Value rbEnd = k.min(k.add(rb, blockRows), rows);
+        k.loop(k.c(0), fullTiles,
+               [&](Value tile) { rowTiles(rb, rbEnd, tile, false); });
+        k.when(k.lt(k.c(0), tail),
+               [&] { rowTiles(rb, rbEnd, fullTiles, true); });
+      });
+    };
+    if (!s.isFloat || s.blockGroups == 0) {
+      rowBlocks();
+      return;
+    }
+    // f32 in K blocks: the whole product once per block of K groups.
+    k.loop(k.c(0), groups, k.c(s.blockGroups), [&](Value kb) {
+      g0 = kb;
+      g1 = k.min(k.add(kb, s.blockGroups), groups);
+      first = k.eq(kb, k.c(0));
+      rowBlocks();
     });
   });
 }

@@ -152,6 +152,11 @@ struct GemmSpec {
   /// A fused residual add after the requantization (u8 or i8 residual):
   /// see getGemmKernel.
   bool residual = false, residualUnsigned = true;
+  /// f32 only: K groups per cache block (0: all of K in one pass). Each
+  /// block after the first starts from the partial sums the previous one
+  /// stored in C instead of from the bias. Needs rows to be a multiple of
+  /// tileRows (no overlapping last row tile).
+  int64_t blockGroups = 0;
 
   int64_t tileCols() const { return int64_t(lanes) * tileVectors; }
   std::string getName() const;

@@ -98,6 +98,35 @@ func.func @matmul_f32(%a: tensor<2x8xf32>) -> tensor<2x16xf32> {
 
 // -----
 
+// f32 with deep K: K runs in blocks (4096 = 4 x 1024) where the rows are a
+// multiple of the tile rows (8 here, on AVX-512)...
+// RVNNI: remark: kernel: fma, tile 8x3 (8 rows x 48 columns), kGroup 1, 16-row blocks, K in blocks of 1024
+// VNNI: qc.packed_matmul %arg0, %{{.*}} {kernel = #qc.kernel<kind = "fma", lanes = 16, kGroup = 1, tileRows = 8, tileVectors = 3, blockRows = 16, shift = 0, blockDepth = 1024>}
+func.func @matmul_f32_deep(%a: tensor<16x4096xf32>) -> tensor<16x96xf32> {
+  %c = arith.constant dense<0.5> : tensor<4096x96xf32>
+  %y = qc.matmul %a, %c : (tensor<16x4096xf32>, tensor<4096x96xf32>) -> tensor<16x96xf32>
+  return %y : tensor<16x96xf32>
+}
+
+// -----
+
+// ... but not where the last row tile overlaps the one before it (12 rows),
+// nor for K below twice the block (2040).
+// RVNNI: remark: kernel: fma, tile 8x3 (8 rows x 48 columns), kGroup 1, 12-row blocks{{$}}
+// RVNNI: remark: kernel: fma, tile 8x3 (8 rows x 48 columns), kGroup 1, 16-row blocks{{$}}
+// VNNI-LABEL: func.func @matmul_f32_unblocked
+// VNNI-NOT: blockDepth
+// VNNI: return
+func.func @matmul_f32_unblocked(%a: tensor<12x4096xf32>, %b: tensor<16x2040xf32>) -> (tensor<12x96xf32>, tensor<16x96xf32>) {
+  %c = arith.constant dense<0.5> : tensor<4096x96xf32>
+  %y = qc.matmul %a, %c : (tensor<12x4096xf32>, tensor<4096x96xf32>) -> tensor<12x96xf32>
+  %d = arith.constant dense<0.5> : tensor<2040x96xf32>
+  %z = qc.matmul %b, %d : (tensor<16x2040xf32>, tensor<2040x96xf32>) -> tensor<16x96xf32>
+  return %y, %z : tensor<12x96xf32>, tensor<16x96xf32>
+}
+
+// -----
+
 // A GEMV (M = 1) widens the tile to 8 vectors for independent accumulator
 // chains.
 // RVNNI: remark: kernel: vnni512, tile 1x8 (1 rows x 128 columns)

@@ -200,7 +200,7 @@ LogicalResult
 KernelAttr::verify(llvm::function_ref<InFlightDiagnostic()> emitError,
                    StringRef kind, unsigned lanes, unsigned kGroup,
                    unsigned tileRows, unsigned tileVectors, int64_t blockRows,
-                   int64_t shift) {
+                   int64_t shift, int64_t blockDepth) {
   static const char *const kinds[] = {"amx",         "vnni512",   "vnni256",
                                       "avx2-maddwd", "neon-sdot", "fma",
                                       "depthwise"};
@@ -218,6 +218,10 @@ KernelAttr::verify(llvm::function_ref<InFlightDiagnostic()> emitError,
                        << " is empty or too large";
   if (blockRows < 1)
     return emitError() << "kernel blockRows must be positive";
+  if (blockDepth < 0 || (blockDepth > 0 && kind != "fma"))
+    return emitError() << "kernel blockDepth must be 0, or positive for an "
+                          "fma kernel, got "
+                       << blockDepth;
   if (shift != 0 && shift != 128 && shift != -128)
     return emitError() << "kernel shift must be 0, 128 or -128, got " << shift;
   unsigned want = kind == "avx2-maddwd"                       ? 2

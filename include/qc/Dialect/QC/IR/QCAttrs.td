@@ -92,6 +92,12 @@ def QC_KernelAttr : QC_Attr<"Kernel", "kernel"> {
     * `tileRows` x `tileVectors`: the register tile (rows of the broadcast
       operand x vectors of the packed one);
     * `blockRows`: rows of the broadcast operand per cache block;
+    * `blockDepth` (f32 only; omitted when 0, all of K): K values per cache
+      block. The kernel then runs over K in blocks, each pass adding to the
+      partial sums the previous one stored in the f32 output, so that one
+      block of the packed operand's column tile stays in L2 while the row
+      tiles pass over it (deep K: 4096 f32 values make a 48-column tile
+      768 KiB);
     * `shift`: the constant added to every activation byte so that it has
       the signedness the instruction wants (0, +128 for i8 activations on
       x86, -128 for u8 activations on AArch64), compensated in the bias.
@@ -104,7 +110,8 @@ def QC_KernelAttr : QC_Attr<"Kernel", "kernel"> {
   let parameters = (ins StringRefParameter<"instruction family">:$kind,
                         "unsigned":$lanes, "unsigned":$kGroup,
                         "unsigned":$tileRows, "unsigned":$tileVectors,
-                        "int64_t":$blockRows, "int64_t":$shift);
+                        "int64_t":$blockRows, "int64_t":$shift,
+                        DefaultValuedParameter<"int64_t", "0">:$blockDepth);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
