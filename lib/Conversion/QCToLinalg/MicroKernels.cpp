@@ -157,7 +157,8 @@ std::string GemmSpec::getName() const {
                        broadcastIsActivation ? "" : "_bw", amx ? "_tiles" : "")
              .str() +
          (residual ? (residualUnsigned ? "_resu8" : "_resi8") : "") +
-         (blockGroups ? "_kb" + std::to_string(blockGroups) : "");
+         (blockGroups ? "_kb" + std::to_string(blockGroups) : "") +
+         (stridedY ? "_sy" : "");
 }
 
 func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
@@ -168,6 +169,10 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
   Type f32Arg = ob.getF32Type();
   if (s.residual)
     args.append({ptr, i64, f32Arg, f32Arg, f32Arg, i64, i64, i64});
+  assert((!s.stridedY || (s.isFloat && s.kGroup == 1 && !s.amx)) &&
+         "only f32 kernels read an unpacked operand");
+  if (s.stridedY)
+    args.push_back(i64);
   return getOrCreate(state, s.getName(), args, [&](KernelBuilder &k, ValueRange a) {
     OpBuilder &b = k.b;
     Location loc = k.loc;
@@ -370,17 +375,41 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
             b, loc, accType, DenseElementsAttr::get(accType, b.getI32IntegerAttr(0)));
         init.assign(s.tileRows * s.tileVectors, zero);
       }
-      Value tileBase = k.mul(k.mul(tile, groups), nr * kg);
+      // Packed: the tile's [groups][nr][kg] block; strided: its columns
+      // of the [K][ldy] matrix.
+      Value tileBase =
+          s.stridedY ? k.mul(tile, nr) : k.mul(k.mul(tile, groups), nr * kg);
+      Value groupStride = s.stridedY ? a.back() : k.c(nr * kg);
+      SmallVector<Value> yMasks;
+      if (s.stridedY && masked)
+        for (unsigned v = 0; v < s.tileVectors; ++v) {
+          Value col = k.add(k.mul(tile, nr), int64_t(v) * s.lanes);
+          Value n = k.max(k.min(k.sub(cols, col), k.c(s.lanes)), k.c(0));
+          yMasks.push_back(vector::CreateMaskOp::create(
+              b, loc, vecOf(s.lanes, b.getI1Type()),
+              ValueRange{
+                  arith::IndexCastOp::create(b, loc, b.getIndexType(), n)}));
+        }
+      Value noValues;
+      if (!yMasks.empty())
+        noValues = arith::ConstantOp::create(
+            b, loc, raw, DenseElementsAttr::get(raw, b.getF32FloatAttr(0)));
       auto kLoop = scf::ForOp::create(b, loc, g0, g1, k.c(1), init);
       {
         OpBuilder::InsertionGuard g(b);
         b.setInsertionPointToStart(kLoop.getBody());
         Value group = kLoop.getInductionVar();
-        Value yBase = k.add(tileBase, k.mul(group, nr * kg));
+        Value yBase = k.add(tileBase, k.mul(group, groupStride));
         SmallVector<Value> yv;
-        for (unsigned v = 0; v < s.tileVectors; ++v)
-          yv.push_back(
-              k.load(raw, y, elem, k.add(yBase, int64_t(v) * s.lanes * kg)));
+        for (unsigned v = 0; v < s.tileVectors; ++v) {
+          Value at = k.add(yBase, int64_t(v) * s.lanes * kg);
+          if (yMasks.empty()) {
+            yv.push_back(k.load(raw, y, elem, at));
+            continue;
+          }
+          yv.push_back(LLVM::MaskedLoadOp::create(
+              b, loc, raw, k.ptr(y, elem, at), yMasks[v], noValues, 4u));
+        }
         Value k0 = k.mul(group, kg);
         SmallVector<Value> next(kLoop.getRegionIterArgs());
         for (unsigned r = 0; r < s.tileRows; ++r) {

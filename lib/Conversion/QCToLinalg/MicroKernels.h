@@ -157,6 +157,10 @@ struct GemmSpec {
   /// stored in C instead of from the bias. Needs rows to be a multiple of
   /// tileRows (no overlapping last row tile).
   int64_t blockGroups = 0;
+  /// f32 only: the second operand is not packed but read where it is, a
+  /// row-major [K][cols] matrix `ldy` values per row (an extra last
+  /// argument); the tail tile's loads are masked to the columns there are.
+  bool stridedY = false;
 
   int64_t tileCols() const { return int64_t(lanes) * tileVectors; }
   std::string getName() const;

@@ -121,6 +121,23 @@ func.func @matmul_f32(%a: tensor<2x8xf32>) -> tensor<2x16xf32> {
 
 // -----
 
+// An f32 convolution multiplies its im2col rows where they are: no packing
+// (the kernel reads K rows `ldy` apart, the last column tile masked).
+// VNNI-LABEL: func.func private @conv_f32__0_packed_conv2d
+// VNNI-NOT: __qc_pack
+// VNNI: call @__qc_im2rows_f32_c2_5x5_k3x3
+// VNNI-NOT: __qc_pack
+// VNNI: call @__qc_gemm_fma_{{.*}}_f32_rowch_bw_sy(
+// VNNI-LABEL: func.func private @__qc_gemm_fma_{{.*}}_f32_rowch_bw_sy(
+// VNNI: llvm.intr.masked.load %{{.*}} {alignment = 4 : i32} : (!llvm.ptr, vector<16xi1>, vector<16xf32>) -> vector<16xf32>
+func.func @conv_f32(%x: tensor<1x2x5x5xf32>) -> tensor<1x4x5x5xf32> {
+  %w = arith.constant dense<0.5> : tensor<4x2x3x3xf32>
+  %y = qc.conv2d %x, %w {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x2x5x5xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x5x5xf32>
+  return %y : tensor<1x4x5x5xf32>
+}
+
+// -----
+
 // Depthwise: the padded copy of each image, then one call of the shared
 // depthwise kernel (specialized for stride 1 and chunks of 4 output pixels,
 // the most a 6-wide row holds) with the folded i32 weights: per chunk, the
