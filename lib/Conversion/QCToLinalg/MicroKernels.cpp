@@ -311,7 +311,9 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
     // The K groups [g0, g1) of this pass; `first` (i1): whether it is the
     // first (null: one pass over all of K).
     Value g0 = k.c(0), g1 = groups, first;
-    auto tileAt = [&](Value r0, Value tile, bool masked) {
+    // `nv`: the vectors of the tile computed (fewer than the kernel's in a
+    // tail tile whose columns fit them; the packed layout keeps nr).
+    auto tileAt = [&](Value r0, Value tile, bool masked, unsigned nv) {
       SmallVector<Value> init;
       if (s.isFloat) {
         // f32: start from the bias, then one fma per product in K order,
@@ -320,7 +322,7 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
         auto starts = [&](bool fromC) {
           SmallVector<Value> values;
           for (unsigned r = 0; r < s.tileRows; ++r)
-            for (unsigned v = 0; v < s.tileVectors; ++v) {
+            for (unsigned v = 0; v < nv; ++v) {
               Value row = k.add(r0, r);
               Value col = k.add(k.mul(tile, nr), int64_t(v) * s.lanes);
               Value start = channelVector(row, col, bias, accType);
@@ -359,7 +361,7 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
               LLVM::Prefetch::create(b, loc, k.ptr(out, f32, pos),
                                      /*rw=*/1, /*hint=*/3, /*cache=*/1);
             }
-          SmallVector<Type> types(s.tileRows * s.tileVectors, accType);
+          SmallVector<Type> types(s.tileRows * nv, accType);
           auto ifOp = scf::IfOp::create(b, loc, types, first, true, true);
           {
             OpBuilder::InsertionGuard g(b);
@@ -373,7 +375,7 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
       } else {
         Value zero = arith::ConstantOp::create(
             b, loc, accType, DenseElementsAttr::get(accType, b.getI32IntegerAttr(0)));
-        init.assign(s.tileRows * s.tileVectors, zero);
+        init.assign(s.tileRows * nv, zero);
       }
       // Packed: the tile's [groups][nr][kg] block; strided: its columns
       // of the [K][ldy] matrix.
@@ -382,7 +384,7 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
       Value groupStride = s.stridedY ? a.back() : k.c(nr * kg);
       SmallVector<Value> yMasks;
       if (s.stridedY && masked)
-        for (unsigned v = 0; v < s.tileVectors; ++v) {
+        for (unsigned v = 0; v < nv; ++v) {
           Value col = k.add(k.mul(tile, nr), int64_t(v) * s.lanes);
           Value n = k.max(k.min(k.sub(cols, col), k.c(s.lanes)), k.c(0));
           yMasks.push_back(vector::CreateMaskOp::create(
@@ -401,7 +403,7 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
         Value group = kLoop.getInductionVar();
         Value yBase = k.add(tileBase, k.mul(group, groupStride));
         SmallVector<Value> yv;
-        for (unsigned v = 0; v < s.tileVectors; ++v) {
+        for (unsigned v = 0; v < nv; ++v) {
           Value at = k.add(yBase, int64_t(v) * s.lanes * kg);
           if (yMasks.empty()) {
             yv.push_back(k.load(raw, y, elem, at));
@@ -414,17 +416,15 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
         SmallVector<Value> next(kLoop.getRegionIterArgs());
         for (unsigned r = 0; r < s.tileRows; ++r) {
           Value bc = broadcast(k.add(k.mul(k.add(r0, r), ldx), k0));
-          for (unsigned v = 0; v < s.tileVectors; ++v)
-            next[r * s.tileVectors + v] =
-                s.dot->emitDot(b, loc, next[r * s.tileVectors + v], bc, yv[v],
-                               s.broadcastIsActivation);
+          for (unsigned v = 0; v < nv; ++v)
+            next[r * nv + v] = s.dot->emitDot(b, loc, next[r * nv + v], bc,
+                                              yv[v], s.broadcastIsActivation);
         }
         scf::YieldOp::create(b, loc, next);
       }
       for (unsigned r = 0; r < s.tileRows; ++r)
-        for (unsigned v = 0; v < s.tileVectors; ++v)
-          store(k.add(r0, r), tile, v, kLoop.getResult(r * s.tileVectors + v),
-                masked);
+        for (unsigned v = 0; v < nv; ++v)
+          store(k.add(r0, r), tile, v, kLoop.getResult(r * nv + v), masked);
     };
     // AMX: the C tiles accumulate over K in tile registers, are stored to
     // a stack buffer (tileRows x 32 i32) and take the same epilogue as the
@@ -511,24 +511,38 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
       });
     };
     // The row tiles of [rb, rbEnd); the last tile of the matrix overlaps.
-    auto rowTiles = [&](Value rb, Value rbEnd, Value tile, bool masked) {
+    auto rowTiles = [&](Value rb, Value rbEnd, Value tile, bool masked,
+                        unsigned nv) {
       k.loop(rb, rbEnd, k.c(s.tileRows), [&](Value r) {
         Value r0 = k.min(r, k.sub(rows, k.c(s.tileRows)));
         if (s.amx)
           amxTileAt(r0, tile, masked);
         else
-          tileAt(r0, tile, masked);
+          tileAt(r0, tile, masked, nv);
       });
     };
     Value fullTiles = k.div(cols, k.c(nr));
     Value tail = k.sub(cols, k.mul(fullTiles, nr));
+    // The tail tile computes only the vectors its columns need (14x14
+    // pixels: 196 = 4 x 48 + 4 columns, 13 vectors instead of 15); AMX
+    // tiles are whole.
+    Value tailVectors = k.ceilDiv(tail, k.c(s.lanes));
+    auto tailTile = [&](Value rb, Value rbEnd) {
+      if (s.amx || s.tileVectors == 1) {
+        rowTiles(rb, rbEnd, fullTiles, true, s.tileVectors);
+        return;
+      }
+      for (unsigned nv = 1; nv <= s.tileVectors; ++nv)
+        k.when(k.eq(tailVectors, k.c(nv)),
+               [&] { rowTiles(rb, rbEnd, fullTiles, true, nv); });
+    };
     auto rowBlocks = [&] {
       k.loop(k.c(0), rows, blockRows, [&](Value rb) {
         Value rbEnd = k.min(k.add(rb, blockRows), rows);
-        k.loop(k.c(0), fullTiles,
-               [&](Value tile) { rowTiles(rb, rbEnd, tile, false); });
-        k.when(k.lt(k.c(0), tail),
-               [&] { rowTiles(rb, rbEnd, fullTiles, true); });
+        k.loop(k.c(0), fullTiles, [&](Value tile) {
+          rowTiles(rb, rbEnd, tile, false, s.tileVectors);
+        });
+        k.when(k.lt(k.c(0), tail), [&] { tailTile(rb, rbEnd); });
       });
     };
     if (!s.isFloat || s.blockGroups == 0) {
