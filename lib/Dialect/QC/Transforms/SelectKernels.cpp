@@ -149,10 +149,13 @@ Tiling chooseTiling(const TargetDesc &target, bool isFloat, int64_t rows,
   int64_t colVectors = ceilDiv(cols, t.lanes);
   vectors = std::min<int64_t>(vectors, std::max<int64_t>(colVectors, 1));
   // A narrower tile where the widest one would mostly compute padding (49
-  // columns: two tiles of 48 columns, 47 of the second one past the end).
-  // Per K group a tile of R x V vectors issues R * V dot products and R + V
-  // loads, about two of either per cycle: a narrower tile is taken when it
-  // costs at least 10% less over all column tiles.
+  // columns: 2 x 2 vectors rather than 3 + 1). Per K group a tile of R x V
+  // vectors issues R * V dot products and R + V loads, about two of either
+  // per cycle: a narrower tile is taken when it costs at least 10% less
+  // over all column tiles, each counted whole. (The tail tile computes
+  // only the vectors it needs, so this overstates a wide tile's tail; for
+  // 49 columns both ran as fast, 512 channels of 7x7 int8 and f32, and the
+  // counted cost is kept.)
   auto cost = [&](int64_t v) {
     return ceilDiv(colVectors, v) *
            std::max<int64_t>(tileRows * v, tileRows + v);
