@@ -566,6 +566,7 @@ struct Generator {
     addConv({1, 64, 24, 24}, 32, 3, 3, 1, {1, 1}, {1, 1, 1, 1}, {1, 1}, false,
             true, true);
     addFloatConv({1, 16, 24, 24}, 8, 3, 1, 1, 1);
+    addFloatConv({2, 40, 1, 1}, 72, 1, 1, 1, 0);
     // Fused output clamps (ReLU, ReLU6, Clip folded into the product):
     // matmul, convolution, 1x1 and depthwise.
     withClamp = true;
@@ -583,6 +584,13 @@ struct Generator {
             true);
     addConv({1, 6, 5, 5}, 6, 3, 3, 6, {1, 1}, {1, 1, 1, 1}, {1, 1}, true, false,
             false);
+    // 1x1 convolutions of a 1x1 image (squeeze-excite), which become
+    // matmuls of [N][C] by the transposed weights: batch 1 and 3, K not a
+    // multiple of 4, with the clamp; f32 below.
+    addConv({1, 72, 1, 1}, 24, 1, 1, 1, {1, 1}, {0, 0, 0, 0}, {1, 1}, false,
+            true, true);
+    addConv({3, 30, 1, 1}, 120, 1, 1, 1, {2, 2}, {0, 0, 0, 0}, {1, 1}, true,
+            false, false);
     // Residual adds fused into the epilogue: convolutions (3x3 chunked,
     // 1x1, a partial column tile), matmuls, u8 and i8 residuals, the
     // product as either operand.

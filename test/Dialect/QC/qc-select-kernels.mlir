@@ -127,6 +127,40 @@ func.func @matmul_f32_unblocked(%a: tensor<12x4096xf32>, %b: tensor<16x2040xf32>
 
 // -----
 
+// A 1x1 convolution of a 1x1 image (squeeze-excite) is a matmul of [N][C]
+// by the transposed weights: reshapes around a packed matmul, whose tile is
+// the GEMV's (one row, whole vectors of output channels)...
+// RVNNI: remark: kernel: vnni512, tile 1x2 (1 rows x 32 columns), kGroup 4, 1-row blocks
+// VNNI-LABEL: func.func @squeeze_excite
+// VNNI: %[[R:.*]] = qc.reshape %arg0 : (tensor<1x72x1x1x!quant.uniform<u8:f32, 5.000000e-01:3>>) -> tensor<1x72x!quant.uniform<u8:f32, 5.000000e-01:3>>
+// VNNI: %[[M:.*]] = qc.packed_matmul %[[R]], {{.*}} -> tensor<1x24x!quant.uniform<u8:f32, 1.000000e+00:3>>
+// VNNI: qc.reshape %[[M]] : (tensor<1x24x!quant.uniform<u8:f32, 1.000000e+00:3>>) -> tensor<1x24x1x1x!quant.uniform<u8:f32, 1.000000e+00:3>>
+func.func @squeeze_excite(%x: tensor<1x72x1x1x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<1x24x1x1x!quant.uniform<u8:f32, 1.0:3>> {
+  %w = qc.constant dense<1> : tensor<24x72x1x1xi8> -> tensor<24x72x1x1x!quant.uniform<i8:f32, 0.25>>
+  %y = qc.conv2d %x, %w : (tensor<1x72x1x1x!quant.uniform<u8:f32, 0.5:3>>, tensor<24x72x1x1x!quant.uniform<i8:f32, 0.25>>) -> tensor<1x24x1x1x!quant.uniform<u8:f32, 1.0:3>>
+  return %y : tensor<1x24x1x1x!quant.uniform<u8:f32, 1.0:3>>
+}
+
+// -----
+
+// ... but not a 1x1 convolution of a larger image, nor a padded one (its
+// output has more than one pixel).
+// VNNI-LABEL: func.func @pointwise_not_matmul
+// VNNI-NOT: qc.reshape
+// VNNI: qc.packed_conv2d
+// VNNI-NOT: qc.reshape
+// VNNI: qc.packed_conv2d
+// VNNI-NOT: qc.reshape
+// VNNI: return
+func.func @pointwise_not_matmul(%x: tensor<1x8x2x2xf32>, %z: tensor<1x8x1x1xf32>) -> (tensor<1x4x2x2xf32>, tensor<1x4x3x3xf32>) {
+  %w = arith.constant dense<0.5> : tensor<4x8x1x1xf32>
+  %y = qc.conv2d %x, %w : (tensor<1x8x2x2xf32>, tensor<4x8x1x1xf32>) -> tensor<1x4x2x2xf32>
+  %v = qc.conv2d %z, %w {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x8x1x1xf32>, tensor<4x8x1x1xf32>) -> tensor<1x4x3x3xf32>
+  return %y, %v : tensor<1x4x2x2xf32>, tensor<1x4x3x3xf32>
+}
+
+// -----
+
 // A GEMV (M = 1) widens the tile to 8 vectors for independent accumulator
 // chains.
 // RVNNI: remark: kernel: vnni512, tile 1x8 (1 rows x 128 columns)

@@ -364,6 +364,17 @@ private:
     return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, v));
   }
   void selectDepthwise(Conv2DOp op);
+  /// `weightIndex(k, c)`: where weight (k, c) of the [K][N] product is in
+  /// the weight constant (row-major [K][N] for a matmul, [N][K] for a
+  /// pointwise convolution).
+  using WeightIndex = function_ref<int64_t(int64_t, int64_t)>;
+  /// The packed matmul of `lhs` ([M][K] in memory) with the constant
+  /// weights, created at `b`; null (with the remark) where the kernels
+  /// cannot take it.
+  Operation *selectColumns(OpBuilder &b, Operation *op, Value lhs, Value weight,
+                           Value bias, FloatAttr clampMin, FloatAttr clampMax,
+                           Type resultType, int64_t m, int64_t k, int64_t n,
+                           WeightIndex weightIndex);
   /// Replaces `op` by `packed`, dropping the constants only it used.
   void replace(Operation *op, Operation *packed) {
     SmallVector<Value> operands(op->getOperands());
@@ -406,24 +417,36 @@ void Selector::select(MatMulOp op) {
   if (lhs.getShape().back() != k || k == 0 || n == 0)
     return decline(op, "the operands' shapes are not [..., M, K] x [K, N]");
   int64_t m = lhs.getNumElements() / k;
-  bool isFloat = !isQuantized(op.getType());
   OpBuilder b(op);
-  Location loc = op.getLoc();
-  MLIRContext *ctx = op.getContext();
+  if (Operation *packed = selectColumns(
+          b, op, op.getLhs(), op.getRhs(), op.getBias(), op.getClampMinAttr(),
+          op.getClampMaxAttr(), op.getType(), m, k, n,
+          [&](int64_t kk, int64_t c) { return kk * n + c; }))
+    replace(op, packed);
+}
+
+Operation *Selector::selectColumns(OpBuilder &b, Operation *op, Value lhs,
+                                   Value weight, Value biasValue,
+                                   FloatAttr clampMin, FloatAttr clampMax,
+                                   Type resultType, int64_t m, int64_t k,
+                                   int64_t n, WeightIndex weightIndex) {
+  bool isFloat = !isQuantized(resultType);
+  Location loc = op->getLoc();
+  MLIRContext *ctx = op->getContext();
   Tiling t = chooseTiling(target, isFloat, m, n, k, blockBytes);
   Value weights, bias, mult;
   IntegerAttr outMin, outMax;
   int64_t shift = 0;
   if (isFloat) {
-    DenseElementsAttr w = getConstant(op.getRhs());
+    DenseElementsAttr w = getConstant(weight);
     if (!w)
-      return decline(op, "the weights are not a constant");
-    DenseElementsAttr bAttr = getConstant(op.getBias());
-    if (op.getBias() && !bAttr)
-      return decline(op, "the bias is not a constant");
+      return decline(op, "the weights are not a constant"), nullptr;
+    DenseElementsAttr bAttr = getConstant(biasValue);
+    if (biasValue && !bAttr)
+      return decline(op, "the bias is not a constant"), nullptr;
     SmallVector<float> wv(w.getValues<float>());
     SmallVector<float> packed = packColumns<float>(
-        t, [&](int64_t kk, int64_t c) { return wv[kk * n + c]; });
+        t, [&](int64_t kk, int64_t c) { return wv[weightIndex(kk, c)]; });
     SmallVector<float> bv(t.paddedCols(), 0.0f);
     if (bAttr)
       llvm::copy(bAttr.getValues<float>(), bv.begin());
@@ -432,24 +455,26 @@ void Selector::select(MatMulOp op) {
     bias = constant<float>(b, loc, bv, b.getF32Type(), {t.paddedCols()});
   } else {
     std::string why;
-    auto p = analyzeIntegerProduct(op, op.getLhs(), op.getRhs(), op.getBias(),
-                                   n, op.getClampMinAttr(),
-                                   op.getClampMaxAttr(), why);
+    auto p = analyzeIntegerProduct(op, lhs, weight, biasValue, n, clampMin,
+                                   clampMax, why);
     if (!p)
-      return decline(op, why);
+      return decline(op, why), nullptr;
     shift = shiftOf(target, p->activationUnsigned);
     SmallVector<int64_t> colSums(n, 0);
     for (int64_t kk = 0; kk < k; ++kk)
       for (int64_t c = 0; c < n; ++c)
-        colSums[c] += p->weights[kk * n + c];
+        colSums[c] += p->weights[weightIndex(kk, c)];
     SmallVector<int32_t> folded;
     if (failed(foldBias(p->bias, colSums, shift + p->inputZp, k, 255 * 128,
                         folded)))
-      return decline(op, "its i32 accumulator could overflow (K = " +
-                             Twine(k) + ")");
+      return decline(op, "its i32 accumulator could overflow (K = " + Twine(k) +
+                             ")"),
+             nullptr;
     folded.resize(t.paddedCols(), 0);
-    SmallVector<int8_t> packed = packColumns<int8_t>(
-        t, [&](int64_t kk, int64_t c) { return int8_t(p->weights[kk * n + c]); });
+    SmallVector<int8_t> packed =
+        packColumns<int8_t>(t, [&](int64_t kk, int64_t c) {
+          return int8_t(p->weights[weightIndex(kk, c)]);
+        });
     weights = i8Constant(b, loc, packed, {int64_t(packed.size())});
     bias = constant<int32_t>(b, loc, folded, b.getI32Type(), {t.paddedCols()});
     if (!p->exact) {
@@ -463,10 +488,10 @@ void Selector::select(MatMulOp op) {
   }
   KernelAttr kernel = kernelAttr(ctx, kindOf(target, t, isFloat), t, shift);
   auto packed = PackedMatMulOp::create(
-      b, loc, op.getType(), op.getLhs(), weights, bias, mult,
+      b, loc, resultType, lhs, weights, bias, mult,
       /*residual=*/Value(), kernel, outMin, outMax, /*sum_type=*/TypeAttr());
   chose(packed, kernel, t.notAmx);
-  replace(op, packed);
+  return packed;
 }
 
 void Selector::selectDepthwise(Conv2DOp op) {
@@ -578,6 +603,30 @@ void Selector::select(Conv2DOp op) {
   int64_t og = o / g;
   int64_t depth = wType.getDimSize(1) * wType.getDimSize(2) * wType.getDimSize(3);
   int64_t pixels = op.getType().getDimSize(2) * op.getType().getDimSize(3);
+  // A 1x1 convolution of a 1x1 image (squeeze-excite's) is a matmul of
+  // [N][C] by the transposed weights, in the same memory: as a convolution
+  // its one pixel would fill one lane of each vector.
+  ArrayRef<int64_t> pads = op.getPads();
+  if (g == 1 && depth == c && in.getDimSize(2) == 1 && in.getDimSize(3) == 1 &&
+      pixels == 1 && llvm::all_of(pads, [](int64_t p) { return p == 0; })) {
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    int64_t n = in.getDimSize(0);
+    Value rows = ReshapeOp::create(
+        b, loc, RankedTensorType::get({n, c}, in.getElementType()),
+        op.getInput());
+    Operation *packed = selectColumns(
+        b, op, rows, op.getWeight(), op.getBias(), op.getClampMinAttr(),
+        op.getClampMaxAttr(),
+        RankedTensorType::get({n, o}, op.getType().getElementType()), n, c, o,
+        [&](int64_t kk, int64_t ch) { return ch * c + kk; });
+    if (!packed) {
+      rows.getDefiningOp()->erase();
+      return;
+    }
+    replace(op, ReshapeOp::create(b, loc, op.getType(), packed->getResult(0)));
+    return;
+  }
   bool isFloat = !isQuantized(op.getType());
   OpBuilder b(op);
   Location loc = op.getLoc();
