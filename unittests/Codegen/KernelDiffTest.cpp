@@ -302,7 +302,10 @@ struct Generator {
                      {size_t(n * o * oh * ow)}});
   }
 
-  void addFloatMatMul(int64_t m, int64_t n, int64_t k) {
+  /// `clamp`: the attributes of a qc.clamp after the product ("" for
+  /// none), which the kernels fuse into their epilogue.
+  void addFloatMatMul(int64_t m, int64_t n, int64_t k,
+                      const std::string &clamp = "") {
     std::vector<float> w(k * n), b(n);
     std::normal_distribution<float> d(0.0f, 1.0f);
     for (float &x : w)
@@ -319,14 +322,26 @@ struct Generator {
       << "xf32>\n"
       << "  %y = qc.matmul %a, %w, %b : (tensor<" << m << "x" << k
       << "xf32>, tensor<" << k << "x" << n << "xf32>, tensor<" << n
-      << "xf32>) -> tensor<" << m << "x" << n << "xf32>\n"
-      << "  return %y : tensor<" << m << "x" << n << "xf32>\n}\n";
+      << "xf32>) -> tensor<" << m << "x" << n << "xf32>\n";
+    std::string outT =
+        "tensor<" + std::to_string(m) + "x" + std::to_string(n) + "xf32>";
+    s << clampThen(clamp, outT);
     cases.push_back(
         {name, s.str(), {randomFloats(rng, m * k)}, {size_t(m * n * 4)}});
   }
 
+  /// The end of a case's function: `%y` returned, or clamped first.
+  static std::string clampThen(const std::string &clamp,
+                               const std::string &type) {
+    if (clamp.empty())
+      return "  return %y : " + type + "\n}\n";
+    return "  %z = qc.clamp %y " + clamp + " : " + type +
+           "\n  return %z : " + type + "\n}\n";
+  }
+
   void addFloatConv(std::vector<int64_t> in, int64_t o, int64_t k,
-                    int64_t groups, int64_t stride, int64_t pad) {
+                    int64_t groups, int64_t stride, int64_t pad,
+                    const std::string &clamp = "") {
     int64_t n = in[0], c = in[1], h = in[2], w = in[3], cg = c / groups;
     int64_t oh = (h + 2 * pad - k) / stride + 1, ow = (w + 2 * pad - k) / stride + 1;
     std::vector<float> wv(o * cg * k * k), b(o);
@@ -350,7 +365,8 @@ struct Generator {
                        stride, pad, groups)
              .str()
       << "(" << inT << ", " << wT << ", tensor<" << o << "xf32>) -> " << outT
-      << "\n  return %y : " << outT << "\n}\n";
+      << "\n"
+      << clampThen(clamp, outT);
     cases.push_back({name, s.str(), {randomFloats(rng, n * c * h * w)},
                      {size_t(n * o * oh * ow * 4)}});
   }
@@ -567,6 +583,13 @@ struct Generator {
             true, true);
     addFloatConv({1, 16, 24, 24}, 8, 3, 1, 1, 1);
     addFloatConv({2, 40, 1, 1}, 72, 1, 1, 1, 0);
+    // f32 clamps fused into the epilogue: ReLU, ReLU6, an upper bound
+    // only; a partial column tile; K blocks (K = 2304, 8 rows per tile).
+    addFloatConv({1, 8, 9, 9}, 16, 3, 1, 1, 1, "{min = 0.0 : f32}");
+    addFloatConv({1, 12, 7, 7}, 24, 1, 1, 1, 0,
+                 "{min = 0.0 : f32, max = 6.0 : f32}");
+    addFloatMatMul(9, 37, 50, "{max = 0.5 : f32}");
+    addFloatConv({1, 256, 5, 5}, 16, 3, 1, 1, 1, "{min = -0.25 : f32}");
     // Fused output clamps (ReLU, ReLU6, Clip folded into the product):
     // matmul, convolution, 1x1 and depthwise.
     withClamp = true;

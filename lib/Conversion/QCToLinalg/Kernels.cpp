@@ -146,6 +146,20 @@ void residualArgs(KernelBuilder &k, Value residual, Type resultType,
                k.c(out.getZeroPoint()), k.c(range.min), k.c(range.max)});
 }
 
+/// A fused f32 clamp's bounds (`clamp_min`, `clamp_max` of a packed
+/// product): the spec's flags and the arguments after the others.
+void clampArgs(KernelBuilder &k, Operation *op, GemmSpec &spec,
+               SmallVectorImpl<Value> &args) {
+  for (StringRef name : {"clamp_min", "clamp_max"}) {
+    auto bound = op->getAttrOfType<FloatAttr>(name);
+    if (!bound)
+      continue;
+    (name == "clamp_min" ? spec.clampLo : spec.clampHi) = true;
+    args.push_back(arith::ConstantOp::create(
+        k.b, k.loc, k.b.getF32FloatAttr(bound.getValue().convertToFloat())));
+  }
+}
+
 GemmSpec makeSpec(const DotEmitter &dot, KernelAttr kernel, bool exact,
                   bool channelIsRow, bool broadcastIsActivation) {
   GemmSpec s;
@@ -272,6 +286,7 @@ public:
       residualArgs(k, residual, op.getType(), op.getSumTypeAttr(),
                    getPointer(b, loc, state.operands.back()), args);
     }
+    clampArgs(k, op, spec, args);
     emitGemmCall(state, loc, spec, args);
     return success();
   }
@@ -459,6 +474,7 @@ public:
                          args);
           if (spec.stridedY)
             args.push_back(ldr);
+          clampArgs(k, op, spec, args);
           emitGemmCall(state, loc, spec, args);
         };
         if (op.isPointwise()) {

@@ -158,7 +158,8 @@ std::string GemmSpec::getName() const {
              .str() +
          (residual ? (residualUnsigned ? "_resu8" : "_resi8") : "") +
          (blockGroups ? "_kb" + std::to_string(blockGroups) : "") +
-         (stridedY ? "_sy" : "");
+         (stridedY ? "_sy" : "") + (clampLo ? "_min" : "") +
+         (clampHi ? "_max" : "");
 }
 
 func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
@@ -171,8 +172,19 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
     args.append({ptr, i64, f32Arg, f32Arg, f32Arg, i64, i64, i64});
   assert((!s.stridedY || (s.isFloat && s.kGroup == 1 && !s.amx)) &&
          "only f32 kernels read an unpacked operand");
+  assert((s.isFloat || (!s.clampLo && !s.clampHi)) &&
+         "quantized kernels clamp through their output range");
+  // The optional arguments after the fixed ones: the stride of an
+  // unpacked operand, the clamp bounds.
+  unsigned ldyArg = args.size();
   if (s.stridedY)
     args.push_back(i64);
+  unsigned loArg = args.size();
+  if (s.clampLo)
+    args.push_back(f32Arg);
+  unsigned hiArg = args.size();
+  if (s.clampHi)
+    args.push_back(f32Arg);
   return getOrCreate(state, s.getName(), args, [&](KernelBuilder &k, ValueRange a) {
     OpBuilder &b = k.b;
     Location loc = k.loc;
@@ -192,6 +204,11 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
     Requantizer requant;
     if (!s.isFloat && !s.exact)
       requant = Requantizer::get(k, s.lanes, a[11], a[12], a[13]);
+    Value clampLoV, clampHiV;
+    if (s.clampLo)
+      clampLoV = vector::BroadcastOp::create(b, loc, f32Vec, a[loArg]);
+    if (s.clampHi)
+      clampHiV = vector::BroadcastOp::create(b, loc, f32Vec, a[hiArg]);
     // The fused residual add's run-time constants.
     Value resPtr, resZpV, resScaleV, sumScaleV, outScaleV, outZpV, outLoF,
         outHiF;
@@ -272,10 +289,13 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
       return arith::AddIOp::create(
           b, loc, arith::FPToSIOp::create(b, loc, i32Vec, clamped), outZpV);
     };
+    // The K groups [g0, g1) of this pass; `first` and `last` (i1): whether
+    // it is the first and the last (null: one pass over all of K).
+    Value g0 = k.c(0), g1 = groups, first, last;
     // `biasV` / `multV`: the channel vectors when the caller loaded them
     // already (per column, the same for every row of a tile).
-    auto store = [&](Value row, Value tile, unsigned v, Value acc,
-                     bool masked, Value biasV = {}, Value multV = {}) {
+    auto store = [&](Value row, Value tile, unsigned v, Value acc, bool masked,
+                     Value biasV = {}, Value multV = {}) {
       Value col = k.add(k.mul(tile, nr), int64_t(v) * s.lanes);
       Value pos = k.add(k.mul(row, ldc), col);
       Value mask;
@@ -287,6 +307,15 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
                                              b, loc, b.getIndexType(), n)});
       }
       Value result = acc;
+      if (s.isFloat && (s.clampLo || s.clampHi)) {
+        Value c = acc;
+        if (s.clampLo)
+          c = arith::MaximumFOp::create(b, loc, c, clampLoV);
+        if (s.clampHi)
+          c = arith::MinimumFOp::create(b, loc, c, clampHiV);
+        // In K blocks, only the last pass stores final sums.
+        result = last ? k.select(last, c, acc) : c;
+      }
       if (!s.isFloat) {
         Value sum = arith::AddIOp::create(
             b, loc, acc, biasV ? biasV : channelVector(row, col, bias, i32Vec));
@@ -308,9 +337,6 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
       LLVM::MaskedStoreOp::create(b, loc, result, k.ptr(out, outElem, pos),
                                   mask, byteSize(outElem));
     };
-    // The K groups [g0, g1) of this pass; `first` (i1): whether it is the
-    // first (null: one pass over all of K).
-    Value g0 = k.c(0), g1 = groups, first;
     // `nv`: the vectors of the tile computed (fewer than the kernel's in a
     // tail tile whose columns fit them; the packed layout keeps nr).
     auto tileAt = [&](Value r0, Value tile, bool masked, unsigned nv) {
@@ -381,7 +407,7 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
       // of the [K][ldy] matrix.
       Value tileBase =
           s.stridedY ? k.mul(tile, nr) : k.mul(k.mul(tile, groups), nr * kg);
-      Value groupStride = s.stridedY ? a.back() : k.c(nr * kg);
+      Value groupStride = s.stridedY ? a[ldyArg] : k.c(nr * kg);
       SmallVector<Value> yMasks;
       if (s.stridedY && masked)
         for (unsigned v = 0; v < nv; ++v) {
@@ -554,6 +580,8 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
       g0 = kb;
       g1 = k.min(k.add(kb, s.blockGroups), groups);
       first = k.eq(kb, k.c(0));
+      if (s.clampLo || s.clampHi)
+        last = k.eq(g1, groups);
       rowBlocks();
     });
   });

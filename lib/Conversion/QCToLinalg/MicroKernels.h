@@ -161,6 +161,10 @@ struct GemmSpec {
   /// row-major [K][cols] matrix `ldy` values per row (an extra last
   /// argument); the tail tile's loads are masked to the columns there are.
   bool stridedY = false;
+  /// f32 only: a fused clamp of the sums (`maximumf` with a lower bound,
+  /// then `minimumf` with an upper one, each an f32 argument after the
+  /// others), applied where the last K block is stored.
+  bool clampLo = false, clampHi = false;
 
   int64_t tileCols() const { return int64_t(lanes) * tileVectors; }
   std::string getName() const;

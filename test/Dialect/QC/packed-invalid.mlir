@@ -67,3 +67,11 @@ func.func @block_depth_not_fma(%a: tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, 
   %y = qc.packed_matmul %a, %w, %b, %m {kernel = #qc.kernel<kind = "vnni512", lanes = 16, kGroup = 4, tileRows = 8, tileVectors = 3, blockRows = 16, shift = 0, blockDepth = 64>, out_max = 255 : i64, out_min = 0 : i64} : (tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, tensor<3072xi8>, tensor<48xi32>, tensor<48xf32>) -> tensor<16x48x!quant.uniform<u8:f32, 1.0:3>>
   return %y : tensor<16x48x!quant.uniform<u8:f32, 1.0:3>>
 }
+
+// -----
+
+func.func @clamp_on_quantized(%a: tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, %w: tensor<3072xi8>, %b: tensor<48xi32>, %m: tensor<48xf32>) -> tensor<16x48x!quant.uniform<u8:f32, 1.0:3>> {
+  // expected-error @+1 {{'clamp_min' and 'clamp_max' are for f32 results ('out_min' and 'out_max' clamp quantized ones)}}
+  %y = qc.packed_matmul %a, %w, %b, %m {kernel = #qc.kernel<kind = "vnni512", lanes = 16, kGroup = 4, tileRows = 8, tileVectors = 3, blockRows = 16, shift = 0>, out_max = 255 : i64, out_min = 0 : i64, clamp_min = 0.0 : f32} : (tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, tensor<3072xi8>, tensor<48xi32>, tensor<48xf32>) -> tensor<16x48x!quant.uniform<u8:f32, 1.0:3>>
+  return %y : tensor<16x48x!quant.uniform<u8:f32, 1.0:3>>
+}

@@ -161,6 +161,40 @@ func.func @pointwise_not_matmul(%x: tensor<1x8x2x2xf32>, %z: tensor<1x8x1x1xf32>
 
 // -----
 
+// An f32 clamp (ReLU6 here) of an f32 product, its only use, moves into the
+// product's epilogue; a second clamp after it intersects with the first...
+// RVNNI: remark: epilogue: + clamp to [0.000000, 6.000000]
+// RVNNI: remark: epilogue: + clamp to [0.000000, 4.000000]
+// VNNI-LABEL: func.func @conv_f32_relu6
+// VNNI-NOT: qc.clamp
+// VNNI: qc.packed_conv2d {{.*}}clamp_max = 4.000000e+00 : f32, clamp_min = 0.000000e+00 : f32
+// VNNI-NOT: qc.clamp
+// VNNI: return
+func.func @conv_f32_relu6(%x: tensor<1x2x5x5xf32>) -> tensor<1x4x5x5xf32> {
+  %w = arith.constant dense<0.5> : tensor<4x2x3x3xf32>
+  %y = qc.conv2d %x, %w {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x2x5x5xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x5x5xf32>
+  %r = qc.clamp %y {min = 0.0 : f32, max = 6.0 : f32} : tensor<1x4x5x5xf32>
+  %s = qc.clamp %r {max = 4.0 : f32} : tensor<1x4x5x5xf32>
+  return %s : tensor<1x4x5x5xf32>
+}
+
+// -----
+
+// ... but not where the product has other users.
+// RVNNI: remark: clamp not fused: the product has other users
+// VNNI-LABEL: func.func @matmul_f32_clamp_shared
+// VNNI: %[[P:.*]] = qc.packed_matmul
+// VNNI-NOT: clamp_min
+// VNNI: qc.clamp %[[P]] {min = 0.000000e+00 : f32}
+func.func @matmul_f32_clamp_shared(%a: tensor<2x8xf32>) -> (tensor<2x16xf32>, tensor<2x16xf32>) {
+  %w = arith.constant dense<0.5> : tensor<8x16xf32>
+  %y = qc.matmul %a, %w : (tensor<2x8xf32>, tensor<8x16xf32>) -> tensor<2x16xf32>
+  %r = qc.clamp %y {min = 0.0 : f32} : tensor<2x16xf32>
+  return %y, %r : tensor<2x16xf32>, tensor<2x16xf32>
+}
+
+// -----
+
 // A GEMV (M = 1) widens the tile to 8 vectors for independent accumulator
 // chains.
 // RVNNI: remark: kernel: vnni512, tile 1x8 (1 rows x 128 columns)

@@ -59,6 +59,17 @@ LogicalResult verifyEpilogue(Operation *op, KernelAttr kernel, Value input,
     result = shaped.clone(sumQ);
   }
   bool isFloat = !isQuantized(result);
+  auto clampMin = op->getAttrOfType<FloatAttr>("clamp_min");
+  auto clampMax = op->getAttrOfType<FloatAttr>("clamp_max");
+  if ((clampMin || clampMax) && !isFloat)
+    return op->emitOpError("'clamp_min' and 'clamp_max' are for f32 results "
+                           "('out_min' and 'out_max' clamp quantized ones)");
+  auto value = [](FloatAttr a) { return a.getValue().convertToFloat(); };
+  if ((clampMin && std::isnan(value(clampMin))) ||
+      (clampMax && std::isnan(value(clampMax))))
+    return op->emitOpError("clamp bounds must not be NaN");
+  if (clampMin && clampMax && value(clampMin) > value(clampMax))
+    return op->emitOpError("clamp_min must not exceed clamp_max");
   if (isQuantized(input.getType()) == isFloat)
     return op->emitOpError("input and result must be both f32 or both "
                            "quantized");

@@ -489,7 +489,8 @@ Operation *Selector::selectColumns(OpBuilder &b, Operation *op, Value lhs,
   KernelAttr kernel = kernelAttr(ctx, kindOf(target, t, isFloat), t, shift);
   auto packed = PackedMatMulOp::create(
       b, loc, resultType, lhs, weights, bias, mult,
-      /*residual=*/Value(), kernel, outMin, outMax, /*sum_type=*/TypeAttr());
+      /*residual=*/Value(), kernel, outMin, outMax, /*sum_type=*/TypeAttr(),
+      /*clamp_min=*/FloatAttr(), /*clamp_max=*/FloatAttr());
   chose(packed, kernel, t.notAmx);
   return packed;
 }
@@ -691,7 +692,8 @@ void Selector::select(Conv2DOp op) {
       b.getDenseI64ArrayAttr({wType.getDimSize(2), wType.getDimSize(3)}),
       op.getStridesAttr(), op.getPadsAttr(), op.getDilationsAttr(),
       op.getGroupsAttr(), outMin, outMax, /*residual=*/Value(),
-      /*sum_type=*/TypeAttr());
+      /*sum_type=*/TypeAttr(), /*clamp_min=*/FloatAttr(),
+      /*clamp_max=*/FloatAttr());
   chose(packed, kernel, t.notAmx);
   replace(op, packed);
 }
@@ -770,6 +772,44 @@ void fuseResidualAdd(AddOp add) {
       << residual.getType() << "), result " << result;
 }
 
+/// Moves an f32 `clamp` (ReLU, ReLU6, Clip) into the epilogue of the f32
+/// product kernel it reads, when it is the product's only use: the kernel
+/// clamps the sums in registers as `qc.clamp` does (`maximumf`, then
+/// `minimumf`), intersected with a clamp fused before. (Quantized products
+/// take their clamp before selection, into their output range.)
+void fuseFloatClamp(ClampOp clamp) {
+  Value input = clamp.getInput();
+  Operation *product = input.getDefiningOp();
+  if (!isa_and_nonnull<PackedConv2DOp, PackedMatMulOp>(product) ||
+      isQuantized(input.getType()))
+    return;
+  if (!input.hasOneUse()) {
+    clamp.emitRemark("clamp not fused: the product has other users");
+    return;
+  }
+  auto value = [](FloatAttr a) { return a.getValue().convertToFloat(); };
+  FloatAttr lo = clamp.getMinAttr(), hi = clamp.getMaxAttr();
+  if ((lo && std::isnan(value(lo))) || (hi && std::isnan(value(hi))))
+    return;
+  if (auto prev = product->getAttrOfType<FloatAttr>("clamp_min"))
+    if (!lo || value(prev) > value(lo))
+      lo = prev;
+  if (auto prev = product->getAttrOfType<FloatAttr>("clamp_max"))
+    if (!hi || value(prev) < value(hi))
+      hi = prev;
+  if (lo && hi && value(lo) > value(hi))
+    return;
+  if (lo)
+    product->setAttr("clamp_min", lo);
+  if (hi)
+    product->setAttr("clamp_max", hi);
+  clamp.replaceAllUsesWith(input);
+  clamp.erase();
+  auto remark = product->emitRemark("epilogue: + clamp to [");
+  remark << (lo ? std::to_string(value(lo)) : "-inf") << ", "
+         << (hi ? std::to_string(value(hi)) : "inf") << "]";
+}
+
 struct SelectKernelsPass
     : public qc::impl::QCSelectKernelsBase<SelectKernelsPass> {
   using Base::Base;
@@ -808,6 +848,10 @@ struct SelectKernelsPass
       module.walk([&](AddOp op) { adds.push_back(op); });
       for (AddOp add : adds)
         fuseResidualAdd(add);
+      SmallVector<ClampOp> clamps;
+      module.walk([&](ClampOp op) { clamps.push_back(op); });
+      for (ClampOp clamp : clamps)
+        fuseFloatClamp(clamp);
     }
   }
 };

@@ -30,7 +30,9 @@ def QC_PackedMatMulOp : QC_Op<"packed_matmul", [Pure, AttrSizedOperandSegments]>
     point and adds it, exactly as the reference lowering requantizes. An i32
     output without `multipliers` is the sum itself (ONNX MatMulInteger). The
     f32 form starts each sum at the bias and accumulates with one FMA per
-    product in K order.
+    product in K order; `clamp_min` / `clamp_max` (f32 only) are a fused
+    `qc.clamp` of the sum, computed as it is (`maximumf`, `minimumf`: NaN
+    propagates).
 
     Fused residual add (qc-select-kernels, from a `qc.add` of the product
     and a tensor of its shape): with `residual`, the requantized value `t`
@@ -52,7 +54,9 @@ def QC_PackedMatMulOp : QC_Op<"packed_matmul", [Pure, AttrSizedOperandSegments]>
                        QC_KernelAttr:$kernel,
                        OptionalAttr<I64Attr>:$out_min,
                        OptionalAttr<I64Attr>:$out_max,
-                       OptionalAttr<TypeAttr>:$sum_type);
+                       OptionalAttr<TypeAttr>:$sum_type,
+                       OptionalAttr<F32Attr>:$clamp_min,
+                       OptionalAttr<F32Attr>:$clamp_max);
   let results = (outs QC_Tensor:$output);
   let assemblyFormat = [{
     $input `,` $weights `,` $bias (`,` $multipliers^)?
@@ -77,8 +81,9 @@ def QC_PackedConv2DOp : QC_Op<"packed_conv2d", [Pure, AttrSizedOperandSegments]>
     kernel's `shift`, im2col'd at run time into the kernel's packed layout.
     `weights` is `[O][Kp]`: each output channel's `C/G x KH x KW` weights
     padded with zeros to a multiple of `kGroup`. `bias`, `multipliers`,
-    `out_min` and `out_max` are per output channel, and `residual` with
-    `sum_type` a fused residual add, as for `qc.packed_matmul`.
+    `out_min` and `out_max` are per output channel, `residual` with
+    `sum_type` a fused residual add and `clamp_min` / `clamp_max` a fused
+    f32 clamp, as for `qc.packed_matmul`.
 
     ```mlir
     %y = qc.packed_conv2d %x, %w, %b, %m {kernel = #qc.kernel<...>, kernel_shape = array<i64: 3, 3>,
@@ -98,7 +103,9 @@ def QC_PackedConv2DOp : QC_Op<"packed_conv2d", [Pure, AttrSizedOperandSegments]>
                        OptionalAttr<I64Attr>:$out_min,
                        OptionalAttr<I64Attr>:$out_max,
                        Optional<QC_Tensor>:$residual,
-                       OptionalAttr<TypeAttr>:$sum_type);
+                       OptionalAttr<TypeAttr>:$sum_type,
+                       OptionalAttr<F32Attr>:$clamp_min,
+                       OptionalAttr<F32Attr>:$clamp_max);
   let results = (outs QC_Tensor:$output);
   let assemblyFormat = [{
     $input `,` $weights `,` $bias (`,` $multipliers^)?

@@ -203,7 +203,10 @@ def QCSelectKernels : Pass<"qc-select-kernels", "ModuleOp"> {
     there) and another tensor of the same shape moves into that product's
     epilogue as its `residual`: the add's arithmetic runs on the values
     still in registers and the product's own 8-bit result is never stored.
-    A remark on the product says so, or on the add why not.
+    A remark on the product says so, or on the add why not. An f32
+    `qc.clamp` (ReLU, ReLU6, Clip) of an f32 product's result, its only
+    use, moves into the product's epilogue the same way (`clamp_min`,
+    `clamp_max`).
   }];
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"\"",
@@ -211,7 +214,7 @@ def QCSelectKernels : Pass<"qc-select-kernels", "ModuleOp"> {
     Option<"blockBytes", "block-bytes", "uint64_t", /*default=*/"0",
            "Cache budget in bytes of a GEMM row block (0: the target's)">,
     Option<"fuseEpilogues", "fuse-epilogues", "bool", /*default=*/"true",
-           "Fuse residual adds into the epilogues of the products">,
+           "Fuse residual adds and f32 clamps into the epilogues of the products">,
   ];
   let dependentDialects = ["::mlir::qc::QCDialect",
                            "::mlir::arith::ArithDialect"];
