@@ -146,18 +146,17 @@ void residualArgs(KernelBuilder &k, Value residual, Type resultType,
                k.c(out.getZeroPoint()), k.c(range.min), k.c(range.max)});
 }
 
-/// A fused f32 clamp's bounds (`clamp_min`, `clamp_max` of a packed
-/// product): the spec's flags and the arguments after the others.
-void clampArgs(KernelBuilder &k, Operation *op, GemmSpec &spec,
-               SmallVectorImpl<Value> &args) {
-  for (StringRef name : {"clamp_min", "clamp_max"}) {
-    auto bound = op->getAttrOfType<FloatAttr>(name);
-    if (!bound)
-      continue;
-    (name == "clamp_min" ? spec.clampLo : spec.clampHi) = true;
-    args.push_back(arith::ConstantOp::create(
-        k.b, k.loc, k.b.getF32FloatAttr(bound.getValue().convertToFloat())));
-  }
+/// A fused f32 clamp (`clamp_min`, `clamp_max` of a packed product): the
+/// spec's flags, and the bounds as the arguments after the others.
+template <typename OpT> void clampSpec(OpT op, GemmSpec &spec) {
+  spec.clampLo = bool(op.getClampMinAttr());
+  spec.clampHi = bool(op.getClampMaxAttr());
+}
+template <typename OpT>
+void clampArgs(KernelBuilder &k, OpT op, SmallVectorImpl<Value> &args) {
+  for (FloatAttr bound : {op.getClampMinAttr(), op.getClampMaxAttr()})
+    if (bound)
+      args.push_back(arith::ConstantOp::create(k.b, k.loc, bound));
 }
 
 GemmSpec makeSpec(const DotEmitter &dot, KernelAttr kernel, bool exact,
@@ -286,7 +285,8 @@ public:
       residualArgs(k, residual, op.getType(), op.getSumTypeAttr(),
                    getPointer(b, loc, state.operands.back()), args);
     }
-    clampArgs(k, op, spec, args);
+    clampSpec(op, spec);
+    clampArgs(k, op, args);
     emitGemmCall(state, loc, spec, args);
     return success();
   }
@@ -412,6 +412,7 @@ public:
     // which saved a pass over every chunk (ResNet-18's 3x3 convolutions
     // on 56x56: 10% of their time).
     spec.stridedY = isFloat;
+    clampSpec(op, spec);
     if (Value residual = op.getResidual()) {
       spec.residual = true;
       spec.residualUnsigned = !getPerTensorType(residual.getType()).isSigned();
@@ -474,7 +475,7 @@ public:
                          args);
           if (spec.stridedY)
             args.push_back(ldr);
-          clampArgs(k, op, spec, args);
+          clampArgs(k, op, args);
           emitGemmCall(state, loc, spec, args);
         };
         if (op.isPointwise()) {

@@ -289,6 +289,13 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
       return arith::AddIOp::create(
           b, loc, arith::FPToSIOp::create(b, loc, i32Vec, clamped), outZpV);
     };
+    // The lanes of the vector at column `col` that are inside the matrix.
+    auto columnMask = [&](Value col) -> Value {
+      Value n = k.max(k.min(k.sub(cols, col), k.c(s.lanes)), k.c(0));
+      return vector::CreateMaskOp::create(
+          b, loc, vecOf(s.lanes, b.getI1Type()),
+          ValueRange{arith::IndexCastOp::create(b, loc, b.getIndexType(), n)});
+    };
     // The K groups [g0, g1) of this pass; `first` and `last` (i1): whether
     // it is the first and the last (null: one pass over all of K).
     Value g0 = k.c(0), g1 = groups, first, last;
@@ -298,14 +305,7 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
                      Value biasV = {}, Value multV = {}) {
       Value col = k.add(k.mul(tile, nr), int64_t(v) * s.lanes);
       Value pos = k.add(k.mul(row, ldc), col);
-      Value mask;
-      if (masked) {
-        Value n = k.max(k.min(k.sub(cols, col), k.c(s.lanes)), k.c(0));
-        mask =
-            vector::CreateMaskOp::create(b, loc, vecOf(s.lanes, b.getI1Type()),
-                                         ValueRange{arith::IndexCastOp::create(
-                                             b, loc, b.getIndexType(), n)});
-      }
+      Value mask = masked ? columnMask(col) : Value();
       Value result = acc;
       if (s.isFloat && (s.clampLo || s.clampHi)) {
         Value c = acc;
@@ -355,14 +355,9 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
               if (fromC) {
                 Value pos = k.add(k.mul(row, ldc), col);
                 if (masked) {
-                  Value n =
-                      k.max(k.min(k.sub(cols, col), k.c(s.lanes)), k.c(0));
-                  Value mask = vector::CreateMaskOp::create(
-                      b, loc, vecOf(s.lanes, b.getI1Type()),
-                      ValueRange{arith::IndexCastOp::create(
-                          b, loc, b.getIndexType(), n)});
                   start = LLVM::MaskedLoadOp::create(
-                      b, loc, accType, k.ptr(out, f32, pos), mask, start, 4u);
+                      b, loc, accType, k.ptr(out, f32, pos), columnMask(col),
+                      start, 4u);
                 } else {
                   start = k.load(accType, out, f32, pos);
                 }
@@ -410,14 +405,9 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
       Value groupStride = s.stridedY ? a[ldyArg] : k.c(nr * kg);
       SmallVector<Value> yMasks;
       if (s.stridedY && masked)
-        for (unsigned v = 0; v < nv; ++v) {
-          Value col = k.add(k.mul(tile, nr), int64_t(v) * s.lanes);
-          Value n = k.max(k.min(k.sub(cols, col), k.c(s.lanes)), k.c(0));
-          yMasks.push_back(vector::CreateMaskOp::create(
-              b, loc, vecOf(s.lanes, b.getI1Type()),
-              ValueRange{
-                  arith::IndexCastOp::create(b, loc, b.getIndexType(), n)}));
-        }
+        for (unsigned v = 0; v < nv; ++v)
+          yMasks.push_back(
+              columnMask(k.add(k.mul(tile, nr), int64_t(v) * s.lanes)));
       Value noValues;
       if (!yMasks.empty())
         noValues = arith::ConstantOp::create(

@@ -195,6 +195,22 @@ func.func @matmul_f32_clamp_shared(%a: tensor<2x8xf32>) -> (tensor<2x16xf32>, te
 
 // -----
 
+// ... nor a clamp whose interval is empty with the one fused before.
+// RVNNI: remark: epilogue: + clamp to [5.000000, inf]
+// RVNNI: remark: clamp not fused: empty interval with the product's
+// VNNI-LABEL: func.func @matmul_f32_clamp_empty
+// VNNI: %[[P:.*]] = qc.packed_matmul {{.*}}clamp_min = 5.000000e+00 : f32
+// VNNI: qc.clamp %[[P]] {max = 1.000000e+00 : f32}
+func.func @matmul_f32_clamp_empty(%a: tensor<2x8xf32>) -> tensor<2x16xf32> {
+  %w = arith.constant dense<0.5> : tensor<8x16xf32>
+  %y = qc.matmul %a, %w : (tensor<2x8xf32>, tensor<8x16xf32>) -> tensor<2x16xf32>
+  %r = qc.clamp %y {min = 5.0 : f32} : tensor<2x16xf32>
+  %s = qc.clamp %r {max = 1.0 : f32} : tensor<2x16xf32>
+  return %s : tensor<2x16xf32>
+}
+
+// -----
+
 // A GEMV (M = 1) widens the tile to 8 vectors for independent accumulator
 // chains.
 // RVNNI: remark: kernel: vnni512, tile 1x8 (1 rows x 128 columns)

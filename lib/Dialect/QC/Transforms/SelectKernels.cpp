@@ -797,8 +797,10 @@ void fuseFloatClamp(ClampOp clamp) {
   if (auto prev = product->getAttrOfType<FloatAttr>("clamp_max"))
     if (!hi || value(prev) < value(hi))
       hi = prev;
-  if (lo && hi && value(lo) > value(hi))
+  if (lo && hi && value(lo) > value(hi)) {
+    clamp.emitRemark("clamp not fused: empty interval with the product's");
     return;
+  }
   if (lo)
     product->setAttr("clamp_min", lo);
   if (hi)
