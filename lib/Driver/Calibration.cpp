@@ -78,7 +78,7 @@ static void convertForInput(HostArray &a, RankedTensorType type) {
     f.dtype = "float32";
     f.shape = a.shape;
     f.data.resize(a.numElements() * 4);
-    for (int64_t i = 0; i < a.numElements(); ++i) {
+    for (int64_t i = 0, n = a.numElements(); i < n; ++i) {
       float v = float(a.get(i));
       std::memcpy(f.data.data() + 4 * i, &v, 4);
     }
@@ -422,21 +422,6 @@ SmallVector<Value> observedValues(func::FuncOp func) {
   return values;
 }
 
-/// Adds `values` to the results of `func`.
-void addOutputs(func::FuncOp func, ArrayRef<Value> values) {
-  auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
-  SmallVector<Value> operands(ret.getOperands());
-  operands.append(values.begin(), values.end());
-  OpBuilder b(ret);
-  func::ReturnOp::create(b, ret.getLoc(), operands);
-  ret.erase();
-  SmallVector<Type> types;
-  for (Value v : operands)
-    types.push_back(v.getType());
-  func.setType(FunctionType::get(func.getContext(), func.getArgumentTypes(),
-                                 types));
-}
-
 const float *floats(const HostArray &a) {
   return reinterpret_cast<const float *>(a.data.data());
 }
@@ -730,6 +715,20 @@ LogicalResult mlir::qc::calibrate(ModuleOp module, const Samples &samples,
   return success();
 }
 
+void mlir::qc::addOutputs(func::FuncOp func, ArrayRef<Value> values) {
+  auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+  SmallVector<Value> operands(ret.getOperands());
+  operands.append(values.begin(), values.end());
+  OpBuilder b(ret);
+  func::ReturnOp::create(b, ret.getLoc(), operands);
+  ret.erase();
+  SmallVector<Type> types;
+  for (Value v : operands)
+    types.push_back(v.getType());
+  func.setType(
+      FunctionType::get(func.getContext(), func.getArgumentTypes(), types));
+}
+
 //===----------------------------------------------------------------------===//
 // Per-layer error
 //===----------------------------------------------------------------------===//
@@ -759,6 +758,7 @@ LogicalResult mlir::qc::runOnSamples(ModuleOp module, const Samples &samples,
     return module.emitError("evaluation: ") << error;
   outputs.clear();
   std::vector<HostArray> out;
+  TimingScope running = timing ? timing->nest("run") : TimingScope();
   for (const auto &s : batches) {
     if (std::string e = runner->run(s, out); !e.empty())
       return module.emitError("evaluation: ") << e;
@@ -871,6 +871,7 @@ LogicalResult mlir::qc::measureLayerErrors(ModuleOp floatModule,
     return quantModule.emitError("report: ") << error;
   std::vector<double> signal(layers.size(), 0), noise(layers.size(), 0);
   std::vector<HostArray> fo, qo;
+  TimingScope running = timing ? timing->nest("run both") : TimingScope();
   for (const auto &s : batches) {
     if (std::string e = fr->run(s, fo); !e.empty())
       return floatModule.emitError("report: ") << e;
@@ -878,10 +879,13 @@ LogicalResult mlir::qc::measureLayerErrors(ModuleOp floatModule,
       return quantModule.emitError("report: ") << e;
     for (size_t i = 0; i < layers.size(); ++i) {
       const float *a = floats(fo[numOutputs + i]), *q = floats(qo[numOutputs + i]);
-      for (int64_t k = 0; k < fo[numOutputs + i].numElements(); ++k) {
-        signal[i] += double(a[k]) * a[k];
-        noise[i] += double(a[k] - q[k]) * (a[k] - q[k]);
+      double s = 0, e = 0;
+      for (int64_t k = 0, n = fo[numOutputs + i].numElements(); k < n; ++k) {
+        s += double(a[k]) * a[k];
+        e += double(a[k] - q[k]) * (a[k] - q[k]);
       }
+      signal[i] += s;
+      noise[i] += e;
     }
   }
   for (size_t i = 0; i < layers.size(); ++i)

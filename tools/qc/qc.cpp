@@ -20,6 +20,7 @@
 #include "qc/Driver/Compiler.h"
 #include "qc/Driver/Model.h"
 #include "qc/Driver/Precision.h"
+#include "qc/Driver/Smoothing.h"
 #include "qc/Support/TargetDesc.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -153,6 +154,14 @@ static cl::opt<std::string> quantizeOptions(
     cl::desc("Further qc-quantize pipeline options, e.g. "
              "\"threshold-db=2.0 strict\""),
     cl::init(""), cl::cat(quantCategory));
+static cl::opt<std::string> smoothQuant(
+    "smoothquant", cl::ValueOptional,
+    cl::desc("Before calibrating, move the per-channel ranges of each "
+             "LayerNorm's output into the weights of the matmuls it feeds "
+             "(SmoothQuant's migration, an exact rewrite of the float "
+             "model): an alpha in [0, 1] (0.5 without a value) or off "
+             "(default)"),
+    cl::value_desc("alpha"), cl::init("off"), cl::cat(quantCategory));
 static cl::opt<std::string> reportFile(
     "report",
     cl::desc("Write an HTML report: per-layer error of the quantized model "
@@ -438,6 +447,12 @@ int main(int argc, char **argv) {
   std::optional<double> budget;
   if (std::string e = parseAccuracyBudget(accuracyBudget, budget); !e.empty())
     return fail(e);
+  std::optional<double> alpha;
+  if (std::string e = parseSmoothing(
+          smoothQuant.empty() ? StringRef("0.5") : StringRef(smoothQuant),
+          alpha);
+      !e.empty())
+    return fail(e);
   std::optional<FidelityMetric> metric =
       llvm::StringSwitch<std::optional<FidelityMetric>>(accuracyMetric)
           .Case("auto", FidelityMetric::Auto)
@@ -579,6 +594,15 @@ int main(int argc, char **argv) {
     if (!err.empty())
       return fail(err);
     reading.stop();
+    if (alpha) {
+      TimingScope smoothing =
+          timing ? calibrating.nest("smoothquant") : TimingScope();
+      SmoothingOptions sopts;
+      sopts.alpha = *alpha;
+      sopts.timing = timing ? &smoothing : nullptr;
+      if (failed(smoothActivations(*module, samples, sopts)))
+        return 1;
+    }
     floatModule = module->clone();
     CalibrationOptions copts;
     copts.method = *method;

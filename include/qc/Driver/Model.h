@@ -129,6 +129,9 @@ struct CalibrationOptions {
 LogicalResult calibrate(ModuleOp module, const Samples &samples,
                         const CalibrationOptions &options);
 
+/// Adds `values` (of `func`'s body) to the results of `func`.
+void addOutputs(func::FuncOp func, ArrayRef<Value> values);
+
 /// Per-layer error of the quantized model against the float one, measured
 /// on `samples`: SQNR in dB per named op (ONNX node), in graph order.
 struct LayerError {
