@@ -17,6 +17,7 @@
 #include "qc/Codegen/Codegen.h"
 #include "qc/Dialect/QC/IR/QCOps.h"
 #include "qc/Dialect/QC/IR/QCTypeUtils.h"
+#include "qc/Driver/BiasCorrection.h"
 #include "qc/Driver/Compiler.h"
 #include "qc/Driver/Model.h"
 #include "qc/Driver/Precision.h"
@@ -162,6 +163,12 @@ static cl::opt<std::string> smoothQuant(
              "model): an alpha in [0, 1] (0.5 without a value) or off "
              "(default)"),
     cl::value_desc("alpha"), cl::init("off"), cl::cat(quantCategory));
+static cl::opt<bool> biasCorrection(
+    "bias-correction",
+    cl::desc("After calibrating, run the int8 model on the calibration "
+             "data and subtract each convolution and matmul output "
+             "channel's mean error from its bias (off by default)"),
+    cl::cat(quantCategory));
 static cl::opt<std::string> reportFile(
     "report",
     cl::desc("Write an HTML report: per-layer error of the quantized model "
@@ -627,6 +634,14 @@ int main(int argc, char **argv) {
   if (!weightGranularity.empty())
     qopts += " granularity=" + weightGranularity;
   options.quantizeOptions = StringRef(qopts).trim().str();
+
+  if (biasCorrection && floatModule) {
+    TimingScope correcting = timed("bias correction");
+    CompileOptions copts = options;
+    copts.timing = timing ? &correcting : nullptr;
+    if (failed(correctBiases(*module, *floatModule, samples, copts)))
+      return 1;
+  }
 
   // Mixed precision: keep layers in f32 until the budget holds.
   PrecisionResult precision;
