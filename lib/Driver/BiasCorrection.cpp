@@ -1,21 +1,25 @@
-//===- BiasCorrection.cpp - Removing the mean error of int8 layers --------===//
+//===- BiasCorrection.cpp - Removing the mean error of 8-bit weights ------===//
 //
-// Rounding weights and activations to 8 bits adds an error to every
-// output channel of a convolution or matmul whose mean need not be zero
-// (AIMET's empirical bias correction). One run of the float and of the
-// all-int8 model on the calibration samples measures each channel's mean
-// error; subtracting it from the channel's bias removes it. The
-// correction is computed once for all layers from the uncorrected int8
-// model: it does not chase how correcting one layer changes the next.
+// Rounding a layer's weights to 8 bits changes its output by
+// (Wq - W) x, whose mean over the data, (Wq - W) E[x], need not be zero:
+// where many weights fall below half a step they all round the same way.
+// Subtracting that mean from the bias (the analytic bias correction of
+// Nagel et al.'s data-free quantization, with E[x] measured) removes it.
+// It is computed for each layer from its own weights and the float model's
+// inputs, so correcting one layer does not count the errors of the layers
+// before it again; Wq are the weights the quantization pipeline chooses,
+// read from a quantized copy of the model.
 //
 //===----------------------------------------------------------------------===//
 
 #include "qc/Driver/BiasCorrection.h"
 #include "qc/Dialect/QC/IR/QCDialect.h"
 #include "qc/Dialect/QC/IR/QCOps.h"
+#include "qc/Dialect/QC/IR/QCTypeUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -39,10 +43,63 @@ DenseElementsAttr constantF32(Value v) {
   return d;
 }
 
-/// Subtracts `shift` from the bias of `op` (its operand 2, a new one when
+std::string nameOf(Operation *op) {
+  if (auto n = dyn_cast<NameLoc>(op->getLoc()))
+    return n.getName().str();
+  return "";
+}
+
+/// The real values of a quantized constant weight, or nothing.
+std::optional<std::vector<double>> dequantizedWeight(Value v) {
+  auto c = v.getDefiningOp<qc::ConstantOp>();
+  if (!c)
+    return std::nullopt;
+  auto data = dyn_cast<DenseElementsAttr>(c.getValue());
+  auto type = cast<RankedTensorType>(c.getType());
+  if (!data || !isa<IntegerType>(data.getElementType()))
+    return std::nullopt;
+  std::vector<double> out;
+  out.reserve(data.getNumElements());
+  std::vector<int64_t> q;
+  for (const APInt &i : data.getValues<APInt>())
+    q.push_back(isUnsignedStorage(getQuantElementType(type))
+                    ? int64_t(i.getZExtValue())
+                    : i.getSExtValue());
+  if (auto t = getPerTensorType(type)) {
+    for (int64_t x : q)
+      out.push_back((x - t.getZeroPoint()) * t.getScale());
+    return out;
+  }
+  if (auto t = getPerAxisType(type)) {
+    ArrayRef<int64_t> shape = type.getShape();
+    int64_t axis = t.getQuantizedDimension(), inner = 1;
+    for (size_t d = axis + 1; d < shape.size(); ++d)
+      inner *= shape[d];
+    ArrayRef<double> scales = t.getScales();
+    ArrayRef<int64_t> zps = t.getZeroPoints();
+    for (size_t k = 0; k < q.size(); ++k) {
+      int64_t ch = (k / inner) % shape[axis];
+      out.push_back((q[k] - zps[ch]) * scales[ch]);
+    }
+    return out;
+  }
+  return std::nullopt;
+}
+
+/// A layer to correct: the op in the calibrated module and the shift of
+/// each output channel, (Wq - W) E[x].
+struct Layer {
+  Operation *op;
+  std::vector<double> weightError; // Wq - W, in the weight's layout.
+  Value input;                     // In the probe.
+  std::vector<double> shift;
+};
+
+/// Subtracts `shift` from the bias of `op` (its operand 2, added when
 /// absent). Returns the RMS of the old bias, or -1 when the bias is not a
 /// constant of the right size.
-double shiftBias(Operation *op, Value bias, ArrayRef<double> shift) {
+double shiftBias(Operation *op, ArrayRef<double> shift) {
+  Value bias = op->getNumOperands() > 2 ? op->getOperand(2) : Value();
   int64_t n = shift.size();
   std::vector<float> values(n, 0.0f);
   double rms = 0;
@@ -78,7 +135,23 @@ LogicalResult mlir::qc::correctBiases(ModuleOp statsModule,
                                       const Samples &samples,
                                       const CompileOptions &quantize,
                                       std::vector<CorrectedLayer> *corrected) {
-  std::vector<LayerError> errors;
+  // The products with constant weights, by name (a name used by two
+  // products is ambiguous: neither is corrected).
+  llvm::StringMap<Operation *> byName;
+  llvm::StringMap<unsigned> count;
+  getModelFunction(statsModule).walk([&](Operation *op) {
+    std::string n = nameOf(op);
+    if (n.empty() || !isa<Conv2DOp, MatMulOp>(op))
+      return;
+    ++count[n];
+    if (!op->hasAttr(QCDialect::getKeepFloatAttrName()) &&
+        constantF32(op->getOperand(1)))
+      byName[n] = op;
+  });
+
+  // The weights the quantization pipeline gives them.
+  std::vector<Layer> layers;
+  llvm::StringMap<unsigned> index;
   {
     // The scheme remarks come again with the final quantization.
     ScopedDiagnosticHandler quiet(statsModule.getContext(), [](Diagnostic &d) {
@@ -90,50 +163,115 @@ LogicalResult mlir::qc::correctBiases(ModuleOp statsModule,
     q.timing = nullptr;
     if (failed(quantizeModule(*int8, q)))
       return failure();
-    if (failed(measureLayerErrors(floatModule, *int8, samples, errors,
-                                  quantize.timing, /*channelMeans=*/true)))
-      return failure();
+    getModelFunction(*int8).walk([&](Operation *op) {
+      std::string n = nameOf(op);
+      if (!isa<Conv2DOp, MatMulOp>(op) || count.lookup(n) != 1 ||
+          !byName.count(n))
+        return;
+      Operation *floatOp = byName.lookup(n);
+      DenseElementsAttr w = constantF32(floatOp->getOperand(1));
+      std::optional<std::vector<double>> wq =
+          dequantizedWeight(op->getOperand(1));
+      if (!wq || int64_t(wq->size()) != w.getNumElements())
+        return;
+      Layer l{floatOp, std::move(*wq), Value(), {}};
+      int64_t k = 0;
+      for (float v : w.getValues<float>())
+        l.weightError[k++] -= v;
+      index[n] = layers.size();
+      layers.push_back(std::move(l));
+    });
   }
-  llvm::StringMap<const LayerError *> byName;
-  for (const LayerError &e : errors)
-    if (!e.meanError.empty())
-      byName[e.name] = &e;
+  if (layers.empty())
+    return success();
 
-  func::FuncOp func = getModelFunction(statsModule);
-  SmallVector<Operation *> products;
-  func.walk([&](Operation *op) {
-    if (isa<Conv2DOp, MatMulOp>(op) &&
-        !op->hasAttr(QCDialect::getKeepFloatAttrName()))
-      products.push_back(op);
+  // One float run with the layers' inputs as extra outputs.
+  IRMapping map;
+  OwningOpRef<ModuleOp> probe(cast<ModuleOp>(floatModule->clone(map)));
+  func::FuncOp probeFunc = getModelFunction(*probe);
+  unsigned numOutputs = probeFunc.getNumResults();
+  SmallVector<Value> inputs;
+  SmallVector<unsigned> measured;
+  probeFunc.walk([&](Operation *op) {
+    std::string n = nameOf(op);
+    if (!isa<Conv2DOp, MatMulOp>(op) || !index.count(n))
+      return;
+    measured.push_back(index[n]);
+    inputs.push_back(op->getOperand(0));
   });
-  for (Operation *op : products) {
-    auto loc = dyn_cast<NameLoc>(op->getLoc());
-    if (!loc)
+  addOutputs(probeFunc, inputs);
+  std::vector<HostArray> results;
+  if (failed(runOnSamples(*probe, samples, results, quantize.timing)))
+    return failure();
+
+  for (auto [k, li] : llvm::enumerate(measured)) {
+    Layer &l = layers[li];
+    const HostArray &a = results[numOutputs + k];
+    const float *x = reinterpret_cast<const float *>(a.data.data());
+    auto wType = cast<RankedTensorType>(l.op->getOperand(1).getType());
+    ArrayRef<int64_t> ws = wType.getShape();
+    // E[x] per input channel: axis 1 of a convolution's NCHW input, the
+    // last axis of a matmul's.
+    bool conv = isa<Conv2DOp>(l.op);
+    if ((conv && (a.shape.size() != 4 || ws.size() != 4)) ||
+        (!conv && (a.shape.empty() || ws.size() != 2)))
       continue;
-    const LayerError *e = byName.lookup(loc.getName().strref());
-    if (!e)
+    int64_t channels = conv ? a.shape[1] : a.shape.back();
+    int64_t inner = 1;
+    for (size_t d = conv ? 2 : a.shape.size(); d < a.shape.size(); ++d)
+      inner *= a.shape[d];
+    int64_t outer = a.numElements() / std::max<int64_t>(channels * inner, 1);
+    std::vector<double> mean(channels, 0.0);
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t c = 0; c < channels; ++c) {
+        const float *p = x + (o * channels + c) * inner;
+        double s = 0;
+        for (int64_t j = 0; j < inner; ++j)
+          s += p[j];
+        mean[c] += s;
+      }
+    for (double &m : mean)
+      m /= std::max<int64_t>(outer * inner, 1);
+
+    if (conv) {
+      // W [O, C/g, kh, kw]; output o reads input channels of its group.
+      int64_t outC = ws[0], perGroup = ws[1], taps = ws[2] * ws[3];
+      int64_t groups = channels / std::max<int64_t>(perGroup, 1);
+      if (groups * perGroup != channels || outC % groups)
+        continue;
+      l.shift.assign(outC, 0.0);
+      for (int64_t o = 0; o < outC; ++o) {
+        int64_t g = o / (outC / groups);
+        for (int64_t ci = 0; ci < perGroup; ++ci)
+          for (int64_t t = 0; t < taps; ++t)
+            l.shift[o] += l.weightError[(o * perGroup + ci) * taps + t] *
+                          mean[g * perGroup + ci];
+      }
+    } else {
+      // W [K, N].
+      if (ws[0] != channels)
+        continue;
+      l.shift.assign(ws[1], 0.0);
+      for (int64_t kk = 0; kk < ws[0]; ++kk)
+        for (int64_t n = 0; n < ws[1]; ++n)
+          l.shift[n] += l.weightError[kk * ws[1] + n] * mean[kk];
+    }
+  }
+
+  for (Layer &l : layers) {
+    if (l.shift.empty())
       continue;
-    // Only products with constant weights have a bias to correct.
-    Value weight = op->getOperand(1);
-    Value bias = op->getNumOperands() > 2 ? op->getOperand(2) : Value();
-    if (!constantF32(weight))
-      continue;
-    // The name's last op is the one compared: it must be this one.
-    auto rt = dyn_cast<RankedTensorType>(op->getResult(0).getType());
-    int64_t axis = isa<Conv2DOp>(op) ? 1 : rt.getRank() - 1;
-    if (!rt || rt.getDimSize(axis) != int64_t(e->meanError.size()))
-      continue;
-    double rms = shiftBias(op, bias, e->meanError);
+    double rms = shiftBias(l.op, l.shift);
     if (rms < 0)
       continue;
     double largest = 0;
-    for (double m : e->meanError)
+    for (double m : l.shift)
       largest = std::max(largest, std::fabs(m));
-    CorrectedLayer c{loc.getName().str(), int64_t(e->meanError.size()),
+    CorrectedLayer c{nameOf(l.op), int64_t(l.shift.size()),
                      rms > 0 ? largest / rms : 0};
-    op->emitRemark() << llvm::formatv(
-        "bias corrected: the mean error of {0} output channels removed "
-        "(at most {1:e2}{2})",
+    l.op->emitRemark() << llvm::formatv(
+        "bias corrected: the mean error of the 8-bit weights removed from "
+        "{0} output channels (at most {1:e2}{2})",
         c.channels, largest,
         rms > 0
             ? llvm::formatv(", {0:P1} of the bias RMS", c.largestShift).str()

@@ -767,9 +767,11 @@ LogicalResult mlir::qc::runOnSamples(ModuleOp module, const Samples &samples,
   return success();
 }
 
-LogicalResult mlir::qc::measureLayerErrors(
-    ModuleOp floatModule, ModuleOp quantModule, const Samples &samples,
-    std::vector<LayerError> &errors, TimingScope *timing, bool channelMeans) {
+LogicalResult mlir::qc::measureLayerErrors(ModuleOp floatModule,
+                                           ModuleOp quantModule,
+                                           const Samples &samples,
+                                           std::vector<LayerError> &errors,
+                                           TimingScope *timing) {
   OwningOpRef<ModuleOp> fm = floatModule.clone(), qm = quantModule.clone();
   func::FuncOp ff = getModelFunction(*fm), qf = getModelFunction(*qm);
   unsigned numOutputs = ff.getNumResults();
@@ -794,7 +796,6 @@ LogicalResult mlir::qc::measureLayerErrors(
   });
   // Quantized counterparts (dequantized for comparison), in graph order.
   SmallVector<Value> fv, qv;
-  SmallVector<int64_t> channelAxes;
   std::vector<LayerError> layers;
   llvm::StringSet<> done;
   qf.walk([&](Operation *op) {
@@ -831,31 +832,10 @@ LogicalResult mlir::qc::measureLayerErrors(
     Value reference = it->second;
     if (floatClamped.count(n) && !clampUser(op->getResult(0)))
       reference = floatClamped.lookup(n);
-    // The channel axis of a product's own output, for its mean errors.
-    int64_t axis = -1;
-    Operation *fop = reference.getDefiningOp();
-    if (channelMeans && fop && !fop->hasAttr("clamp_min") &&
-        !fop->hasAttr("clamp_max")) {
-      int64_t rank = rt.getRank();
-      if (isa<Conv2DOp>(fop) && rank == 4)
-        axis = 1;
-      else if (isa<MatMulOp>(fop) && rank >= 2)
-        axis = rank - 1;
-    }
-    channelAxes.push_back(axis);
     fv.push_back(reference);
     qv.push_back(r);
-    layers.push_back({n, op->getName().stripDialect().str(), 0, {}});
+    layers.push_back({n, op->getName().stripDialect().str(), 0});
   });
-  // Per-channel sums of (quantized - float) and their counts (sized before
-  // rebatching rebuilds the functions).
-  std::vector<std::vector<double>> errorSums(layers.size());
-  std::vector<int64_t> perChannel(layers.size(), 0);
-  for (size_t i = 0; i < layers.size(); ++i)
-    if (channelAxes[i] >= 0)
-      errorSums[i].assign(
-          cast<RankedTensorType>(fv[i].getType()).getDimSize(channelAxes[i]),
-          0.0);
   // Both models run the same batches: rebatched when both keep their
   // samples apart, else at the model's batch.
   BatchPlan plan;
@@ -906,32 +886,11 @@ LogicalResult mlir::qc::measureLayerErrors(
       }
       signal[i] += s;
       noise[i] += e;
-      if (channelAxes[i] < 0)
-        continue;
-      // Elements of channel c: blocks of `inner` at stride channels*inner.
-      const HostArray &arr = fo[numOutputs + i];
-      int64_t channels = errorSums[i].size(), inner = 1;
-      for (size_t d = channelAxes[i] + 1; d < arr.shape.size(); ++d)
-        inner *= arr.shape[d];
-      int64_t outer =
-          arr.numElements() / std::max<int64_t>(channels * inner, 1);
-      for (int64_t o = 0; o < outer; ++o)
-        for (int64_t c = 0; c < channels; ++c) {
-          int64_t base = (o * channels + c) * inner;
-          double sum = 0;
-          for (int64_t j = 0; j < inner; ++j)
-            sum += double(q[base + j]) - a[base + j];
-          errorSums[i][c] += sum;
-        }
-      perChannel[i] += outer * inner;
     }
   }
-  for (size_t i = 0; i < layers.size(); ++i) {
+  for (size_t i = 0; i < layers.size(); ++i)
     layers[i].sqnrDb = noise[i] == 0 ? std::numeric_limits<double>::infinity()
                                      : 10 * std::log10(signal[i] / noise[i]);
-    for (double sum : errorSums[i])
-      layers[i].meanError.push_back(perChannel[i] ? sum / perChannel[i] : 0);
-  }
   errors = std::move(layers);
   return success();
 }

@@ -22,17 +22,17 @@ namespace mlir::qc {
 struct CorrectedLayer {
   std::string name;
   int64_t channels = 0;
-  /// The largest mean error removed, relative to the RMS of the layer's
-  /// bias (0 for a layer that had none).
+  /// The largest shift removed, relative to the RMS of the layer's bias (0
+  /// for a layer that had none).
   double largestShift = 0;
 };
 
 /// Quantizes a copy of `statsModule` (a calibrated float model) with
-/// `quantize`, measures the mean error of every output channel of its
-/// convolutions and matmuls with constant weights against `floatModule` on
-/// the samples, and subtracts it from the bias of the same layer in
-/// `statsModule` (adding a bias where there is none). Layers compared after
-/// a fused clamp are left alone. A remark on each layer tells what moved.
+/// `quantize` to learn the 8-bit weights of its convolutions and matmuls
+/// with constant weights, runs `floatModule` once on the samples for the
+/// mean of each input channel of those layers, and subtracts
+/// (Wq - W) E[x] from each layer's bias in `statsModule` (adding a bias
+/// where there is none). A remark on each layer tells what moved.
 LogicalResult correctBiases(ModuleOp statsModule, ModuleOp floatModule,
                             const Samples &samples,
                             const CompileOptions &quantize,

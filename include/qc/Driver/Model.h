@@ -134,20 +134,15 @@ void addOutputs(func::FuncOp func, ArrayRef<Value> values);
 
 /// Per-layer error of the quantized model against the float one, measured
 /// on `samples`: SQNR in dB per named op (ONNX node), in graph order.
-/// With `channelMeans`, the convolutions and matmuls compared on their
-/// own (unclamped) outputs also get the mean error (quantized - float) of
-/// each output channel.
 struct LayerError {
   std::string name;
   std::string op;
   double sqnrDb = 0;
-  std::vector<double> meanError;
 };
 LogicalResult measureLayerErrors(ModuleOp floatModule, ModuleOp quantModule,
                                  const Samples &samples,
                                  std::vector<LayerError> &errors,
-                                 TimingScope *timing = nullptr,
-                                 bool channelMeans = false);
+                                 TimingScope *timing = nullptr);
 
 /// Runs `module` (float or quantized) on the samples as calibration does
 /// (rebatched where its examples are independent, JIT-compiled at a low
