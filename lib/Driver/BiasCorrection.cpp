@@ -95,39 +95,6 @@ struct Layer {
   std::vector<double> shift;
 };
 
-/// Subtracts `shift` from the bias of `op` (its operand 2, added when
-/// absent). Returns the RMS of the old bias, or -1 when the bias is not a
-/// constant of the right size.
-double shiftBias(Operation *op, ArrayRef<double> shift) {
-  Value bias = op->getNumOperands() > 2 ? op->getOperand(2) : Value();
-  int64_t n = shift.size();
-  std::vector<float> values(n, 0.0f);
-  double rms = 0;
-  if (bias) {
-    DenseElementsAttr d = constantF32(bias);
-    if (!d || d.getType().getRank() != 1 || d.getNumElements() != n)
-      return -1;
-    values.assign(d.getValues<float>().begin(), d.getValues<float>().end());
-    for (float v : values)
-      rms += double(v) * v;
-    rms = std::sqrt(rms / n);
-  }
-  for (int64_t j = 0; j < n; ++j)
-    values[j] = float(values[j] - shift[j]);
-  OpBuilder b(op);
-  auto type = RankedTensorType::get({n}, b.getF32Type());
-  Value c = arith::ConstantOp::create(
-      b, op->getLoc(), DenseElementsAttr::get(type, ArrayRef(values)));
-  if (bias) {
-    op->setOperand(2, c);
-    if (Operation *old = bias.getDefiningOp(); old && old->use_empty())
-      old->erase();
-  } else {
-    op->insertOperands(2, c);
-  }
-  return rms;
-}
-
 } // namespace
 
 LogicalResult mlir::qc::correctBiases(ModuleOp statsModule,
@@ -261,9 +228,20 @@ LogicalResult mlir::qc::correctBiases(ModuleOp statsModule,
   for (Layer &l : layers) {
     if (l.shift.empty())
       continue;
-    double rms = shiftBias(l.op, l.shift);
-    if (rms < 0)
-      continue;
+    // Recorded, applied by qc-apply-bias-shifts when the layer is
+    // quantized (not when the precision search keeps it in f32).
+    std::vector<float> shift(l.shift.begin(), l.shift.end());
+    auto type = RankedTensorType::get({int64_t(shift.size())},
+                                      Float32Type::get(l.op->getContext()));
+    l.op->setAttr(QCDialect::getBiasShiftAttrName(),
+                  DenseElementsAttr::get(type, ArrayRef(shift)));
+    double rms = 0;
+    if (DenseElementsAttr bias = constantF32(
+            l.op->getNumOperands() > 2 ? l.op->getOperand(2) : Value())) {
+      for (float v : bias.getValues<float>())
+        rms += double(v) * v;
+      rms = std::sqrt(rms / std::max<int64_t>(bias.getNumElements(), 1));
+    }
     double largest = 0;
     for (double m : l.shift)
       largest = std::max(largest, std::fabs(m));

@@ -21,6 +21,7 @@ using namespace mlir::qc;
 void mlir::qc::buildQuantizePipeline(OpPassManager &pm,
                                      const QuantizePipelineOptions &options) {
   OpPassManager &fpm = pm.nest<func::FuncOp>();
+  fpm.addPass(createQCApplyBiasShifts());
   QCChooseSchemesOptions schemes;
   schemes.granularity = options.granularity;
   schemes.thresholdDb = options.thresholdDb;

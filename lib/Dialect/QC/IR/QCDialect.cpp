@@ -52,6 +52,14 @@ LogicalResult QCDialect::verifyOperationAttribute(Operation *op,
              << "'" << getKeepFloatAttrName() << "' must be a unit attribute";
     return success();
   }
+  if (attr.getName() == getBiasShiftAttrName()) {
+    auto shift = dyn_cast<DenseFPElementsAttr>(attr.getValue());
+    if (!shift || shift.getType().getRank() != 1 ||
+        !shift.getElementType().isF32())
+      return op->emitOpError() << "'" << getBiasShiftAttrName()
+                               << "' must be a 1-D f32 dense array";
+    return success();
+  }
   if (attr.getName() == getWorkspaceSizeAttrName() ||
       attr.getName() == getNumInputsAttrName()) {
     auto size = dyn_cast<IntegerAttr>(attr.getValue());

@@ -66,6 +66,12 @@ def QC_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getKeepFloatAttrName() {
       return ::llvm::StringLiteral("qc.keep_float");
     }
+    /// Name of the discardable attribute recording the bias correction of
+    /// a convolution or matmul (qc --bias-correction): a 1-D f32 dense
+    /// array subtracted from its bias by qc-apply-bias-shifts.
+    static constexpr ::llvm::StringLiteral getBiasShiftAttrName() {
+      return ::llvm::StringLiteral("qc.bias_shift");
+    }
     /// Name of the attribute recording, on a lowered function, the bytes
     /// of workspace it needs (an i64).
     static constexpr ::llvm::StringLiteral getWorkspaceSizeAttrName() {

@@ -45,6 +45,26 @@ def QCRecognizePatterns : Pass<"qc-recognize-patterns", "func::FuncOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def QCApplyBiasShifts : Pass<"qc-apply-bias-shifts", "func::FuncOp"> {
+  let summary = "Subtract the recorded bias corrections of the layers to "
+                "be quantized";
+  let description = [{
+    `qc --bias-correction` records on each convolution and matmul the mean
+    shift its 8-bit weights will make to each output channel, as a
+    `qc.bias_shift` attribute (a 1-D f32 dense array, one per output
+    channel). This pass, the first of `qc-quantize`, subtracts it from the
+    op's constant bias (adding a bias where there is none) unless the op
+    stays in f32 (`qc.keep_float`), whose weights are not rounded, and
+    drops the attribute either way. A shift of the wrong size, or a bias
+    that is not a constant, is an error.
+
+    ```mlir
+    %y = qc.matmul %x, %w, %b {qc.bias_shift = dense<[0.1, -0.2]> : tensor<2xf32>} ...
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def QCChooseSchemes : Pass<"qc-choose-schemes", "func::FuncOp"> {
   let summary = "Choose per-tensor or per-channel (and symmetric or not) "
                 "quantization for each constant weight";
