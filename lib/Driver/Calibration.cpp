@@ -741,7 +741,7 @@ static std::string nameOf(Location loc) {
 
 LogicalResult mlir::qc::runOnSamples(ModuleOp module, const Samples &samples,
                                      std::vector<HostArray> &outputs,
-                                     TimingScope *timing) {
+                                     TimingScope *timing, int optLevel) {
   OwningOpRef<ModuleOp> m = module.clone();
   func::FuncOp f = getModelFunction(*m);
   unsigned numOutputs = f.getNumResults();
@@ -752,6 +752,8 @@ LogicalResult mlir::qc::runOnSamples(ModuleOp module, const Samples &samples,
     return module.emitError("evaluation: ") << err;
   applyBatchPlan(*m, plan);
   CompileOptions compile = jitOptions(timing);
+  if (optLevel >= 0)
+    compile.optLevel = optLevel;
   std::string error;
   auto runner = Runner::create(*m, compile, error);
   if (!runner)

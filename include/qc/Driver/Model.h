@@ -147,10 +147,12 @@ LogicalResult measureLayerErrors(ModuleOp floatModule, ModuleOp quantModule,
 /// Runs `module` (float or quantized) on the samples as calibration does
 /// (rebatched where its examples are independent, JIT-compiled at a low
 /// optimization level) and returns its outputs, each concatenated over the
-/// examples along its first axis.
+/// examples along its first axis. `optLevel` is LLVM's (-1: calibration's,
+/// 1); 0 compiles fastest and runs slowest, for models that run once on a
+/// few samples.
 LogicalResult runOnSamples(ModuleOp module, const Samples &samples,
                            std::vector<HostArray> &outputs,
-                           TimingScope *timing = nullptr);
+                           TimingScope *timing = nullptr, int optLevel = -1);
 
 } // namespace mlir::qc
 
