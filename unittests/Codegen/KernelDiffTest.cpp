@@ -481,6 +481,31 @@ struct Generator {
     c.inputs.push_back(randomBytes(rng, c.outputSizes[0]));
   }
 
+  /// Appends to the last case (an f32 conv or matmul returning %y) a
+  /// qc.add of its result and a new f32 input of its shape (the product
+  /// first or second), then optionally a qc.clamp (`clamp`): the kernel
+  /// adds the residual to its sums, then clamps.
+  void addFloatResidual(bool productFirst, const std::string &clamp = "") {
+    Case &c = cases.back();
+    size_t ret = c.mlir.rfind("  return %y : ");
+    size_t end = c.mlir.find('\n', ret);
+    std::string outT = c.mlir.substr(ret + 14, end - ret - 14);
+    std::string lhs = productFirst ? "%y" : "%r",
+                rhs = productFirst ? "%r" : "%y";
+    std::string tail = "  %s = qc.add " + lhs + ", " + rhs + " : (" + outT +
+                       ", " + outT + ") -> " + outT + "\n";
+    if (clamp.empty())
+      tail += "  return %s : " + outT + "\n}\n";
+    else
+      tail += "  %z = qc.clamp %s " + clamp + " : " + outT +
+              "\n  return %z : " + outT + "\n}\n";
+    c.mlir = c.mlir.substr(0, ret) + tail;
+    size_t sig = c.mlir.find(") -> ");
+    c.mlir = c.mlir.substr(0, sig) + ", %r: " + outT + ") -> " +
+             c.mlir.substr(sig + 5);
+    c.inputs.push_back(randomFloats(rng, c.outputSizes[0] / 4));
+  }
+
   void build() {
     // Matmul: awkward and ordinary shapes, both activation types, weight
     // granularities and biases.
@@ -590,6 +615,17 @@ struct Generator {
                  "{min = 0.0 : f32, max = 6.0 : f32}");
     addFloatMatMul(9, 37, 50, "{max = 0.5 : f32}");
     addFloatConv({1, 256, 5, 5}, 16, 3, 1, 1, 1, "{min = -0.25 : f32}");
+    // f32 residual adds fused into the epilogue, then a ReLU: a 3x3
+    // convolution (the product as either operand), a 1x1 with a partial
+    // column tile, K blocks, a matmul, one without a clamp.
+    addFloatConv({1, 16, 14, 14}, 24, 3, 1, 1, 1);
+    addFloatResidual(true, "{min = 0.0 : f32}");
+    addFloatConv({2, 12, 7, 7}, 20, 1, 1, 1, 0);
+    addFloatResidual(false, "{min = 0.0 : f32}");
+    addFloatConv({1, 256, 5, 5}, 16, 3, 1, 1, 1);
+    addFloatResidual(true, "{min = 0.0 : f32, max = 6.0 : f32}");
+    addFloatMatMul(9, 37, 50);
+    addFloatResidual(false);
     // Fused output clamps (ReLU, ReLU6, Clip folded into the product):
     // matmul, convolution, 1x1 and depthwise.
     withClamp = true;

@@ -135,6 +135,10 @@ void epilogueArgs(KernelBuilder &k, Type resultType, TypeAttr sumType,
 void residualArgs(KernelBuilder &k, Value residual, Type resultType,
                   TypeAttr sumType, Value at, SmallVectorImpl<Value> &args) {
   auto r = getPerTensorType(residual.getType());
+  if (!r) { // f32: the residual alone.
+    args.push_back(at);
+    return;
+  }
   auto out = getPerTensorType(resultType);
   auto sum = cast<quant::UniformQuantizedType>(sumType.getValue());
   auto f32 = [&](double v) -> Value {
@@ -281,7 +285,8 @@ public:
                  op.getOutMax(), args);
     if (Value residual = op.getResidual()) {
       spec.residual = true;
-      spec.residualUnsigned = !getPerTensorType(residual.getType()).isSigned();
+      if (auto q = getPerTensorType(residual.getType()))
+        spec.residualUnsigned = !q.isSigned();
       residualArgs(k, residual, op.getType(), op.getSumTypeAttr(),
                    getPointer(b, loc, state.operands.back()), args);
     }
@@ -415,7 +420,8 @@ public:
     clampSpec(op, spec);
     if (Value residual = op.getResidual()) {
       spec.residual = true;
-      spec.residualUnsigned = !getPerTensorType(residual.getType()).isSigned();
+      if (auto q = getPerTensorType(residual.getType()))
+        spec.residualUnsigned = !q.isSigned();
     }
     // AVX-512 masks the loads of a partial column tile; elsewhere it is
     // packed element by element.
@@ -471,7 +477,7 @@ public:
           if (Value residual = op.getResidual())
             residualArgs(k, residual, out, op.getSumTypeAttr(),
                          k.ptr(getPointer(b, loc, state.operands.back()),
-                               b.getI8Type(), outAt),
+                               outElement, outAt),
                          args);
           if (spec.stridedY)
             args.push_back(ldr);

@@ -156,7 +156,9 @@ std::string GemmSpec::getName() const {
                        channelIsRow ? "_rowch" : "_colch",
                        broadcastIsActivation ? "" : "_bw", amx ? "_tiles" : "")
              .str() +
-         (residual ? (residualUnsigned ? "_resu8" : "_resi8") : "") +
+         (residual
+              ? (isFloat ? "_resf32" : (residualUnsigned ? "_resu8" : "_resi8"))
+              : "") +
          (blockGroups ? "_kb" + std::to_string(blockGroups) : "") +
          (stridedY ? "_sy" : "") + (clampLo ? "_min" : "") +
          (clampHi ? "_max" : "");
@@ -168,7 +170,9 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
   SmallVector<Type> args = {ptr, i64, ptr, i64, ptr, i64, ptr,
                             ptr, i64, i64, i64, i64, i64, i64};
   Type f32Arg = ob.getF32Type();
-  if (s.residual)
+  if (s.residual && s.isFloat)
+    args.push_back(ptr); // Laid out as the output: ldc apart.
+  else if (s.residual)
     args.append({ptr, i64, f32Arg, f32Arg, f32Arg, i64, i64, i64});
   assert((!s.stridedY || (s.isFloat && s.kGroup == 1 && !s.amx)) &&
          "only f32 kernels read an unpacked operand");
@@ -212,7 +216,9 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
     // The fused residual add's run-time constants.
     Value resPtr, resZpV, resScaleV, sumScaleV, outScaleV, outZpV, outLoF,
         outHiF;
-    if (s.residual) {
+    if (s.residual && s.isFloat) {
+      resPtr = a[14];
+    } else if (s.residual) {
       auto splatF = [&](Value v64) {
         Value f = arith::SIToFPOp::create(b, loc, f32, v64);
         return vector::BroadcastOp::create(b, loc, f32Vec, f).getResult();
@@ -307,8 +313,22 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
       Value pos = k.add(k.mul(row, ldc), col);
       Value mask = masked ? columnMask(col) : Value();
       Value result = acc;
-      if (s.isFloat && (s.clampLo || s.clampHi)) {
+      if (s.isFloat && (s.residual || s.clampLo || s.clampHi)) {
         Value c = acc;
+        // The residual add (qc.add: one f32 add), then the clamp.
+        if (s.residual) {
+          Value rv;
+          if (mask) {
+            Value zeros = arith::ConstantOp::create(
+                b, loc, f32Vec, DenseElementsAttr::get(f32Vec, 0.0f));
+            rv = LLVM::MaskedLoadOp::create(b, loc, f32Vec,
+                                            k.ptr(resPtr, f32, pos), mask,
+                                            zeros, uint32_t(4));
+          } else {
+            rv = k.load(f32Vec, resPtr, f32, pos);
+          }
+          c = arith::AddFOp::create(b, loc, c, rv);
+        }
         if (s.clampLo)
           c = arith::MaximumFOp::create(b, loc, c, clampLoV);
         if (s.clampHi)

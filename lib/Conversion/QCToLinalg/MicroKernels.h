@@ -149,8 +149,8 @@ struct GemmSpec {
   /// 6-7 (B, the packed one); `dot` is unused. Valid only while the tile
   /// configuration of emitAmxRunBrackets is loaded.
   bool amx = false;
-  /// A fused residual add after the requantization (u8 or i8 residual):
-  /// see getGemmKernel.
+  /// A fused residual add after the requantization (u8 or i8 residual), or
+  /// for f32 to the sums before the clamp: see getGemmKernel.
   bool residual = false, residualUnsigned = true;
   /// f32 only: K groups per cache block (0: all of K in one pass). Each
   /// block after the first starts from the partial sums the previous one

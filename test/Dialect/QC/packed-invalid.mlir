@@ -54,6 +54,24 @@ func.func @residual_shape(%a: tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, %w: t
 
 // -----
 
+// An f32 product adds an f32 residual to its sums: no 'sum_type', the
+// result's shape.
+func.func @residual_f32_sum_type(%a: tensor<16x64xf32>, %w: tensor<3072xf32>, %b: tensor<48xf32>, %r: tensor<16x48xf32>) -> tensor<16x48xf32> {
+  // expected-error @+1 {{an f32 product's residual is f32, with no 'sum_type'}}
+  %y = qc.packed_matmul %a, %w, %b residual %r {kernel = #qc.kernel<kind = "fma", lanes = 16, kGroup = 1, tileRows = 8, tileVectors = 3, blockRows = 16, shift = 0>, sum_type = f32} : (tensor<16x64xf32>, tensor<3072xf32>, tensor<48xf32>, tensor<16x48xf32>) -> tensor<16x48xf32>
+  return %y : tensor<16x48xf32>
+}
+
+// -----
+
+func.func @residual_f32_shape(%a: tensor<16x64xf32>, %w: tensor<3072xf32>, %b: tensor<48xf32>, %r: tensor<48xf32>) -> tensor<16x48xf32> {
+  // expected-error @+1 {{the residual must have the result's shape}}
+  %y = qc.packed_matmul %a, %w, %b residual %r {kernel = #qc.kernel<kind = "fma", lanes = 16, kGroup = 1, tileRows = 8, tileVectors = 3, blockRows = 16, shift = 0>} : (tensor<16x64xf32>, tensor<3072xf32>, tensor<48xf32>, tensor<48xf32>) -> tensor<16x48xf32>
+  return %y : tensor<16x48xf32>
+}
+
+// -----
+
 func.func @residual_exact(%a: tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, %w: tensor<3072xi8>, %b: tensor<48xi32>, %r: tensor<16x48x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<16x48x!quant.uniform<u8:f32, 1.0:3>> {
   // expected-error @+1 {{a fused residual add takes 8-bit tensors quantized per tensor and a requantized product}}
   %y = qc.packed_matmul %a, %w, %b residual %r {kernel = #qc.kernel<kind = "vnni512", lanes = 16, kGroup = 4, tileRows = 8, tileVectors = 3, blockRows = 16, shift = 0>, out_max = 255 : i64, out_min = 0 : i64, sum_type = !quant.uniform<u8:f32, 2.0:5>} : (tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, tensor<3072xi8>, tensor<48xi32>, tensor<16x48x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<16x48x!quant.uniform<u8:f32, 1.0:3>>

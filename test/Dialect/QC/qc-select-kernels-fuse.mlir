@@ -54,3 +54,45 @@ func.func @near_misses(%a: tensor<4x16x!quant.uniform<u8:f32, 0.5:3>>, %r: tenso
   %v = qc.add %r, %r : (tensor<4x32x!quant.uniform<u8:f32, 0.5:3>>, tensor<4x32x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<4x32x!quant.uniform<u8:f32, 1.0:100>>
   return %y, %z, %u, %v : tensor<4x32x!quant.uniform<u8:f32, 1.0:3>>, tensor<4x32x!quant.uniform<u8:f32, 1.0:100>>, tensor<4x32x!quant.uniform<u8:f32, 1.0:100>>, tensor<4x32x!quant.uniform<u8:f32, 1.0:100>>
 }
+
+// -----
+
+// f32: a residual add of a convolution's result moves into its epilogue
+// (the sums plus the residual), and the ReLU after it follows (ResNet's
+// block tail: conv, add, relu in one kernel).
+// REMARK: remark: epilogue: + residual add ('tensor<1x4x5x5xf32>')
+// REMARK: remark: epilogue: + clamp to [0.000000, inf]
+// CHECK-LABEL: func.func @conv_add_relu_f32
+// CHECK-NOT: qc.add
+// CHECK: qc.packed_conv2d %arg0, %{{.*}}, %{{.*}} residual %arg1 {{{.*}}clamp_min = 0.000000e+00 : f32
+// CHECK-NOT: sum_type
+// CHECK-NOT: qc.clamp
+// OFF: qc.add
+// OFF: qc.clamp
+func.func @conv_add_relu_f32(%x: tensor<1x2x5x5xf32>, %r: tensor<1x4x5x5xf32>) -> tensor<1x4x5x5xf32> {
+  %w = arith.constant dense<0.5> : tensor<4x2x3x3xf32>
+  %y = qc.conv2d %x, %w {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x2x5x5xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x5x5xf32>
+  %s = qc.add %r, %y : (tensor<1x4x5x5xf32>, tensor<1x4x5x5xf32>) -> tensor<1x4x5x5xf32>
+  %z = qc.clamp %s {min = 0.0 : f32} : tensor<1x4x5x5xf32>
+  return %z : tensor<1x4x5x5xf32>
+}
+
+// -----
+
+// f32 near misses: a clamp between the product and the add (it stays
+// before the add: the kernel would add first), a product with another user.
+// REMARK: remark: residual add not fused: not the result of a convolution or matmul kernel
+// REMARK: remark: residual add not fused: the product has other users
+// REMARK: remark: epilogue: + clamp to [0.000000, inf]
+// CHECK-LABEL: func.func @f32_near_misses
+// CHECK-NOT: residual
+// CHECK-COUNT-2: qc.add
+func.func @f32_near_misses(%a: tensor<2x8xf32>, %r: tensor<2x16xf32>) -> (tensor<2x16xf32>, tensor<2x16xf32>, tensor<2x16xf32>) {
+  %w = arith.constant dense<0.5> : tensor<8x16xf32>
+  %y = qc.matmul %a, %w : (tensor<2x8xf32>, tensor<8x16xf32>) -> tensor<2x16xf32>
+  %c = qc.clamp %y {min = 0.0 : f32} : tensor<2x16xf32>
+  %s = qc.add %c, %r : (tensor<2x16xf32>, tensor<2x16xf32>) -> tensor<2x16xf32>
+  %y2 = qc.matmul %a, %w : (tensor<2x8xf32>, tensor<8x16xf32>) -> tensor<2x16xf32>
+  %t = qc.add %y2, %r : (tensor<2x16xf32>, tensor<2x16xf32>) -> tensor<2x16xf32>
+  return %s, %t, %y2 : tensor<2x16xf32>, tensor<2x16xf32>, tensor<2x16xf32>
+}

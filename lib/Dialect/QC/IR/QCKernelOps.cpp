@@ -41,9 +41,20 @@ LogicalResult verifyEpilogue(Operation *op, KernelAttr kernel, Value input,
   if (auto packed = dyn_cast<PackedConv2DOp>(op))
     residual = packed.getResidual();
   auto sumType = op->getAttrOfType<TypeAttr>("sum_type");
-  if (bool(residual) != bool(sumType))
+  bool floatResidual = residual && !isQuantized(result);
+  if (floatResidual) {
+    // f32: the sums plus the residual, before the clamp.
+    auto shaped = cast<ShapedType>(result);
+    auto rt = cast<ShapedType>(residual.getType());
+    if (sumType || !rt.getElementType().isF32())
+      return op->emitOpError("an f32 product's residual is f32, with no "
+                             "'sum_type'");
+    if (rt.getShape() != shaped.getShape())
+      return op->emitOpError("the residual must have the result's shape");
+  } else if (bool(residual) != bool(sumType)) {
     return op->emitOpError("a residual and 'sum_type' go together");
-  if (residual) {
+  }
+  if (residual && !floatResidual) {
     auto shaped = cast<ShapedType>(result);
     auto resultQ = getPerTensorType(result);
     auto residualQ = getPerTensorType(residual.getType());

@@ -729,12 +729,73 @@ Operation *fusableProduct(Value v, std::string &why) {
   return def;
 }
 
+/// The f32 packed product that `v` is the only use of, if `v` is one that
+/// can take a residual add in its epilogue (none yet, and no clamp, which
+/// would have to come after the add); else why not.
+Operation *fusableFloatProduct(Value v, std::string &why) {
+  Operation *def = v.getDefiningOp();
+  if (!isa_and_nonnull<PackedConv2DOp, PackedMatMulOp>(def)) {
+    why = "not the result of a convolution or matmul kernel";
+    return nullptr;
+  }
+  if (!v.hasOneUse()) {
+    why = "the product has other users";
+    return nullptr;
+  }
+  bool fused = isa<PackedConv2DOp>(def)
+                   ? bool(cast<PackedConv2DOp>(def).getResidual())
+                   : bool(cast<PackedMatMulOp>(def).getResidual());
+  if (fused || def->hasAttr("clamp_min") || def->hasAttr("clamp_max")) {
+    why = "the product has a fused epilogue already";
+    return nullptr;
+  }
+  return def;
+}
+
+/// An f32 add of a product and a tensor of its shape: the product adds the
+/// tensor to its sums (before any clamp fused later), as `qc.add` would.
+void fuseFloatResidualAdd(AddOp add) {
+  Value lhs = add.getLhs(), rhs = add.getRhs();
+  auto shape = cast<ShapedType>(add.getType()).getShape();
+  if (cast<ShapedType>(lhs.getType()).getShape() != shape ||
+      cast<ShapedType>(rhs.getType()).getShape() != shape) {
+    add.emitRemark("residual add not fused: its operands are broadcast");
+    return;
+  }
+  std::string whyLhs, whyRhs;
+  Operation *product = fusableFloatProduct(lhs, whyLhs);
+  Value residual = rhs;
+  if (!product) {
+    product = fusableFloatProduct(rhs, whyRhs);
+    residual = lhs;
+  }
+  if (!product) {
+    add.emitRemark("residual add not fused: ") << whyLhs;
+    return;
+  }
+  // The residual must be defined before the product's new place, the add.
+  product->moveBefore(add);
+  if (auto conv = dyn_cast<PackedConv2DOp>(product))
+    conv.getResidualMutable().assign(residual);
+  else
+    cast<PackedMatMulOp>(product).getResidualMutable().assign(residual);
+  add.replaceAllUsesWith(product->getResult(0));
+  add.erase();
+  product->emitRemark("epilogue: + residual add (")
+      << residual.getType() << ")";
+}
+
 /// Moves `add` into the epilogue of the product one of its operands is
 /// (the first that can take it): the product then adds the other operand
 /// as its residual and has the add's result type.
 void fuseResidualAdd(AddOp add) {
   Type result = add.getType();
   Value lhs = add.getLhs(), rhs = add.getRhs();
+  auto isF32 = [](Type t) {
+    return cast<ShapedType>(t).getElementType().isF32();
+  };
+  if (isF32(result) && isF32(lhs.getType()) && isF32(rhs.getType()))
+    return fuseFloatResidualAdd(add);
   if (!getByteType(result) || !getByteType(lhs.getType()) ||
       !getByteType(rhs.getType()))
     return;

@@ -39,7 +39,9 @@ def QC_PackedMatMulOp : QC_Op<"packed_matmul", [Pure, AttrSizedOperandSegments]>
     above is of `sum_type` (its zero point; `out_min`/`out_max` are its
     range), and the result is `qc.add`'s, computed as its reference does:
     `quantize(dequantize(t) + dequantize(residual))` in f32, the sum
-    divided by the result scale, rounded half to even and saturated.
+    divided by the result scale, rounded half to even and saturated. An
+    f32 product takes an f32 `residual` (no `sum_type`): one f32 add of the
+    residual to each sum, before the fused clamp.
 
     ```mlir
     %y = qc.packed_matmul %x, %w, %b, %m {kernel = #qc.kernel<...>, out_min = 0 : i64, out_max = 255 : i64}

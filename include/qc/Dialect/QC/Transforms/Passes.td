@@ -224,9 +224,11 @@ def QCSelectKernels : Pass<"qc-select-kernels", "ModuleOp"> {
     epilogue as its `residual`: the add's arithmetic runs on the values
     still in registers and the product's own 8-bit result is never stored.
     A remark on the product says so, or on the add why not. An f32
+    `qc.add` of an f32 product (its only use) and a tensor of its shape
+    moves in the same way (the residual added to the sums), then an f32
     `qc.clamp` (ReLU, ReLU6, Clip) of an f32 product's result, its only
-    use, moves into the product's epilogue the same way (`clamp_min`,
-    `clamp_max`).
+    use (`clamp_min`, `clamp_max`, applied after the residual): ResNet's
+    conv, add and ReLU become one kernel.
   }];
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"\"",
