@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qc/Driver/BiasCorrection.h"
+#include "IRHelpers.h"
 #include "qc/Dialect/QC/IR/QCDialect.h"
 #include "qc/Dialect/QC/IR/QCOps.h"
 #include "qc/Dialect/QC/IR/QCTypeUtils.h"
@@ -27,27 +28,10 @@
 
 using namespace mlir;
 using namespace mlir::qc;
+using mlir::qc::detail::constantF32;
+using mlir::qc::detail::nameOf;
 
 namespace {
-
-/// The f32 elements of a constant operand, or null.
-DenseElementsAttr constantF32(Value v) {
-  if (!v)
-    return {};
-  auto c = v.getDefiningOp<arith::ConstantOp>();
-  if (!c)
-    return {};
-  auto d = dyn_cast<DenseElementsAttr>(c.getValue());
-  if (!d || !d.getElementType().isF32())
-    return {};
-  return d;
-}
-
-std::string nameOf(Operation *op) {
-  if (auto n = dyn_cast<NameLoc>(op->getLoc()))
-    return n.getName().str();
-  return "";
-}
 
 /// The real values of a quantized constant weight, or nothing.
 std::optional<std::vector<double>> dequantizedWeight(Value v) {

@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qc/Driver/Smoothing.h"
+#include "IRHelpers.h"
 #include "qc/Dialect/QC/IR/QCOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -25,6 +26,8 @@
 
 using namespace mlir;
 using namespace mlir::qc;
+using mlir::qc::detail::constantF32;
+using mlir::qc::detail::nameOf;
 
 std::string mlir::qc::parseSmoothing(StringRef text,
                                      std::optional<double> &alpha) {
@@ -43,17 +46,6 @@ std::string mlir::qc::parseSmoothing(StringRef text,
 }
 
 namespace {
-
-/// The f32 elements of a constant operand, or null.
-DenseElementsAttr constantF32(Value v) {
-  auto c = v.getDefiningOp<arith::ConstantOp>();
-  if (!c)
-    return {};
-  auto d = dyn_cast<DenseElementsAttr>(c.getValue());
-  if (!d || !d.getElementType().isF32())
-    return {};
-  return d;
-}
 
 /// A norm whose channel ranges can move into the weights of its users.
 struct Candidate {
@@ -208,8 +200,7 @@ LogicalResult mlir::qc::smoothActivations(ModuleOp module,
     }
 
     SmoothedNorm r;
-    if (auto n = dyn_cast<NameLoc>(norm.getLoc()))
-      r.name = n.getName().str();
+    r.name = nameOf(norm);
     r.channels = c;
     r.matmuls = cand.users.size();
     r.spreadBefore = spread(act);

@@ -704,9 +704,11 @@ quant::UniformQuantizedType getByteType(Type t) {
   return q && q.getStorageTypeIntegralWidth() == 8 ? q : nullptr;
 }
 
-/// The requantized packed product that `v` is the only use of, if `v` is
-/// one that can take a residual add in its epilogue; else why not.
-Operation *fusableProduct(Value v, std::string &why) {
+/// The packed product that `v` is the only use of, if `v` is one that can
+/// take a residual add in its epilogue; else why not. An 8-bit product
+/// must be requantized; an f32 one must have no fused clamp yet (the clamp
+/// would have to come after the add).
+Operation *fusableProduct(Value v, bool isFloat, std::string &why) {
   Operation *def = v.getDefiningOp();
   if (!isa_and_nonnull<PackedConv2DOp, PackedMatMulOp>(def)) {
     why = "not the result of a convolution or matmul kernel";
@@ -722,82 +724,32 @@ Operation *fusableProduct(Value v, std::string &why) {
   bool fused = isa<PackedConv2DOp>(def)
                    ? bool(cast<PackedConv2DOp>(def).getResidual())
                    : bool(cast<PackedMatMulOp>(def).getResidual());
-  if (!requantized || !getByteType(v.getType()) || fused) {
+  if (isFloat &&
+      (fused || def->hasAttr("clamp_min") || def->hasAttr("clamp_max"))) {
+    why = "the product has a fused epilogue already";
+    return nullptr;
+  }
+  if (!isFloat && (!requantized || !getByteType(v.getType()) || fused)) {
     why = "the product is not requantized to 8 bits";
     return nullptr;
   }
   return def;
 }
 
-/// The f32 packed product that `v` is the only use of, if `v` is one that
-/// can take a residual add in its epilogue (none yet, and no clamp, which
-/// would have to come after the add); else why not.
-Operation *fusableFloatProduct(Value v, std::string &why) {
-  Operation *def = v.getDefiningOp();
-  if (!isa_and_nonnull<PackedConv2DOp, PackedMatMulOp>(def)) {
-    why = "not the result of a convolution or matmul kernel";
-    return nullptr;
-  }
-  if (!v.hasOneUse()) {
-    why = "the product has other users";
-    return nullptr;
-  }
-  bool fused = isa<PackedConv2DOp>(def)
-                   ? bool(cast<PackedConv2DOp>(def).getResidual())
-                   : bool(cast<PackedMatMulOp>(def).getResidual());
-  if (fused || def->hasAttr("clamp_min") || def->hasAttr("clamp_max")) {
-    why = "the product has a fused epilogue already";
-    return nullptr;
-  }
-  return def;
-}
-
-/// An f32 add of a product and a tensor of its shape: the product adds the
-/// tensor to its sums (before any clamp fused later), as `qc.add` would.
-void fuseFloatResidualAdd(AddOp add) {
-  Value lhs = add.getLhs(), rhs = add.getRhs();
-  auto shape = cast<ShapedType>(add.getType()).getShape();
-  if (cast<ShapedType>(lhs.getType()).getShape() != shape ||
-      cast<ShapedType>(rhs.getType()).getShape() != shape) {
-    add.emitRemark("residual add not fused: its operands are broadcast");
-    return;
-  }
-  std::string whyLhs, whyRhs;
-  Operation *product = fusableFloatProduct(lhs, whyLhs);
-  Value residual = rhs;
-  if (!product) {
-    product = fusableFloatProduct(rhs, whyRhs);
-    residual = lhs;
-  }
-  if (!product) {
-    add.emitRemark("residual add not fused: ") << whyLhs;
-    return;
-  }
-  // The residual must be defined before the product's new place, the add.
-  product->moveBefore(add);
-  if (auto conv = dyn_cast<PackedConv2DOp>(product))
-    conv.getResidualMutable().assign(residual);
-  else
-    cast<PackedMatMulOp>(product).getResidualMutable().assign(residual);
-  add.replaceAllUsesWith(product->getResult(0));
-  add.erase();
-  product->emitRemark("epilogue: + residual add (")
-      << residual.getType() << ")";
-}
-
 /// Moves `add` into the epilogue of the product one of its operands is
 /// (the first that can take it): the product then adds the other operand
-/// as its residual and has the add's result type.
+/// as its residual. 8-bit: the product is requantized to its former type
+/// (`sum_type`) and the epilogue computes the add's result; f32: the
+/// residual is added to the sums, before a clamp fused later.
 void fuseResidualAdd(AddOp add) {
   Type result = add.getType();
   Value lhs = add.getLhs(), rhs = add.getRhs();
   auto isF32 = [](Type t) {
     return cast<ShapedType>(t).getElementType().isF32();
   };
-  if (isF32(result) && isF32(lhs.getType()) && isF32(rhs.getType()))
-    return fuseFloatResidualAdd(add);
-  if (!getByteType(result) || !getByteType(lhs.getType()) ||
-      !getByteType(rhs.getType()))
+  bool isFloat = isF32(result) && isF32(lhs.getType()) && isF32(rhs.getType());
+  if (!isFloat && (!getByteType(result) || !getByteType(lhs.getType()) ||
+                   !getByteType(rhs.getType())))
     return;
   auto shape = cast<ShapedType>(result).getShape();
   if (cast<ShapedType>(lhs.getType()).getShape() != shape ||
@@ -806,10 +758,10 @@ void fuseResidualAdd(AddOp add) {
     return;
   }
   std::string whyLhs, whyRhs;
-  Operation *product = fusableProduct(lhs, whyLhs);
+  Operation *product = fusableProduct(lhs, isFloat, whyLhs);
   Value residual = rhs;
   if (!product) {
-    product = fusableProduct(rhs, whyRhs);
+    product = fusableProduct(rhs, isFloat, whyRhs);
     residual = lhs;
   }
   if (!product) {
@@ -825,12 +777,16 @@ void fuseResidualAdd(AddOp add) {
     conv.getResidualMutable().assign(residual);
   else
     cast<PackedMatMulOp>(product).getResidualMutable().assign(residual);
-  product->setAttr("sum_type", TypeAttr::get(sumType));
-  product->getResult(0).setType(result);
+  if (!isFloat) {
+    product->setAttr("sum_type", TypeAttr::get(sumType));
+    product->getResult(0).setType(result);
+  }
   add.replaceAllUsesWith(product->getResult(0));
   add.erase();
-  product->emitRemark("epilogue: + residual add (")
-      << residual.getType() << "), result " << result;
+  auto remark = product->emitRemark("epilogue: + residual add (")
+                << residual.getType() << ")";
+  if (!isFloat)
+    remark << ", result " << result;
 }
 
 /// Moves an f32 `clamp` (ReLU, ReLU6, Clip) into the epilogue of the f32
