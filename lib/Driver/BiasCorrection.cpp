@@ -17,10 +17,10 @@
 #include "qc/Dialect/QC/IR/QCDialect.h"
 #include "qc/Dialect/QC/IR/QCOps.h"
 #include "qc/Dialect/QC/IR/QCTypeUtils.h"
+#include "qc/Support/QuantMath.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Diagnostics.h"
-#include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -42,16 +42,17 @@ std::optional<std::vector<double>> dequantizedWeight(Value v) {
   auto type = cast<RankedTensorType>(c.getType());
   if (!data || !isa<IntegerType>(data.getElementType()))
     return std::nullopt;
-  std::vector<double> out;
-  out.reserve(data.getNumElements());
+  // Storage integers (uiN for unsigned storage), dequantized as the
+  // reference lowering does.
+  bool isUnsigned = data.getElementType().isUnsignedInteger();
   std::vector<int64_t> q;
   for (const APInt &i : data.getValues<APInt>())
-    q.push_back(isUnsignedStorage(getQuantElementType(type))
-                    ? int64_t(i.getZExtValue())
-                    : i.getSExtValue());
+    q.push_back(isUnsigned ? int64_t(i.getZExtValue()) : i.getSExtValue());
+  std::vector<double> out;
+  out.reserve(q.size());
   if (auto t = getPerTensorType(type)) {
     for (int64_t x : q)
-      out.push_back((x - t.getZeroPoint()) * t.getScale());
+      out.push_back(dequantize(x, t.getScale(), t.getZeroPoint()));
     return out;
   }
   if (auto t = getPerAxisType(type)) {
@@ -63,7 +64,7 @@ std::optional<std::vector<double>> dequantizedWeight(Value v) {
     ArrayRef<int64_t> zps = t.getZeroPoints();
     for (size_t k = 0; k < q.size(); ++k) {
       int64_t ch = (k / inner) % shape[axis];
-      out.push_back((q[k] - zps[ch]) * scales[ch]);
+      out.push_back(dequantize(q[k], scales[ch], zps[ch]));
     }
     return out;
   }
@@ -75,7 +76,6 @@ std::optional<std::vector<double>> dequantizedWeight(Value v) {
 struct Layer {
   Operation *op;
   std::vector<double> weightError; // Wq - W, in the weight's layout.
-  Value input;                     // In the probe.
   std::vector<double> shift;
 };
 
@@ -125,7 +125,7 @@ LogicalResult mlir::qc::correctBiases(ModuleOp statsModule,
           dequantizedWeight(op->getOperand(1));
       if (!wq || int64_t(wq->size()) != w.getNumElements())
         return;
-      Layer l{floatOp, std::move(*wq), Value(), {}};
+      Layer l{floatOp, std::move(*wq), {}};
       int64_t k = 0;
       for (float v : w.getValues<float>())
         l.weightError[k++] -= v;
@@ -137,8 +137,7 @@ LogicalResult mlir::qc::correctBiases(ModuleOp statsModule,
     return success();
 
   // One float run with the layers' inputs as extra outputs.
-  IRMapping map;
-  OwningOpRef<ModuleOp> probe(cast<ModuleOp>(floatModule->clone(map)));
+  OwningOpRef<ModuleOp> probe = floatModule.clone();
   func::FuncOp probeFunc = getModelFunction(*probe);
   unsigned numOutputs = probeFunc.getNumResults();
   SmallVector<Value> inputs;

@@ -75,7 +75,7 @@ std::optional<Candidate> asCandidate(LayerNormOp norm) {
   Candidate cand{norm, {}, c};
   for (OpOperand &use : norm.getOutput().getUses()) {
     auto mm = dyn_cast<MatMulOp>(use.getOwner());
-    if (!mm || use.getOperandNumber() != 0 || mm.getRhs() == mm.getLhs())
+    if (!mm || use.getOperandNumber() != 0)
       return std::nullopt;
     DenseElementsAttr w = constantF32(mm.getRhs());
     if (!w || w.getType().getRank() != 2 || w.getType().getDimSize(0) != c)

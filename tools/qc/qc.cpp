@@ -165,9 +165,10 @@ static cl::opt<std::string> smoothQuant(
     cl::value_desc("alpha"), cl::init("off"), cl::cat(quantCategory));
 static cl::opt<bool> biasCorrection(
     "bias-correction",
-    cl::desc("After calibrating, run the int8 model on the calibration "
-             "data and subtract each convolution and matmul output "
-             "channel's mean error from its bias (off by default)"),
+    cl::desc("Subtract from each convolution's and matmul's bias the mean "
+             "shift its 8-bit weights make to each output channel, "
+             "(Wq - W) E[x], E[x] measured on the calibration data (off by "
+             "default)"),
     cl::cat(quantCategory));
 static cl::opt<std::string> reportFile(
     "report",
@@ -460,6 +461,14 @@ int main(int argc, char **argv) {
           alpha);
       !e.empty())
     return fail(e);
+  if (calibrationData.empty() && !noQuantize) {
+    if (alpha)
+      return fail("--smoothquant needs --calibration-data (it measures the "
+                  "channels on those samples)");
+    if (biasCorrection)
+      return fail("--bias-correction needs --calibration-data (it measures "
+                  "the inputs' means on those samples)");
+  }
   std::optional<FidelityMetric> metric =
       llvm::StringSwitch<std::optional<FidelityMetric>>(accuracyMetric)
           .Case("auto", FidelityMetric::Auto)

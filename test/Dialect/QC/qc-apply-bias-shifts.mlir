@@ -73,3 +73,12 @@ func.func @not_f32(%x: tensor<3x4xf32>) -> tensor<3x2xf32> {
   %y = qc.matmul %x, %w {qc.bias_shift = dense<[1, 2]> : tensor<2xi32>} : (tensor<3x4xf32>, tensor<4x2xf32>) -> tensor<3x2xf32>
   return %y : tensor<3x2xf32>
 }
+
+// -----
+
+func.func @quantized_already(%x: tensor<3x4x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<3x2x!quant.uniform<u8:f32, 1.0:3>> {
+  %w = qc.constant dense<1> : tensor<4x2xi8> -> tensor<4x2x!quant.uniform<i8:f32, 0.25>>
+  // expected-error @+1 {{'qc.bias_shift' is for f32 layers with output channels, before quantization}}
+  %y = qc.matmul %x, %w {qc.bias_shift = dense<[0.25, -0.5]> : tensor<2xf32>} : (tensor<3x4x!quant.uniform<u8:f32, 0.5:3>>, tensor<4x2x!quant.uniform<i8:f32, 0.25>>) -> tensor<3x2x!quant.uniform<u8:f32, 1.0:3>>
+  return %y : tensor<3x2x!quant.uniform<u8:f32, 1.0:3>>
+}

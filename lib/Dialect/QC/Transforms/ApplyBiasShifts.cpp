@@ -45,10 +45,15 @@ struct ApplyBiasShiftsPass
       return WalkResult::interrupt();
     }
     auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    if (!type || !type.getElementType().isF32() || type.getRank() == 0) {
+      op->emitError("'") << QCDialect::getBiasShiftAttrName()
+                         << "' is for f32 layers with output channels, "
+                            "before quantization";
+      return WalkResult::interrupt();
+    }
     int64_t n = shift.getNumElements();
     int64_t channels =
-        !type ? -1
-              : type.getDimSize(isa<Conv2DOp>(op) ? 1 : type.getRank() - 1);
+        type.getDimSize(isa<Conv2DOp>(op) ? 1 : type.getRank() - 1);
     if (channels != n) {
       op->emitError("'") << QCDialect::getBiasShiftAttrName() << "' has " << n
                          << " values for " << channels << " output channels";

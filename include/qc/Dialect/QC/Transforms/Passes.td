@@ -55,8 +55,9 @@ def QCApplyBiasShifts : Pass<"qc-apply-bias-shifts", "func::FuncOp"> {
     channel). This pass, the first of `qc-quantize`, subtracts it from the
     op's constant bias (adding a bias where there is none) unless the op
     stays in f32 (`qc.keep_float`), whose weights are not rounded, and
-    drops the attribute either way. A shift of the wrong size, or a bias
-    that is not a constant, is an error.
+    drops the attribute either way. A shift on anything but an f32
+    convolution or matmul, of the wrong size, or with a bias that is not a
+    constant, is an error.
 
     ```mlir
     %y = qc.matmul %x, %w, %b {qc.bias_shift = dense<[0.1, -0.2]> : tensor<2xf32>} ...
