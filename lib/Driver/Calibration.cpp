@@ -742,9 +742,22 @@ static std::string nameOf(Location loc) {
 LogicalResult mlir::qc::runOnSamples(ModuleOp module, const Samples &samples,
                                      std::vector<HostArray> &outputs,
                                      TimingScope *timing, int optLevel) {
+  unsigned numOutputs = getModelFunction(module).getNumResults();
+  outputs.clear();
+  return runEachBatch(
+      module, samples,
+      [&](const std::vector<HostArray> &out) {
+        appendOutputs(outputs, out, numOutputs);
+      },
+      timing, optLevel);
+}
+
+LogicalResult mlir::qc::runEachBatch(
+    ModuleOp module, const Samples &samples,
+    function_ref<void(const std::vector<HostArray> &)> consume,
+    TimingScope *timing, int optLevel) {
   OwningOpRef<ModuleOp> m = module.clone();
   func::FuncOp f = getModelFunction(*m);
-  unsigned numOutputs = f.getNumResults();
   BatchPlan plan;
   std::vector<std::vector<HostArray>> batches;
   std::string err = planBatches(f, samples, plan, batches);
@@ -758,13 +771,12 @@ LogicalResult mlir::qc::runOnSamples(ModuleOp module, const Samples &samples,
   auto runner = Runner::create(*m, compile, error);
   if (!runner)
     return module.emitError("evaluation: ") << error;
-  outputs.clear();
   std::vector<HostArray> out;
   TimingScope running = timing ? timing->nest("run") : TimingScope();
   for (const auto &s : batches) {
     if (std::string e = runner->run(s, out); !e.empty())
       return module.emitError("evaluation: ") << e;
-    appendOutputs(outputs, out, numOutputs);
+    consume(out);
   }
   return success();
 }

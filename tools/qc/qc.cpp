@@ -19,6 +19,7 @@
 #include "qc/Dialect/QC/IR/QCTypeUtils.h"
 #include "qc/Driver/BiasCorrection.h"
 #include "qc/Driver/Compiler.h"
+#include "qc/Driver/Equalization.h"
 #include "qc/Driver/Model.h"
 #include "qc/Driver/Precision.h"
 #include "qc/Driver/Smoothing.h"
@@ -162,6 +163,15 @@ static cl::opt<std::string> smoothQuant(
              "(SmoothQuant's migration, an exact rewrite of the float "
              "model): an alpha in [0, 1] (0.5 without a value) or off "
              "(default)"),
+    cl::value_desc("alpha"), cl::init("off"), cl::cat(quantCategory));
+static cl::opt<std::string> equalizeOption(
+    "equalize-channels", cl::ValueOptional,
+    cl::desc("Before calibrating, even out the channel ranges on both sides "
+             "of each activation (HardSwish, SiLU, ...) between "
+             "convolutions: the factors go into the convolutions' weights "
+             "and the activation, an exact rewrite of the float model. on "
+             "(alpha 0.5 for consumers that mix channels; without a "
+             "value), off, or an alpha in [0, 1]"),
     cl::value_desc("alpha"), cl::init("off"), cl::cat(quantCategory));
 static cl::opt<bool> biasCorrection(
     "bias-correction",
@@ -461,7 +471,16 @@ int main(int argc, char **argv) {
           alpha);
       !e.empty())
     return fail(e);
+  std::optional<double> equalizeAlpha;
+  if (std::string e = parseEqualization(
+          equalizeOption.empty() ? StringRef("on") : StringRef(equalizeOption),
+          equalizeAlpha);
+      !e.empty())
+    return fail(e);
   if (calibrationData.empty() && !noQuantize) {
+    if (equalizeAlpha && equalizeOption.getNumOccurrences())
+      return fail("--equalize-channels needs --calibration-data (it measures "
+                  "the channels on those samples)");
     if (alpha)
       return fail("--smoothquant needs --calibration-data (it measures the "
                   "channels on those samples)");
@@ -610,6 +629,15 @@ int main(int argc, char **argv) {
     if (!err.empty())
       return fail(err);
     reading.stop();
+    if (equalizeAlpha) {
+      TimingScope equalizing =
+          timing ? calibrating.nest("equalize channels") : TimingScope();
+      EqualizationOptions eopts;
+      eopts.alpha = *equalizeAlpha;
+      eopts.timing = timing ? &equalizing : nullptr;
+      if (failed(equalizeChannels(*module, samples, eopts)))
+        return 1;
+    }
     if (alpha) {
       TimingScope smoothing =
           timing ? calibrating.nest("smoothquant") : TimingScope();

@@ -428,9 +428,11 @@ struct Generator {
 
   /// A unary op from 8 bits to 8 bits (a 256-entry table; 64 bytes at a
   /// time on AVX-512 VBMI), `op` being e.g. "qc.activation hard_swish".
+  /// With `channelScales`, a qc.activation takes random per-channel
+  /// in_scales and out_scales (a table per channel).
   void addTable(const std::string &op, std::vector<int64_t> shape,
                 const char *inStorage, int64_t zpIn, const char *outStorage,
-                int64_t zpOut) {
+                int64_t zpOut, bool channelScales = false) {
     std::string inT =
         "tensor<" + shapeOf(shape) + quantType(inStorage, 0.04, zpIn) + ">";
     std::string outT =
@@ -438,8 +440,18 @@ struct Generator {
     std::string name = "case" + std::to_string(cases.size());
     std::ostringstream s;
     s << "func.func @" << name << "(%x: " << inT << ") -> " << outT << " {\n"
-      << "  %y = " << op << " %x : (" << inT << ") -> " << outT
-      << "\n  return %y : " << outT << "\n}\n";
+      << "  %y = " << op << " %x ";
+    if (channelScales) {
+      for (const char *attr : {"in_scales", "out_scales"}) {
+        s << (attr[0] == 'i' ? "{" : ", ") << attr << " = array<f32: ";
+        for (int64_t c = 0; c < shape[1]; ++c)
+          s << (c ? ", " : "") << uniform(5, 400) * 0.01;
+        s << ">";
+      }
+      s << "} ";
+    }
+    s << ": (" << inT << ") -> " << outT << "\n  return %y : " << outT
+      << "\n}\n";
     int64_t n = 1;
     for (int64_t d : shape)
       n *= d;
@@ -725,6 +737,13 @@ struct Generator {
     addTable("qc.sigmoid", {2, 40}, "i8", 0, "u8", 0);
     addTable("qc.tanh", {1, 2, 17, 9}, "u8", 128, "i8", 0);
     addTable("qc.activation gelu", {1, 64}, "u8", 255, "u8", 0);
+    // A table per channel: planes of whole vectors and a tail, planes
+    // shorter than a vector in two batches, signed storage.
+    addTable("qc.activation hard_swish", {1, 6, 12, 12}, "u8", 100, "u8", 20,
+             true);
+    addTable("qc.activation hard_swish", {2, 3, 5, 7}, "i8", -5, "u8", 255,
+             true);
+    addTable("qc.activation silu", {1, 4, 64}, "u8", 0, "i8", -128, true);
   }
 
   std::string module() const {

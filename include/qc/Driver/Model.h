@@ -154,6 +154,13 @@ LogicalResult runOnSamples(ModuleOp module, const Samples &samples,
                            std::vector<HostArray> &outputs,
                            TimingScope *timing = nullptr, int optLevel = -1);
 
+/// The same run, but each batch's outputs go to `consume` and are not kept
+/// (for probes whose outputs are large: whole intermediate tensors).
+LogicalResult
+runEachBatch(ModuleOp module, const Samples &samples,
+             llvm::function_ref<void(const std::vector<HostArray> &)> consume,
+             TimingScope *timing = nullptr, int optLevel = -1);
+
 } // namespace mlir::qc
 
 #endif // QC_DRIVER_MODEL_H

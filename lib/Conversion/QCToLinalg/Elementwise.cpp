@@ -112,41 +112,96 @@ bool isTabulated(const ElementInfo &in, const ElementInfo &out) {
 /// quantize(float(ref(dequantize(q)))), the f32 dequantization and
 /// quantization of the float domain around the function evaluated in
 /// double precision.
-DenseElementsAttr buildTable(MLIRContext *ctx, const ElementInfo &in,
-                             const ElementInfo &out, const ReferenceFn &ref) {
+void appendTable(const ElementInfo &in, const ElementInfo &out,
+                 const ReferenceFn &ref, SmallVectorImpl<int8_t> &entries) {
   auto inType = cast<quant::UniformQuantizedType>(in.quant);
   auto outType = cast<quant::UniformQuantizedType>(out.quant);
   StorageRange inRange = getStorageRange(inType);
   StorageRange outRange = getStorageRange(outType);
   int64_t first = in.isUnsigned ? 0 : -128;
-  SmallVector<int8_t> entries(256, 0);
   for (int64_t i = 0; i < 256; ++i) {
     int64_t q = inRange.clamp(first + i);
     float x = dequantize(q, float(inType.getScale()), inType.getZeroPoint());
     float y = float(ref(double(x)));
     int64_t r = quantize(y, float(outType.getScale()), outType.getZeroPoint(),
                          outRange);
-    entries[i] = static_cast<int8_t>(static_cast<uint8_t>(r & 0xff));
+    entries.push_back(static_cast<int8_t>(static_cast<uint8_t>(r & 0xff)));
   }
-  auto type = RankedTensorType::get({256}, IntegerType::get(ctx, 8));
+}
+
+ReferenceFn referenceFunction(Operation *op, int64_t channel = 0);
+
+/// The channels of an op with per-channel factors (qc.activation's
+/// in_scales/out_scales, on dim 1), else 0.
+int64_t channelCount(Operation *op) {
+  auto act = dyn_cast<ActivationOp>(op);
+  if (!act || !act.hasChannelScales())
+    return 0;
+  return cast<ShapedType>(act.getInput().getType()).getDimSize(1);
+}
+
+/// The op's tables, one per channel (one without per-channel factors),
+/// 256 entries each, back to back.
+DenseElementsAttr buildTables(Operation *op, const ElementInfo &in,
+                              const ElementInfo &out) {
+  int64_t channels = std::max<int64_t>(channelCount(op), 1);
+  SmallVector<int8_t> entries;
+  entries.reserve(256 * channels);
+  for (int64_t c = 0; c < channels; ++c)
+    appendTable(in, out, referenceFunction(op, c), entries);
+  auto type = RankedTensorType::get({256 * channels},
+                                    IntegerType::get(op->getContext(), 8));
   return DenseElementsAttr::get(type, ArrayRef<int8_t>(entries));
 }
 
-ReferenceFn referenceFunction(Operation *op);
+/// A constant buffer of one value per channel of `op`'s result, shaped to
+/// broadcast along it: [1, C, 1, ...].
+Value channelBuffer(LoweringState &state, Operation *op, Type element,
+                    ArrayRef<double> values) {
+  auto type = cast<ShapedType>(op->getResult(0).getType());
+  SmallVector<int64_t> shape(type.getRank(), 1);
+  shape[1] = values.size();
+  auto tensor = RankedTensorType::get(shape, element);
+  DenseElementsAttr attr;
+  if (isa<FloatType>(element)) {
+    SmallVector<float> v(values.begin(), values.end());
+    attr = DenseElementsAttr::get(tensor, ArrayRef<float>(v));
+  } else {
+    SmallVector<int32_t> v;
+    for (double d : values)
+      v.push_back(int32_t(d));
+    attr = DenseElementsAttr::get(tensor, ArrayRef<int32_t>(v));
+  }
+  return state.getConstantBuffer(op->getLoc(), attr);
+}
+
+/// A float function of an element and the op's per-channel operands (the
+/// broadcast `extras` given to emitUnary, one element each).
+using ChannelFn =
+    std::function<Value(OpBuilder &, Location, Value, ValueRange)>;
 
 /// Applies `fn` elementwise from operand 0 to the result: through the float
 /// domain, or as a table of the op's reference function where both sides
-/// are 8-bit quantized.
-void emitUnary(Operation *op, LoweringState &state, const FloatFn &fn) {
+/// are 8-bit quantized (a table per channel where the op has per-channel
+/// factors: `extras` are then not needed).
+void emitUnary(Operation *op, LoweringState &state, const ChannelFn &fn,
+               ValueRange extras = {}) {
   ElementInfo in = getElementInfo(op->getOperand(0).getType());
   ElementInfo out = getElementInfo(op->getResult(0).getType());
   Location loc = op->getLoc();
-  ReferenceFn ref = referenceFunction(op);
-  if (ref && isTabulated(in, out)) {
-    Value table = state.getConstantBuffer(
-        loc, buildTable(op->getContext(), in, out, ref), /*alignment=*/64);
+  if (referenceFunction(op) && isTabulated(in, out)) {
+    Value table = state.getConstantBuffer(loc, buildTables(op, in, out),
+                                          /*alignment=*/64);
+    SmallVector<Value> inputs{state.operands[0]};
+    if (int64_t channels = channelCount(op)) {
+      SmallVector<double> offsets;
+      for (int64_t c = 0; c < channels; ++c)
+        offsets.push_back(double(256 * c));
+      inputs.push_back(
+          channelBuffer(state, op, state.builder.getI32Type(), offsets));
+    }
     emitPointwise(
-        state.builder, loc, {state.operands[0]}, state.result,
+        state.builder, loc, inputs, state.result,
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
           Type i32 = b.getI32Type();
           Value i = in.isUnsigned
@@ -154,6 +209,8 @@ void emitUnary(Operation *op, LoweringState &state, const FloatFn &fn) {
                         : (Value)arith::AddIOp::create(
                               b, l, arith::ExtSIOp::create(b, l, i32, args[0]),
                               constantOf(b, l, i32, int64_t(128)));
+          if (args.size() > 1)
+            i = arith::AddIOp::create(b, l, i, args[1]);
           Value index = arith::IndexCastUIOp::create(b, l, b.getIndexType(), i);
           return memref::LoadOp::create(b, l, table, index);
         });
@@ -162,10 +219,12 @@ void emitUnary(Operation *op, LoweringState &state, const FloatFn &fn) {
   ParamOperands p;
   if (in.quant)
     p = getParamOperands(state, loc, in.quant);
-  emitPointwise(state.builder, loc, {state.operands[0]}, state.result,
+  SmallVector<Value> inputs{state.operands[0]};
+  llvm::append_range(inputs, extras);
+  emitPointwise(state.builder, loc, inputs, state.result,
                 [&](OpBuilder &b, Location l, ValueRange args) {
                   Value x = toFloat(b, l, args[0], in, p);
-                  return fromFloat(b, l, fn(b, l, x), out);
+                  return fromFloat(b, l, fn(b, l, x, args.drop_front()), out);
                 });
 }
 
@@ -176,7 +235,9 @@ struct UnaryLowering : OpLowering {
   explicit UnaryLowering(FloatFn fn) : fn(std::move(fn)) {}
 
   LogicalResult lower(Operation *op, LoweringState &state) const override {
-    emitUnary(op, state, fn);
+    emitUnary(op, state, [&](OpBuilder &b, Location l, Value x, ValueRange) {
+      return fn(b, l, x);
+    });
     return success();
   }
 };
@@ -304,9 +365,29 @@ struct ActivationLowering : OpLowering {
       }
       llvm_unreachable("unknown activation kind");
     };
-    // The affine epilogue f(x) * scale + shift, where given.
+    // The channel's input factor, f, the affine epilogue f(x) * scale +
+    // shift, the channel's output factor, where given.
     FloatAttr scale = op.getScaleAttr(), shift = op.getShiftAttr();
-    FloatFn fn = [&](OpBuilder &b, Location l, Value x) -> Value {
+    SmallVector<Value> extras;
+    auto factors = [&](std::optional<ArrayRef<float>> values) {
+      if (!values)
+        return;
+      SmallVector<double> v(values->begin(), values->end());
+      extras.push_back(channelBuffer(state, op, state.builder.getF32Type(), v));
+    };
+    // (A table has the factors in its entries.)
+    if (!isTabulated(getElementInfo(op.getInput().getType()),
+                     getElementInfo(op.getType()))) {
+      factors(op.getInScales());
+      factors(op.getOutScales());
+    }
+    bool hasIn = bool(op.getInScalesAttr()),
+         hasOut = bool(op.getOutScalesAttr());
+    ChannelFn fn = [&](OpBuilder &b, Location l, Value x,
+                       ValueRange per) -> Value {
+      unsigned next = 0;
+      if (hasIn)
+        x = arith::MulFOp::create(b, l, x, per[next++]);
       Value y = body(b, l, x);
       if (scale)
         y = arith::MulFOp::create(
@@ -314,16 +395,18 @@ struct ActivationLowering : OpLowering {
       if (shift)
         y = arith::AddFOp::create(
             b, l, y, constantOf(b, l, y.getType(), shift.getValueAsDouble()));
+      if (hasOut)
+        y = arith::MulFOp::create(b, l, y, per[next++]);
       return y;
     };
-    emitUnary(op, state, fn);
+    emitUnary(op, state, fn, extras);
     return success();
   }
 };
 
 /// qc.activation's function in double precision (the tables'), with the
-/// op's affine epilogue and post-scale.
-ReferenceFn activationReference(ActivationOp op) {
+/// op's affine epilogue and channel `channel`'s factors.
+ReferenceFn activationReference(ActivationOp op, int64_t channel) {
   constexpr double kSqrt2 = ActivationLowering::kSqrt2;
   constexpr double kGeluA = ActivationLowering::kGeluA;
   constexpr double kGeluB = ActivationLowering::kGeluB;
@@ -348,16 +431,21 @@ ReferenceFn activationReference(ActivationOp op) {
     llvm_unreachable("unknown activation kind");
   };
   double postScale = op.getPostScale(), postShift = op.getPostShift();
-  return [=](double x) { return function(x) * postScale + postShift; };
+  if (!op.hasChannelScales())
+    return [=](double x) { return function(x) * postScale + postShift; };
+  double in = op.getInScale(channel), out = op.getOutScale(channel);
+  return [=](double x) {
+    return (function(x * in) * postScale + postShift) * out;
+  };
 }
 
-ReferenceFn referenceFunction(Operation *op) {
+ReferenceFn referenceFunction(Operation *op, int64_t channel) {
   return llvm::TypeSwitch<Operation *, ReferenceFn>(op)
       .Case([](SqrtOp) { return [](double x) { return std::sqrt(x); }; })
       .Case([](SigmoidOp) { return sigmoidRef; })
       .Case([](TanhOp) { return [](double x) { return std::tanh(x); }; })
       .Case([](ErfOp) { return [](double x) { return std::erf(x); }; })
-      .Case([](ActivationOp a) { return activationReference(a); })
+      .Case([&](ActivationOp a) { return activationReference(a, channel); })
       .Case([](ExpOp) { return [](double x) { return std::exp(x); }; })
       .Case([](LogOp) { return [](double x) { return std::log(x); }; })
       .Case([](AbsOp) { return [](double x) { return std::abs(x); }; })
@@ -375,7 +463,8 @@ ReferenceFn referenceFunction(Operation *op) {
 /// entries 0-127 and from 128-255 by the index's low 7 bits, and the
 /// index's top bit selects between the two. The same table entries as the
 /// reference's scalar loads, so bit-exact with them. The last partial
-/// vector is loaded and stored with masks.
+/// vector is loaded and stored with masks. With per-channel tables each
+/// [n, c] plane loads its channel's table and ends in its own masked tail.
 struct VbmiTableLowering : OpLowering {
   LogicalResult match(Operation *op, const LoweringOptions &opts,
                       std::string &why) const override {
@@ -402,21 +491,44 @@ struct VbmiTableLowering : OpLowering {
       emitUnary(op, state, nullptr);
       return success();
     }
+    // One plane per table: the whole tensor, or each [n, c] plane with
+    // per-channel tables (its table at c * 256).
     int64_t n = cast<MemRefType>(dst.getType()).getNumElements();
+    int64_t channels = channelCount(op);
+    int64_t planes = 1;
+    if (channels) {
+      ArrayRef<int64_t> shape = cast<MemRefType>(dst.getType()).getShape();
+      planes = shape[0] * channels;
+    }
+    int64_t plane = planes ? n / planes : 0;
     src = reshapeBuffer(b, loc, src, {n});
     dst = reshapeBuffer(b, loc, dst, {n});
-    Value table = state.getConstantBuffer(
-        loc, buildTable(op->getContext(), in, out, referenceFunction(op)),
-        /*alignment=*/64);
+    Value table = state.getConstantBuffer(loc, buildTables(op, in, out),
+                                          /*alignment=*/64);
     Type i8 = b.getI8Type();
     auto bytes = VectorType::get({64}, i8);
     auto index = [&](int64_t v) -> Value {
       return arith::ConstantIndexOp::create(b, loc, v);
     };
+    if (plane == 0)
+      return success();
+    auto planeLoop =
+        scf::ForOp::create(b, loc, index(0), index(planes), index(1));
+    OpBuilder::InsertionGuard outer(b);
+    b.setInsertionPointToStart(planeLoop.getBody());
+    Value p = planeLoop.getInductionVar();
+    Value base = arith::MulIOp::create(b, loc, p, index(plane));
+    Value tableAt =
+        channels
+            ? (Value)arith::MulIOp::create(
+                  b, loc, arith::RemUIOp::create(b, loc, p, index(channels)),
+                  index(256))
+            : index(0);
     Value parts[4];
     for (int64_t j = 0; j < 4; ++j)
-      parts[j] = vector::LoadOp::create(b, loc, bytes, table,
-                                        ValueRange{index(64 * j)});
+      parts[j] = vector::LoadOp::create(
+          b, loc, bytes, table,
+          ValueRange{arith::AddIOp::create(b, loc, tableAt, index(64 * j))});
     auto lookUp = [&](Value v) -> Value {
       // Signed storage: entry q + 128, the byte with its top bit flipped.
       Value idx = in.isUnsigned ? v
@@ -436,21 +548,21 @@ struct VbmiTableLowering : OpLowering {
       return arith::SelectOp::create(b, loc, high, permute(parts[2], parts[3]),
                                      permute(parts[0], parts[1]));
     };
-    int64_t whole = n / 64;
+    int64_t whole = plane / 64;
     if (whole > 0) {
       auto loop =
           scf::ForOp::create(b, loc, index(0), index(whole * 64), index(64));
       OpBuilder::InsertionGuard g(b);
       b.setInsertionPointToStart(loop.getBody());
-      Value at = loop.getInductionVar();
+      Value at = arith::AddIOp::create(b, loc, base, loop.getInductionVar());
       Value v = vector::LoadOp::create(b, loc, bytes, src, ValueRange{at});
       vector::StoreOp::create(b, loc, lookUp(v), dst, ValueRange{at});
     }
-    if (int64_t rest = n % 64) {
+    if (int64_t rest = plane % 64) {
       auto maskType = VectorType::get({64}, b.getI1Type());
       Value mask = vector::CreateMaskOp::create(b, loc, maskType,
                                                 ValueRange{index(rest)});
-      Value at = index(whole * 64);
+      Value at = arith::AddIOp::create(b, loc, base, index(whole * 64));
       Value pass = constantOf(b, loc, bytes, int64_t(0));
       Value v = vector::MaskedLoadOp::create(b, loc, bytes, src, ValueRange{at},
                                              mask, pass);

@@ -152,7 +152,8 @@ Value thresholdedRelu(Composer &c, Value x, float alpha) {
 Value activation(Importer &im, ActivationKind kind, Value x,
                  FloatAttr alpha = {}, FloatAttr beta = {}) {
   return ActivationOp::create(im.b, im.loc, x.getType(), kind, x, alpha, beta,
-                              FloatAttr(), FloatAttr());
+                              FloatAttr(), FloatAttr(), DenseF32ArrayAttr(),
+                              DenseF32ArrayAttr());
 }
 
 LogicalResult importGelu(Importer &im, Composer &, Value x) {

@@ -246,6 +246,44 @@ func.func @activation_table_i8(%q: tensor<8x!quant.uniform<i8:f32, 0.1>>) -> ten
 
 // -----
 
+// Per-channel factors: a table per channel, back to back, indexed by the
+// channel's offset (c * 256, a broadcast i32 operand) plus q + 128. Channel
+// 0 (factors 1) is the plain table; channel 1 is hard_swish(2 x) * 0.5: at
+// x = 0, 0.1, ..., 1.1 (entries 128-139) 0, 1, 1, 2, 3, 3, 4, 5, 6, 7, 8, 10
+// where channel 0 has 0, 1, 1, 2, 2, 3, 4, 4, 5, 6, 7, 8.
+// CHECK-DAG: memref.global "private" constant @{{.*}} : memref<512xi8> = dense<[0, {{.*}}, 0, 1, 1, 2, 2, 3, 4, 4, 5, 6, 7, 8, {{.*}}, 0, 1, 1, 2, 3, 3, 4, 5, 6, 7, 8, 10,
+// CHECK-DAG: memref.global "private" constant @{{.*}} : memref<1x2x1xi32> = dense<{{\[\[\[}}0], [256]]]>
+// CHECK-NOT: memref<1x2x1xf32>
+// CHECK-LABEL: func.func @activation_tables_per_channel
+// CHECK: ^bb0(%[[Q:.*]]: i8, %[[OFF:.*]]: i32, %{{.*}}: i8):
+// CHECK: %[[W:.*]] = arith.extsi %[[Q]] : i8 to i32
+// CHECK: %[[I:.*]] = arith.addi %[[W]], %{{.*}} : i32
+// CHECK: %[[J:.*]] = arith.addi %[[I]], %[[OFF]] : i32
+// CHECK: %[[K:.*]] = arith.index_castui %[[J]] : i32 to index
+// CHECK: memref.load %{{.*}}[%[[K]]] : memref<512xi8>
+func.func @activation_tables_per_channel(%q: tensor<1x2x4x!quant.uniform<i8:f32, 0.1>>) -> tensor<1x2x4x!quant.uniform<i8:f32, 0.1>> {
+  %y = qc.activation hard_swish %q {in_scales = array<f32: 1.0, 2.0>, out_scales = array<f32: 1.0, 0.5>} : (tensor<1x2x4x!quant.uniform<i8:f32, 0.1>>) -> tensor<1x2x4x!quant.uniform<i8:f32, 0.1>>
+  return %y : tensor<1x2x4x!quant.uniform<i8:f32, 0.1>>
+}
+
+// -----
+
+// In f32, the channel's input factor multiplies x before the function and
+// its output factor the result (broadcast [1, C, 1] operands).
+// CHECK-LABEL: func.func @activation_factors_f32
+// CHECK: linalg.generic
+// CHECK: ^bb0(%[[X:.*]]: f32, %[[IN:.*]]: f32, %[[OUT:.*]]: f32, %{{.*}}: f32):
+// CHECK: %[[S:.*]] = arith.mulf %[[X]], %[[IN]] : f32
+// CHECK: %[[Y:.*]] = arith.mulf %[[S]], %{{.*}} : f32
+// CHECK: %[[R:.*]] = arith.mulf %{{.*}}, %[[OUT]] : f32
+// CHECK: linalg.yield %[[R]] : f32
+func.func @activation_factors_f32(%x: tensor<1x2x4xf32>) -> tensor<1x2x4xf32> {
+  %y = qc.activation silu %x {in_scales = array<f32: 1.0, 2.0>, out_scales = array<f32: 1.0, 0.5>} : (tensor<1x2x4xf32>) -> tensor<1x2x4xf32>
+  return %y : tensor<1x2x4xf32>
+}
+
+// -----
+
 // The affine epilogue: f32 adds a multiply and an add after the function;
 // the table includes it (i8 at scale 0.1: x = -12.8 gives 0 * 2 - 1 = -1,
 // -10 steps, at entry 0; x = 0 gives -1 too, at entry 128; x = 3 gives

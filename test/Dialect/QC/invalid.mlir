@@ -1565,3 +1565,27 @@ func.func @keep_float_not_unit(%x: tensor<4xf32>) {
   %0 = qc.sigmoid %x {qc.keep_float = 1 : i64} : (tensor<4xf32>) -> tensor<4xf32>
   return
 }
+
+// -----
+
+func.func @activation_in_scales_count(%x: tensor<1x3x4xf32>) {
+  // expected-error @+1 {{'in_scales' has 2 values for 3 channels}}
+  %0 = qc.activation hard_swish %x {in_scales = array<f32: 1.0, 2.0>} : (tensor<1x3x4xf32>) -> tensor<1x3x4xf32>
+  return
+}
+
+// -----
+
+func.func @activation_out_scales_zero(%x: tensor<1x2x4xf32>) {
+  // expected-error @+1 {{'out_scales' must be finite and positive}}
+  %0 = qc.activation silu %x {out_scales = array<f32: 1.0, 0.0>} : (tensor<1x2x4xf32>) -> tensor<1x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @activation_scales_rank1(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'in_scales' needs a static channel dim 1}}
+  %0 = qc.activation silu %x {in_scales = array<f32: 1.0>} : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}

@@ -23,6 +23,12 @@ double ActivationOp::getSlope() { return valueOr(getAlphaAttr(), 0.2); }
 double ActivationOp::getOffset() { return valueOr(getBetaAttr(), 0.5); }
 double ActivationOp::getPostScale() { return valueOr(getScaleAttr(), 1.0); }
 double ActivationOp::getPostShift() { return valueOr(getShiftAttr(), 0.0); }
+double ActivationOp::getInScale(int64_t c) {
+  return getInScalesAttr() ? double(getInScales()->operator[](c)) : 1.0;
+}
+double ActivationOp::getOutScale(int64_t c) {
+  return getOutScalesAttr() ? double(getOutScales()->operator[](c)) : 1.0;
+}
 
 LogicalResult ActivationOp::verify() {
   if (!std::isfinite(getPostScale()) || !std::isfinite(getPostShift()))
@@ -34,11 +40,27 @@ LogicalResult ActivationOp::verify() {
   } else if (!std::isfinite(getSlope()) || !std::isfinite(getOffset())) {
     return emitOpError("hard_sigmoid needs finite 'alpha' and 'beta'");
   }
+  for (auto [name, factors] : {std::pair{"in_scales", getInScales()},
+                               std::pair{"out_scales", getOutScales()}}) {
+    if (!factors)
+      continue;
+    auto type = dyn_cast<RankedTensorType>(getInput().getType());
+    if (!type || type.getRank() < 2 || type.isDynamicDim(1))
+      return emitOpError("'") << name << "' needs a static channel dim 1";
+    if (int64_t(factors->size()) != type.getDimSize(1))
+      return emitOpError("'")
+             << name << "' has " << factors->size() << " values for "
+             << type.getDimSize(1) << " channels";
+    for (float f : *factors)
+      if (!std::isfinite(f) || !(f > 0))
+        return emitOpError("'") << name << "' must be finite and positive";
+  }
   return verifyGraphTypes(*this);
 }
 
 QuantRule ActivationOp::getQuantRule() {
-  return getKind() == ActivationKind::HardSigmoid && getPostScale() != 0
+  return getKind() == ActivationKind::HardSigmoid && getPostScale() != 0 &&
+                 !getOutScalesAttr()
              ? QuantRule::FixedRange
              : QuantRule::Free;
 }

@@ -281,7 +281,8 @@ Value createActivation(PatternRewriter &rewriter, Operation *root,
                        ActivationKind kind, Value x, FloatAttr alpha = {},
                        FloatAttr beta = {}) {
   return ActivationOp::create(rewriter, root->getLoc(), root->getResultTypes(),
-                              kind, x, alpha, beta, FloatAttr(), FloatAttr());
+                              kind, x, alpha, beta, FloatAttr(), FloatAttr(),
+                              DenseF32ArrayAttr(), DenseF32ArrayAttr());
 }
 
 /// Whether the chain rooted at `root` may become an op on `x`: f32, and the
@@ -482,7 +483,8 @@ struct ActivationAffinePattern : RewritePattern {
       Value a = op->getOperand(i), c = op->getOperand(1 - i);
       auto act = a.getDefiningOp<ActivationOp>();
       std::optional<double> k = getScalar(c);
-      if (!act || !k || !a.hasOneUse() || !fits(op, a))
+      if (!act || !k || !a.hasOneUse() || !fits(op, a) ||
+          act.hasChannelScales())
         continue;
       // Only x / k and x - k (not k / x, k - x).
       if (isa<DivOp, SubOp>(op) && i != 0)
@@ -507,7 +509,8 @@ struct ActivationAffinePattern : RewritePattern {
           rewriter, op->getLoc(), op->getResultTypes(), act.getKind(),
           act.getInput(), act.getAlphaAttr(), act.getBetaAttr(),
           rewriter.getF32FloatAttr(float(scale)),
-          rewriter.getF32FloatAttr(float(shift)));
+          rewriter.getF32FloatAttr(float(shift)), DenseF32ArrayAttr(),
+          DenseF32ArrayAttr());
       rewriter.replaceOp(op, fused);
       return success();
     }

@@ -50,12 +50,23 @@ def QC_ActivationOp : QC_Op<"activation", [Pure, SameOperandsAndResultShape,
     `f(x) * scale + shift` (the learnable affine layers PP-LCNet puts after
     its activations).
 
+    Any kind also takes per-channel factors on dim 1 (NCHW's channels):
+    with `in_scales` and/or `out_scales` (one positive value per channel),
+    element `[n, c, ...]` is `(f(x * in_scales[c]) * scale + shift) *
+    out_scales[c]`. Channel equalization (`qc --equalize-channels`) puts
+    them there: it divides each channel of the producing convolution by
+    `in_scales[c]` and of the result by `out_scales[c]` (folding the factor
+    into the consuming convolution's weights), so that the channels share
+    one 8-bit scale on both sides evenly.
+
     Quantization: `hard_sigmoid` lies in [0, 1] and takes the exact scale
     1/256 (a fixed range); the others take their calibrated range. An 8-bit
     per-tensor operand with an 8-bit per-tensor result is a 256-entry table
     computed at compile time in double precision: entry `q` is
-    `quantize(f(dequantize(q)))`, rounded half to even and saturated; wider
-    quantized types go through the float domain.
+    `quantize(f(dequantize(q)))`, rounded half to even and saturated (one
+    table per channel with per-channel factors); wider quantized types go
+    through the float domain. With `out_scales` hard_sigmoid's range is
+    not fixed any more and is calibrated like the others.
 
     ```mlir
     %y = qc.activation hard_swish %x : (tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32>
@@ -67,7 +78,9 @@ def QC_ActivationOp : QC_Op<"activation", [Pure, SameOperandsAndResultShape,
                        OptionalAttr<F32Attr>:$alpha,
                        OptionalAttr<F32Attr>:$beta,
                        OptionalAttr<F32Attr>:$scale,
-                       OptionalAttr<F32Attr>:$shift);
+                       OptionalAttr<F32Attr>:$shift,
+                       OptionalAttr<DenseF32ArrayAttr>:$in_scales,
+                       OptionalAttr<DenseF32ArrayAttr>:$out_scales);
   let results = (outs QC_Tensor:$output);
   let assemblyFormat = [{
     $kind $input attr-dict `:` functional-type(operands, results)
@@ -80,6 +93,11 @@ def QC_ActivationOp : QC_Op<"activation", [Pure, SameOperandsAndResultShape,
     /// The affine epilogue (1 and 0 when not given).
     double getPostScale();
     double getPostShift();
+    /// Whether the op has per-channel factors (in_scales or out_scales).
+    bool hasChannelScales() { return getInScalesAttr() || getOutScalesAttr(); }
+    /// Channel c's factors (1 when not given).
+    double getInScale(int64_t c);
+    double getOutScale(int64_t c);
   }];
 }
 
