@@ -35,6 +35,7 @@ using namespace mlir;
 using namespace mlir::qc;
 using mlir::qc::detail::constantF32;
 using mlir::qc::detail::nameOf;
+using mlir::qc::detail::spread;
 
 std::string mlir::qc::parseEqualization(StringRef text,
                                         std::optional<double> &alpha) {
@@ -110,33 +111,46 @@ std::optional<Candidate> asCandidate(ActivationOp act) {
   return cand;
 }
 
-/// Folds max |v| per channel (dim 1) of an NCHW f32 array into `r`; a
-/// channel that holds NaN or infinities becomes NaN (and gets no factor).
-void foldChannelRanges(const HostArray &a, std::vector<double> &r) {
+/// A channel's observed range; NaN bounds where it held NaN or infinities.
+struct Range {
+  double lo = 0, hi = 0;
+  double magnitude() const { return std::max(std::fabs(lo), std::fabs(hi)); }
+};
+
+/// Folds the range of each channel (dim 1) of an NCHW f32 array into `r`.
+void foldChannelRanges(const HostArray &a, std::vector<Range> &r) {
   const float *f = reinterpret_cast<const float *>(a.data.data());
   int64_t c = r.size(), n = a.numElements();
   int64_t plane = a.shape.size() == 4 ? a.shape[2] * a.shape[3] : 1;
   for (int64_t i = 0; i < n; i += plane) {
-    double &m = r[(i / plane) % c];
-    float top = 0;
+    Range &m = r[(i / plane) % c];
+    float lo = 0, hi = 0;
     bool finite = true;
     for (int64_t k = i; k < i + plane; ++k) {
       finite &= std::isfinite(f[k]);
-      top = std::max(top, std::fabs(f[k]));
+      lo = std::min(lo, f[k]);
+      hi = std::max(hi, f[k]);
     }
-    m = finite ? std::max(m, double(top)) : std::nan("");
+    if (!finite || std::isnan(m.lo)) {
+      m.lo = m.hi = std::nan("");
+      continue;
+    }
+    m.lo = std::min(m.lo, double(lo));
+    m.hi = std::max(m.hi, double(hi));
   }
 }
 
-/// The largest of `v` over its median (1 when the median is 0).
-double spread(std::vector<double> v) {
-  llvm::erase_if(v, [](double x) { return !std::isfinite(x); });
-  if (v.empty())
-    return 1;
-  double top = *std::max_element(v.begin(), v.end());
-  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-  double median = v[v.size() / 2];
-  return median > 0 ? top / median : 1;
+/// The magnitude of the part of a channel's input range that `act` can
+/// tell apart, which equalization evens. HardSwish is 0 at and below -3:
+/// a channel counts its maximum, and at least 3, so that the live
+/// negative part [-3, 0] of every channel stays within the widest
+/// channel's range M after the division (the smallest factor is then at
+/// least 3 / M, and the cut qc.activation's getNeededInputRange makes at
+/// -3 / that factor drops only values HardSwish maps to 0 anyway).
+double neededMagnitude(ActivationOp act, const Range &r) {
+  if (act.getKind() == ActivationKind::HardSwish)
+    return std::isnan(r.hi) ? r.hi : std::max(r.hi, 3.0);
+  return r.magnitude();
 }
 
 /// Factors that bring each channel's `score` to the largest one's: s_c /
@@ -233,9 +247,9 @@ mlir::qc::equalizeChannels(ModuleOp module, const Samples &samples,
     outs.push_back(map.lookup(c.act.getOutput()));
   }
   addOutputs(probeFunc, outs);
-  std::vector<std::vector<double>> ranges;
+  std::vector<std::vector<Range>> ranges;
   for (Candidate &c : cands)
-    ranges.insert(ranges.end(), 2, std::vector<double>(c.channels, 0.0));
+    ranges.insert(ranges.end(), 2, std::vector<Range>(c.channels));
   if (failed(runEachBatch(
           *probe, samples,
           [&](const std::vector<HostArray> &out) {
@@ -251,11 +265,14 @@ mlir::qc::equalizeChannels(ModuleOp module, const Samples &samples,
     EqualizedActivation r;
     r.name = nameOf(cand.act);
     r.channels = c;
-    const std::vector<double> &in = ranges[2 * k];
-    const std::vector<double> &out = ranges[2 * k + 1];
+    std::vector<double> in(c), out(c);
+    for (int64_t j = 0; j < c; ++j) {
+      in[j] = neededMagnitude(cand.act, ranges[2 * k][j]);
+      out[j] = ranges[2 * k + 1][j].magnitude();
+    }
 
     // Input side: every channel of the convolution's output to the widest
-    // one's range.
+    // one's range (of the part the activation needs).
     if (cand.producer) {
       std::vector<double> f = normalized(in);
       divideOutputs(b, cand.producer, f);

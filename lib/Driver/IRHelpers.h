@@ -2,7 +2,8 @@
 //-*-===//
 //
 // Private to lib/Driver: the calibration-time rewrites (SmoothQuant's
-// migration, bias correction) read constants and layer names the same way.
+// migration, channel equalization, bias correction) read constants and
+// layer names, and measure channel spreads, the same way.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,7 +15,12 @@
 #include "mlir/IR/Location.h"
 #include "mlir/IR/Operation.h"
 
+#include "llvm/ADT/STLExtras.h"
+
+#include <algorithm>
+#include <cmath>
 #include <string>
+#include <vector>
 
 namespace mlir::qc::detail {
 
@@ -36,6 +42,18 @@ inline std::string nameOf(Operation *op) {
   if (auto n = dyn_cast<NameLoc>(op->getLoc()))
     return n.getName().str();
   return "";
+}
+
+/// The largest of `v` over its median, NaN and infinities left out (1 when
+/// the median is 0 or nothing is left): how uneven channel ranges are.
+inline double spread(std::vector<double> v) {
+  llvm::erase_if(v, [](double x) { return !std::isfinite(x); });
+  if (v.empty())
+    return 1;
+  double top = *std::max_element(v.begin(), v.end());
+  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+  double median = v[v.size() / 2];
+  return median > 0 ? top / median : 1;
 }
 
 } // namespace mlir::qc::detail

@@ -28,6 +28,7 @@ using namespace mlir;
 using namespace mlir::qc;
 using mlir::qc::detail::constantF32;
 using mlir::qc::detail::nameOf;
+using mlir::qc::detail::spread;
 
 std::string mlir::qc::parseSmoothing(StringRef text,
                                      std::optional<double> &alpha) {
@@ -85,16 +86,6 @@ std::optional<Candidate> asCandidate(LayerNormOp norm) {
   if (cand.users.empty())
     return std::nullopt;
   return cand;
-}
-
-/// The largest of `v` over its median (1 when the median is 0).
-double spread(std::vector<double> v) {
-  if (v.empty())
-    return 1;
-  double top = *std::max_element(v.begin(), v.end());
-  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-  double median = v[v.size() / 2];
-  return median > 0 ? top / median : 1;
 }
 
 /// A new f32 constant like `like`'s with `values`, before `user`.

@@ -71,6 +71,38 @@ func.func @infer_clip_narrows(%x: tensor<2x3xf32>) -> tensor<2x2xf32> {
 
 // -----
 
+// hard_swish is 0 at and below -3: as the only user it narrows its
+// producer's range [-10, 5.2] to [-3, 5.2] (u8 scale 8.2/255, zero point
+// 93). With in_scales the bound is -3 over the smallest factor (0.5: -6,
+// scale 11.2/255, zero point 137). gelu has no constant part and narrows
+// nothing (scale 15.2/255).
+// CHECK-LABEL: func.func @infer_hard_swish_narrows
+// CHECK: %[[M:.*]] = qc.matmul
+// CHECK: qc.quantize %[[M]] : {{.*}} -> tensor<2x2x!quant.uniform<u8:f32, 0.03215{{[0-9]*}}:93>>
+// CHECK: %[[M2:.*]] = qc.matmul
+// CHECK: qc.quantize %[[M2]] : {{.*}} -> tensor<2x2x!quant.uniform<u8:f32, 0.04392{{[0-9]*}}:137>>
+// CHECK: %[[M3:.*]] = qc.matmul
+// CHECK: qc.quantize %[[M3]] : {{.*}} -> tensor<2x2x!quant.uniform<u8:f32, 0.05960{{[0-9]*}}:168>>
+func.func @infer_hard_swish_narrows(%x: tensor<2x3xf32>) -> (tensor<2x2xf32>, tensor<2x2xf32>, tensor<2x2xf32>) {
+  %xs = qc.stats %x <min = -1.0, max = 1.0> : tensor<2x3xf32>
+  %w = arith.constant dense<[[1.0, -1.0], [0.5, 0.5], [0.25, -0.25]]> : tensor<3x2xf32>
+  %y = qc.matmul %xs, %w : (tensor<2x3xf32>, tensor<3x2xf32>) -> tensor<2x2xf32>
+  %ys = qc.stats %y <min = -10.0, max = 5.2> : tensor<2x2xf32>
+  %a = qc.activation hard_swish %ys : (tensor<2x2xf32>) -> tensor<2x2xf32>
+  %as = qc.stats %a <min = -0.375, max = 5.2> : tensor<2x2xf32>
+  %y2 = qc.matmul %xs, %w : (tensor<2x3xf32>, tensor<3x2xf32>) -> tensor<2x2xf32>
+  %y2s = qc.stats %y2 <min = -10.0, max = 5.2> : tensor<2x2xf32>
+  %a2 = qc.activation hard_swish %y2s {in_scales = array<f32: 0.5, 1.0>} : (tensor<2x2xf32>) -> tensor<2x2xf32>
+  %a2s = qc.stats %a2 <min = -0.375, max = 5.2> : tensor<2x2xf32>
+  %y3 = qc.matmul %xs, %w : (tensor<2x3xf32>, tensor<3x2xf32>) -> tensor<2x2xf32>
+  %y3s = qc.stats %y3 <min = -10.0, max = 5.2> : tensor<2x2xf32>
+  %a3 = qc.activation gelu %y3s : (tensor<2x2xf32>) -> tensor<2x2xf32>
+  %a3s = qc.stats %a3 <min = -0.2, max = 5.2> : tensor<2x2xf32>
+  return %as, %a2s, %a3s : tensor<2x2xf32>, tensor<2x2xf32>, tensor<2x2xf32>
+}
+
+// -----
+
 // Same-scale ops pass their input's parameters on; statistics on their
 // results are not needed.
 // CHECK-LABEL: func.func @infer_same_scale

@@ -9,6 +9,7 @@
 #include "GraphOpVerifiers.h"
 #include "qc/Dialect/QC/IR/QCOps.h"
 
+#include <algorithm>
 #include <cmath>
 
 using namespace mlir;
@@ -68,4 +69,40 @@ QuantRule ActivationOp::getQuantRule() {
 std::pair<double, double> ActivationOp::getFixedRange() {
   double a = getPostShift(), b = getPostScale() + getPostShift();
   return {std::min(a, b), std::max(a, b)};
+}
+
+std::pair<double, double>
+ActivationOp::getNeededInputRange(std::pair<double, double> range) {
+  auto [lo, hi] = range;
+  // Channel c computes f(x * in_c): a bound t of f is t / in_c there. The
+  // bound that holds for every channel is the one of the smallest factor
+  // (for t < 0 the lowest, for t > 0 the highest).
+  double smallest = 1.0;
+  if (auto in = getInScales(); in && !in->empty())
+    smallest = double(*std::min_element(in->begin(), in->end()));
+  if (!(smallest > 0))
+    return range;
+  auto cut = [&](std::optional<double> below, std::optional<double> above) {
+    if (below)
+      lo = std::max(lo, *below / smallest);
+    if (above)
+      hi = std::min(hi, *above / smallest);
+    if (lo > hi) // Everything maps to one value.
+      lo = hi;
+  };
+  switch (getKind()) {
+  case ActivationKind::HardSwish:
+    // x * relu6(x + 3) / 6 is exactly 0 at and below -3.
+    cut(-3.0, std::nullopt);
+    break;
+  case ActivationKind::HardSigmoid: {
+    double a = getSlope(), b = getOffset();
+    if (a > 0)
+      cut(-b / a, (1 - b) / a);
+    break;
+  }
+  default:
+    break;
+  }
+  return {lo, hi};
 }

@@ -27,7 +27,7 @@ def QC_ActivationKind : I32EnumAttr<"ActivationKind",
 
 def QC_ActivationOp : QC_Op<"activation", [Pure, SameOperandsAndResultShape,
     DeclareOpInterfaceMethods<QC_QuantPropagationInterface,
-                              ["getFixedRange"]>]> {
+                              ["getFixedRange", "getNeededInputRange"]>]> {
   let summary = "An activation function applied elementwise";
   let description = [{
     In f32, elementwise, evaluated in this order:
@@ -60,7 +60,13 @@ def QC_ActivationOp : QC_Op<"activation", [Pure, SameOperandsAndResultShape,
     one 8-bit scale on both sides evenly.
 
     Quantization: `hard_sigmoid` lies in [0, 1] and takes the exact scale
-    1/256 (a fixed range); the others take their calibrated range. An 8-bit
+    1/256 (a fixed range); the others take their calibrated range. Where
+    the function is constant, the input range is not needed: `hard_swish`
+    is 0 at and below -3 and `hard_sigmoid` saturates outside
+    `[-beta / alpha, (1 - beta) / alpha]` (divided by the smallest
+    `in_scales` factor, so that no channel's live part is cut), so the
+    producer of the input (if it has no other user) quantizes only the
+    part of its range the activation can tell apart. An 8-bit
     per-tensor operand with an 8-bit per-tensor result is a 256-entry table
     computed at compile time in double precision: entry `q` is
     `quantize(f(dequantize(q)))`, rounded half to even and saturated (one
