@@ -30,6 +30,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::qc;
@@ -141,16 +142,23 @@ void foldChannelRanges(const HostArray &a, std::vector<Range> &r) {
 }
 
 /// The magnitude of the part of a channel's input range that `act` can
-/// tell apart, which equalization evens. HardSwish is 0 at and below -3:
-/// a channel counts its maximum, and at least 3, so that the live
-/// negative part [-3, 0] of every channel stays within the widest
-/// channel's range M after the division (the smallest factor is then at
-/// least 3 / M, and the cut qc.activation's getNeededInputRange makes at
-/// -3 / that factor drops only values HardSwish maps to 0 anyway).
+/// tell apart (qc.activation's getNeededInputRange), which equalization
+/// evens; at least the magnitude of the activation's own cuts (HardSwish's
+/// -3), so that every channel's live part near the cut stays within the
+/// widest channel's range M after the division: the smallest factor is
+/// then at least 3 / M, and the cut getNeededInputRange makes at -3 / that
+/// factor drops only values the activation maps to one output anyway.
 double neededMagnitude(ActivationOp act, const Range &r) {
-  if (act.getKind() == ActivationKind::HardSwish)
-    return std::isnan(r.hi) ? r.hi : std::max(r.hi, 3.0);
-  return r.magnitude();
+  if (std::isnan(r.lo) || std::isnan(r.hi))
+    return std::nan("");
+  auto [lo, hi] = act.getNeededInputRange({r.lo, r.hi});
+  double m = std::max(std::fabs(lo), std::fabs(hi));
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  auto [cutLo, cutHi] = act.getNeededInputRange({-inf, inf});
+  for (double cut : {cutLo, cutHi})
+    if (std::isfinite(cut))
+      m = std::max(m, std::fabs(cut));
+  return m;
 }
 
 /// Factors that bring each channel's `score` to the largest one's: s_c /

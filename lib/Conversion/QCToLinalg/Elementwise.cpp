@@ -500,7 +500,9 @@ struct VbmiTableLowering : OpLowering {
       ArrayRef<int64_t> shape = cast<MemRefType>(dst.getType()).getShape();
       planes = shape[0] * channels;
     }
-    int64_t plane = planes ? n / planes : 0;
+    int64_t plane = n / planes;
+    if (plane == 0)
+      return success();
     src = reshapeBuffer(b, loc, src, {n});
     dst = reshapeBuffer(b, loc, dst, {n});
     Value table = state.getConstantBuffer(loc, buildTables(op, in, out),
@@ -510,8 +512,6 @@ struct VbmiTableLowering : OpLowering {
     auto index = [&](int64_t v) -> Value {
       return arith::ConstantIndexOp::create(b, loc, v);
     };
-    if (plane == 0)
-      return success();
     auto planeLoop =
         scf::ForOp::create(b, loc, index(0), index(planes), index(1));
     OpBuilder::InsertionGuard outer(b);

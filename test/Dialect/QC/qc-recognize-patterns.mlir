@@ -378,6 +378,21 @@ func.func @affine_blocks(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
 
 // -----
 
+// Near-miss: an activation with per-channel factors keeps a following
+// scalar add (it would be a per-channel shift after out_scales).
+// CHECK-LABEL: func.func @affine_channel_scales_kept
+// CHECK: %[[H:.*]] = qc.activation hard_swish %arg0 {out_scales = array<f32: 2.000000e+00, 4.000000e+00>}
+// CHECK: %[[Y:.*]] = qc.add %[[H]]
+// CHECK: return %[[Y]]
+func.func @affine_channel_scales_kept(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %quarter = arith.constant dense<0.25> : tensor<f32>
+  %h = qc.activation hard_swish %x {out_scales = array<f32: 2.0, 4.0>} : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %y = qc.add %h, %quarter : (tensor<1x2x4x4xf32>, tensor<f32>) -> tensor<1x2x4x4xf32>
+  return %y : tensor<1x2x4x4xf32>
+}
+
+// -----
+
 // Near misses: a per-channel constant along the wrong dim ([C] broadcasts
 // along W), a conv result used twice, and 1 / hard_swish(x).
 // CHECK-LABEL: func.func @affine_near_misses

@@ -25,10 +25,10 @@ double ActivationOp::getOffset() { return valueOr(getBetaAttr(), 0.5); }
 double ActivationOp::getPostScale() { return valueOr(getScaleAttr(), 1.0); }
 double ActivationOp::getPostShift() { return valueOr(getShiftAttr(), 0.0); }
 double ActivationOp::getInScale(int64_t c) {
-  return getInScalesAttr() ? double(getInScales()->operator[](c)) : 1.0;
+  return getInScalesAttr() ? double((*getInScales())[c]) : 1.0;
 }
 double ActivationOp::getOutScale(int64_t c) {
-  return getOutScalesAttr() ? double(getOutScales()->operator[](c)) : 1.0;
+  return getOutScalesAttr() ? double((*getOutScales())[c]) : 1.0;
 }
 
 LogicalResult ActivationOp::verify() {
