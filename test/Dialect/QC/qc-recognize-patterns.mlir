@@ -414,3 +414,55 @@ func.func @affine_near_misses(%x: tensor<1x2x4x2xf32>) -> (tensor<1x2x4x2xf32>, 
   %r = qc.div %one, %h : (tensor<f32>, tensor<1x2x4x2xf32>) -> tensor<1x2x4x2xf32>
   return %m, %s, %r : tensor<1x2x4x2xf32>, tensor<1x2x4x2xf32>, tensor<1x2x4x2xf32>
 }
+
+// -----
+
+// A linear layer on a 3-D input as exporters write it (MatMul, then Add of
+// the bias), scaled by a per-column constant and shifted again: one matmul
+// whose weight columns carry the scale and whose bias carries both shifts,
+// (b + t) * s - u. The bias comes first in the exporter's Add.
+// CHECK-LABEL: func.func @matmul_affine
+// CHECK-DAG: %[[W:.*]] = arith.constant dense<{{\[}}[2.000000e+00, 1.500000e+00, -4.000000e+00], [4.000000e+00, 3.000000e+00, 8.000000e+00]]> : tensor<2x3xf32>
+// CHECK-DAG: %[[B:.*]] = arith.constant dense<[5.000000e-01, 2.500000e+00, -1.500000e+00]> : tensor<3xf32>
+// CHECK: %[[Y:.*]] = qc.matmul %arg0, %[[W]], %[[B]] : (tensor<1x4x2xf32>, tensor<2x3xf32>, tensor<3xf32>) -> tensor<1x4x3xf32>
+// CHECK-NEXT: return %[[Y]]
+func.func @matmul_affine(%x: tensor<1x4x2xf32>) -> tensor<1x4x3xf32> {
+  %w = arith.constant dense<[[1.0, 0.5, 1.0], [2.0, 1.0, -2.0]]> : tensor<2x3xf32>
+  %t = arith.constant dense<[0.5, 1.0, 0.25]> : tensor<3xf32>
+  %s = arith.constant dense<[[[2.0, 3.0, -4.0]]]> : tensor<1x1x3xf32>
+  %u = arith.constant dense<0.5> : tensor<f32>
+  %m = qc.matmul %x, %w : (tensor<1x4x2xf32>, tensor<2x3xf32>) -> tensor<1x4x3xf32>
+  %a = qc.add %t, %m : (tensor<3xf32>, tensor<1x4x3xf32>) -> tensor<1x4x3xf32>
+  %p = qc.mul %a, %s : (tensor<1x4x3xf32>, tensor<1x1x3xf32>) -> tensor<1x4x3xf32>
+  %q = qc.sub %p, %u : (tensor<1x4x3xf32>, tensor<f32>) -> tensor<1x4x3xf32>
+  return %q : tensor<1x4x3xf32>
+}
+
+// -----
+
+// Near misses: a constant that varies along the rows ([4, 1] broadcasts
+// along M), a product of two activations (attention scores), a matmul result
+// used twice (so also t - matmul), and a weight of rank 3.
+// CHECK-LABEL: func.func @matmul_affine_near_misses
+// CHECK: qc.add
+// CHECK: qc.add
+// CHECK: qc.add
+// CHECK: qc.sub
+// CHECK: qc.add
+// CHECK-NOT: qc.matmul {{.*}}, {{.*}}, {{.*}} :
+func.func @matmul_affine_near_misses(%x: tensor<4x2xf32>, %k: tensor<2x3xf32>) -> (tensor<4x3xf32>, tensor<4x3xf32>, tensor<4x3xf32>, tensor<4x3xf32>, tensor<1x4x3xf32>) {
+  %w = arith.constant dense<1.0> : tensor<2x3xf32>
+  %rows = arith.constant dense<[[1.0], [2.0], [3.0], [4.0]]> : tensor<4x1xf32>
+  %t = arith.constant dense<[0.5, 1.0, 0.25]> : tensor<3xf32>
+  %m1 = qc.matmul %x, %w : (tensor<4x2xf32>, tensor<2x3xf32>) -> tensor<4x3xf32>
+  %a1 = qc.add %m1, %rows : (tensor<4x3xf32>, tensor<4x1xf32>) -> tensor<4x3xf32>
+  %m2 = qc.matmul %x, %k : (tensor<4x2xf32>, tensor<2x3xf32>) -> tensor<4x3xf32>
+  %a2 = qc.add %m2, %t : (tensor<4x3xf32>, tensor<3xf32>) -> tensor<4x3xf32>
+  %m3 = qc.matmul %x, %w : (tensor<4x2xf32>, tensor<2x3xf32>) -> tensor<4x3xf32>
+  %a3 = qc.add %m3, %t : (tensor<4x3xf32>, tensor<3xf32>) -> tensor<4x3xf32>
+  %s3 = qc.sub %t, %m3 : (tensor<3xf32>, tensor<4x3xf32>) -> tensor<4x3xf32>
+  %w3 = arith.constant dense<1.0> : tensor<1x2x3xf32>
+  %m4 = qc.matmul %x, %w3 : (tensor<4x2xf32>, tensor<1x2x3xf32>) -> tensor<1x4x3xf32>
+  %a4 = qc.add %m4, %t : (tensor<1x4x3xf32>, tensor<3xf32>) -> tensor<1x4x3xf32>
+  return %a1, %a2, %a3, %s3, %a4 : tensor<4x3xf32>, tensor<4x3xf32>, tensor<4x3xf32>, tensor<4x3xf32>, tensor<1x4x3xf32>
+}

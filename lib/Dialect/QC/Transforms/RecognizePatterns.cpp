@@ -11,6 +11,8 @@
 #include "qc/Dialect/QC/IR/QCOps.h"
 #include "qc/Dialect/QC/Transforms/Passes.h"
 
+#include "PatternUtils.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
@@ -25,6 +27,7 @@ namespace mlir::qc {
 
 using namespace mlir;
 using namespace mlir::qc;
+using namespace mlir::qc::patterns;
 
 namespace {
 
@@ -32,33 +35,11 @@ namespace {
 // Matching helpers
 //===----------------------------------------------------------------------===//
 
-/// The value of a constant f32 tensor whose elements are all equal (a
-/// scalar, a splat, a one-element tensor).
-std::optional<double> getScalar(Value v) {
-  DenseElementsAttr data;
-  if (!matchPattern(v, m_Constant(&data)) || !data.getElementType().isF32() ||
-      data.getNumElements() < 1)
-    return std::nullopt;
-  if (data.isSplat())
-    return double(data.getSplatValue<float>());
-  auto values = data.getValues<float>();
-  float first = *values.begin();
-  for (float x : values)
-    if (x != first)
-      return std::nullopt;
-  return double(first);
-}
-
 /// Whether `v` is a scalar constant equal to `expected` to a relative 1e-4
 /// (exporters write 1/6 and sqrt(2) with a few digits).
 bool isScalar(Value v, double expected) {
   std::optional<double> s = getScalar(v);
   return s && std::abs(*s - expected) <= 1e-4 * std::abs(expected);
-}
-
-bool isF32Tensor(Value v) {
-  auto t = dyn_cast<RankedTensorType>(v.getType());
-  return t && t.getElementType().isF32();
 }
 
 /// Whether `v` is used only by `user` (once or several times).
@@ -285,12 +266,6 @@ Value createActivation(PatternRewriter &rewriter, Operation *root,
                               DenseF32ArrayAttr(), DenseF32ArrayAttr());
 }
 
-/// Whether the chain rooted at `root` may become an op on `x`: f32, and the
-/// same type as the result (no broadcast hidden in the chain).
-bool fits(Operation *root, Value x) {
-  return x && isF32Tensor(x) && x.getType() == root->getResult(0).getType();
-}
-
 /// x * 1 and x / 1 are x (exactly, NaN and -0 included): exporters write
 /// Swish with its beta as x * sigmoid(x * beta), and beta is often 1.
 struct UnitScalePattern : RewritePattern {
@@ -458,143 +433,6 @@ struct GeluPattern : RewritePattern {
       rewriter.replaceOp(
           op,
           createActivation(rewriter, op, ActivationKind::GeluTanh, m->first));
-      return success();
-    }
-    return failure();
-  }
-};
-
-//===----------------------------------------------------------------------===//
-// Affine layers after activations and convolutions
-//===----------------------------------------------------------------------===//
-
-/// `activation(x) * s`, `/ s`, `+ t`, `- t` with scalar constants: the
-/// activation's affine epilogue (PP-LCNet's learnable affine blocks), so
-/// that the product is not quantized on its own.
-struct ActivationAffinePattern : RewritePattern {
-  ActivationAffinePattern(MLIRContext *ctx)
-      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
-
-  LogicalResult matchAndRewrite(Operation *op,
-                                PatternRewriter &rewriter) const override {
-    if (!isa<MulOp, DivOp, AddOp, SubOp>(op))
-      return failure();
-    for (int i = 0; i < 2; ++i) {
-      Value a = op->getOperand(i), c = op->getOperand(1 - i);
-      auto act = a.getDefiningOp<ActivationOp>();
-      std::optional<double> k = getScalar(c);
-      if (!act || !k || !a.hasOneUse() || !fits(op, a) ||
-          act.hasChannelScales())
-        continue;
-      // Only x / k and x - k (not k / x, k - x).
-      if (isa<DivOp, SubOp>(op) && i != 0)
-        continue;
-      double scale = act.getPostScale(), shift = act.getPostShift();
-      if (isa<MulOp>(op)) {
-        scale *= *k;
-        shift *= *k;
-      } else if (isa<DivOp>(op)) {
-        if (*k == 0)
-          continue;
-        scale /= *k;
-        shift /= *k;
-      } else if (isa<AddOp>(op)) {
-        shift += *k;
-      } else {
-        shift -= *k;
-      }
-      if (!std::isfinite(float(scale)) || !std::isfinite(float(shift)))
-        continue;
-      auto fused = ActivationOp::create(
-          rewriter, op->getLoc(), op->getResultTypes(), act.getKind(),
-          act.getInput(), act.getAlphaAttr(), act.getBetaAttr(),
-          rewriter.getF32FloatAttr(float(scale)),
-          rewriter.getF32FloatAttr(float(shift)), DenseF32ArrayAttr(),
-          DenseF32ArrayAttr());
-      rewriter.replaceOp(op, fused);
-      return success();
-    }
-    return failure();
-  }
-};
-
-/// The per-output-channel values of a constant that broadcasts along an
-/// NCHW result of `channels` channels: a scalar, or a shape whose only
-/// non-1 dim is the channel dim ([C, 1, 1], [1, C, 1, 1]).
-std::optional<SmallVector<float>> getChannelValues(Value v, int64_t channels) {
-  if (std::optional<double> s = getScalar(v))
-    return SmallVector<float>(channels, float(*s));
-  DenseElementsAttr data;
-  if (!matchPattern(v, m_Constant(&data)) || !data.getElementType().isF32())
-    return std::nullopt;
-  ArrayRef<int64_t> shape = data.getType().getShape();
-  int64_t rank = shape.size();
-  if (rank < 3 || rank > 4 || shape[rank - 3] != channels)
-    return std::nullopt;
-  for (int64_t d = 0; d < rank; ++d)
-    if (d != rank - 3 && shape[d] != 1)
-      return std::nullopt;
-  return SmallVector<float>(data.getValues<float>());
-}
-
-/// `conv(x) * s` and `conv(x) + t` with per-channel (or scalar) constants
-/// fold into the convolution's weight and bias, as a BatchNormalization
-/// does: w' = w * s[o], b' = b * s[o]; b' = b + t[o].
-struct ConvAffinePattern : RewritePattern {
-  ConvAffinePattern(MLIRContext *ctx)
-      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
-
-  LogicalResult matchAndRewrite(Operation *op,
-                                PatternRewriter &rewriter) const override {
-    if (!isa<MulOp, AddOp>(op))
-      return failure();
-    for (int i = 0; i < 2; ++i) {
-      Value y = op->getOperand(i), c = op->getOperand(1 - i);
-      auto conv = y.getDefiningOp<Conv2DOp>();
-      if (!conv || !y.hasOneUse() || !fits(op, y) || conv.getClampMinAttr() ||
-          conv.getClampMaxAttr())
-        continue;
-      DenseElementsAttr w, b;
-      if (!matchPattern(conv.getWeight(), m_Constant(&w)) ||
-          !w.getElementType().isF32() ||
-          (conv.getBias() && !matchPattern(conv.getBias(), m_Constant(&b))))
-        continue;
-      int64_t channels = w.getType().getDimSize(0);
-      auto k = getChannelValues(c, channels);
-      if (!k)
-        continue;
-      SmallVector<float> weights(w.getValues<float>());
-      SmallVector<float> bias(channels, 0.0f);
-      if (b)
-        bias.assign(b.getValues<float>().begin(), b.getValues<float>().end());
-      int64_t per = weights.size() / channels;
-      if (isa<MulOp>(op)) {
-        for (int64_t o = 0; o < channels; ++o) {
-          for (int64_t j = 0; j < per; ++j)
-            weights[o * per + j] *= (*k)[o];
-          bias[o] *= (*k)[o];
-        }
-      } else {
-        for (int64_t o = 0; o < channels; ++o)
-          bias[o] += (*k)[o];
-      }
-      Location loc = conv.getLoc();
-      Value newWeight = arith::ConstantOp::create(
-          rewriter, loc,
-          DenseElementsAttr::get(w.getType(), ArrayRef<float>(weights)));
-      Value newBias = arith::ConstantOp::create(
-          rewriter, loc,
-          DenseElementsAttr::get(
-              RankedTensorType::get({channels}, rewriter.getF32Type()),
-              ArrayRef<float>(bias)));
-      OperationState state(loc, conv->getName());
-      state.addOperands({conv.getInput(), newWeight, newBias});
-      state.addTypes(conv.getType());
-      state.addAttributes(conv->getAttrs());
-      if (conv->getPropertiesStorageSize())
-        state.propertiesAttr = conv->getPropertiesAsAttribute();
-      Operation *fused = rewriter.create(state);
-      rewriter.replaceOp(op, fused->getResults());
       return success();
     }
     return failure();
@@ -791,8 +629,9 @@ struct RecognizePatternsPass
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<UnitScalePattern, HardSigmoidPattern, GatedPattern,
-                 HardSwishScaledPattern, GeluPattern, NormPattern,
-                 ActivationAffinePattern, ConvAffinePattern>(&getContext());
+                 HardSwishScaledPattern, GeluPattern, NormPattern>(
+        &getContext());
+    populateAffineFoldingPatterns(patterns);
     // Only the patterns: no folding, no constant hoisting, no region
     // simplification, so that what is not matched stays as it was.
     GreedyRewriteConfig config;

@@ -29,6 +29,7 @@ def QCRecognizePatterns : Pass<"qc-recognize-patterns", "func::FuncOp"> {
     | `x * 1`, `x / 1` (Swish's beta of 1: `x * sigmoid(x * 1)`) | `x` |
     | `activation(x) * s + t` (scalars; also `/ s`, `- t`) | the activation's `scale` and `shift` |
     | `conv(x) * s + t` (scalars or per-channel `[C, 1, 1]` constants) | the convolution's weight and bias |
+    | `matmul(x, W) * s + t` (W a constant matrix; scalars or per-column `[N]` constants; also `- t`) | the matmul's weight and bias |
     | `x * 0.5 * (1 + erf(x / sqrt(2)))` (any association; `* (1/sqrt(2))`, `/ 2`) | `qc.activation gelu` |
     | `x * 0.5 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x^3)))` (`x^3` as a pow or two muls) | `qc.activation gelu_tanh` |
     | `x * tanh(softplus(x))` (softplus as `log(exp(x) + 1)` or qc's stable form) | `qc.activation mish` |
