@@ -33,6 +33,7 @@ void mlir::qc::buildQuantizePipeline(OpPassManager &pm,
   scales.activationType = options.activationType;
   scales.symmetricActivations = options.symmetricActivations;
   scales.strict = options.strict;
+  scales.wideSums = options.wideSums;
   fpm.addPass(createQCInferScales(scales));
   fpm.addPass(createQCFoldQDQ());
   fpm.addPass(createCanonicalizerPass());

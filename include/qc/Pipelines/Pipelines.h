@@ -31,6 +31,12 @@ struct QuantizePipelineOptions
                       llvm::cl::desc("Fail on a value that cannot be given "
                                      "parameters instead of leaving it f32"),
                       llvm::cl::init(false)};
+  Option<bool> wideSums{
+      *this, "wide-sums",
+      llvm::cl::desc("Quantize a convolution or matmul whose only user is a "
+                     "residual add to 16 bits instead of 8 (one rounding "
+                     "before the add, in the kernel's epilogue)"),
+      llvm::cl::init(true)};
   Option<std::string> granularity{
       *this, "granularity",
       llvm::cl::desc("Weight granularity: auto, per-tensor or per-channel"),

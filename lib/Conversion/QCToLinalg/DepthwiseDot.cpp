@@ -194,10 +194,18 @@ func::FuncOp lowering::getDepthwiseDotKernel(LoweringState &state,
             }
             Value y = acc;
             Type outElem = s.exact ? i32 : i8;
-            if (!s.exact)
-              y = requant.narrow(k, requant.offsetFromZero(k, acc, multC));
             Value dst = k.ptr(out, outElem,
                               k.add(outPlane, k.add(k.mul(oy, s.ow), ox)));
+            if (!s.exact) {
+              Value q = arith::AddIOp::create(
+                  b, loc, requant.offsetFromZero(k, acc, multC), requant.zp);
+              if (lanes != kLanes) {
+                storeBytesMasked(k, q, dst, storeMask);
+                return;
+              }
+              y = arith::TruncIOp::create(
+                  b, loc, VectorType::get({kLanes}, b.getI8Type()), q);
+            }
             if (lanes == kLanes)
               LLVM::StoreOp::create(b, loc, y, dst, 1);
             else

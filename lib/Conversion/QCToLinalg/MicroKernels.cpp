@@ -148,6 +148,23 @@ Value Requantizer::narrow(KernelBuilder &k, Value offset) const {
   return arith::TruncIOp::create(k.b, k.loc, vecOf(lanes, k.b.getI8Type()), q);
 }
 
+void lowering::storeBytesMasked(KernelBuilder &k, Value v, Value ptr,
+                                Value mask) {
+  OpBuilder &b = k.b;
+  int64_t lanes = cast<VectorType>(v.getType()).getNumElements();
+  if (lanes == 16) {
+    Value bits = LLVM::BitcastOp::create(b, k.loc, b.getI16Type(), mask);
+    LLVM::CallIntrinsicOp::create(
+        b, k.loc,
+        StringAttr::get(b.getContext(), "llvm.x86.avx512.mask.pmov.db.mem.512"),
+        ValueRange{ptr, v, bits});
+    return;
+  }
+  Value bytes =
+      arith::TruncIOp::create(b, k.loc, vecOf(lanes, b.getI8Type()), v);
+  LLVM::MaskedStoreOp::create(b, k.loc, bytes, ptr, mask, 1);
+}
+
 std::string GemmSpec::getName() const {
   std::string kind = dot->getKind().str();
   llvm::replace(kind, '-', '_');
@@ -342,10 +359,15 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
         if (!s.exact) {
           Value diff = requant.offsetFromZero(
               k, sum, multV ? multV : channelVector(row, col, mult, f32Vec));
-          result = s.residual
-                       ? arith::TruncIOp::create(b, loc, vecOf(s.lanes, i8),
-                                                 residualAdd(diff, pos, mask))
-                       : requant.narrow(k, diff);
+          // The 8-bit values in i32 lanes.
+          Value q = s.residual
+                        ? residualAdd(diff, pos, mask)
+                        : arith::AddIOp::create(b, loc, diff, requant.zp);
+          if (masked) {
+            storeBytesMasked(k, q, k.ptr(out, outElem, pos), mask);
+            return;
+          }
+          result = arith::TruncIOp::create(b, loc, vecOf(s.lanes, i8), q);
         } else {
           result = sum;
         }

@@ -119,6 +119,15 @@ getOrCreateKernel(OpBuilder &b, LoweringContext &context, StringRef name,
                   ArrayRef<Type> argTypes,
                   function_ref<void(KernelBuilder &, ValueRange)> body);
 
+/// Stores the lanes of `mask` of `v`, an i32 vector of 8-bit values, as
+/// bytes at `ptr`. AVX-512 (16 lanes) takes vpmovdb's masked truncating
+/// store as its intrinsic: LLVM 22's x86 back end miscompiles a `trunc` to
+/// i8 followed by a masked store whose mask it knows to hold one lane (it
+/// stores the lane's whole i32, 3 bytes past the element: a fused residual
+/// add of a 49-pixel convolution overwrote the next row's first pixels).
+/// Other widths truncate and take the generic masked store.
+void storeBytesMasked(KernelBuilder &k, Value v, Value ptr, Value mask);
+
 /// The requantization epilogue of the vector kernels, on `lanes` i32
 /// accumulators: convert to f32, x multiplier, round half to even, clamp in
 /// f32 to [lo - zp, hi - zp], convert (what the reference lowering does).

@@ -25,9 +25,11 @@
 // VNNI: arith.maxnumf
 // VNNI-NEXT: arith.minnumf
 // VNNI: llvm.store %{{.*}}, %{{.*}} {alignment = 1 : i64} : vector<16xi8>, !llvm.ptr
-// The last column tile stores with a run-time mask.
+// The last column tile stores with a run-time mask, through vpmovdb's
+// masked truncating store (see storeBytesMasked).
 // VNNI: vector.create_mask %{{.*}} : vector<16xi1>
-// VNNI: llvm.intr.masked.store
+// VNNI: llvm.bitcast %{{.*}} : vector<16xi1> to i16
+// VNNI: llvm.call_intrinsic "llvm.x86.avx512.mask.pmov.db.mem.512"
 // SDOT: call @__qc_gemm_neon_sdot_3x2_q8_colch
 // SDOT-LABEL: func.func private @__qc_gemm_neon_sdot_3x2_q8_colch
 // SDOT: llvm.call_intrinsic "llvm.aarch64.neon.sdot.v4i32.v16i8"({{.*}}) : (vector<4xi32>, vector<16xi8>, vector<16xi8>) -> vector<4xi32>

@@ -73,7 +73,7 @@ func.func @residual_f32_shape(%a: tensor<16x64xf32>, %w: tensor<3072xf32>, %b: t
 // -----
 
 func.func @residual_exact(%a: tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, %w: tensor<3072xi8>, %b: tensor<48xi32>, %r: tensor<16x48x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<16x48x!quant.uniform<u8:f32, 1.0:3>> {
-  // expected-error @+1 {{a fused residual add takes 8-bit tensors quantized per tensor and a requantized product}}
+  // expected-error @+1 {{a fused residual add takes 8-bit tensors quantized per tensor and a product requantized to 8 or 16 bits}}
   %y = qc.packed_matmul %a, %w, %b residual %r {kernel = #qc.kernel<kind = "vnni512", lanes = 16, kGroup = 4, tileRows = 8, tileVectors = 3, blockRows = 16, shift = 0>, out_max = 255 : i64, out_min = 0 : i64, sum_type = !quant.uniform<u8:f32, 2.0:5>} : (tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, tensor<3072xi8>, tensor<48xi32>, tensor<16x48x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<16x48x!quant.uniform<u8:f32, 1.0:3>>
   return %y : tensor<16x48x!quant.uniform<u8:f32, 1.0:3>>
 }
@@ -91,5 +91,24 @@ func.func @block_depth_not_fma(%a: tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, 
 func.func @clamp_on_quantized(%a: tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, %w: tensor<3072xi8>, %b: tensor<48xi32>, %m: tensor<48xf32>) -> tensor<16x48x!quant.uniform<u8:f32, 1.0:3>> {
   // expected-error @+1 {{'clamp_min' and 'clamp_max' are for f32 results ('out_min' and 'out_max' clamp quantized ones)}}
   %y = qc.packed_matmul %a, %w, %b, %m {kernel = #qc.kernel<kind = "vnni512", lanes = 16, kGroup = 4, tileRows = 8, tileVectors = 3, blockRows = 16, shift = 0>, out_max = 255 : i64, out_min = 0 : i64, clamp_min = 0.0 : f32} : (tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, tensor<3072xi8>, tensor<48xi32>, tensor<48xf32>) -> tensor<16x48x!quant.uniform<u8:f32, 1.0:3>>
+  return %y : tensor<16x48x!quant.uniform<u8:f32, 1.0:3>>
+}
+
+// -----
+
+// A 16-bit product exists only as the sum type of a fused residual add:
+// the kernels never store one.
+func.func @wide_without_residual(%a: tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, %w: tensor<3072xi8>, %b: tensor<48xi32>, %m: tensor<48xf32>) -> tensor<16x48x!quant.uniform<i16:f32, 0.01:-5>> {
+  // expected-error @+1 {{a requantized result has 8-bit storage (16-bit as the sum type of a fused residual add)}}
+  %y = qc.packed_matmul %a, %w, %b, %m {kernel = #qc.kernel<kind = "vnni512", lanes = 16, kGroup = 4, tileRows = 8, tileVectors = 3, blockRows = 16, shift = 0>, out_max = 32767 : i64, out_min = -32768 : i64} : (tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, tensor<3072xi8>, tensor<48xi32>, tensor<48xf32>) -> tensor<16x48x!quant.uniform<i16:f32, 0.01:-5>>
+  return %y : tensor<16x48x!quant.uniform<i16:f32, 0.01:-5>>
+}
+
+// -----
+
+// A 16-bit sum type with a residual is valid; a 32-bit one is not.
+func.func @residual_i32_sum(%a: tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, %w: tensor<3072xi8>, %b: tensor<48xi32>, %m: tensor<48xf32>, %r: tensor<16x48x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<16x48x!quant.uniform<u8:f32, 1.0:3>> {
+  // expected-error @+1 {{a fused residual add takes 8-bit tensors quantized per tensor and a product requantized to 8 or 16 bits}}
+  %y = qc.packed_matmul %a, %w, %b, %m residual %r {kernel = #qc.kernel<kind = "vnni512", lanes = 16, kGroup = 4, tileRows = 8, tileVectors = 3, blockRows = 16, shift = 0>, out_max = 255 : i64, out_min = 0 : i64, sum_type = !quant.uniform<i32:f32, 0.01:-5>} : (tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, tensor<3072xi8>, tensor<48xi32>, tensor<48xf32>, tensor<16x48x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<16x48x!quant.uniform<u8:f32, 1.0:3>>
   return %y : tensor<16x48x!quant.uniform<u8:f32, 1.0:3>>
 }

@@ -5,7 +5,7 @@
 // A residual add of a convolution's result moves into its epilogue: the
 // product takes the add's other operand as `residual` and the add's result
 // type; what it requantizes to before the add is `sum_type`.
-// REMARK: remark: epilogue: + residual add ('tensor<1x8x6x6x!quant.uniform<u8:f32, 2.500000e-01:7>>'), result 'tensor<1x8x6x6x!quant.uniform<u8:f32, 1.500000e+00:9>>'
+// REMARK: remark: epilogue: + residual add ('tensor<1x8x6x6x!quant.uniform<u8:f32, 2.500000e-01:7>>'), sum '!quant.uniform<u8:f32, 1.000000e+00:3>', result 'tensor<1x8x6x6x!quant.uniform<u8:f32, 1.500000e+00:9>>'
 // CHECK-LABEL: func.func @conv_add
 // CHECK: %[[Y:.*]] = qc.packed_conv2d %arg0, %{{.*}}, %{{.*}}, %{{.*}} residual %arg1
 // CHECK-SAME: sum_type = !quant.uniform<u8:f32, 1.000000e+00:3>
@@ -20,6 +20,35 @@ func.func @conv_add(%x: tensor<1x8x6x6x!quant.uniform<u8:f32, 0.5:128>>, %r: ten
   %y = qc.conv2d %x, %w {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x8x6x6x!quant.uniform<u8:f32, 0.5:128>>, tensor<8x8x3x3x!quant.uniform<i8:f32, 0.25>>) -> tensor<1x8x6x6x!quant.uniform<u8:f32, 1.0:3>>
   %z = qc.add %y, %r : (tensor<1x8x6x6x!quant.uniform<u8:f32, 1.0:3>>, tensor<1x8x6x6x!quant.uniform<u8:f32, 0.25:7>>) -> tensor<1x8x6x6x!quant.uniform<u8:f32, 1.5:9>>
   return %z : tensor<1x8x6x6x!quant.uniform<u8:f32, 1.5:9>>
+}
+
+// -----
+
+// A product quantized to 16 bits for the residual add it feeds
+// (qc-infer-scales' wide sums) is packed to be fused only: its 16-bit type
+// becomes the sum type, and the epilogue clamps to its range. Without
+// fusion, or when the add cannot take it (a broadcast operand), it keeps
+// the reference lowering.
+// REMARK: remark: kernel: none, qc.matmul takes the reference lowering: a 16-bit result is computed only fused into the residual add it feeds (the add does not take it)
+// REMARK: remark: epilogue: + residual add ('tensor<4x32x!quant.uniform<u8:f32, 2.500000e-01:7>>'), sum '!quant.uniform<i16:f32, 1.250000e-01:-100>', result 'tensor<4x32x!quant.uniform<u8:f32, 1.500000e+00:9>>'
+// CHECK-LABEL: func.func @wide_sum
+// CHECK: %[[Y:.*]] = qc.packed_matmul %arg0, %{{.*}}, %{{.*}}, %{{.*}} residual %arg1
+// CHECK-SAME: out_max = 32767 : i64, out_min = -32768 : i64, sum_type = !quant.uniform<i16:f32, 1.250000e-01:-100>
+// CHECK-SAME: -> tensor<4x32x!quant.uniform<u8:f32, 1.500000e+00:9>>
+// CHECK: qc.matmul
+// CHECK: qc.add
+// CHECK: return %[[Y]]
+// OFF-LABEL: func.func @wide_sum
+// OFF-NOT: packed
+// OFF: qc.matmul
+// OFF: qc.add
+func.func @wide_sum(%a: tensor<4x16x!quant.uniform<u8:f32, 0.5:3>>, %r: tensor<4x32x!quant.uniform<u8:f32, 0.25:7>>, %b: tensor<32x!quant.uniform<u8:f32, 0.25:7>>) -> (tensor<4x32x!quant.uniform<u8:f32, 1.5:9>>, tensor<4x32x!quant.uniform<u8:f32, 1.5:9>>) {
+  %w = qc.constant dense<5> : tensor<16x32xi8> -> tensor<16x32x!quant.uniform<i8:f32, 0.25>>
+  %y = qc.matmul %a, %w : (tensor<4x16x!quant.uniform<u8:f32, 0.5:3>>, tensor<16x32x!quant.uniform<i8:f32, 0.25>>) -> tensor<4x32x!quant.uniform<i16:f32, 0.125:-100>>
+  %z = qc.add %y, %r : (tensor<4x32x!quant.uniform<i16:f32, 0.125:-100>>, tensor<4x32x!quant.uniform<u8:f32, 0.25:7>>) -> tensor<4x32x!quant.uniform<u8:f32, 1.5:9>>
+  %y2 = qc.matmul %a, %w : (tensor<4x16x!quant.uniform<u8:f32, 0.5:3>>, tensor<16x32x!quant.uniform<i8:f32, 0.25>>) -> tensor<4x32x!quant.uniform<i16:f32, 0.125:-100>>
+  %u = qc.add %y2, %b : (tensor<4x32x!quant.uniform<i16:f32, 0.125:-100>>, tensor<32x!quant.uniform<u8:f32, 0.25:7>>) -> tensor<4x32x!quant.uniform<u8:f32, 1.5:9>>
+  return %z, %u : tensor<4x32x!quant.uniform<u8:f32, 1.5:9>>, tensor<4x32x!quant.uniform<u8:f32, 1.5:9>>
 }
 
 // -----

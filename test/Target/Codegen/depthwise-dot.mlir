@@ -20,7 +20,7 @@
 // VBMI: vmovdqu8 {{.*}}%zmm{{[0-9]+}} {%k{{[0-7]}}} {z}
 // VBMI: vpermb
 // VBMI: vpdpbusd
-// VBMI: vmovdqu8 %xmm{{[0-9]+}}, {{.*}} {%k{{[0-7]}}}
+// VBMI: vpmovdb %zmm{{[0-9]+}}, {{.*}} {%k{{[0-7]}}}
 // NOVBMI-NOT: {{vpermb|vpermi2b|vpermt2b}}
 // NOVBMI: __qc_depthwise_ui8_q8_sw1_v4:
 !u = !quant.uniform<u8:f32, 0.05:10>

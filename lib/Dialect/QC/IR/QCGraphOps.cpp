@@ -291,6 +291,12 @@ std::optional<unsigned> Conv2DOp::getBiasOperand() {
     return 2;
   return std::nullopt;
 }
+/// Not depthwise (each group reading one input channel): the depthwise
+/// kernel stores 8 bits.
+bool Conv2DOp::mayHaveWideResult() {
+  int64_t groups = getGroups();
+  return groups == 1 || getInput().getType().getDimSize(1) != groups;
+}
 
 //===----------------------------------------------------------------------===//
 // MatMulOp
@@ -345,6 +351,7 @@ std::optional<unsigned> MatMulOp::getBiasOperand() {
     return 2;
   return std::nullopt;
 }
+bool MatMulOp::mayHaveWideResult() { return getRhs().getType().getRank() == 2; }
 
 //===----------------------------------------------------------------------===//
 // Elementwise binary ops
@@ -370,6 +377,24 @@ static LogicalResult verifyBinaryOp(Operation *op) {
   QuantRule OP::getQuantRule() { return QuantRule::Free; }
 QC_DEFINE_BINARY(AddOp)
 QC_DEFINE_BINARY(SubOp)
+
+/// A residual add (both operands of the result's shape) takes a 16-bit
+/// product: the kernels compute it in the product's epilogue. The other
+/// binary ops take 8-bit operands.
+bool AddOp::acceptsWideOperand(unsigned) {
+  ArrayRef<int64_t> shape = getType().getShape();
+  return getLhs().getType().getShape() == shape &&
+         getRhs().getType().getShape() == shape;
+}
+#define QC_NARROW_OPERANDS(OP)                                                 \
+  bool OP::acceptsWideOperand(unsigned) { return false; }
+QC_NARROW_OPERANDS(SubOp)
+QC_NARROW_OPERANDS(MulOp)
+QC_NARROW_OPERANDS(DivOp)
+QC_NARROW_OPERANDS(MaxOp)
+QC_NARROW_OPERANDS(MinOp)
+QC_NARROW_OPERANDS(PowOp)
+#undef QC_NARROW_OPERANDS
 QC_DEFINE_BINARY(MulOp)
 QC_DEFINE_BINARY(DivOp)
 QC_DEFINE_BINARY(MaxOp)

@@ -62,9 +62,11 @@ LogicalResult verifyEpilogue(Operation *op, KernelAttr kernel, Value input,
     if (!resultQ || !residualQ || !sumQ || !multipliers ||
         resultQ.getStorageTypeIntegralWidth() != 8 ||
         residualQ.getStorageTypeIntegralWidth() != 8 ||
-        sumQ.getStorageTypeIntegralWidth() != 8)
+        (sumQ.getStorageTypeIntegralWidth() != 8 &&
+         sumQ.getStorageTypeIntegralWidth() != 16))
       return op->emitOpError("a fused residual add takes 8-bit tensors "
-                             "quantized per tensor and a requantized product");
+                             "quantized per tensor and a product requantized "
+                             "to 8 or 16 bits");
     if (cast<ShapedType>(residual.getType()).getShape() != shaped.getShape())
       return op->emitOpError("the residual must have the result's shape");
     result = shaped.clone(sumQ);
@@ -112,8 +114,11 @@ LogicalResult verifyEpilogue(Operation *op, KernelAttr kernel, Value input,
                 out.getZeroPoint() != 0))
     return op->emitOpError("without multipliers the result is the i32 sum "
                            "itself (i32 storage, zero point 0)");
-  if (!exact && out.getStorageTypeIntegralWidth() != 8)
-    return op->emitOpError("a requantized result has 8-bit storage");
+  // The product of a fused residual add may be 16-bit: it is never stored.
+  if (!exact && out.getStorageTypeIntegralWidth() != 8 &&
+      !(residual && out.getStorageTypeIntegralWidth() == 16))
+    return op->emitOpError("a requantized result has 8-bit storage (16-bit "
+                           "as the sum type of a fused residual add)");
   if (multipliers && failed(checkSize(op, multipliers, "multipliers",
                                       channels)))
     return failure();

@@ -58,8 +58,10 @@ struct OpPlan {
 
 class ScaleInference {
 public:
-  ScaleInference(func::FuncOp func, QuantScheme activation, bool strict)
-      : func(func), activation(activation), strict(strict) {}
+  ScaleInference(func::FuncOp func, QuantScheme activation, bool strict,
+                 bool wideSums)
+      : func(func), activation(activation), strict(strict), wideSums(wideSums) {
+  }
 
   LogicalResult run() {
     collectStatistics();
@@ -133,14 +135,41 @@ private:
     return type && type.getElementType().isF32();
   }
 
-  quant::UniformQuantizedType paramsForRange(Range r) const {
-    auto p = computeQuantParams(r.lo, r.hi, activation);
+  /// Parameters for a range in the activation scheme; with `bits` 16, the
+  /// signed 16-bit form of it (a product a residual add reads).
+  quant::UniformQuantizedType paramsForRange(Range r, unsigned bits = 8) const {
+    QuantScheme scheme = activation;
+    if (bits != scheme.bits) {
+      scheme.bits = bits;
+      scheme.isSigned = true;
+    }
+    auto p = computeQuantParams(r.lo, r.hi, scheme);
     if (!p) {
       llvm::consumeError(p.takeError());
       return {};
     }
     return cast<quant::UniformQuantizedType>(
-        buildQuantType(func->getContext(), activation, {*p}, std::nullopt));
+        buildQuantType(func->getContext(), scheme, {*p}, std::nullopt));
+  }
+
+  /// Whether a product's result is quantized to 16 bits: it may be (its
+  /// interface), and its only user, quantized, accepts it there.
+  bool takesWideResult(QuantPropagationInterface iface) const {
+    Value result = iface->getResult(0);
+    if (!wideSums || !iface.mayHaveWideResult() || !result.hasOneUse())
+      return false;
+    OpOperand &use = *result.getUses().begin();
+    Operation *user = use.getOwner();
+    auto userIface = dyn_cast<QuantPropagationInterface>(user);
+    if (!userIface || user->hasAttr(QCDialect::getKeepFloatAttrName()) ||
+        !userIface.acceptsWideOperand(use.getOperandNumber()))
+      return false;
+    // One wide operand per user (an add of two products fuses one of
+    // them, and its residual is 8-bit): the first product decided.
+    return llvm::none_of(user->getOperands(), [&](Value other) {
+      auto p = getParams(other);
+      return other != result && p && p.getStorageTypeIntegralWidth() > 8;
+    });
   }
 
   /// A value with statistics gets parameters from them.
@@ -241,8 +270,12 @@ private:
     switch (iface.getQuantRule()) {
     case QuantRule::Free: {
       std::optional<Range> range = getRange(result);
-      if (range)
-        setParams(result, paramsForRange(narrowByUser(result, *range)));
+      if (range) {
+        Range r = narrowByUser(result, *range);
+        setParams(result, weightIndex && takesWideResult(iface)
+                              ? paramsForRange(r, /*bits=*/16)
+                              : paramsForRange(r));
+      }
       break;
     }
     case QuantRule::SameAsInput:
@@ -494,6 +527,7 @@ private:
   func::FuncOp func;
   QuantScheme activation;
   bool strict;
+  bool wideSums;
   DenseMap<Value, Range> ranges;
   llvm::MapVector<Value, quant::UniformQuantizedType> params;
   /// Values produced by a dequantize already in the graph.
@@ -514,7 +548,7 @@ struct InferScalesPass : public mlir::qc::impl::QCInferScalesBase<InferScalesPas
     act.bits = 8;
     act.isSigned = activationType == "i8";
     act.symmetric = symmetricActivations;
-    if (failed(ScaleInference(getOperation(), act, strict).run()))
+    if (failed(ScaleInference(getOperation(), act, strict, wideSums).run()))
       signalPassFailure();
   }
 };

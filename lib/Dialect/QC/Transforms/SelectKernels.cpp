@@ -228,14 +228,42 @@ struct IntegerProduct {
   StorageRange range;
 };
 
+/// An 8-bit type quantized per tensor, or null.
+quant::UniformQuantizedType getByteType(Type t) {
+  auto q = getPerTensorType(t);
+  return q && q.getStorageTypeIntegralWidth() == 8 ? q : nullptr;
+}
+
+/// A 16-bit type quantized per tensor, or null.
+quant::UniformQuantizedType getWideType(Type t) {
+  auto q = getPerTensorType(t);
+  return q && q.getStorageTypeIntegralWidth() == 16 ? q : nullptr;
+}
+
+/// Whether the only user of the 16-bit product result `v` is an 8-bit
+/// `qc.add` that fuseResidualAdd moves into the product's epilogue: its
+/// result and other operand 8-bit, every shape the same.
+bool takesWideProduct(Value v) {
+  if (!v.hasOneUse())
+    return false;
+  auto add = dyn_cast<AddOp>(*v.getUsers().begin());
+  if (!add || add.getLhs() == add.getRhs())
+    return false;
+  Value other = add.getLhs() == v ? add.getRhs() : add.getLhs();
+  ArrayRef<int64_t> shape = add.getType().getShape();
+  return getByteType(add.getType()) && getByteType(other.getType()) &&
+         cast<ShapedType>(v.getType()).getShape() == shape &&
+         cast<ShapedType>(other.getType()).getShape() == shape;
+}
+
 /// Checks the types of a quantized product for the integer kernels; on
-/// failure `why` says what disqualifies it.
-std::optional<IntegerProduct> analyzeIntegerProduct(Operation *op, Value input,
-                                                    Value weight, Value bias,
-                                                    int64_t channels,
-                                                    FloatAttr clampMin,
-                                                    FloatAttr clampMax,
-                                                    std::string &why) {
+/// failure `why` says what disqualifies it. A 16-bit result is accepted
+/// when the residual add it feeds will be fused (`fuseEpilogues`): the
+/// kernel never stores it.
+std::optional<IntegerProduct>
+analyzeIntegerProduct(Operation *op, Value input, Value weight, Value bias,
+                      int64_t channels, FloatAttr clampMin, FloatAttr clampMax,
+                      bool fuseEpilogues, std::string &why) {
   auto in = getPerTensorType(input.getType());
   auto out = getPerTensorType(op->getResult(0).getType());
   auto w = getQuantElementType(weight.getType());
@@ -271,7 +299,15 @@ std::optional<IntegerProduct> analyzeIntegerProduct(Operation *op, Value input,
   p.multipliers = getRequantMultipliers(input.getType(), weight.getType(),
                                         op->getResult(0).getType(), channels);
   p.exact = isExactAccumulatorOutput(op->getResult(0).getType(), p.multipliers);
-  if (!p.exact && out.getStorageTypeIntegralWidth() != 8) {
+  if (!p.exact && out.getStorageTypeIntegralWidth() == 16 &&
+      !(fuseEpilogues && takesWideProduct(op->getResult(0)))) {
+    why = "a 16-bit result is computed only fused into the residual add it "
+          "feeds (the add does not take it";
+    why += fuseEpilogues ? ")" : ": fuse-epilogues is off)";
+    return std::nullopt;
+  }
+  if (!p.exact && out.getStorageTypeIntegralWidth() != 8 &&
+      out.getStorageTypeIntegralWidth() != 16) {
     why = "the result is neither 8-bit nor the plain i32 accumulator";
     return std::nullopt;
   }
@@ -307,8 +343,8 @@ LogicalResult foldBias(ArrayRef<int64_t> bias, ArrayRef<int64_t> weightSums,
 
 class Selector {
 public:
-  Selector(const TargetDesc &target, uint64_t blockBytes)
-      : target(target), blockBytes(blockBytes) {}
+  Selector(const TargetDesc &target, uint64_t blockBytes, bool fuseEpilogues)
+      : target(target), blockBytes(blockBytes), fuseEpilogues(fuseEpilogues) {}
 
   void select(MatMulOp op);
   void select(Conv2DOp op);
@@ -388,6 +424,7 @@ private:
 
   const TargetDesc &target;
   uint64_t blockBytes;
+  bool fuseEpilogues;
 };
 
 /// Packs W (w(k, c) for k < K, c < C) into [C/NR][K/kg][NR][kg], zeros
@@ -456,7 +493,7 @@ Operation *Selector::selectColumns(OpBuilder &b, Operation *op, Value lhs,
   } else {
     std::string why;
     auto p = analyzeIntegerProduct(op, lhs, weight, biasValue, n, clampMin,
-                                   clampMax, why);
+                                   clampMax, fuseEpilogues, why);
     if (!p)
       return decline(op, why), nullptr;
     shift = shiftOf(target, p->activationUnsigned);
@@ -657,7 +694,7 @@ void Selector::select(Conv2DOp op) {
     std::string why;
     auto p = analyzeIntegerProduct(op, op.getInput(), op.getWeight(),
                                    op.getBias(), o, op.getClampMinAttr(),
-                                   op.getClampMaxAttr(), why);
+                                   op.getClampMaxAttr(), fuseEpilogues, why);
     if (!p)
       return decline(op, why);
     shift = shiftOf(target, p->activationUnsigned);
@@ -698,12 +735,6 @@ void Selector::select(Conv2DOp op) {
   replace(op, packed);
 }
 
-/// An 8-bit type quantized per tensor, or null.
-quant::UniformQuantizedType getByteType(Type t) {
-  auto q = getPerTensorType(t);
-  return q && q.getStorageTypeIntegralWidth() == 8 ? q : nullptr;
-}
-
 /// The packed product that `v` is the only use of, if `v` is one that can
 /// take a residual add in its epilogue; else why not. An 8-bit product
 /// must be requantized; an f32 one must have no fused clamp yet (the clamp
@@ -729,8 +760,10 @@ Operation *fusableProduct(Value v, bool isFloat, std::string &why) {
     why = "the product has a fused epilogue already";
     return nullptr;
   }
-  if (!isFloat && (!requantized || !getByteType(v.getType()) || fused)) {
-    why = "the product is not requantized to 8 bits";
+  if (!isFloat &&
+      (!requantized ||
+       !(getByteType(v.getType()) || getWideType(v.getType())) || fused)) {
+    why = "the product is not requantized to 8 or 16 bits";
     return nullptr;
   }
   return def;
@@ -748,8 +781,13 @@ void fuseResidualAdd(AddOp add) {
     return cast<ShapedType>(t).getElementType().isF32();
   };
   bool isFloat = isF32(result) && isF32(lhs.getType()) && isF32(rhs.getType());
-  if (!isFloat && (!getByteType(result) || !getByteType(lhs.getType()) ||
-                   !getByteType(rhs.getType())))
+  // A 16-bit operand (a product quantized for this add) must be the fused
+  // product: the residual is 8-bit.
+  bool wideLhs = bool(getWideType(lhs.getType())),
+       wideRhs = bool(getWideType(rhs.getType()));
+  if (!isFloat &&
+      (!getByteType(result) || !(getByteType(lhs.getType()) || wideLhs) ||
+       !(getByteType(rhs.getType()) || wideRhs) || (wideLhs && wideRhs)))
     return;
   auto shape = cast<ShapedType>(result).getShape();
   if (cast<ShapedType>(lhs.getType()).getShape() != shape ||
@@ -758,14 +796,15 @@ void fuseResidualAdd(AddOp add) {
     return;
   }
   std::string whyLhs, whyRhs;
-  Operation *product = fusableProduct(lhs, isFloat, whyLhs);
+  Operation *product = wideRhs ? nullptr : fusableProduct(lhs, isFloat, whyLhs);
   Value residual = rhs;
-  if (!product) {
+  if (!product && !wideLhs) {
     product = fusableProduct(rhs, isFloat, whyRhs);
     residual = lhs;
   }
   if (!product) {
-    add.emitRemark("residual add not fused: ") << whyLhs;
+    add.emitRemark("residual add not fused: ")
+        << (whyLhs.empty() ? whyRhs : whyLhs);
     return;
   }
   Type sumType =
@@ -786,7 +825,7 @@ void fuseResidualAdd(AddOp add) {
   auto remark = product->emitRemark("epilogue: + residual add (")
                 << residual.getType() << ")";
   if (!isFloat)
-    remark << ", result " << result;
+    remark << ", sum " << sumType << ", result " << result;
 }
 
 /// Moves an f32 `clamp` (ReLU, ReLU6, Clip) into the epilogue of the f32
@@ -850,7 +889,7 @@ struct SelectKernelsPass
     }
     module->setAttr(QCDialect::getTargetAttrName(),
                     StringAttr::get(module.getContext(), name));
-    Selector selector(*desc, blockBytes);
+    Selector selector(*desc, blockBytes, fuseEpilogues);
     SmallVector<Operation *> products;
     module.walk([&](Operation *op) {
       if (isa<MatMulOp, Conv2DOp>(op))

@@ -60,6 +60,19 @@ def QC_QuantPropagationInterface : OpInterface<"QuantPropagationInterface"> {
       (it is the requantization's saturation). By default, all of it.}],
       "std::pair<double, double>", "getNeededInputRange",
       (ins "std::pair<double, double>":$range), [{}], [{ return range; }]>,
+    InterfaceMethod<[{Whether data operand `index` may be 16-bit when a
+      convolution or matmul whose only user is this op makes it. The op
+      computes through the float domain and its operand is not a product's
+      input, so an 8-bit grid there would only add a rounding: the
+      product's accumulator is then requantized once onto a 16-bit grid,
+      and a kernel that takes the op into its epilogue never stores it (a
+      residual add). By default, no.}],
+      "bool", "acceptsWideOperand", (ins "unsigned":$index), [{}],
+      [{ return false; }]>,
+    InterfaceMethod<[{Whether the result may be 16-bit for a user that
+      accepts it (`acceptsWideOperand`): the products whose kernels
+      requantize into such a user's epilogue. By default, no.}],
+      "bool", "mayHaveWideResult", (ins), [{}], [{ return false; }]>,
     InterfaceMethod<"For FixedRange ops: the real range of the result.",
       "std::pair<double, double>", "getFixedRange", (ins), [{}],
       [{ return {0.0, 1.0}; }]>,

@@ -154,7 +154,8 @@ def QC_StatsOp : QC_Op<"stats", [Pure, SameOperandsAndResultType]> {
 
 def QC_Conv2DOp : QC_Op<"conv2d", [Pure,
     DeclareOpInterfaceMethods<QC_QuantPropagationInterface, ["getActivationOperands",
-      "getWeightOperand", "getWeightChannelAxis", "getBiasOperand"]>]> {
+      "getWeightOperand", "getWeightChannelAxis", "getBiasOperand",
+      "mayHaveWideResult"]>]> {
   let summary = "2-D convolution, NCHW input and OIHW weights";
   let description = [{
     `output[n, o, y, x] = bias[o] + sum_{c, ky, kx} input[n, g*C/G + c,
@@ -212,7 +213,8 @@ def QC_Conv2DOp : QC_Op<"conv2d", [Pure,
 
 def QC_MatMulOp : QC_Op<"matmul", [Pure,
     DeclareOpInterfaceMethods<QC_QuantPropagationInterface, ["getActivationOperands",
-      "getWeightOperand", "getWeightChannelAxis", "getBiasOperand"]>]> {
+      "getWeightOperand", "getWeightChannelAxis", "getBiasOperand",
+      "mayHaveWideResult"]>]> {
   let summary = "Matrix product with ONNX MatMul broadcasting";
   let description = [{
     numpy `matmul` semantics: operands of rank >= 2 multiply their last two
@@ -252,7 +254,8 @@ def QC_MatMulOp : QC_Op<"matmul", [Pure,
 class QC_BinaryOp<string mnemonic, string what, string formula,
                   string note = "", Type tensor = QC_Tensor>
     : QC_Op<mnemonic, [Pure,
-        DeclareOpInterfaceMethods<QC_QuantPropagationInterface>]> {
+        DeclareOpInterfaceMethods<QC_QuantPropagationInterface,
+                                  ["acceptsWideOperand"]>]> {
   let summary = "Elementwise " # what # " with numpy broadcasting";
   let description = [{
     `output = }] # formula # [{`, operands broadcast as in numpy (and ONNX).

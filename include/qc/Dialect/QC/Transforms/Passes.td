@@ -146,6 +146,9 @@ def QCInferScales : Pass<"qc-infer-scales", "func::FuncOp"> {
     Option<"strict", "strict", "bool", /*default=*/"false",
            "Fail on a value that cannot be given parameters instead of "
            "leaving it f32">,
+    Option<"wideSums", "wide-sums", "bool", /*default=*/"true",
+           "Quantize a convolution or matmul whose only user is a residual "
+           "add to 16 bits (the add's interface accepts it) instead of 8">,
   ];
   let dependentDialects = ["::mlir::qc::QCDialect",
                            "::mlir::quant::QuantDialect"];
