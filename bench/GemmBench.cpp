@@ -3,9 +3,9 @@
 // Times the int8 (and f32) matmul kernels qc generates for the host, on the
 // shapes that matter (square GEMM, transformer GEMV/GEMM, convolution as
 // GEMM), single thread. Each result is reported in GOPS (2 * M * N * K per
-// run) and as a fraction of the vpdpbusd peak this program measures itself
-// before the benchmarks run, so the ratio is taken on the same machine in
-// the same process.
+// run) and as a fraction of the peak this program measures itself before
+// the benchmarks run (vpdpbusd for int8, FMA for f32), so the ratio is
+// taken on the same machine in the same process.
 //
 //   build/bin/qc-bench-gemm --benchmark_min_time=0.5s
 //
@@ -38,7 +38,7 @@ using namespace mlir::qc;
 
 namespace {
 
-double gPeakGops = 0, gAmxPeakGops = 0;
+double gPeakGops = 0, gAmxPeakGops = 0, gFmaPeakGflops = 0;
 /// The target the kernels are compiled for (--target=, default host).
 const TargetDesc *gTarget = nullptr;
 
@@ -67,6 +67,52 @@ __attribute__((target("avx512f,avx512vnni"))) double measurePeakOnce() {
   return double(iterations) * 16 * 128 / seconds / 1e9;
 }
 #endif
+
+#if defined(__x86_64__)
+/// FMA throughput: 16 independent accumulators (enough for 2 ports x 4
+/// cycles of latency), no memory traffic; each fused multiply-add is 2
+/// flops per lane. One function per vector width, so that the intrinsics
+/// inline into a loop compiled for them.
+#define QC_FMA_PEAK(NAME, TARGET, VEC, LANES, FMA, SET1)                       \
+  __attribute__((target(TARGET))) double NAME() {                              \
+    VEC acc[16];                                                               \
+    for (int i = 0; i < 16; ++i)                                               \
+      acc[i] = SET1(float(i));                                                 \
+    VEC a = SET1(0.999f), b = SET1(1e-3f);                                     \
+    const long iterations = 20'000'000;                                        \
+    auto start = std::chrono::steady_clock::now();                             \
+    for (long it = 0; it < iterations; ++it)                                   \
+      for (int i = 0; i < 16; ++i)                                             \
+        acc[i] = FMA(a, b, acc[i]);                                            \
+    double seconds = std::chrono::duration<double>(                            \
+                         std::chrono::steady_clock::now() - start)             \
+                         .count();                                             \
+    for (int i = 0; i < 16; ++i)                                               \
+      benchmark::DoNotOptimize(acc[i]);                                        \
+    return double(iterations) * 16 * 2 * LANES / seconds / 1e9;                \
+  }
+QC_FMA_PEAK(measureFma512Once, "avx512f", __m512, 16, _mm512_fmadd_ps,
+            _mm512_set1_ps)
+QC_FMA_PEAK(measureFma256Once, "avx2,fma", __m256, 8, _mm256_fmadd_ps,
+            _mm256_set1_ps)
+#undef QC_FMA_PEAK
+#endif
+
+/// The measured f32 FMA peak of the widest vectors the host has (zmm with
+/// AVX-512, else ymm with FMA), or 0.
+double measureFmaPeak() {
+#if defined(__x86_64__)
+  bool zmm = __builtin_cpu_supports("avx512f");
+  if (!zmm && !__builtin_cpu_supports("fma"))
+    return 0;
+  double best = 0;
+  for (int i = 0; i < 5; ++i)
+    best = std::max(best, zmm ? measureFma512Once() : measureFma256Once());
+  return best;
+#else
+  return 0;
+#endif
+}
 
 #if defined(__x86_64__) && defined(__linux__)
 /// tdpbusd throughput: 4 independent accumulator tiles over the same
@@ -297,7 +343,9 @@ void benchModule(benchmark::State &state, const std::string &text, double ops,
   }
   double gops = ops * state.iterations() / seconds / 1e9;
   state.counters["GOPS"] = gops;
-  if (gPeakGops > 0)
+  if (isFloat && gFmaPeakGflops > 0)
+    state.counters["of_peak"] = gops / gFmaPeakGflops;
+  if (!isFloat && gPeakGops > 0)
     state.counters["of_peak"] = gops / gPeakGops;
   if (gAmxPeakGops > 0 && !isFloat)
     state.counters["of_amx_peak"] = gops / gAmxPeakGops;
@@ -334,7 +382,11 @@ int main(int argc, char **argv) {
   benchmark::Initialize(&argc, argv);
   gPeakGops = measurePeak();
   gAmxPeakGops = measureAmxPeak();
+  gFmaPeakGflops = measureFmaPeak();
   benchmark::AddCustomContext("target", gTarget->name);
+  benchmark::AddCustomContext(
+      "fma_f32_peak_GFLOPS",
+      gFmaPeakGflops > 0 ? std::to_string(gFmaPeakGflops) : "n/a (no FMA)");
   benchmark::AddCustomContext(
       "tdpbusd_amx_peak_GOPS",
       gAmxPeakGops > 0 ? std::to_string(gAmxPeakGops) : "n/a (no AMX)");
