@@ -506,6 +506,62 @@ struct Generator {
     c.inputs.push_back(randomBytes(rng, c.outputSizes[0]));
   }
 
+  /// Appends to the last case (an 8-bit conv or matmul) a qc.activation
+  /// `kind` (with `attrs`, e.g. "{alpha = ...}") of its result, quantized to
+  /// `storage`; the product becomes i16 with its u8 scale divided by
+  /// `wideDivisor` and zero point `wideZp` (the wide result qc-infer-scales
+  /// gives a product that feeds an activation), which qc-select-kernels
+  /// fuses into the product's epilogue.
+  void addActivation(const std::string &kind, const char *storage,
+                     double wideDivisor, int64_t wideZp,
+                     const std::string &attrs = "") {
+    Case &c = cases.back();
+    size_t ret = c.mlir.rfind("  return %y : ");
+    size_t end = c.mlir.find('\n', ret);
+    std::string outT = c.mlir.substr(ret + 14, end - ret - 14);
+    size_t open = outT.find("!quant.uniform<u8:f32, ");
+    double so = std::stod(outT.substr(open + 23));
+    std::string shape = outT.substr(7, open - 7);
+    std::string wideT =
+        "tensor<" + shape + quantType("i16", so / wideDivisor, wideZp) + ">";
+    for (size_t at = c.mlir.find(outT); at != std::string::npos;
+         at = c.mlir.find(outT, at + wideT.size()))
+      c.mlir.replace(at, outT.size(), wideT);
+    ret = c.mlir.rfind("  return %y : ");
+    bool isSigned = std::string(storage) == "i8";
+    std::string actT =
+        "tensor<" + shape +
+        quantType(storage, so * 0.01 * uniform(30, 120),
+                  isSigned ? uniform(-128, 127) : uniform(0, 255)) +
+        ">";
+    c.mlir = c.mlir.substr(0, ret) + "  %z = qc.activation " + kind + " %y " +
+             (attrs.empty() ? "" : attrs + " ") + ": (" + wideT + ") -> " +
+             actT + "\n  return %z : " + actT + "\n}\n";
+    size_t sig = c.mlir.find(") -> ");
+    c.mlir = c.mlir.substr(0, sig) + ") -> " + actT +
+             c.mlir.substr(c.mlir.find(" {\n", sig));
+  }
+
+  /// Appends to the last case (an f32 conv or matmul returning %y) a
+  /// qc.activation `kind` (with `attrs`) of its result, then optionally a
+  /// qc.clamp (`clamp`): the kernel applies both to its sums.
+  void addFloatActivation(const std::string &kind, const std::string &attrs,
+                          const std::string &clamp = "") {
+    Case &c = cases.back();
+    size_t ret = c.mlir.rfind("  return %y : ");
+    size_t end = c.mlir.find('\n', ret);
+    std::string outT = c.mlir.substr(ret + 14, end - ret - 14);
+    std::string tail = "  %f = qc.activation " + kind + " %y " +
+                       (attrs.empty() ? "" : attrs + " ") + ": (" + outT +
+                       ") -> " + outT + "\n";
+    if (clamp.empty())
+      tail += "  return %f : " + outT + "\n}\n";
+    else
+      tail += "  %z = qc.clamp %f " + clamp + " : " + outT +
+              "\n  return %z : " + outT + "\n}\n";
+    c.mlir = c.mlir.substr(0, ret) + tail;
+  }
+
   /// Appends to the last case (an f32 conv or matmul returning %y) a
   /// qc.add of its result and a new f32 input of its shape (the product
   /// first or second), then optionally a qc.clamp (`clamp`): the kernel
@@ -651,6 +707,10 @@ struct Generator {
     addFloatResidual(true, "{min = 0.0 : f32, max = 6.0 : f32}");
     addFloatMatMul(9, 37, 50);
     addFloatResidual(false);
+    // K blocks without a clamp: the residual is added on the last block
+    // only (it was added once per block).
+    addFloatConv({1, 256, 5, 5}, 16, 3, 1, 1, 1);
+    addFloatResidual(false);
     // Fused output clamps (ReLU, ReLU6, Clip folded into the product):
     // matmul, convolution, 1x1 and depthwise.
     withClamp = true;
@@ -713,6 +773,52 @@ struct Generator {
     addResidual("u8", true, 256, 0);
     addMatMul(5, 48, 20, true, false, false);
     addResidual("i8", true, 900, uniform(-20000, 20000));
+    // Activations fused into the epilogue of a product requantized to i16
+    // (the wide result of a product feeding an activation): every kind,
+    // hard_sigmoid with its own slope and offset, the affine epilogue,
+    // u8 and i8 results, zero points at the ends of the i16 range and
+    // scales that saturate it; 3x3 chunked, 1x1 with a partial column tile,
+    // grouped, matmuls (the 7x7 images share kernels with the cases above).
+    addConv({1, 16, 14, 14}, 24, 3, 3, 1, {1, 1}, {1, 1, 1, 1}, {1, 1}, false,
+            true, true);
+    addActivation("hard_swish", "u8", 200, uniform(-3000, 3000));
+    addConv({2, 32, 7, 7}, 40, 1, 1, 1, {1, 1}, {0, 0, 0, 0}, {1, 1}, false,
+            true, true);
+    addActivation("silu", "i8", 1500, -32768);
+    addConv({1, 8, 9, 11}, 20, 3, 3, 2, {2, 2}, {1, 1, 1, 1}, {1, 1}, true,
+            false, true);
+    addActivation("gelu", "u8", 2000, 32767);
+    addMatMul(37, 71, 129, false, true, true);
+    addActivation("gelu_tanh", "u8", 256, 0);
+    addMatMul(5, 48, 20, true, false, false);
+    addActivation("mish", "i8", 900, uniform(-20000, 20000));
+    addMatMul(9, 64, 256, false, true, true);
+    addActivation("hard_sigmoid", "u8", 300, uniform(-100, 100),
+                  "{alpha = 0.25 : f32, beta = 0.375 : f32}");
+    addConv({1, 12, 7, 7}, 24, 1, 1, 1, {1, 1}, {0, 0, 0, 0}, {1, 1}, false,
+            true, true);
+    addActivation("hard_swish", "u8", 400, uniform(-500, 500),
+                  "{scale = 1.25 : f32, shift = -0.5 : f32}");
+    // Squeeze-excite: a 1x1 convolution of a 1x1 image (a matmul and a
+    // reshape back), then hard_sigmoid.
+    addConv({2, 72, 1, 1}, 24, 1, 1, 1, {1, 1}, {0, 0, 0, 0}, {1, 1}, false,
+            true, true);
+    addActivation("hard_sigmoid", "u8", 100, uniform(-1000, 1000),
+                  "{alpha = 0.166666672 : f32, beta = 5.000000e-01 : f32}");
+    // f32: the function of each sum, then a clamp where given; a partial
+    // column tile, K blocks (K = 2304), a matmul, the affine epilogue.
+    addFloatConv({1, 8, 9, 9}, 16, 3, 1, 1, 1);
+    addFloatActivation("hard_swish", "");
+    addFloatConv({1, 12, 7, 7}, 24, 1, 1, 1, 0);
+    addFloatActivation("gelu", "", "{min = -0.1 : f32, max = 2.0 : f32}");
+    addFloatConv({1, 256, 5, 5}, 16, 3, 1, 1, 1);
+    addFloatActivation("silu", "{scale = 0.75 : f32, shift = 0.125 : f32}");
+    addFloatMatMul(9, 37, 50);
+    addFloatActivation("mish", "");
+    addFloatMatMul(13, 64, 40);
+    addFloatActivation("hard_sigmoid", "{alpha = 0.2 : f32, beta = 0.5 : f32}");
+    addFloatMatMul(4, 33, 17);
+    addFloatActivation("gelu_tanh", "");
     // Depthwise on vpdpbusd (u8 input, VNNI + VBMI targets): several
     // output rows per vector (7x7, 3x3, 7x7 from stride 2), one row per
     // vector with an overlapping last one (14, 20 and 112 columns), 3x3,

@@ -298,12 +298,10 @@ double sigmoidRef(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
 double signRef(double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : x; }
 
-Value hardSigmoid(OpBuilder &b, Location l, Value x, double alpha,
-                  double beta) {
+Value hardSigmoid(OpBuilder &b, Location l, Value x, Value alpha, Value beta) {
   Type t = x.getType();
-  Value v = arith::AddFOp::create(
-      b, l, arith::MulFOp::create(b, l, x, constantOf(b, l, t, alpha)),
-      constantOf(b, l, t, beta));
+  Value v =
+      arith::AddFOp::create(b, l, arith::MulFOp::create(b, l, x, alpha), beta);
   v = arith::MaximumFOp::create(b, l, v, constantOf(b, l, t, 0.0));
   return arith::MinimumFOp::create(b, l, v, constantOf(b, l, t, 1.0));
 }
@@ -326,44 +324,8 @@ struct ActivationLowering : OpLowering {
     double alpha = float(op.getSlope()), beta = float(op.getOffset());
     FloatFn body = [&](OpBuilder &b, Location l, Value x) -> Value {
       Type t = x.getType();
-      auto c = [&](double v) { return constantOf(b, l, t, v); };
-      switch (kind) {
-      case ActivationKind::HardSigmoid:
-        return hardSigmoid(b, l, x, alpha, beta);
-      case ActivationKind::HardSwish:
-        return arith::MulFOp::create(
-            b, l, x, hardSigmoid(b, l, x, double(1.0f / 6), 0.5));
-      case ActivationKind::Silu:
-        return arith::MulFOp::create(b, l, x, sigmoid(b, l, x));
-      case ActivationKind::Gelu:
-      case ActivationKind::GeluTanh: {
-        Value inner;
-        if (kind == ActivationKind::Gelu) {
-          inner = math::ErfOp::create(
-              b, l, arith::DivFOp::create(b, l, x, c(kSqrt2)));
-        } else {
-          Value x2 = arith::MulFOp::create(b, l, x, x);
-          Value poly = arith::AddFOp::create(
-              b, l, arith::MulFOp::create(b, l, x2, c(kGeluB)), c(kGeluA));
-          inner =
-              math::TanhOp::create(b, l, arith::MulFOp::create(b, l, x, poly));
-        }
-        Value half = arith::MulFOp::create(b, l, x, c(0.5));
-        return arith::MulFOp::create(
-            b, l, half, arith::AddFOp::create(b, l, inner, c(1.0)));
-      }
-      case ActivationKind::Mish: {
-        Value relu = arith::MaximumFOp::create(b, l, x, c(0.0));
-        Value e = math::ExpOp::create(
-            b, l, arith::NegFOp::create(b, l, math::AbsFOp::create(b, l, x)));
-        Value softplus = arith::AddFOp::create(
-            b, l, relu,
-            math::LogOp::create(b, l, arith::AddFOp::create(b, l, e, c(1.0))));
-        return arith::MulFOp::create(b, l, x,
-                                     math::TanhOp::create(b, l, softplus));
-      }
-      }
-      llvm_unreachable("unknown activation kind");
+      return emitActivationFunction(b, l, x, kind, constantOf(b, l, t, alpha),
+                                    constantOf(b, l, t, beta));
     };
     // The channel's input factor, f, the affine epilogue f(x) * scale +
     // shift, the channel's output factor, where given.
@@ -574,6 +536,49 @@ struct VbmiTableLowering : OpLowering {
 };
 
 } // namespace
+
+Value lowering::emitActivationFunction(OpBuilder &b, Location l, Value x,
+                                       ActivationKind kind, Value alpha,
+                                       Value beta) {
+  Type t = x.getType();
+  auto c = [&](double v) { return constantOf(b, l, t, v); };
+  switch (kind) {
+  case ActivationKind::HardSigmoid:
+    return hardSigmoid(b, l, x, alpha, beta);
+  case ActivationKind::HardSwish:
+    return arith::MulFOp::create(
+        b, l, x, hardSigmoid(b, l, x, c(double(1.0f / 6)), c(0.5)));
+  case ActivationKind::Silu:
+    return arith::MulFOp::create(b, l, x, sigmoid(b, l, x));
+  case ActivationKind::Gelu:
+  case ActivationKind::GeluTanh: {
+    Value inner;
+    if (kind == ActivationKind::Gelu) {
+      inner = math::ErfOp::create(
+          b, l, arith::DivFOp::create(b, l, x, c(ActivationLowering::kSqrt2)));
+    } else {
+      Value x2 = arith::MulFOp::create(b, l, x, x);
+      Value poly = arith::AddFOp::create(
+          b, l, arith::MulFOp::create(b, l, x2, c(ActivationLowering::kGeluB)),
+          c(ActivationLowering::kGeluA));
+      inner = math::TanhOp::create(b, l, arith::MulFOp::create(b, l, x, poly));
+    }
+    Value half = arith::MulFOp::create(b, l, x, c(0.5));
+    return arith::MulFOp::create(b, l, half,
+                                 arith::AddFOp::create(b, l, inner, c(1.0)));
+  }
+  case ActivationKind::Mish: {
+    Value relu = arith::MaximumFOp::create(b, l, x, c(0.0));
+    Value e = math::ExpOp::create(
+        b, l, arith::NegFOp::create(b, l, math::AbsFOp::create(b, l, x)));
+    Value softplus = arith::AddFOp::create(
+        b, l, relu,
+        math::LogOp::create(b, l, arith::AddFOp::create(b, l, e, c(1.0))));
+    return arith::MulFOp::create(b, l, x, math::TanhOp::create(b, l, softplus));
+  }
+  }
+  llvm_unreachable("unknown activation kind");
+}
 
 void lowering::populateElementwiseLoweringPatterns(LoweringPatterns &patterns) {
   patterns.add<AddOp>(std::make_unique<BinaryLowering<arith::AddFOp>>());

@@ -163,6 +163,46 @@ void clampArgs(KernelBuilder &k, OpT op, SmallVectorImpl<Value> &args) {
       args.push_back(arith::ConstantOp::create(k.b, k.loc, bound));
 }
 
+/// A fused activation (`activation` and its attributes on a packed
+/// product): the spec's kind and flags.
+template <typename OpT> void activationSpec(OpT op, GemmSpec &spec) {
+  if (StringAttr kind = op.getActivationAttr()) {
+    spec.activation = symbolizeActivationKind(kind.getValue());
+    spec.activationScale = bool(op.getActivationScaleAttr());
+    spec.activationShift = bool(op.getActivationShiftAttr());
+  }
+}
+/// Its arguments, after all the others (see getGemmKernel): alpha and beta
+/// (0.2, 0.5 when not given, as qc.activation's), scale and shift (1, 0),
+/// and for a quantized result the sum type's scale before them and the
+/// result's scale, zero point and storage range after them.
+template <typename OpT>
+void activationArgs(KernelBuilder &k, OpT op, Type resultType,
+                    SmallVectorImpl<Value> &args) {
+  if (!op.getActivationAttr())
+    return;
+  auto f32 = [&](double v) -> Value {
+    return arith::ConstantOp::create(k.b, k.loc, k.b.getF32FloatAttr(float(v)));
+  };
+  auto value = [](FloatAttr a, double d) {
+    return a ? a.getValueAsDouble() : d;
+  };
+  auto out = getPerTensorType(resultType);
+  if (out)
+    args.push_back(
+        f32(cast<quant::UniformQuantizedType>(op.getSumTypeAttr().getValue())
+                .getScale()));
+  args.append({f32(value(op.getActivationAlphaAttr(), 0.2)),
+               f32(value(op.getActivationBetaAttr(), 0.5)),
+               f32(value(op.getActivationScaleAttr(), 1.0)),
+               f32(value(op.getActivationShiftAttr(), 0.0))});
+  if (out) {
+    StorageRange range = getStorageRange(out);
+    args.append({f32(out.getScale()), k.c(out.getZeroPoint()), k.c(range.min),
+                 k.c(range.max)});
+  }
+}
+
 GemmSpec makeSpec(const DotEmitter &dot, KernelAttr kernel, bool exact,
                   bool channelIsRow, bool broadcastIsActivation) {
   GemmSpec s;
@@ -292,6 +332,8 @@ public:
     }
     clampSpec(op, spec);
     clampArgs(k, op, args);
+    activationSpec(op, spec);
+    activationArgs(k, op, op.getType(), args);
     emitGemmCall(state, loc, spec, args);
     return success();
   }
@@ -418,6 +460,7 @@ public:
     // on 56x56: 10% of their time).
     spec.stridedY = isFloat;
     clampSpec(op, spec);
+    activationSpec(op, spec);
     if (Value residual = op.getResidual()) {
       spec.residual = true;
       if (auto q = getPerTensorType(residual.getType()))
@@ -482,6 +525,7 @@ public:
           if (spec.stridedY)
             args.push_back(ldr);
           clampArgs(k, op, args);
+          activationArgs(k, op, out, args);
           emitGemmCall(state, loc, spec, args);
         };
         if (op.isPointwise()) {

@@ -276,6 +276,13 @@ Value toFloat(OpBuilder &b, Location loc, Value v, const ElementInfo &info,
 /// Converts an f32 value to the storage of `info` (quantizing per-tensor).
 Value fromFloat(OpBuilder &b, Location loc, Value x, const ElementInfo &info);
 
+/// qc.activation's function `kind` of the f32 scalar or vector `x`, in the
+/// order of the op's description (without its affine epilogue and factors):
+/// what its reference lowering and the kernels' fused epilogues compute.
+/// `alpha` and `beta` (hard_sigmoid's, of x's type) may be run-time values.
+Value emitActivationFunction(OpBuilder &b, Location loc, Value x,
+                             ActivationKind kind, Value alpha, Value beta);
+
 /// Whether `v` is a contiguous buffer (identity layout, static shape) that
 /// reshapeBuffer can view with another shape.
 bool isContiguous(Value v);

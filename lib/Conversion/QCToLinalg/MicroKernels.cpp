@@ -178,7 +178,11 @@ std::string GemmSpec::getName() const {
               : "") +
          (blockGroups ? "_kb" + std::to_string(blockGroups) : "") +
          (stridedY ? "_sy" : "") + (clampLo ? "_min" : "") +
-         (clampHi ? "_max" : "");
+         (clampHi ? "_max" : "") +
+         (activation ? "_" + stringifyActivationKind(*activation).str() +
+                           (activationScale ? "_s" : "") +
+                           (activationShift ? "_t" : "")
+                     : "");
 }
 
 func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
@@ -206,6 +210,16 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
   unsigned hiArg = args.size();
   if (s.clampHi)
     args.push_back(f32Arg);
+  // A fused activation's: (sum scale,) alpha, beta, scale, shift (, result
+  // scale, zero point, min, max).
+  unsigned actArg = args.size();
+  if (s.activation && !s.isFloat)
+    args.append(
+        {f32Arg, f32Arg, f32Arg, f32Arg, f32Arg, f32Arg, i64, i64, i64});
+  else if (s.activation)
+    args.append({f32Arg, f32Arg, f32Arg, f32Arg});
+  assert(!(s.activation && s.residual && !s.isFloat) &&
+         "a quantized activation takes no residual");
   return getOrCreate(state, s.getName(), args, [&](KernelBuilder &k, ValueRange a) {
     OpBuilder &b = k.b;
     Location loc = k.loc;
@@ -312,6 +326,53 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
       return arith::AddIOp::create(
           b, loc, arith::FPToSIOp::create(b, loc, i32Vec, clamped), outZpV);
     };
+    // The fused activation's run-time constants, splatted once.
+    Value actSumScale, actAlpha, actBeta, actScale, actShift, actOutScale,
+        actOutZp, actOutLo, actOutHi;
+    if (s.activation) {
+      unsigned i = actArg;
+      auto splat = [&](Value f) {
+        return vector::BroadcastOp::create(b, loc, f32Vec, f).getResult();
+      };
+      if (!s.isFloat)
+        actSumScale = splat(a[i++]);
+      actAlpha = splat(a[i++]);
+      actBeta = splat(a[i++]);
+      actScale = splat(a[i++]);
+      actShift = splat(a[i++]);
+      if (!s.isFloat) {
+        actOutScale = splat(a[i++]);
+        Value zp = a[i++], lo = a[i++], hi = a[i++];
+        actOutZp = vector::BroadcastOp::create(
+            b, loc, i32Vec, arith::TruncIOp::create(b, loc, i32, zp));
+        actOutLo = splat(arith::SIToFPOp::create(b, loc, f32, k.sub(lo, zp)));
+        actOutHi = splat(arith::SIToFPOp::create(b, loc, f32, k.sub(hi, zp)));
+      }
+    }
+    // f(x) with the activation's affine epilogue, as qc.activation's
+    // reference lowering computes it.
+    auto activate = [&](Value x) -> Value {
+      Value y =
+          emitActivationFunction(b, loc, x, *s.activation, actAlpha, actBeta);
+      if (s.activationScale)
+        y = arith::MulFOp::create(b, loc, y, actScale);
+      if (s.activationShift)
+        y = arith::AddFOp::create(b, loc, y, actShift);
+      return y;
+    };
+    // The fused activation on `diff` (t - zp of the 16-bit sum type):
+    // dequantized, f, quantized to the result (divided by its scale,
+    // rounded half to even, clamped, offset), 8-bit values in i32 lanes.
+    auto activationOf = [&](Value diff) -> Value {
+      Value x = arith::MulFOp::create(
+          b, loc, arith::SIToFPOp::create(b, loc, f32Vec, diff), actSumScale);
+      Value r = math::RoundEvenOp::create(
+          b, loc, arith::DivFOp::create(b, loc, activate(x), actOutScale));
+      Value clamped = arith::MinNumFOp::create(
+          b, loc, arith::MaxNumFOp::create(b, loc, r, actOutLo), actOutHi);
+      return arith::AddIOp::create(
+          b, loc, arith::FPToSIOp::create(b, loc, i32Vec, clamped), actOutZp);
+    };
     // The lanes of the vector at column `col` that are inside the matrix.
     auto columnMask = [&](Value col) -> Value {
       Value n = k.max(k.min(k.sub(cols, col), k.c(s.lanes)), k.c(0));
@@ -330,7 +391,7 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
       Value pos = k.add(k.mul(row, ldc), col);
       Value mask = masked ? columnMask(col) : Value();
       Value result = acc;
-      if (s.isFloat && (s.residual || s.clampLo || s.clampHi)) {
+      if (s.isFloat && (s.residual || s.activation || s.clampLo || s.clampHi)) {
         Value c = acc;
         // The residual add (qc.add: one f32 add), then the clamp.
         if (s.residual) {
@@ -346,6 +407,8 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
           }
           c = arith::AddFOp::create(b, loc, c, rv);
         }
+        if (s.activation)
+          c = activate(c);
         if (s.clampLo)
           c = arith::MaximumFOp::create(b, loc, c, clampLoV);
         if (s.clampHi)
@@ -360,9 +423,10 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
           Value diff = requant.offsetFromZero(
               k, sum, multV ? multV : channelVector(row, col, mult, f32Vec));
           // The 8-bit values in i32 lanes.
-          Value q = s.residual
-                        ? residualAdd(diff, pos, mask)
-                        : arith::AddIOp::create(b, loc, diff, requant.zp);
+          Value q = s.residual     ? residualAdd(diff, pos, mask)
+                    : s.activation ? activationOf(diff)
+                                   : (Value)arith::AddIOp::create(b, loc, diff,
+                                                                  requant.zp);
           if (masked) {
             storeBytesMasked(k, q, k.ptr(out, outElem, pos), mask);
             return;
@@ -612,7 +676,7 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
       g0 = kb;
       g1 = k.min(k.add(kb, s.blockGroups), groups);
       first = k.eq(kb, k.c(0));
-      if (s.clampLo || s.clampHi)
+      if (s.residual || s.activation || s.clampLo || s.clampHi)
         last = k.eq(g1, groups);
       rowBlocks();
     });

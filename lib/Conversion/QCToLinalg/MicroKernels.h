@@ -174,6 +174,10 @@ struct GemmSpec {
   /// then `minimumf` with an upper one, each an f32 argument after the
   /// others), applied where the last K block is stored.
   bool clampLo = false, clampHi = false;
+  /// A fused qc.activation (see getGemmKernel): its kind, and whether it
+  /// has its affine epilogue's scale and shift.
+  std::optional<ActivationKind> activation;
+  bool activationScale = false, activationShift = false;
 
   int64_t tileCols() const { return int64_t(lanes) * tileVectors; }
   std::string getName() const;
@@ -194,6 +198,14 @@ Value getPointer(OpBuilder &b, Location loc, Value memref);
 /// with these further arguments: residual (ptr, ldc apart), its zero point
 /// (i64), its scale, the sum type's scale, the result scale (f32 each), the
 /// result zero point, min and max (i64 each).
+/// With `activation`, quantized: the requantized value t (of the sum type,
+/// as for the residual) becomes the result quantize(f(dequantize(t))) as
+/// qc.activation's reference computes it in f32, with these further
+/// arguments: the sum type's scale, alpha, beta, scale, shift (f32 each;
+/// the last two used only with activationScale/activationShift), the
+/// result scale (f32), zero point, min and max (i64 each); f32: f of each
+/// sum after the residual and before the clamp, with alpha, beta, scale and
+/// shift. They follow all the other arguments.
 /// rows must be at least tileRows.
 func::FuncOp getGemmKernel(LoweringState &state, const GemmSpec &spec);
 

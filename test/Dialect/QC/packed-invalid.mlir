@@ -99,7 +99,7 @@ func.func @clamp_on_quantized(%a: tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, %
 // A 16-bit product exists only as the sum type of a fused residual add:
 // the kernels never store one.
 func.func @wide_without_residual(%a: tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, %w: tensor<3072xi8>, %b: tensor<48xi32>, %m: tensor<48xf32>) -> tensor<16x48x!quant.uniform<i16:f32, 0.01:-5>> {
-  // expected-error @+1 {{a requantized result has 8-bit storage (16-bit as the sum type of a fused residual add)}}
+  // expected-error @+1 {{a requantized result has 8-bit storage (16-bit as the sum type of a fused residual add or activation)}}
   %y = qc.packed_matmul %a, %w, %b, %m {kernel = #qc.kernel<kind = "vnni512", lanes = 16, kGroup = 4, tileRows = 8, tileVectors = 3, blockRows = 16, shift = 0>, out_max = 32767 : i64, out_min = -32768 : i64} : (tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, tensor<3072xi8>, tensor<48xi32>, tensor<48xf32>) -> tensor<16x48x!quant.uniform<i16:f32, 0.01:-5>>
   return %y : tensor<16x48x!quant.uniform<i16:f32, 0.01:-5>>
 }
@@ -110,5 +110,39 @@ func.func @wide_without_residual(%a: tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>
 func.func @residual_i32_sum(%a: tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, %w: tensor<3072xi8>, %b: tensor<48xi32>, %m: tensor<48xf32>, %r: tensor<16x48x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<16x48x!quant.uniform<u8:f32, 1.0:3>> {
   // expected-error @+1 {{a fused residual add takes 8-bit tensors quantized per tensor and a product requantized to 8 or 16 bits}}
   %y = qc.packed_matmul %a, %w, %b, %m residual %r {kernel = #qc.kernel<kind = "vnni512", lanes = 16, kGroup = 4, tileRows = 8, tileVectors = 3, blockRows = 16, shift = 0>, out_max = 255 : i64, out_min = 0 : i64, sum_type = !quant.uniform<i32:f32, 0.01:-5>} : (tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, tensor<3072xi8>, tensor<48xi32>, tensor<48xf32>, tensor<16x48x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<16x48x!quant.uniform<u8:f32, 1.0:3>>
+  return %y : tensor<16x48x!quant.uniform<u8:f32, 1.0:3>>
+}
+
+// -----
+
+// A fused activation: a known kind, its attributes only with it, a 16-bit
+// sum type and an 8-bit result, no quantized residual.
+func.func @activation_unknown(%a: tensor<16x64xf32>, %w: tensor<3072xf32>, %b: tensor<48xf32>) -> tensor<16x48xf32> {
+  // expected-error @+1 {{unknown activation 'swish'}}
+  %y = qc.packed_matmul %a, %w, %b {activation = "swish", kernel = #qc.kernel<kind = "fma", lanes = 16, kGroup = 1, tileRows = 8, tileVectors = 3, blockRows = 16, shift = 0>} : (tensor<16x64xf32>, tensor<3072xf32>, tensor<48xf32>) -> tensor<16x48xf32>
+  return %y : tensor<16x48xf32>
+}
+
+// -----
+
+func.func @activation_attr_alone(%a: tensor<16x64xf32>, %w: tensor<3072xf32>, %b: tensor<48xf32>) -> tensor<16x48xf32> {
+  // expected-error @+1 {{'activation_alpha' needs 'activation'}}
+  %y = qc.packed_matmul %a, %w, %b {activation_alpha = 0.5 : f32, kernel = #qc.kernel<kind = "fma", lanes = 16, kGroup = 1, tileRows = 8, tileVectors = 3, blockRows = 16, shift = 0>} : (tensor<16x64xf32>, tensor<3072xf32>, tensor<48xf32>) -> tensor<16x48xf32>
+  return %y : tensor<16x48xf32>
+}
+
+// -----
+
+func.func @activation_narrow_sum(%a: tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, %w: tensor<3072xi8>, %b: tensor<48xi32>, %m: tensor<48xf32>) -> tensor<16x48x!quant.uniform<u8:f32, 1.0:3>> {
+  // expected-error @+1 {{a fused activation takes a product requantized to 16 bits ('sum_type') and has an 8-bit result quantized per tensor}}
+  %y = qc.packed_matmul %a, %w, %b, %m {activation = "gelu", kernel = #qc.kernel<kind = "vnni512", lanes = 16, kGroup = 4, tileRows = 8, tileVectors = 3, blockRows = 16, shift = 0>, out_max = 255 : i64, out_min = 0 : i64, sum_type = !quant.uniform<u8:f32, 2.0:5>} : (tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, tensor<3072xi8>, tensor<48xi32>, tensor<48xf32>) -> tensor<16x48x!quant.uniform<u8:f32, 1.0:3>>
+  return %y : tensor<16x48x!quant.uniform<u8:f32, 1.0:3>>
+}
+
+// -----
+
+func.func @activation_residual(%a: tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, %w: tensor<3072xi8>, %b: tensor<48xi32>, %m: tensor<48xf32>, %r: tensor<16x48x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<16x48x!quant.uniform<u8:f32, 1.0:3>> {
+  // expected-error @+1 {{a fused activation does not take a quantized residual}}
+  %y = qc.packed_matmul %a, %w, %b, %m residual %r {activation = "gelu", kernel = #qc.kernel<kind = "vnni512", lanes = 16, kGroup = 4, tileRows = 8, tileVectors = 3, blockRows = 16, shift = 0>, out_max = 32767 : i64, out_min = -32768 : i64, sum_type = !quant.uniform<i16:f32, 2.0:5>} : (tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, tensor<3072xi8>, tensor<48xi32>, tensor<48xf32>, tensor<16x48x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<16x48x!quant.uniform<u8:f32, 1.0:3>>
   return %y : tensor<16x48x!quant.uniform<u8:f32, 1.0:3>>
 }

@@ -89,3 +89,52 @@ func.func @wide_two_products(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
   %z5s = qc.stats %z5 <min = -3.0, max = 4.0> : tensor<4x8xf32>
   return %z5s : tensor<4x8xf32>
 }
+
+// -----
+
+// An activation takes a 16-bit product too (the kernel computes it in its
+// epilogue, in f32): the matmul before GELU is i16 from its range, the
+// convolution before HardSwish from the part HardSwish tells apart
+// ([-3, 3.1]: scale 6.1 / 65535, zero point -32768 + 3 / scale = -538);
+// the activations' results are u8. Near misses: per-channel factors, a
+// depthwise convolution.
+// CHECK-LABEL: func.func @wide_activations
+// CHECK: %[[Y:.*]] = qc.matmul
+// CHECK-NEXT: qc.quantize %[[Y]] : {{.*}} -> tensor<4x8x!quant.uniform<i16:f32, 7.78210{{[0-9]*}}E-5:-7068>>
+// CHECK: %[[G:.*]] = qc.activation gelu
+// CHECK-NEXT: qc.quantize %[[G]] : {{.*}}u8
+// CHECK: %[[C:.*]] = qc.conv2d
+// CHECK-NEXT: qc.quantize %[[C]] : {{.*}} -> tensor<1x2x4x4x!quant.uniform<i16:f32, 9.30800{{[0-9]*}}E-5:-538>>
+// CHECK: %[[E:.*]] = qc.conv2d
+// CHECK-NEXT: qc.quantize %[[E]] : {{.*}}u8
+// CHECK: %[[D:.*]] = qc.conv2d
+// CHECK-NEXT: qc.quantize %[[D]] : {{.*}}u8
+// OFF-LABEL: func.func @wide_activations
+// OFF-NOT: i16
+// OFF: return
+func.func @wide_activations(%x: tensor<4x8xf32>, %img: tensor<1x2x4x4xf32>) -> (tensor<4x8xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) {
+  %xs = qc.stats %x <min = 0.0, max = 2.55> : tensor<4x8xf32>
+  %is = qc.stats %img <min = 0.0, max = 1.0> : tensor<1x2x4x4xf32>
+  %w = arith.constant dense<0.5> : tensor<8x8xf32>
+  %y = qc.matmul %xs, %w : (tensor<4x8xf32>, tensor<8x8xf32>) -> tensor<4x8xf32>
+  %ys = qc.stats %y <min = -2.0, max = 3.1> : tensor<4x8xf32>
+  %g = qc.activation gelu %ys : (tensor<4x8xf32>) -> tensor<4x8xf32>
+  %gs = qc.stats %g <min = -0.2, max = 3.1> : tensor<4x8xf32>
+  %wc = arith.constant dense<0.5> : tensor<2x2x3x3xf32>
+  %c = qc.conv2d %is, %wc {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x2x4x4xf32>, tensor<2x2x3x3xf32>) -> tensor<1x2x4x4xf32>
+  %cs = qc.stats %c <min = -5.0, max = 3.1> : tensor<1x2x4x4xf32>
+  %h = qc.activation hard_swish %cs : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %hs = qc.stats %h <min = -0.4, max = 3.1> : tensor<1x2x4x4xf32>
+  // Per-channel factors.
+  %e = qc.conv2d %is, %wc {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x2x4x4xf32>, tensor<2x2x3x3xf32>) -> tensor<1x2x4x4xf32>
+  %es = qc.stats %e <min = -5.0, max = 3.1> : tensor<1x2x4x4xf32>
+  %he = qc.activation hard_swish %es {in_scales = array<f32: 1.0, 2.0>} : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %hes = qc.stats %he <min = -0.4, max = 3.1> : tensor<1x2x4x4xf32>
+  // Depthwise.
+  %dw = arith.constant dense<0.5> : tensor<2x1x3x3xf32>
+  %d = qc.conv2d %is, %dw {pads = array<i64: 1, 1, 1, 1>, groups = 2 : i64} : (tensor<1x2x4x4xf32>, tensor<2x1x3x3xf32>) -> tensor<1x2x4x4xf32>
+  %ds = qc.stats %d <min = -2.0, max = 3.1> : tensor<1x2x4x4xf32>
+  %hd = qc.activation hard_swish %ds : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %hds = qc.stats %hd <min = -0.4, max = 3.1> : tensor<1x2x4x4xf32>
+  return %gs, %hs, %hes, %hds : tensor<4x8xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>
+}

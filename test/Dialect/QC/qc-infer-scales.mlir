@@ -1,5 +1,6 @@
 // RUN: qopt %s -split-input-file -qc-infer-scales -verify-diagnostics | FileCheck %s --implicit-check-not=qc.stats
 // RUN: qopt %s -split-input-file -qc-infer-scales="activation-type=i8 symmetric-activations" 2>/dev/null | FileCheck %s --check-prefix=I8 --implicit-check-not=qc.stats
+// RUN: qopt %s -split-input-file -qc-infer-scales="wide-sums=false" 2>/dev/null | FileCheck %s --check-prefix=NARROW
 
 // The pass consumes every qc.stats op: --implicit-check-not rejects one
 // anywhere in the output. Remarks are checked by -verify-diagnostics, which
@@ -72,17 +73,25 @@ func.func @infer_clip_narrows(%x: tensor<2x3xf32>) -> tensor<2x2xf32> {
 // -----
 
 // hard_swish is 0 at and below -3: as the only user it narrows its
-// producer's range [-10, 5.2] to [-3, 5.2] (u8 scale 8.2/255, zero point
-// 93). With in_scales the bound is -3 over the smallest factor (0.5: -6,
-// scale 11.2/255, zero point 137). gelu has no constant part and narrows
-// nothing (scale 15.2/255).
+// producer's range [-10, 5.2] to [-3, 5.2] (the product takes the 16-bit
+// form of it, qc-infer-scales-wide.mlir: scale 8.2/65535, zero point
+// -32768 + 3 / scale = -8792; u8 without wide sums: scale 8.2/255, zero
+// point 93). With in_scales (an 8-bit product) the bound is -3 over the
+// smallest factor (0.5: -6, scale 11.2/255, zero point 137). gelu has no
+// constant part and narrows nothing (scale 15.2/65535, zero point 10347).
 // CHECK-LABEL: func.func @infer_hard_swish_narrows
 // CHECK: %[[M:.*]] = qc.matmul
-// CHECK: qc.quantize %[[M]] : {{.*}} -> tensor<2x2x!quant.uniform<u8:f32, 0.03215{{[0-9]*}}:93>>
+// CHECK: qc.quantize %[[M]] : {{.*}} -> tensor<2x2x!quant.uniform<i16:f32, 1.25123{{[0-9]*}}E-4:-8792>>
 // CHECK: %[[M2:.*]] = qc.matmul
 // CHECK: qc.quantize %[[M2]] : {{.*}} -> tensor<2x2x!quant.uniform<u8:f32, 0.04392{{[0-9]*}}:137>>
 // CHECK: %[[M3:.*]] = qc.matmul
-// CHECK: qc.quantize %[[M3]] : {{.*}} -> tensor<2x2x!quant.uniform<u8:f32, 0.05960{{[0-9]*}}:168>>
+// CHECK: qc.quantize %[[M3]] : {{.*}} -> tensor<2x2x!quant.uniform<i16:f32, 2.31937{{[0-9]*}}E-4:10347>>
+// NARROW-LABEL: func.func @infer_hard_swish_narrows
+// NARROW: %[[M:.*]] = qc.matmul
+// NARROW: qc.quantize %[[M]] : {{.*}} -> tensor<2x2x!quant.uniform<u8:f32, 0.03215{{[0-9]*}}:93>>
+// NARROW: qc.matmul
+// NARROW: %[[M3:.*]] = qc.matmul
+// NARROW: qc.quantize %[[M3]] : {{.*}} -> tensor<2x2x!quant.uniform<u8:f32, 0.05960{{[0-9]*}}:168>>
 func.func @infer_hard_swish_narrows(%x: tensor<2x3xf32>) -> (tensor<2x2xf32>, tensor<2x2xf32>, tensor<2x2xf32>) {
   %xs = qc.stats %x <min = -1.0, max = 1.0> : tensor<2x3xf32>
   %w = arith.constant dense<[[1.0, -1.0], [0.5, 0.5], [0.25, -0.25]]> : tensor<3x2xf32>

@@ -29,7 +29,7 @@ func.func @conv_add(%x: tensor<1x8x6x6x!quant.uniform<u8:f32, 0.5:128>>, %r: ten
 // becomes the sum type, and the epilogue clamps to its range. Without
 // fusion, or when the add cannot take it (a broadcast operand), it keeps
 // the reference lowering.
-// REMARK: remark: kernel: none, qc.matmul takes the reference lowering: a 16-bit result is computed only fused into the residual add it feeds (the add does not take it)
+// REMARK: remark: kernel: none, qc.matmul takes the reference lowering: a 16-bit result is computed only fused into the residual add or activation it feeds (its user does not take it)
 // REMARK: remark: epilogue: + residual add ('tensor<4x32x!quant.uniform<u8:f32, 2.500000e-01:7>>'), sum '!quant.uniform<i16:f32, 1.250000e-01:-100>', result 'tensor<4x32x!quant.uniform<u8:f32, 1.500000e+00:9>>'
 // CHECK-LABEL: func.func @wide_sum
 // CHECK: %[[Y:.*]] = qc.packed_matmul %arg0, %{{.*}}, %{{.*}}, %{{.*}} residual %arg1

@@ -71,6 +71,12 @@ std::pair<double, double> ActivationOp::getFixedRange() {
   return {std::min(a, b), std::max(a, b)};
 }
 
+/// A 16-bit input from a product: the product kernel computes the function
+/// in its epilogue, in f32 on the dequantized 16-bit value, instead of a
+/// table on an 8-bit one. Not with per-channel factors (one function for
+/// every lane of the kernel).
+bool ActivationOp::acceptsWideOperand(unsigned) { return !hasChannelScales(); }
+
 std::pair<double, double>
 ActivationOp::getNeededInputRange(std::pair<double, double> range) {
   auto [lo, hi] = range;

@@ -41,8 +41,33 @@ LogicalResult verifyEpilogue(Operation *op, KernelAttr kernel, Value input,
   if (auto packed = dyn_cast<PackedConv2DOp>(op))
     residual = packed.getResidual();
   auto sumType = op->getAttrOfType<TypeAttr>("sum_type");
+  // With a fused activation, a quantized product is requantized to the
+  // 16-bit `sum_type` and the result is the activation's.
+  auto activation = op->getAttrOfType<StringAttr>("activation");
+  if (activation && !symbolizeActivationKind(activation.getValue()))
+    return op->emitOpError("unknown activation '")
+           << activation.getValue() << "'";
+  for (StringRef name : {"activation_alpha", "activation_beta",
+                         "activation_scale", "activation_shift"})
+    if (op->hasAttr(name) && !activation)
+      return op->emitOpError("'") << name << "' needs 'activation'";
   bool floatResidual = residual && !isQuantized(result);
-  if (floatResidual) {
+  if (activation && isQuantized(result)) {
+    if (residual)
+      return op->emitOpError("a fused activation does not take a quantized "
+                             "residual");
+    auto resultQ = getPerTensorType(result);
+    auto sumQ = sumType
+                    ? dyn_cast<quant::UniformQuantizedType>(sumType.getValue())
+                    : nullptr;
+    if (!resultQ || !sumQ || !multipliers ||
+        resultQ.getStorageTypeIntegralWidth() != 8 ||
+        sumQ.getStorageTypeIntegralWidth() != 16)
+      return op->emitOpError("a fused activation takes a product requantized "
+                             "to 16 bits ('sum_type') and has an 8-bit result "
+                             "quantized per tensor");
+    result = cast<ShapedType>(result).clone(sumQ);
+  } else if (floatResidual) {
     // f32: the sums plus the residual, before the clamp.
     auto shaped = cast<ShapedType>(result);
     auto rt = cast<ShapedType>(residual.getType());
@@ -114,11 +139,13 @@ LogicalResult verifyEpilogue(Operation *op, KernelAttr kernel, Value input,
                 out.getZeroPoint() != 0))
     return op->emitOpError("without multipliers the result is the i32 sum "
                            "itself (i32 storage, zero point 0)");
-  // The product of a fused residual add may be 16-bit: it is never stored.
+  // The product of a fused residual add or activation may be 16-bit: it is
+  // never stored.
   if (!exact && out.getStorageTypeIntegralWidth() != 8 &&
-      !(residual && out.getStorageTypeIntegralWidth() == 16))
+      !((residual || activation) && out.getStorageTypeIntegralWidth() == 16))
     return op->emitOpError("a requantized result has 8-bit storage (16-bit "
-                           "as the sum type of a fused residual add)");
+                           "as the sum type of a fused residual add or "
+                           "activation)");
   if (multipliers && failed(checkSize(op, multipliers, "multipliers",
                                       channels)))
     return failure();

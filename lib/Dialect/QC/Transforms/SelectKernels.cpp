@@ -240,12 +240,32 @@ quant::UniformQuantizedType getWideType(Type t) {
   return q && q.getStorageTypeIntegralWidth() == 16 ? q : nullptr;
 }
 
-/// Whether the only user of the 16-bit product result `v` is an 8-bit
-/// `qc.add` that fuseResidualAdd moves into the product's epilogue: its
-/// result and other operand 8-bit, every shape the same.
+/// Whether `act` can be the epilogue of a product kernel: no per-channel
+/// factors (the kernel applies one function to every lane), and for a
+/// quantized result one 8-bit type per tensor.
+bool isFusableActivation(ActivationOp act, std::string &why) {
+  if (act.hasChannelScales()) {
+    why = "it has per-channel factors";
+    return false;
+  }
+  if (isQuantized(act.getType()) && !getByteType(act.getType())) {
+    why = "its result is not 8-bit per tensor";
+    return false;
+  }
+  return true;
+}
+
+/// Whether the only user of the 16-bit product result `v` is an op that a
+/// fusion below moves into the product's epilogue: an 8-bit `qc.add`
+/// (fuseResidualAdd: its result and other operand 8-bit, every shape the
+/// same) or a `qc.activation` (fuseActivation).
 bool takesWideProduct(Value v) {
   if (!v.hasOneUse())
     return false;
+  if (auto act = dyn_cast<ActivationOp>(*v.getUsers().begin())) {
+    std::string why;
+    return isFusableActivation(act, why) && isQuantized(act.getType());
+  }
   auto add = dyn_cast<AddOp>(*v.getUsers().begin());
   if (!add || add.getLhs() == add.getRhs())
     return false;
@@ -301,8 +321,8 @@ analyzeIntegerProduct(Operation *op, Value input, Value weight, Value bias,
   p.exact = isExactAccumulatorOutput(op->getResult(0).getType(), p.multipliers);
   if (!p.exact && out.getStorageTypeIntegralWidth() == 16 &&
       !(fuseEpilogues && takesWideProduct(op->getResult(0)))) {
-    why = "a 16-bit result is computed only fused into the residual add it "
-          "feeds (the add does not take it";
+    why = "a 16-bit result is computed only fused into the residual add or "
+          "activation it feeds (its user does not take it";
     why += fuseEpilogues ? ")" : ": fuse-epilogues is off)";
     return std::nullopt;
   }
@@ -527,7 +547,9 @@ Operation *Selector::selectColumns(OpBuilder &b, Operation *op, Value lhs,
   auto packed = PackedMatMulOp::create(
       b, loc, resultType, lhs, weights, bias, mult,
       /*residual=*/Value(), kernel, outMin, outMax, /*sum_type=*/TypeAttr(),
-      /*clamp_min=*/FloatAttr(), /*clamp_max=*/FloatAttr());
+      /*clamp_min=*/FloatAttr(), /*clamp_max=*/FloatAttr(),
+      /*activation=*/StringAttr(), FloatAttr(), FloatAttr(), FloatAttr(),
+      FloatAttr());
   chose(packed, kernel, t.notAmx);
   return packed;
 }
@@ -643,10 +665,16 @@ void Selector::select(Conv2DOp op) {
   int64_t pixels = op.getType().getDimSize(2) * op.getType().getDimSize(3);
   // A 1x1 convolution of a 1x1 image (squeeze-excite's) is a matmul of
   // [N][C] by the transposed weights, in the same memory: as a convolution
-  // its one pixel would fill one lane of each vector.
+  // its one pixel would fill one lane of each vector. (A 16-bit result
+  // for a residual add stays a convolution: the add is fused where the
+  // residual has the result's layout. An activation is fused through the
+  // reshape back.)
   ArrayRef<int64_t> pads = op.getPads();
+  bool wideForAdd = getWideType(op.getType()) && op->hasOneUse() &&
+                    isa<AddOp>(*op->user_begin());
   if (g == 1 && depth == c && in.getDimSize(2) == 1 && in.getDimSize(3) == 1 &&
-      pixels == 1 && llvm::all_of(pads, [](int64_t p) { return p == 0; })) {
+      pixels == 1 && llvm::all_of(pads, [](int64_t p) { return p == 0; }) &&
+      !wideForAdd) {
     OpBuilder b(op);
     Location loc = op.getLoc();
     int64_t n = in.getDimSize(0);
@@ -730,7 +758,8 @@ void Selector::select(Conv2DOp op) {
       op.getStridesAttr(), op.getPadsAttr(), op.getDilationsAttr(),
       op.getGroupsAttr(), outMin, outMax, /*residual=*/Value(),
       /*sum_type=*/TypeAttr(), /*clamp_min=*/FloatAttr(),
-      /*clamp_max=*/FloatAttr());
+      /*clamp_max=*/FloatAttr(), /*activation=*/StringAttr(), FloatAttr(),
+      FloatAttr(), FloatAttr(), FloatAttr());
   chose(packed, kernel, t.notAmx);
   replace(op, packed);
 }
@@ -752,9 +781,10 @@ Operation *fusableProduct(Value v, bool isFloat, std::string &why) {
   bool requantized = isa<PackedConv2DOp>(def)
                          ? bool(cast<PackedConv2DOp>(def).getMultipliers())
                          : bool(cast<PackedMatMulOp>(def).getMultipliers());
-  bool fused = isa<PackedConv2DOp>(def)
-                   ? bool(cast<PackedConv2DOp>(def).getResidual())
-                   : bool(cast<PackedMatMulOp>(def).getResidual());
+  bool fused = (isa<PackedConv2DOp>(def)
+                    ? bool(cast<PackedConv2DOp>(def).getResidual())
+                    : bool(cast<PackedMatMulOp>(def).getResidual())) ||
+               def->hasAttr("activation");
   if (isFloat &&
       (fused || def->hasAttr("clamp_min") || def->hasAttr("clamp_max"))) {
     why = "the product has a fused epilogue already";
@@ -826,6 +856,70 @@ void fuseResidualAdd(AddOp add) {
                 << residual.getType() << ")";
   if (!isFloat)
     remark << ", sum " << sumType << ", result " << result;
+}
+
+/// Moves `act` into the epilogue of the product kernel it reads, when it is
+/// the product's only use and has no per-channel factors: quantized, the
+/// product must be requantized to 16 bits (qc-infer-scales' wide result),
+/// which becomes the `sum_type`; the epilogue dequantizes it and computes
+/// the activation in f32, and the 16-bit value is never stored. f32: the
+/// kernel applies the function to its sums, after a fused residual add
+/// (before a clamp fused later). An 8-bit product keeps its own table.
+void fuseActivation(ActivationOp act) {
+  Value input = act.getInput();
+  Operation *product = input.getDefiningOp();
+  // A 1x1 convolution of a 1x1 image is a matmul and a reshape back.
+  auto reshape = dyn_cast_or_null<ReshapeOp>(product);
+  if (reshape) {
+    if (!input.hasOneUse())
+      return;
+    input = reshape.getInput();
+    product = input.getDefiningOp();
+  }
+  if (!isa_and_nonnull<PackedConv2DOp, PackedMatMulOp>(product))
+    return;
+  bool isFloat = !isQuantized(input.getType());
+  std::string why;
+  if (!input.hasOneUse()) {
+    why = "the product has other users";
+  } else if (!isFusableActivation(act, why)) {
+  } else if (isFloat != !isQuantized(act.getType())) {
+    why = "the product and the activation are not both f32 or quantized";
+  } else if (product->hasAttr("activation") || product->hasAttr("clamp_min") ||
+             product->hasAttr("clamp_max")) {
+    why = "the product has a fused clamp or activation already";
+  } else if (!isFloat && !getWideType(input.getType())) {
+    why = "the product is requantized to 8 bits (the activation is a table of "
+          "its own)";
+  }
+  if (!why.empty()) {
+    act.emitRemark("activation not fused: ") << why;
+    return;
+  }
+  MLIRContext *ctx = act.getContext();
+  StringRef kind = stringifyActivationKind(act.getKind());
+  product->setAttr("activation", StringAttr::get(ctx, kind));
+  for (auto [name, attr] : {std::pair{"activation_alpha", act.getAlphaAttr()},
+                            std::pair{"activation_beta", act.getBetaAttr()},
+                            std::pair{"activation_scale", act.getScaleAttr()},
+                            std::pair{"activation_shift", act.getShiftAttr()}})
+    if (attr)
+      product->setAttr(name, attr);
+  Type sumType = cast<ShapedType>(input.getType()).getElementType();
+  if (!isFloat) {
+    product->setAttr("sum_type", TypeAttr::get(sumType));
+    product->getResult(0).setType(cast<ShapedType>(input.getType())
+                                      .clone(act.getType().getElementType()));
+    if (reshape)
+      reshape.getResult().setType(act.getType());
+  }
+  act.replaceAllUsesWith(reshape ? Value(reshape.getResult())
+                                 : product->getResult(0));
+  act.erase();
+  auto remark = product->emitRemark("epilogue: + ") << kind;
+  if (!isFloat)
+    remark << " (sum " << sumType << ", result "
+           << product->getResult(0).getType() << ")";
 }
 
 /// Moves an f32 `clamp` (ReLU, ReLU6, Clip) into the epilogue of the f32
@@ -906,6 +1000,10 @@ struct SelectKernelsPass
       module.walk([&](AddOp op) { adds.push_back(op); });
       for (AddOp add : adds)
         fuseResidualAdd(add);
+      SmallVector<ActivationOp> activations;
+      module.walk([&](ActivationOp op) { activations.push_back(op); });
+      for (ActivationOp act : activations)
+        fuseActivation(act);
       SmallVector<ClampOp> clamps;
       module.walk([&](ClampOp op) { clamps.push_back(op); });
       for (ClampOp clamp : clamps)

@@ -27,7 +27,8 @@ def QC_ActivationKind : I32EnumAttr<"ActivationKind",
 
 def QC_ActivationOp : QC_Op<"activation", [Pure, SameOperandsAndResultShape,
     DeclareOpInterfaceMethods<QC_QuantPropagationInterface,
-                              ["getFixedRange", "getNeededInputRange"]>]> {
+                              ["getFixedRange", "getNeededInputRange",
+                               "acceptsWideOperand"]>]> {
   let summary = "An activation function applied elementwise";
   let description = [{
     In f32, elementwise, evaluated in this order:

@@ -66,7 +66,7 @@ def QC_QuantPropagationInterface : OpInterface<"QuantPropagationInterface"> {
       input, so an 8-bit grid there would only add a rounding: the
       product's accumulator is then requantized once onto a 16-bit grid,
       and a kernel that takes the op into its epilogue never stores it (a
-      residual add). By default, no.}],
+      residual add, an activation). By default, no.}],
       "bool", "acceptsWideOperand", (ins "unsigned":$index), [{}],
       [{ return false; }]>,
     InterfaceMethod<[{Whether the result may be 16-bit for a user that

@@ -43,6 +43,16 @@ def QC_PackedMatMulOp : QC_Op<"packed_matmul", [Pure, AttrSizedOperandSegments]>
     f32 product takes an f32 `residual` (no `sum_type`): one f32 add of the
     residual to each sum, before the fused clamp.
 
+    Fused activation (qc-select-kernels, from a `qc.activation` without
+    per-channel factors whose only operand is the product): `activation`
+    is its kind (`"hard_swish"`, ...) and `activation_alpha`, `_beta`, `_scale`, `_shift` its
+    attributes. Quantized, the requantized value `t` is of `sum_type` (a
+    16-bit type: the wide result qc-infer-scales gives a product that feeds
+    an activation) and the result is the activation's, computed as its
+    reference does: `quantize(f(dequantize(t)))` with `f` in f32, so the
+    16-bit value is never stored. f32: `f` of each sum (after a fused
+    residual, before a fused clamp). Not with a quantized `residual`.
+
     ```mlir
     %y = qc.packed_matmul %x, %w, %b, %m {kernel = #qc.kernel<...>, out_min = 0 : i64, out_max = 255 : i64}
         : (tensor<8x64x!quant.uniform<u8:f32, 0.1:3>>, tensor<4096xi8>, tensor<64xi32>, tensor<64xf32>)
@@ -58,7 +68,12 @@ def QC_PackedMatMulOp : QC_Op<"packed_matmul", [Pure, AttrSizedOperandSegments]>
                        OptionalAttr<I64Attr>:$out_max,
                        OptionalAttr<TypeAttr>:$sum_type,
                        OptionalAttr<F32Attr>:$clamp_min,
-                       OptionalAttr<F32Attr>:$clamp_max);
+                       OptionalAttr<F32Attr>:$clamp_max,
+                       OptionalAttr<StrAttr>:$activation,
+                       OptionalAttr<F32Attr>:$activation_alpha,
+                       OptionalAttr<F32Attr>:$activation_beta,
+                       OptionalAttr<F32Attr>:$activation_scale,
+                       OptionalAttr<F32Attr>:$activation_shift);
   let results = (outs QC_Tensor:$output);
   let assemblyFormat = [{
     $input `,` $weights `,` $bias (`,` $multipliers^)?
@@ -84,8 +99,9 @@ def QC_PackedConv2DOp : QC_Op<"packed_conv2d", [Pure, AttrSizedOperandSegments]>
     `weights` is `[O][Kp]`: each output channel's `C/G x KH x KW` weights
     padded with zeros to a multiple of `kGroup`. `bias`, `multipliers`,
     `out_min` and `out_max` are per output channel, `residual` with
-    `sum_type` a fused residual add and `clamp_min` / `clamp_max` a fused
-    f32 clamp, as for `qc.packed_matmul`.
+    `sum_type` a fused residual add, `activation` and its attributes a
+    fused activation and `clamp_min` / `clamp_max` a fused f32 clamp, as
+    for `qc.packed_matmul`.
 
     ```mlir
     %y = qc.packed_conv2d %x, %w, %b, %m {kernel = #qc.kernel<...>, kernel_shape = array<i64: 3, 3>,
@@ -107,7 +123,12 @@ def QC_PackedConv2DOp : QC_Op<"packed_conv2d", [Pure, AttrSizedOperandSegments]>
                        Optional<QC_Tensor>:$residual,
                        OptionalAttr<TypeAttr>:$sum_type,
                        OptionalAttr<F32Attr>:$clamp_min,
-                       OptionalAttr<F32Attr>:$clamp_max);
+                       OptionalAttr<F32Attr>:$clamp_max,
+                       OptionalAttr<StrAttr>:$activation,
+                       OptionalAttr<F32Attr>:$activation_alpha,
+                       OptionalAttr<F32Attr>:$activation_beta,
+                       OptionalAttr<F32Attr>:$activation_scale,
+                       OptionalAttr<F32Attr>:$activation_shift);
   let results = (outs QC_Tensor:$output);
   let assemblyFormat = [{
     $input `,` $weights `,` $bias (`,` $multipliers^)?
