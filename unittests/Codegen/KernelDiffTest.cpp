@@ -805,6 +805,17 @@ struct Generator {
             true, true);
     addActivation("hard_sigmoid", "u8", 100, uniform(-1000, 1000),
                   "{alpha = 0.166666672 : f32, beta = 5.000000e-01 : f32}");
+    // Depthwise: on vpdpbusd (u8 input; several rows per vector, 3x3 and
+    // 5x5, stride 2) and the general kernel (i8 input, a dilation).
+    addConv({1, 16, 7, 7}, 16, 3, 3, 16, {1, 1}, {1, 1, 1, 1}, {1, 1}, false,
+            true, true);
+    addActivation("hard_swish", "u8", 300, uniform(-2000, 2000));
+    addConv({1, 24, 20, 20}, 24, 5, 5, 24, {2, 2}, {2, 2, 2, 2}, {1, 1}, false,
+            true, true);
+    addActivation("gelu", "i8", 1000, -32768);
+    addConv({2, 8, 13, 13}, 8, 3, 3, 8, {1, 1}, {2, 2, 2, 2}, {2, 2}, true,
+            false, true);
+    addActivation("silu", "u8", 150, 32767);
     // f32: the function of each sum, then a clamp where given; a partial
     // column tile, K blocks (K = 2304), a matmul, the affine epilogue.
     addFloatConv({1, 8, 9, 9}, 16, 3, 1, 1, 1);
@@ -819,6 +830,10 @@ struct Generator {
     addFloatActivation("hard_sigmoid", "{alpha = 0.2 : f32, beta = 0.5 : f32}");
     addFloatMatMul(4, 33, 17);
     addFloatActivation("gelu_tanh", "");
+    addFloatConv({1, 16, 12, 12}, 16, 3, 16, 1, 1);
+    addFloatActivation("hard_swish", "{scale = 0.5 : f32}");
+    addFloatConv({1, 8, 11, 11}, 8, 5, 8, 2, 2);
+    addFloatActivation("mish", "");
     // Depthwise on vpdpbusd (u8 input, VNNI + VBMI targets): several
     // output rows per vector (7x7, 3x3, 7x7 from stride 2), one row per
     // vector with an overlapping last one (14, 20 and 112 columns), 3x3,

@@ -81,7 +81,8 @@ std::string DepthwiseDotSpec::getName() const {
   return llvm::formatv("__qc_depthwise_dot_{0}_{1}x{2}_k{3}x{4}_s{5}x{6}_w{7}_"
                        "r{8}",
                        exact ? "i32" : "q8", oh, ow, kh, kw, sh, sw, wp, rows)
-      .str();
+             .str() +
+         activation.suffix();
 }
 
 func::FuncOp lowering::getDepthwiseDotKernel(LoweringState &state,
@@ -90,6 +91,7 @@ func::FuncOp lowering::getDepthwiseDotKernel(LoweringState &state,
   Type ptr = LLVM::LLVMPointerType::get(ob.getContext()), i64 = ob.getI64Type();
   SmallVector<Type> args(5, ptr);
   args.append(4, i64);
+  s.activation.appendArgTypes(ob, /*isFloat=*/false, args);
   return getOrCreateKernel(
       ob, state.context, s.getName(), args,
       [&](KernelBuilder &k, ValueRange a) {
@@ -104,6 +106,10 @@ func::FuncOp lowering::getDepthwiseDotKernel(LoweringState &state,
         Requantizer requant;
         if (!s.exact)
           requant = Requantizer::get(k, kLanes, zp, lo, hi);
+        std::optional<FusedActivation> act;
+        if (s.activation)
+          act.emplace(k, s.activation, kLanes, /*isFloat=*/false,
+                      a.drop_front(9));
         // Per group of 4 taps, which window byte each byte of the vector
         // takes: lane p, byte j reads tap 4g + j of p's window (byte 0 for
         // taps past the kernel width, whose weights are 0; lanes past
@@ -197,8 +203,10 @@ func::FuncOp lowering::getDepthwiseDotKernel(LoweringState &state,
             Value dst = k.ptr(out, outElem,
                               k.add(outPlane, k.add(k.mul(oy, s.ow), ox)));
             if (!s.exact) {
-              Value q = arith::AddIOp::create(
-                  b, loc, requant.offsetFromZero(k, acc, multC), requant.zp);
+              Value diff = requant.offsetFromZero(k, acc, multC);
+              Value q =
+                  act ? act->fromSum(k, diff)
+                      : (Value)arith::AddIOp::create(b, loc, diff, requant.zp);
               if (lanes != kLanes) {
                 storeBytesMasked(k, q, dst, storeMask);
                 return;

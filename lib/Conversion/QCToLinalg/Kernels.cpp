@@ -164,13 +164,15 @@ void clampArgs(KernelBuilder &k, OpT op, SmallVectorImpl<Value> &args) {
 }
 
 /// A fused activation (`activation` and its attributes on a packed
-/// product): the spec's kind and flags.
-template <typename OpT> void activationSpec(OpT op, GemmSpec &spec) {
+/// product): the kernel's spec of it.
+template <typename OpT> ActivationSpec activationSpec(OpT op) {
+  ActivationSpec spec;
   if (StringAttr kind = op.getActivationAttr()) {
-    spec.activation = symbolizeActivationKind(kind.getValue());
-    spec.activationScale = bool(op.getActivationScaleAttr());
-    spec.activationShift = bool(op.getActivationShiftAttr());
+    spec.kind = symbolizeActivationKind(kind.getValue());
+    spec.scale = bool(op.getActivationScaleAttr());
+    spec.shift = bool(op.getActivationShiftAttr());
   }
+  return spec;
 }
 /// Its arguments, after all the others (see getGemmKernel): alpha and beta
 /// (0.2, 0.5 when not given, as qc.activation's), scale and shift (1, 0),
@@ -332,7 +334,7 @@ public:
     }
     clampSpec(op, spec);
     clampArgs(k, op, args);
-    activationSpec(op, spec);
+    spec.activation = activationSpec(op);
     activationArgs(k, op, op.getType(), args);
     emitGemmCall(state, loc, spec, args);
     return success();
@@ -460,7 +462,7 @@ public:
     // on 56x56: 10% of their time).
     spec.stridedY = isFloat;
     clampSpec(op, spec);
-    activationSpec(op, spec);
+    spec.activation = activationSpec(op);
     if (Value residual = op.getResidual()) {
       spec.residual = true;
       if (auto q = getPerTensorType(residual.getType()))
@@ -625,6 +627,9 @@ public:
                               "window of at most 64 bytes per vector");
       dotSpec->exact = spec.exact;
     }
+    spec.activation = activationSpec(op);
+    if (dotSpec)
+      dotSpec->activation = spec.activation;
     func::FuncOp fn = dotSpec ? getDepthwiseDotKernel(state, *dotSpec)
                               : getDepthwiseKernel(state, spec);
     Type outElement = getElementInfo(out).storage;
@@ -679,10 +684,9 @@ public:
       args.append({k.c(hp), k.c(wp), k.c(oh), k.c(ow), k.c(wType.getDimSize(1)),
                    k.c(wType.getDimSize(2)), k.c(st[0]), k.c(st[1]), k.c(di[0]),
                    k.c(di[1])});
-    auto q = getPerTensorType(out);
-    args.push_back(k.c(q ? q.getZeroPoint() : 0));
-    args.push_back(k.c(op.getOutMin().value_or(0)));
-    args.push_back(k.c(op.getOutMax().value_or(0)));
+    epilogueArgs(k, out, op.getSumTypeAttr(), op.getOutMin(), op.getOutMax(),
+                 args);
+    activationArgs(k, op, out, args);
     func::CallOp::create(b, loc, fn, args);
     return success();
   }

@@ -165,6 +165,75 @@ void lowering::storeBytesMasked(KernelBuilder &k, Value v, Value ptr,
   LLVM::MaskedStoreOp::create(b, k.loc, bytes, ptr, mask, 1);
 }
 
+std::string ActivationSpec::suffix() const {
+  if (!kind)
+    return "";
+  return "_" + stringifyActivationKind(*kind).str() + (scale ? "_s" : "") +
+         (shift ? "_t" : "");
+}
+
+void ActivationSpec::appendArgTypes(OpBuilder &b, bool isFloat,
+                                    SmallVectorImpl<Type> &types) const {
+  if (!kind)
+    return;
+  Type f32 = b.getF32Type(), i64 = b.getI64Type();
+  if (isFloat) {
+    types.append({f32, f32, f32, f32});
+    return;
+  }
+  types.append({f32, f32, f32, f32, f32, f32, i64, i64, i64});
+}
+
+FusedActivation::FusedActivation(KernelBuilder &k, const ActivationSpec &spec,
+                                 int64_t lanes, bool isFloat, ValueRange args)
+    : spec(spec) {
+  OpBuilder &b = k.b;
+  Location loc = k.loc;
+  Type f32 = b.getF32Type(), i32 = b.getI32Type();
+  auto f32Vec = vecOf(lanes, f32);
+  auto splat = [&](Value f) {
+    return vector::BroadcastOp::create(b, loc, f32Vec, f).getResult();
+  };
+  unsigned i = 0;
+  if (!isFloat)
+    sumScale = splat(args[i++]);
+  alpha = splat(args[i++]);
+  beta = splat(args[i++]);
+  scale = splat(args[i++]);
+  shift = splat(args[i++]);
+  if (isFloat)
+    return;
+  outScale = splat(args[i++]);
+  Value zp = args[i++], lo = args[i++], hi = args[i++];
+  outZp = vector::BroadcastOp::create(b, loc, vecOf(lanes, i32),
+                                      arith::TruncIOp::create(b, loc, i32, zp));
+  outLo = splat(arith::SIToFPOp::create(b, loc, f32, k.sub(lo, zp)));
+  outHi = splat(arith::SIToFPOp::create(b, loc, f32, k.sub(hi, zp)));
+}
+
+Value FusedActivation::apply(KernelBuilder &k, Value x) const {
+  Value y = emitActivationFunction(k.b, k.loc, x, *spec.kind, alpha, beta);
+  if (spec.scale)
+    y = arith::MulFOp::create(k.b, k.loc, y, scale);
+  if (spec.shift)
+    y = arith::AddFOp::create(k.b, k.loc, y, shift);
+  return y;
+}
+
+Value FusedActivation::fromSum(KernelBuilder &k, Value diff) const {
+  OpBuilder &b = k.b;
+  Location loc = k.loc;
+  Type f32Vec = outLo.getType();
+  Value x = arith::MulFOp::create(
+      b, loc, arith::SIToFPOp::create(b, loc, f32Vec, diff), sumScale);
+  Value r = math::RoundEvenOp::create(
+      b, loc, arith::DivFOp::create(b, loc, apply(k, x), outScale));
+  Value clamped = arith::MinNumFOp::create(
+      b, loc, arith::MaxNumFOp::create(b, loc, r, outLo), outHi);
+  return arith::AddIOp::create(
+      b, loc, arith::FPToSIOp::create(b, loc, outZp.getType(), clamped), outZp);
+}
+
 std::string GemmSpec::getName() const {
   std::string kind = dot->getKind().str();
   llvm::replace(kind, '-', '_');
@@ -178,11 +247,7 @@ std::string GemmSpec::getName() const {
               : "") +
          (blockGroups ? "_kb" + std::to_string(blockGroups) : "") +
          (stridedY ? "_sy" : "") + (clampLo ? "_min" : "") +
-         (clampHi ? "_max" : "") +
-         (activation ? "_" + stringifyActivationKind(*activation).str() +
-                           (activationScale ? "_s" : "") +
-                           (activationShift ? "_t" : "")
-                     : "");
+         (clampHi ? "_max" : "") + activation.suffix();
 }
 
 func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
@@ -210,14 +275,8 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
   unsigned hiArg = args.size();
   if (s.clampHi)
     args.push_back(f32Arg);
-  // A fused activation's: (sum scale,) alpha, beta, scale, shift (, result
-  // scale, zero point, min, max).
   unsigned actArg = args.size();
-  if (s.activation && !s.isFloat)
-    args.append(
-        {f32Arg, f32Arg, f32Arg, f32Arg, f32Arg, f32Arg, i64, i64, i64});
-  else if (s.activation)
-    args.append({f32Arg, f32Arg, f32Arg, f32Arg});
+  s.activation.appendArgTypes(ob, s.isFloat, args);
   assert(!(s.activation && s.residual && !s.isFloat) &&
          "a quantized activation takes no residual");
   return getOrCreate(state, s.getName(), args, [&](KernelBuilder &k, ValueRange a) {
@@ -326,53 +385,9 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
       return arith::AddIOp::create(
           b, loc, arith::FPToSIOp::create(b, loc, i32Vec, clamped), outZpV);
     };
-    // The fused activation's run-time constants, splatted once.
-    Value actSumScale, actAlpha, actBeta, actScale, actShift, actOutScale,
-        actOutZp, actOutLo, actOutHi;
-    if (s.activation) {
-      unsigned i = actArg;
-      auto splat = [&](Value f) {
-        return vector::BroadcastOp::create(b, loc, f32Vec, f).getResult();
-      };
-      if (!s.isFloat)
-        actSumScale = splat(a[i++]);
-      actAlpha = splat(a[i++]);
-      actBeta = splat(a[i++]);
-      actScale = splat(a[i++]);
-      actShift = splat(a[i++]);
-      if (!s.isFloat) {
-        actOutScale = splat(a[i++]);
-        Value zp = a[i++], lo = a[i++], hi = a[i++];
-        actOutZp = vector::BroadcastOp::create(
-            b, loc, i32Vec, arith::TruncIOp::create(b, loc, i32, zp));
-        actOutLo = splat(arith::SIToFPOp::create(b, loc, f32, k.sub(lo, zp)));
-        actOutHi = splat(arith::SIToFPOp::create(b, loc, f32, k.sub(hi, zp)));
-      }
-    }
-    // f(x) with the activation's affine epilogue, as qc.activation's
-    // reference lowering computes it.
-    auto activate = [&](Value x) -> Value {
-      Value y =
-          emitActivationFunction(b, loc, x, *s.activation, actAlpha, actBeta);
-      if (s.activationScale)
-        y = arith::MulFOp::create(b, loc, y, actScale);
-      if (s.activationShift)
-        y = arith::AddFOp::create(b, loc, y, actShift);
-      return y;
-    };
-    // The fused activation on `diff` (t - zp of the 16-bit sum type):
-    // dequantized, f, quantized to the result (divided by its scale,
-    // rounded half to even, clamped, offset), 8-bit values in i32 lanes.
-    auto activationOf = [&](Value diff) -> Value {
-      Value x = arith::MulFOp::create(
-          b, loc, arith::SIToFPOp::create(b, loc, f32Vec, diff), actSumScale);
-      Value r = math::RoundEvenOp::create(
-          b, loc, arith::DivFOp::create(b, loc, activate(x), actOutScale));
-      Value clamped = arith::MinNumFOp::create(
-          b, loc, arith::MaxNumFOp::create(b, loc, r, actOutLo), actOutHi);
-      return arith::AddIOp::create(
-          b, loc, arith::FPToSIOp::create(b, loc, i32Vec, clamped), actOutZp);
-    };
+    std::optional<FusedActivation> act;
+    if (s.activation)
+      act.emplace(k, s.activation, s.lanes, s.isFloat, a.drop_front(actArg));
     // The lanes of the vector at column `col` that are inside the matrix.
     auto columnMask = [&](Value col) -> Value {
       Value n = k.max(k.min(k.sub(cols, col), k.c(s.lanes)), k.c(0));
@@ -407,8 +422,8 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
           }
           c = arith::AddFOp::create(b, loc, c, rv);
         }
-        if (s.activation)
-          c = activate(c);
+        if (act)
+          c = act->apply(k, c);
         if (s.clampLo)
           c = arith::MaximumFOp::create(b, loc, c, clampLoV);
         if (s.clampHi)
@@ -423,10 +438,10 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
           Value diff = requant.offsetFromZero(
               k, sum, multV ? multV : channelVector(row, col, mult, f32Vec));
           // The 8-bit values in i32 lanes.
-          Value q = s.residual     ? residualAdd(diff, pos, mask)
-                    : s.activation ? activationOf(diff)
-                                   : (Value)arith::AddIOp::create(b, loc, diff,
-                                                                  requant.zp);
+          Value q =
+              s.residual ? residualAdd(diff, pos, mask)
+              : act      ? act->fromSum(k, diff)
+                    : (Value)arith::AddIOp::create(b, loc, diff, requant.zp);
           if (masked) {
             storeBytesMasked(k, q, k.ptr(out, outElem, pos), mask);
             return;
@@ -907,7 +922,8 @@ std::string DepthwiseSpec::getName() const {
                        typeName(input),
                        isFloat ? "f32" : (exact ? "i32" : "q8"),
                        strideW ? std::to_string(strideW) : "n", lanes)
-      .str();
+             .str() +
+         activation.suffix();
 }
 
 func::FuncOp lowering::getDepthwiseKernel(LoweringState &state,
@@ -916,6 +932,7 @@ func::FuncOp lowering::getDepthwiseKernel(LoweringState &state,
   Type ptr = ptrType(ob), i64 = ob.getI64Type();
   SmallVector<Type> args(5, ptr);
   args.append(14, i64);
+  s.activation.appendArgTypes(ob, s.isFloat, args);
   return getOrCreate(state, s.getName(), args, [&](KernelBuilder &k, ValueRange a) {
     OpBuilder &b = k.b;
     Location loc = k.loc;
@@ -932,6 +949,9 @@ func::FuncOp lowering::getDepthwiseKernel(LoweringState &state,
     Requantizer requant;
     if (!s.isFloat && !s.exact)
       requant = Requantizer::get(k, v, zp, lo, hi);
+    std::optional<FusedActivation> act;
+    if (s.activation)
+      act.emplace(k, s.activation, v, s.isFloat, a.drop_front(19));
     // `v` input values from element `pos`, `stride` apart, widened to the
     // accumulator type.
     auto loadInputs = [&](Value pos) -> Value {
@@ -1012,8 +1032,14 @@ func::FuncOp lowering::getDepthwiseKernel(LoweringState &state,
             scf::YieldOp::create(b, loc, kxLoop.getResults());
           }
           Value y = kyLoop.getResult(0);
-          if (!s.isFloat && !s.exact)
+          if (!s.isFloat && !s.exact && act)
+            y = arith::TruncIOp::create(
+                b, loc, vecOf(v, b.getI8Type()),
+                act->fromSum(k, requant.offsetFromZero(k, y, multC)));
+          else if (!s.isFloat && !s.exact)
             y = requant.narrow(k, requant.offsetFromZero(k, y, multC));
+          else if (act)
+            y = act->apply(k, y);
           k.store(y, out, outElem, k.add(outRow, ox));
         });
       });

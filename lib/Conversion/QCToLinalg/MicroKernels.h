@@ -143,6 +143,43 @@ struct Requantizer {
   Value narrow(KernelBuilder &k, Value offset) const;
 };
 
+/// A qc.activation fused into a kernel's epilogue: what the kernel is
+/// specialized on (the kind, whether the affine epilogue has a scale and a
+/// shift), its run-time arguments after all the kernel's others, and the
+/// code. Quantized, the arguments are the sum type's scale, alpha, beta,
+/// scale, shift, the result's scale (f32 each), zero point, min and max
+/// (i64 each); f32, alpha, beta, scale and shift.
+struct ActivationSpec {
+  std::optional<ActivationKind> kind;
+  bool scale = false, shift = false;
+
+  explicit operator bool() const { return kind.has_value(); }
+  /// "" or "_<kind>[_s][_t]", for the kernel's name.
+  std::string suffix() const;
+  void appendArgTypes(OpBuilder &b, bool isFloat,
+                      SmallVectorImpl<Type> &types) const;
+};
+
+/// The epilogue code of an ActivationSpec, on `lanes`-wide vectors.
+class FusedActivation {
+public:
+  /// The argument splats, made once per kernel from `args` (the kernel's
+  /// arguments from the activation's first).
+  FusedActivation(KernelBuilder &k, const ActivationSpec &spec, int64_t lanes,
+                  bool isFloat, ValueRange args);
+  /// f(x) with the affine epilogue, in the order of qc.activation's
+  /// reference lowering (f32 lanes).
+  Value apply(KernelBuilder &k, Value x) const;
+  /// From `diff`, t - zp of the 16-bit sum type (i32 lanes): dequantized,
+  /// f, quantized to the result (divided by its scale, rounded half to
+  /// even, clamped, offset), the 8-bit values in i32 lanes.
+  Value fromSum(KernelBuilder &k, Value diff) const;
+
+private:
+  ActivationSpec spec;
+  Value sumScale, alpha, beta, scale, shift, outScale, outZp, outLo, outHi;
+};
+
 /// What a GEMM micro-kernel function is specialized on.
 struct GemmSpec {
   const DotEmitter *dot = nullptr;
@@ -174,10 +211,8 @@ struct GemmSpec {
   /// then `minimumf` with an upper one, each an f32 argument after the
   /// others), applied where the last K block is stored.
   bool clampLo = false, clampHi = false;
-  /// A fused qc.activation (see getGemmKernel): its kind, and whether it
-  /// has its affine epilogue's scale and shift.
-  std::optional<ActivationKind> activation;
-  bool activationScale = false, activationShift = false;
+  /// A fused qc.activation (see getGemmKernel).
+  ActivationSpec activation;
 
   int64_t tileCols() const { return int64_t(lanes) * tileVectors; }
   std::string getName() const;
@@ -200,12 +235,9 @@ Value getPointer(OpBuilder &b, Location loc, Value memref);
 /// result zero point, min and max (i64 each).
 /// With `activation`, quantized: the requantized value t (of the sum type,
 /// as for the residual) becomes the result quantize(f(dequantize(t))) as
-/// qc.activation's reference computes it in f32, with these further
-/// arguments: the sum type's scale, alpha, beta, scale, shift (f32 each;
-/// the last two used only with activationScale/activationShift), the
-/// result scale (f32), zero point, min and max (i64 each); f32: f of each
-/// sum after the residual and before the clamp, with alpha, beta, scale and
-/// shift. They follow all the other arguments.
+/// qc.activation's reference computes it in f32; f32: f of each sum after
+/// the residual and before the clamp. Its arguments (ActivationSpec) follow
+/// all the others.
 /// rows must be at least tileRows.
 func::FuncOp getGemmKernel(LoweringState &state, const GemmSpec &spec);
 
@@ -251,6 +283,8 @@ struct DepthwiseSpec {
   /// Output pixels per vector chunk (a power of two, at most the output
   /// width: the last chunk of a row overlaps the one before it).
   int64_t lanes = 16;
+  /// A fused qc.activation, as getGemmKernel's.
+  ActivationSpec activation;
   std::string getName() const;
 };
 
@@ -258,7 +292,8 @@ struct DepthwiseSpec {
 /// planes[c][y*sh + ky*dh][x*sw + kx*dw] * w[c][ky][kx]) over padded planes,
 /// the taps accumulated in registers, `lanes` output pixels at a time.
 /// Arguments: planes, weights, bias, multipliers, out, c, hp, wp, oh, ow,
-/// kh, kw, sh, sw, dh, dw, zp, lo, hi. ow must be at least `lanes`.
+/// kh, kw, sh, sw, dh, dw, zp, lo, hi (of the sum type with an activation),
+/// then the activation's. ow must be at least `lanes`.
 func::FuncOp getDepthwiseKernel(LoweringState &state, const DepthwiseSpec &spec);
 
 /// DepthwiseDot.cpp: the depthwise kernel on vpdpbusd and vpermb (AVX-512
@@ -269,6 +304,8 @@ struct DepthwiseDotSpec {
   /// Whole output rows per vector of 16 pixels (1 for rows of 16 or more).
   int64_t rows = 1;
   bool exact = false; // i32 result, the accumulator itself
+  /// A fused qc.activation, as getGemmKernel's.
+  ActivationSpec activation;
 
   /// The spec for a geometry, or none where a vector's window of input
   /// bytes would not fit 64 bytes or the kernel is wider than 8 taps.
@@ -287,7 +324,7 @@ struct DepthwiseDotSpec {
 
 /// One image: out[c][y][x] = epilogue(bias[c] + sum planes * w) as
 /// getDepthwiseKernel's. Arguments: planes, weights, bias, multipliers,
-/// out, c, zp, lo, hi.
+/// out, c, zp, lo, hi, then the activation's.
 func::FuncOp getDepthwiseDotKernel(LoweringState &state,
                                    const DepthwiseDotSpec &spec);
 

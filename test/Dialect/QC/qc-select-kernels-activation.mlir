@@ -112,3 +112,23 @@ func.func @squeeze_excite(%x: tensor<1x8x1x1x!quant.uniform<u8:f32, 0.5:0>>, %r:
   %z = qc.add %y2, %r : (tensor<1x16x1x1x!quant.uniform<i16:f32, 0.001>>, tensor<1x16x1x1x!quant.uniform<u8:f32, 0.5:0>>) -> tensor<1x16x1x1x!quant.uniform<u8:f32, 0.5:0>>
   return %s, %z : tensor<1x16x1x1x!quant.uniform<u8:f32, 0.00390625>>, tensor<1x16x1x1x!quant.uniform<u8:f32, 0.5:0>>
 }
+
+// -----
+
+// Depthwise: the activation goes into the depthwise kernel's epilogue; a
+// 16-bit depthwise result for anything else keeps the reference lowering.
+// REMARK: remark: kernel: none, qc.conv2d takes the reference lowering: a 16-bit depthwise result is computed only fused into the activation it feeds
+// REMARK: remark: epilogue: + hard_swish (sum '!quant.uniform<i16:f32, 2.000000e-04>'
+// CHECK-LABEL: func.func @depthwise
+// CHECK: qc.packed_depthwise_conv2d {{.*}}activation = "hard_swish"{{.*}}sum_type = !quant.uniform<i16:f32, 2.000000e-04>
+// CHECK-SAME: -> tensor<1x4x7x7x!quant.uniform<u8:f32, 3.000000e-02:10>>
+// CHECK: qc.conv2d
+// CHECK: qc.add
+func.func @depthwise(%x: tensor<1x4x7x7x!quant.uniform<u8:f32, 0.5:128>>) -> (tensor<1x4x7x7x!quant.uniform<u8:f32, 0.03:10>>, tensor<1x4x7x7x!quant.uniform<u8:f32, 0.5:128>>) {
+  %w = qc.constant dense<3> : tensor<4x1x3x3xi8> -> tensor<4x1x3x3x!quant.uniform<i8:f32, 0.1>>
+  %y = qc.conv2d %x, %w {pads = array<i64: 1, 1, 1, 1>, groups = 4 : i64} : (tensor<1x4x7x7x!quant.uniform<u8:f32, 0.5:128>>, tensor<4x1x3x3x!quant.uniform<i8:f32, 0.1>>) -> tensor<1x4x7x7x!quant.uniform<i16:f32, 0.0002>>
+  %z = qc.activation hard_swish %y : (tensor<1x4x7x7x!quant.uniform<i16:f32, 0.0002>>) -> tensor<1x4x7x7x!quant.uniform<u8:f32, 0.03:10>>
+  %y2 = qc.conv2d %x, %w {pads = array<i64: 1, 1, 1, 1>, groups = 4 : i64} : (tensor<1x4x7x7x!quant.uniform<u8:f32, 0.5:128>>, tensor<4x1x3x3x!quant.uniform<i8:f32, 0.1>>) -> tensor<1x4x7x7x!quant.uniform<i16:f32, 0.0002>>
+  %s = qc.add %y2, %x : (tensor<1x4x7x7x!quant.uniform<i16:f32, 0.0002>>, tensor<1x4x7x7x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<1x4x7x7x!quant.uniform<u8:f32, 0.5:128>>
+  return %z, %s : tensor<1x4x7x7x!quant.uniform<u8:f32, 0.03:10>>, tensor<1x4x7x7x!quant.uniform<u8:f32, 0.5:128>>
+}

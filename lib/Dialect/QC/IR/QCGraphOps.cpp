@@ -291,11 +291,12 @@ std::optional<unsigned> Conv2DOp::getBiasOperand() {
     return 2;
   return std::nullopt;
 }
-/// Not depthwise (each group reading one input channel): the depthwise
-/// kernel stores 8 bits.
-bool Conv2DOp::mayHaveWideResult() {
+/// Depthwise (each group reading one input channel) only for an
+/// activation: the depthwise kernel takes no residual add.
+bool Conv2DOp::mayHaveWideResult(Operation *user) {
   int64_t groups = getGroups();
-  return groups == 1 || getInput().getType().getDimSize(1) != groups;
+  return groups == 1 || getInput().getType().getDimSize(1) != groups ||
+         isa<ActivationOp>(user);
 }
 
 //===----------------------------------------------------------------------===//
@@ -351,7 +352,9 @@ std::optional<unsigned> MatMulOp::getBiasOperand() {
     return 2;
   return std::nullopt;
 }
-bool MatMulOp::mayHaveWideResult() { return getRhs().getType().getRank() == 2; }
+bool MatMulOp::mayHaveWideResult(Operation *) {
+  return getRhs().getType().getRank() == 2;
+}
 
 //===----------------------------------------------------------------------===//
 // Elementwise binary ops

@@ -156,10 +156,12 @@ private:
   /// interface), and its only user, quantized, accepts it there.
   bool takesWideResult(QuantPropagationInterface iface) const {
     Value result = iface->getResult(0);
-    if (!wideSums || !iface.mayHaveWideResult() || !result.hasOneUse())
+    if (!wideSums || !result.hasOneUse())
       return false;
     OpOperand &use = *result.getUses().begin();
     Operation *user = use.getOwner();
+    if (!iface.mayHaveWideResult(user))
+      return false;
     auto userIface = dyn_cast<QuantPropagationInterface>(user);
     if (!userIface || user->hasAttr(QCDialect::getKeepFloatAttrName()) ||
         !userIface.acceptsWideOperand(use.getOperandNumber()))

@@ -590,9 +590,17 @@ void Selector::selectDepthwise(Conv2DOp op) {
                          "quantized per tensor (weights per channel)");
     SmallVector<float> m = getRequantMultipliers(in, wType, op.getType(), c);
     bool exact = isExactAccumulatorOutput(op.getType(), m);
-    if (!exact && out.getStorageTypeIntegralWidth() != 8)
-      return decline(op, "the result is neither 8-bit nor the plain i32 "
-                         "accumulator");
+    // A 16-bit result only for an activation, which fuseActivation moves
+    // into the epilogue.
+    bool wide = out.getStorageTypeIntegralWidth() == 16 && fuseEpilogues &&
+                takesWideProduct(op.getResult()) &&
+                isa<ActivationOp>(*op->user_begin());
+    if (!exact && out.getStorageTypeIntegralWidth() != 8 && !wide)
+      return decline(op, out.getStorageTypeIntegralWidth() == 16
+                             ? "a 16-bit depthwise result is computed only "
+                               "fused into the activation it feeds"
+                             : "the result is neither 8-bit nor the plain i32 "
+                               "accumulator");
     SmallVector<QuantParams> wp = getQuantParams(wq);
     SmallVector<int64_t> w = intValues(wAttr);
     SmallVector<int64_t> bv = bAttr ? intValues(bAttr) : SmallVector<int64_t>();
@@ -646,7 +654,8 @@ void Selector::selectDepthwise(Conv2DOp op) {
   auto packed = PackedDepthwiseConv2DOp::create(
       b, loc, op.getType(), op.getInput(), weights, bias, mult, kernel,
       op.getStridesAttr(), op.getPadsAttr(), op.getDilationsAttr(), outMin,
-      outMax);
+      outMax, /*sum_type=*/TypeAttr(), /*activation=*/StringAttr(), FloatAttr(),
+      FloatAttr(), FloatAttr(), FloatAttr());
   chose(packed, kernel, oneByOne);
   replace(op, packed);
 }
@@ -876,7 +885,8 @@ void fuseActivation(ActivationOp act) {
     input = reshape.getInput();
     product = input.getDefiningOp();
   }
-  if (!isa_and_nonnull<PackedConv2DOp, PackedMatMulOp>(product))
+  if (!isa_and_nonnull<PackedConv2DOp, PackedMatMulOp, PackedDepthwiseConv2DOp>(
+          product))
     return;
   bool isFloat = !isQuantized(input.getType());
   std::string why;

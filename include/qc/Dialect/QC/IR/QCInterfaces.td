@@ -69,10 +69,11 @@ def QC_QuantPropagationInterface : OpInterface<"QuantPropagationInterface"> {
       residual add, an activation). By default, no.}],
       "bool", "acceptsWideOperand", (ins "unsigned":$index), [{}],
       [{ return false; }]>,
-    InterfaceMethod<[{Whether the result may be 16-bit for a user that
-      accepts it (`acceptsWideOperand`): the products whose kernels
-      requantize into such a user's epilogue. By default, no.}],
-      "bool", "mayHaveWideResult", (ins), [{}], [{ return false; }]>,
+    InterfaceMethod<[{Whether the result may be 16-bit for `user`, its only
+      user, which accepts it (`acceptsWideOperand`): the products whose
+      kernels requantize into such a user's epilogue. By default, no.}],
+      "bool", "mayHaveWideResult", (ins "::mlir::Operation *":$user), [{}],
+      [{ return false; }]>,
     InterfaceMethod<"For FixedRange ops: the real range of the result.",
       "std::pair<double, double>", "getFixedRange", (ins), [{}],
       [{ return {0.0, 1.0}; }]>,

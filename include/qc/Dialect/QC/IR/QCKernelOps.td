@@ -154,7 +154,9 @@ def QC_PackedDepthwiseConv2DOp : QC_Op<"packed_depthwise_conv2d", [Pure]> {
     `w - zp_w`, and `bias` the original bias minus `zp_in * sum(w - zp_w)`,
     so the i32 sum equals the reference's; the epilogue is that of
     `qc.packed_matmul`. f32: the sum starts at the bias and takes one FMA per
-    tap in `(ky, kx)` order, as the reference does.
+    tap in `(ky, kx)` order, as the reference does. A fused activation
+    (`activation` and its attributes, with `sum_type` for a quantized
+    result) is that of `qc.packed_matmul`.
 
     ```mlir
     %y = qc.packed_depthwise_conv2d %x, %w, %b, %m {kernel = #qc.kernel<kind = "depthwise", ...>,
@@ -170,7 +172,13 @@ def QC_PackedDepthwiseConv2DOp : QC_Op<"packed_depthwise_conv2d", [Pure]> {
                        DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
                        DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
                        OptionalAttr<I64Attr>:$out_min,
-                       OptionalAttr<I64Attr>:$out_max);
+                       OptionalAttr<I64Attr>:$out_max,
+                       OptionalAttr<TypeAttr>:$sum_type,
+                       OptionalAttr<StrAttr>:$activation,
+                       OptionalAttr<F32Attr>:$activation_alpha,
+                       OptionalAttr<F32Attr>:$activation_beta,
+                       OptionalAttr<F32Attr>:$activation_scale,
+                       OptionalAttr<F32Attr>:$activation_shift);
   let results = (outs QC_Tensor:$output);
   let assemblyFormat = [{
     $input `,` $weights `,` $bias (`,` $multipliers^)? attr-dict `:`
