@@ -298,12 +298,13 @@ double sigmoidRef(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
 double signRef(double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : x; }
 
-Value hardSigmoid(OpBuilder &b, Location l, Value x, Value alpha, Value beta) {
+Value hardSigmoid(OpBuilder &b, Location l, Value x, Value alpha, Value beta,
+                  arith::FastMathFlags fm = arith::FastMathFlags::none) {
   Type t = x.getType();
   Value v =
       arith::AddFOp::create(b, l, arith::MulFOp::create(b, l, x, alpha), beta);
-  v = arith::MaximumFOp::create(b, l, v, constantOf(b, l, t, 0.0));
-  return arith::MinimumFOp::create(b, l, v, constantOf(b, l, t, 1.0));
+  v = arith::MaximumFOp::create(b, l, v, constantOf(b, l, t, 0.0), fm);
+  return arith::MinimumFOp::create(b, l, v, constantOf(b, l, t, 1.0), fm);
 }
 
 double hardSigmoidRef(double x, double alpha, double beta) {
@@ -539,15 +540,15 @@ struct VbmiTableLowering : OpLowering {
 
 Value lowering::emitActivationFunction(OpBuilder &b, Location l, Value x,
                                        ActivationKind kind, Value alpha,
-                                       Value beta) {
+                                       Value beta, arith::FastMathFlags fm) {
   Type t = x.getType();
   auto c = [&](double v) { return constantOf(b, l, t, v); };
   switch (kind) {
   case ActivationKind::HardSigmoid:
-    return hardSigmoid(b, l, x, alpha, beta);
+    return hardSigmoid(b, l, x, alpha, beta, fm);
   case ActivationKind::HardSwish:
     return arith::MulFOp::create(
-        b, l, x, hardSigmoid(b, l, x, c(double(1.0f / 6)), c(0.5)));
+        b, l, x, hardSigmoid(b, l, x, c(double(1.0f / 6)), c(0.5), fm));
   case ActivationKind::Silu:
     return arith::MulFOp::create(b, l, x, sigmoid(b, l, x));
   case ActivationKind::Gelu:
@@ -568,7 +569,7 @@ Value lowering::emitActivationFunction(OpBuilder &b, Location l, Value x,
                                  arith::AddFOp::create(b, l, inner, c(1.0)));
   }
   case ActivationKind::Mish: {
-    Value relu = arith::MaximumFOp::create(b, l, x, c(0.0));
+    Value relu = arith::MaximumFOp::create(b, l, x, c(0.0), fm);
     Value e = math::ExpOp::create(
         b, l, arith::NegFOp::create(b, l, math::AbsFOp::create(b, l, x)));
     Value softplus = arith::AddFOp::create(

@@ -280,8 +280,12 @@ Value fromFloat(OpBuilder &b, Location loc, Value x, const ElementInfo &info);
 /// order of the op's description (without its affine epilogue and factors):
 /// what its reference lowering and the kernels' fused epilogues compute.
 /// `alpha` and `beta` (hard_sigmoid's, of x's type) may be run-time values.
-Value emitActivationFunction(OpBuilder &b, Location loc, Value x,
-                             ActivationKind kind, Value alpha, Value beta);
+/// `fm` goes on its maximumf/minimumf: a kernel whose x is never NaN and
+/// whose result is rounded to an integer passes nnan and nsz (the sign of a
+/// zero cannot change the integer), which lowers them to plain vmaxps/vminps.
+Value emitActivationFunction(
+    OpBuilder &b, Location loc, Value x, ActivationKind kind, Value alpha,
+    Value beta, arith::FastMathFlags fm = arith::FastMathFlags::none);
 
 /// Whether `v` is a contiguous buffer (identity layout, static shape) that
 /// reshapeBuffer can view with another shape.

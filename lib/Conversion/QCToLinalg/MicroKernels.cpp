@@ -130,6 +130,13 @@ Requantizer Requantizer::get(KernelBuilder &k, int64_t lanes, Value zp,
   return r;
 }
 
+/// The flags of the kernels' f32 clamps on the way to an integer: their
+/// operands come from integers (never NaN), and the sign of a zero does not
+/// change the integer, so LLVM may lower maxnum/minnum to plain
+/// vmaxps/vminps without the NaN compares (bit-exact all the same).
+constexpr arith::FastMathFlags kToInteger =
+    arith::FastMathFlags::nnan | arith::FastMathFlags::nsz;
+
 Value Requantizer::offsetFromZero(KernelBuilder &k, Value acc,
                                   Value mult) const {
   OpBuilder &b = k.b;
@@ -138,7 +145,8 @@ Value Requantizer::offsetFromZero(KernelBuilder &k, Value acc,
       b, k.loc, arith::SIToFPOp::create(b, k.loc, f32Vec, acc), mult);
   Value r = math::RoundEvenOp::create(b, k.loc, f);
   Value clamped = arith::MinNumFOp::create(
-      b, k.loc, arith::MaxNumFOp::create(b, k.loc, r, lo), hi);
+      b, k.loc, arith::MaxNumFOp::create(b, k.loc, r, lo, kToInteger), hi,
+      kToInteger);
   return arith::FPToSIOp::create(b, k.loc, zp.getType(), clamped);
 }
 
@@ -211,8 +219,9 @@ FusedActivation::FusedActivation(KernelBuilder &k, const ActivationSpec &spec,
   outHi = splat(arith::SIToFPOp::create(b, loc, f32, k.sub(hi, zp)));
 }
 
-Value FusedActivation::apply(KernelBuilder &k, Value x) const {
-  Value y = emitActivationFunction(k.b, k.loc, x, *spec.kind, alpha, beta);
+Value FusedActivation::apply(KernelBuilder &k, Value x,
+                             arith::FastMathFlags fm) const {
+  Value y = emitActivationFunction(k.b, k.loc, x, *spec.kind, alpha, beta, fm);
   if (spec.scale)
     y = arith::MulFOp::create(k.b, k.loc, y, scale);
   if (spec.shift)
@@ -224,12 +233,22 @@ Value FusedActivation::fromSum(KernelBuilder &k, Value diff) const {
   OpBuilder &b = k.b;
   Location loc = k.loc;
   Type f32Vec = outLo.getType();
-  Value x = arith::MulFOp::create(
-      b, loc, arith::SIToFPOp::create(b, loc, f32Vec, diff), sumScale);
+  // diff is usually the conversion of a rounded, clamped f32 value (the
+  // requantization's): converting it back gives that value exactly (an
+  // integer within 16 bits), so it is taken as it is.
+  Value diffF;
+  if (auto cvt = diff.getDefiningOp<arith::FPToSIOp>())
+    diffF = cvt.getIn();
+  else
+    diffF = arith::SIToFPOp::create(b, loc, f32Vec, diff);
+  Value x = arith::MulFOp::create(b, loc, diffF, sumScale);
+  // x is finite (from an integer), and so is f(x): the result is an
+  // integer.
   Value r = math::RoundEvenOp::create(
-      b, loc, arith::DivFOp::create(b, loc, apply(k, x), outScale));
+      b, loc, arith::DivFOp::create(b, loc, apply(k, x, kToInteger), outScale));
   Value clamped = arith::MinNumFOp::create(
-      b, loc, arith::MaxNumFOp::create(b, loc, r, outLo), outHi);
+      b, loc, arith::MaxNumFOp::create(b, loc, r, outLo, kToInteger), outHi,
+      kToInteger);
   return arith::AddIOp::create(
       b, loc, arith::FPToSIOp::create(b, loc, outZp.getType(), clamped), outZp);
 }
@@ -381,7 +400,8 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
       Value r = math::RoundEvenOp::create(
           b, loc, arith::DivFOp::create(b, loc, total, outScaleV));
       Value clamped = arith::MinNumFOp::create(
-          b, loc, arith::MaxNumFOp::create(b, loc, r, outLoF), outHiF);
+          b, loc, arith::MaxNumFOp::create(b, loc, r, outLoF, kToInteger),
+          outHiF, kToInteger);
       return arith::AddIOp::create(
           b, loc, arith::FPToSIOp::create(b, loc, i32Vec, clamped), outZpV);
     };

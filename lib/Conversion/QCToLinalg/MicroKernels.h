@@ -168,8 +168,9 @@ public:
   FusedActivation(KernelBuilder &k, const ActivationSpec &spec, int64_t lanes,
                   bool isFloat, ValueRange args);
   /// f(x) with the affine epilogue, in the order of qc.activation's
-  /// reference lowering (f32 lanes).
-  Value apply(KernelBuilder &k, Value x) const;
+  /// reference lowering (f32 lanes; `fm` as emitActivationFunction's).
+  Value apply(KernelBuilder &k, Value x,
+              arith::FastMathFlags fm = arith::FastMathFlags::none) const;
   /// From `diff`, t - zp of the 16-bit sum type (i32 lanes): dequantized,
   /// f, quantized to the result (divided by its scale, rounded half to
   /// even, clamped, offset), the 8-bit values in i32 lanes.
