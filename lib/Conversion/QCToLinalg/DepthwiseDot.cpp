@@ -203,10 +203,11 @@ func::FuncOp lowering::getDepthwiseDotKernel(LoweringState &state,
             Value dst = k.ptr(out, outElem,
                               k.add(outPlane, k.add(k.mul(oy, s.ow), ox)));
             if (!s.exact) {
-              Value diff = requant.offsetFromZero(k, acc, multC);
               Value q =
-                  act ? act->fromSum(k, diff)
-                      : (Value)arith::AddIOp::create(b, loc, diff, requant.zp);
+                  act ? act->fromSum(k, requant.roundedOffset(k, acc, multC))
+                      : (Value)arith::AddIOp::create(
+                            b, loc, requant.offsetFromZero(k, acc, multC),
+                            requant.zp);
               if (lanes != kLanes) {
                 storeBytesMasked(k, q, dst, storeMask);
                 return;

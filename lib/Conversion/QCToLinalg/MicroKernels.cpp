@@ -137,17 +137,35 @@ Requantizer Requantizer::get(KernelBuilder &k, int64_t lanes, Value zp,
 constexpr arith::FastMathFlags kToInteger =
     arith::FastMathFlags::nnan | arith::FastMathFlags::nsz;
 
-Value Requantizer::offsetFromZero(KernelBuilder &k, Value acc,
-                                  Value mult) const {
+Value Requantizer::roundedOffset(KernelBuilder &k, Value acc,
+                                 Value mult) const {
   OpBuilder &b = k.b;
   auto f32Vec = cast<VectorType>(lo.getType());
   Value f = arith::MulFOp::create(
       b, k.loc, arith::SIToFPOp::create(b, k.loc, f32Vec, acc), mult);
   Value r = math::RoundEvenOp::create(b, k.loc, f);
-  Value clamped = arith::MinNumFOp::create(
+  return arith::MinNumFOp::create(
       b, k.loc, arith::MaxNumFOp::create(b, k.loc, r, lo, kToInteger), hi,
       kToInteger);
-  return arith::FPToSIOp::create(b, k.loc, zp.getType(), clamped);
+}
+
+Value Requantizer::offsetFromZero(KernelBuilder &k, Value acc,
+                                  Value mult) const {
+  return arith::FPToSIOp::create(k.b, k.loc, zp.getType(),
+                                 roundedOffset(k, acc, mult));
+}
+
+Value lowering::quantizeToStorage(KernelBuilder &k, Value x, Value scale,
+                                  Value lo, Value hi, Value zp) {
+  OpBuilder &b = k.b;
+  Location loc = k.loc;
+  Value r = math::RoundEvenOp::create(b, loc,
+                                      arith::DivFOp::create(b, loc, x, scale));
+  Value clamped = arith::MinNumFOp::create(
+      b, loc, arith::MaxNumFOp::create(b, loc, r, lo, kToInteger), hi,
+      kToInteger);
+  return arith::AddIOp::create(
+      b, loc, arith::FPToSIOp::create(b, loc, zp.getType(), clamped), zp);
 }
 
 Value Requantizer::narrow(KernelBuilder &k, Value offset) const {
@@ -229,28 +247,11 @@ Value FusedActivation::apply(KernelBuilder &k, Value x,
   return y;
 }
 
-Value FusedActivation::fromSum(KernelBuilder &k, Value diff) const {
-  OpBuilder &b = k.b;
-  Location loc = k.loc;
-  Type f32Vec = outLo.getType();
-  // diff is usually the conversion of a rounded, clamped f32 value (the
-  // requantization's): converting it back gives that value exactly (an
-  // integer within 16 bits), so it is taken as it is.
-  Value diffF;
-  if (auto cvt = diff.getDefiningOp<arith::FPToSIOp>())
-    diffF = cvt.getIn();
-  else
-    diffF = arith::SIToFPOp::create(b, loc, f32Vec, diff);
-  Value x = arith::MulFOp::create(b, loc, diffF, sumScale);
-  // x is finite (from an integer), and so is f(x): the result is an
-  // integer.
-  Value r = math::RoundEvenOp::create(
-      b, loc, arith::DivFOp::create(b, loc, apply(k, x, kToInteger), outScale));
-  Value clamped = arith::MinNumFOp::create(
-      b, loc, arith::MaxNumFOp::create(b, loc, r, outLo, kToInteger), outHi,
-      kToInteger);
-  return arith::AddIOp::create(
-      b, loc, arith::FPToSIOp::create(b, loc, outZp.getType(), clamped), outZp);
+Value FusedActivation::fromSum(KernelBuilder &k, Value offset) const {
+  // x is finite (from an integer), and so is f(x).
+  Value x = arith::MulFOp::create(k.b, k.loc, offset, sumScale);
+  return quantizeToStorage(k, apply(k, x, kToInteger), outScale, outLo, outHi,
+                           outZp);
 }
 
 std::string GemmSpec::getName() const {
@@ -374,9 +375,8 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
     // lanes): qc.add's reference arithmetic, each operand dequantized
     // (sitofp(q - zp) * scale), the f32 sum divided by the result scale,
     // rounded half to even, clamped and offset by the result zero point.
-    auto residualAdd = [&](Value diff, Value pos, Value mask) -> Value {
-      Value lhs = arith::MulFOp::create(
-          b, loc, arith::SIToFPOp::create(b, loc, f32Vec, diff), sumScaleV);
+    auto residualAdd = [&](Value offset, Value pos, Value mask) -> Value {
+      Value lhs = arith::MulFOp::create(b, loc, offset, sumScaleV);
       auto bytes = vecOf(s.lanes, i8);
       Value rv;
       if (mask) {
@@ -397,13 +397,7 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
                                   arith::SubIOp::create(b, loc, ri, resZpV)),
           resScaleV);
       Value total = arith::AddFOp::create(b, loc, lhs, rhs);
-      Value r = math::RoundEvenOp::create(
-          b, loc, arith::DivFOp::create(b, loc, total, outScaleV));
-      Value clamped = arith::MinNumFOp::create(
-          b, loc, arith::MaxNumFOp::create(b, loc, r, outLoF, kToInteger),
-          outHiF, kToInteger);
-      return arith::AddIOp::create(
-          b, loc, arith::FPToSIOp::create(b, loc, i32Vec, clamped), outZpV);
+      return quantizeToStorage(k, total, outScaleV, outLoF, outHiF, outZpV);
     };
     std::optional<FusedActivation> act;
     if (s.activation)
@@ -455,13 +449,15 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
         Value sum = arith::AddIOp::create(
             b, loc, acc, biasV ? biasV : channelVector(row, col, bias, i32Vec));
         if (!s.exact) {
-          Value diff = requant.offsetFromZero(
-              k, sum, multV ? multV : channelVector(row, col, mult, f32Vec));
+          Value m = multV ? multV : channelVector(row, col, mult, f32Vec);
           // The 8-bit values in i32 lanes.
           Value q =
-              s.residual ? residualAdd(diff, pos, mask)
-              : act      ? act->fromSum(k, diff)
-                    : (Value)arith::AddIOp::create(b, loc, diff, requant.zp);
+              s.residual
+                  ? residualAdd(requant.roundedOffset(k, sum, m), pos, mask)
+              : act
+                  ? act->fromSum(k, requant.roundedOffset(k, sum, m))
+                  : (Value)arith::AddIOp::create(
+                        b, loc, requant.offsetFromZero(k, sum, m), requant.zp);
           if (masked) {
             storeBytesMasked(k, q, k.ptr(out, outElem, pos), mask);
             return;
@@ -1055,7 +1051,7 @@ func::FuncOp lowering::getDepthwiseKernel(LoweringState &state,
           if (!s.isFloat && !s.exact && act)
             y = arith::TruncIOp::create(
                 b, loc, vecOf(v, b.getI8Type()),
-                act->fromSum(k, requant.offsetFromZero(k, y, multC)));
+                act->fromSum(k, requant.roundedOffset(k, y, multC)));
           else if (!s.isFloat && !s.exact)
             y = requant.narrow(k, requant.offsetFromZero(k, y, multC));
           else if (act)

@@ -139,9 +139,21 @@ struct Requantizer {
                          Value hi);
   /// t - zp for the i32 sum `acc` and the f32 multipliers `mult`.
   Value offsetFromZero(KernelBuilder &k, Value acc, Value mult) const;
+  /// The same as f32 lanes, before the conversion to i32 (an integer
+  /// within the storage range, so exactly what converting back would give):
+  /// for an epilogue that dequantizes t again.
+  Value roundedOffset(KernelBuilder &k, Value acc, Value mult) const;
   /// t as 8-bit lanes, from t - zp.
   Value narrow(KernelBuilder &k, Value offset) const;
 };
+
+/// An f32 value of a fused epilogue quantized as the reference lowering's
+/// quantize does it: divided by `scale`, rounded half to even, clamped to
+/// [`lo`, `hi`] (the storage range less the zero point, f32) and offset by
+/// `zp` (i32), the storage values in i32 lanes. `x` must not be NaN (it is
+/// computed from integers): the clamps carry nnan and nsz.
+Value quantizeToStorage(KernelBuilder &k, Value x, Value scale, Value lo,
+                        Value hi, Value zp);
 
 /// A qc.activation fused into a kernel's epilogue: what the kernel is
 /// specialized on (the kind, whether the affine epilogue has a scale and a
@@ -171,10 +183,10 @@ public:
   /// reference lowering (f32 lanes; `fm` as emitActivationFunction's).
   Value apply(KernelBuilder &k, Value x,
               arith::FastMathFlags fm = arith::FastMathFlags::none) const;
-  /// From `diff`, t - zp of the 16-bit sum type (i32 lanes): dequantized,
-  /// f, quantized to the result (divided by its scale, rounded half to
-  /// even, clamped, offset), the 8-bit values in i32 lanes.
-  Value fromSum(KernelBuilder &k, Value diff) const;
+  /// From `offset`, t - zp of the 16-bit sum type (f32 lanes, from
+  /// Requantizer::roundedOffset): dequantized, f, quantized to the result
+  /// (quantizeToStorage), the 8-bit values in i32 lanes.
+  Value fromSum(KernelBuilder &k, Value offset) const;
 
 private:
   ActivationSpec spec;
