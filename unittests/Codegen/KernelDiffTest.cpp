@@ -459,6 +459,36 @@ struct Generator {
     cases.push_back({name, s.str(), {randomBytes(rng, n)}, {size_t(n)}});
   }
 
+  /// The last case's product (an 8-bit conv or matmul returning %y): its
+  /// result type, that type's shape prefix ("1x8x6x6x") and u8 scale.
+  struct Product {
+    std::string type, shape;
+    double scale;
+  };
+  Product lastProduct() {
+    const std::string &m = cases.back().mlir;
+    size_t ret = m.rfind("  return %y : ");
+    size_t end = m.find('\n', ret);
+    Product p;
+    p.type = m.substr(ret + 14, end - ret - 14);
+    size_t open = p.type.find("!quant.uniform<u8:f32, ");
+    p.scale = std::stod(p.type.substr(open + 23));
+    p.shape = p.type.substr(7, open - 7);
+    return p;
+  }
+
+  /// Makes the last case's product 16-bit, its u8 scale divided by
+  /// `divisor`, zero point `zp`; returns the new type.
+  std::string widenProduct(const Product &p, double divisor, int64_t zp) {
+    std::string &m = cases.back().mlir;
+    std::string wideT =
+        "tensor<" + p.shape + quantType("i16", p.scale / divisor, zp) + ">";
+    for (size_t at = m.find(p.type); at != std::string::npos;
+         at = m.find(p.type, at + wideT.size()))
+      m.replace(at, p.type.size(), wideT);
+    return wideT;
+  }
+
   /// Appends to the last case (an 8-bit conv or matmul) a qc.add of its
   /// result and a new input tensor of its shape (u8 or i8 storage, the
   /// product first or second), which qc-select-kernels fuses into the
@@ -467,22 +497,13 @@ struct Generator {
   /// of qc-infer-scales; a large divisor saturates the i16 range).
   void addResidual(const char *storage, bool productFirst,
                    double wideDivisor = 0, int64_t wideZp = 0) {
+    Product p = lastProduct();
+    double so = p.scale;
+    const std::string &shape = p.shape;
+    std::string outT =
+        wideDivisor ? widenProduct(p, wideDivisor, wideZp) : p.type;
     Case &c = cases.back();
     size_t ret = c.mlir.rfind("  return %y : ");
-    size_t end = c.mlir.find('\n', ret);
-    std::string outT = c.mlir.substr(ret + 14, end - ret - 14);
-    size_t open = outT.find("!quant.uniform<u8:f32, ");
-    double so = std::stod(outT.substr(open + 23));
-    std::string shape = outT.substr(7, open - 7);
-    if (wideDivisor) {
-      std::string wideT =
-          "tensor<" + shape + quantType("i16", so / wideDivisor, wideZp) + ">";
-      for (size_t at = c.mlir.find(outT); at != std::string::npos;
-           at = c.mlir.find(outT, at + wideT.size()))
-        c.mlir.replace(at, outT.size(), wideT);
-      ret = c.mlir.rfind("  return %y : ");
-      outT = wideT;
-    }
     bool isSigned = std::string(storage) == "i8";
     std::string resT =
         "tensor<" + shape +
@@ -515,19 +536,12 @@ struct Generator {
   void addActivation(const std::string &kind, const char *storage,
                      double wideDivisor, int64_t wideZp,
                      const std::string &attrs = "") {
+    Product p = lastProduct();
+    double so = p.scale;
+    const std::string &shape = p.shape;
+    std::string wideT = widenProduct(p, wideDivisor, wideZp);
     Case &c = cases.back();
     size_t ret = c.mlir.rfind("  return %y : ");
-    size_t end = c.mlir.find('\n', ret);
-    std::string outT = c.mlir.substr(ret + 14, end - ret - 14);
-    size_t open = outT.find("!quant.uniform<u8:f32, ");
-    double so = std::stod(outT.substr(open + 23));
-    std::string shape = outT.substr(7, open - 7);
-    std::string wideT =
-        "tensor<" + shape + quantType("i16", so / wideDivisor, wideZp) + ">";
-    for (size_t at = c.mlir.find(outT); at != std::string::npos;
-         at = c.mlir.find(outT, at + wideT.size()))
-      c.mlir.replace(at, outT.size(), wideT);
-    ret = c.mlir.rfind("  return %y : ");
     bool isSigned = std::string(storage) == "i8";
     std::string actT =
         "tensor<" + shape +
@@ -540,6 +554,14 @@ struct Generator {
     size_t sig = c.mlir.find(") -> ");
     c.mlir = c.mlir.substr(0, sig) + ") -> " + actT +
              c.mlir.substr(c.mlir.find(" {\n", sig));
+  }
+
+  /// Makes the last case's product (an 8-bit conv or matmul returning %y)
+  /// 16-bit: its u8 scale divided by `divisor`, zero point `zp`. No user
+  /// takes it in an epilogue, so the kernel stores the 16-bit values.
+  void makeWideResult(double divisor, int64_t zp) {
+    widenProduct(lastProduct(), divisor, zp);
+    cases.back().outputSizes[0] *= 2;
   }
 
   /// Appends to the last case (an f32 conv or matmul returning %y) a
@@ -816,6 +838,34 @@ struct Generator {
     addConv({2, 8, 13, 13}, 8, 3, 3, 8, {1, 1}, {2, 2, 2, 2}, {2, 2}, true,
             false, true);
     addActivation("silu", "u8", 150, 32767);
+    // 16-bit products stored as they are (their user does not take them
+    // in an epilogue): zero points at the ends of the i16 range and scales
+    // that saturate it; 3x3 chunked, 1x1 with a partial column tile (49
+    // columns), grouped, matmuls with partial tiles, depthwise on vpdpbusd
+    // (several rows per vector; 5x5 stride 2) and the general kernel (i8
+    // input, a dilation).
+    addConv({1, 16, 14, 14}, 24, 3, 3, 1, {1, 1}, {1, 1, 1, 1}, {1, 1}, false,
+            true, true);
+    makeWideResult(200, uniform(-3000, 3000));
+    addConv({2, 32, 7, 7}, 40, 1, 1, 1, {1, 1}, {0, 0, 0, 0}, {1, 1}, false,
+            true, true);
+    makeWideResult(1500, -32768);
+    addConv({1, 8, 9, 11}, 20, 3, 3, 2, {2, 2}, {1, 1, 1, 1}, {1, 1}, true,
+            false, true);
+    makeWideResult(2000, 32767);
+    addMatMul(37, 71, 129, false, true, true);
+    makeWideResult(256, 0);
+    addMatMul(5, 48, 20, true, false, false);
+    makeWideResult(900, uniform(-20000, 20000));
+    addConv({1, 16, 7, 7}, 16, 3, 3, 16, {1, 1}, {1, 1, 1, 1}, {1, 1}, false,
+            true, true);
+    makeWideResult(300, uniform(-2000, 2000));
+    addConv({1, 24, 20, 20}, 24, 5, 5, 24, {2, 2}, {2, 2, 2, 2}, {1, 1}, false,
+            true, true);
+    makeWideResult(1000, -32768);
+    addConv({2, 8, 13, 13}, 8, 3, 3, 8, {1, 1}, {2, 2, 2, 2}, {2, 2}, true,
+            false, true);
+    makeWideResult(150, 32767);
     // f32: the function of each sum, then a clamp where given; a partial
     // column tile, K blocks (K = 2304), a matmul, the affine epilogue.
     addFloatConv({1, 8, 9, 9}, 16, 3, 1, 1, 1);

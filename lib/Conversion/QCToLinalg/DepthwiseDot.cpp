@@ -80,7 +80,8 @@ std::optional<DepthwiseDotSpec> DepthwiseDotSpec::get(int64_t oh, int64_t ow,
 std::string DepthwiseDotSpec::getName() const {
   return llvm::formatv("__qc_depthwise_dot_{0}_{1}x{2}_k{3}x{4}_s{5}x{6}_w{7}_"
                        "r{8}",
-                       exact ? "i32" : "q8", oh, ow, kh, kw, sh, sw, wp, rows)
+                       exact ? "i32" : (resultBits == 16 ? "q16" : "q8"), oh,
+                       ow, kh, kw, sh, sw, wp, rows)
              .str() +
          activation.suffix();
 }
@@ -199,7 +200,7 @@ func::FuncOp lowering::getDepthwiseDotKernel(LoweringState &state,
               }
             }
             Value y = acc;
-            Type outElem = s.exact ? i32 : i8;
+            Type outElem = s.exact ? i32 : b.getIntegerType(s.resultBits);
             Value dst = k.ptr(out, outElem,
                               k.add(outPlane, k.add(k.mul(oy, s.ow), ox)));
             if (!s.exact) {
@@ -209,11 +210,11 @@ func::FuncOp lowering::getDepthwiseDotKernel(LoweringState &state,
                             b, loc, requant.offsetFromZero(k, acc, multC),
                             requant.zp);
               if (lanes != kLanes) {
-                storeBytesMasked(k, q, dst, storeMask);
+                storeNarrowMasked(k, q, dst, storeMask, s.resultBits);
                 return;
               }
               y = arith::TruncIOp::create(
-                  b, loc, VectorType::get({kLanes}, b.getI8Type()), q);
+                  b, loc, VectorType::get({kLanes}, outElem), q);
             }
             if (lanes == kLanes)
               LLVM::StoreOp::create(b, loc, y, dst, 1);

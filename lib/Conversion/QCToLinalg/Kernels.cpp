@@ -205,6 +205,13 @@ void activationArgs(KernelBuilder &k, OpT op, Type resultType,
   }
 }
 
+/// The storage width of a quantized kernel's result (8, or 16 for a 16-bit
+/// product stored as it is); 8 for f32 and exact results, which ignore it.
+unsigned resultBits(Type result) {
+  auto q = getPerTensorType(result);
+  return q && q.getStorageTypeIntegralWidth() == 16 ? 16 : 8;
+}
+
 GemmSpec makeSpec(const DotEmitter &dot, KernelAttr kernel, bool exact,
                   bool channelIsRow, bool broadcastIsActivation) {
   GemmSpec s;
@@ -309,6 +316,7 @@ public:
     bool exact = !kernel.isFloat() && !op.getMultipliers();
     GemmSpec spec = makeSpec(dot, kernel, exact, /*channelIsRow=*/false,
                              /*broadcastIsActivation=*/true);
+    spec.resultBits = resultBits(op.getType());
     Value bias = getPointer(b, loc, state.operands[2]);
     SmallVector<Value> args = {x,
                                k.c(ldx),
@@ -456,6 +464,7 @@ public:
     Value rows = op.isPointwise() ? Value() : getPointer(b, loc, state.scratch[1]);
     GemmSpec spec = makeSpec(dot, kernel, exact, /*channelIsRow=*/true,
                              /*broadcastIsActivation=*/false);
+    spec.resultBits = resultBits(op.getType());
     // f32 (one K value per group, nothing to interleave or shift): the
     // kernel reads the rows with their stride instead of a packed copy,
     // which saved a pass over every chunk (ResNet-18's 3x3 convolutions
@@ -610,6 +619,7 @@ public:
     spec.inputUnsigned = xi.isUnsigned;
     spec.isFloat = isFloat;
     spec.exact = !isFloat && !op.getMultipliers();
+    spec.resultBits = resultBits(op.getType());
     spec.strideW = st[1] <= 2 ? st[1] : 0;
     // Chunks of the target's i32 lanes, or fewer for narrow outputs.
     int64_t lanes = state.options.target ? state.options.target->lanes() : 4;
@@ -626,6 +636,7 @@ public:
         return op.emitOpError("kGroup 4 needs u8 planes, dilation 1 and a "
                               "window of at most 64 bytes per vector");
       dotSpec->exact = spec.exact;
+      dotSpec->resultBits = spec.resultBits;
     }
     spec.activation = activationSpec(op);
     if (dotSpec)

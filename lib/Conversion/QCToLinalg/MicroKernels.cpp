@@ -168,27 +168,30 @@ Value lowering::quantizeToStorage(KernelBuilder &k, Value x, Value scale,
       b, loc, arith::FPToSIOp::create(b, loc, zp.getType(), clamped), zp);
 }
 
-Value Requantizer::narrow(KernelBuilder &k, Value offset) const {
+Value Requantizer::narrow(KernelBuilder &k, Value offset, unsigned bits) const {
   auto lanes = cast<VectorType>(zp.getType()).getNumElements();
   Value q = arith::AddIOp::create(k.b, k.loc, offset, zp);
-  return arith::TruncIOp::create(k.b, k.loc, vecOf(lanes, k.b.getI8Type()), q);
+  return arith::TruncIOp::create(k.b, k.loc,
+                                 vecOf(lanes, k.b.getIntegerType(bits)), q);
 }
 
-void lowering::storeBytesMasked(KernelBuilder &k, Value v, Value ptr,
-                                Value mask) {
+void lowering::storeNarrowMasked(KernelBuilder &k, Value v, Value ptr,
+                                 Value mask, unsigned bits) {
   OpBuilder &b = k.b;
   int64_t lanes = cast<VectorType>(v.getType()).getNumElements();
   if (lanes == 16) {
-    Value bits = LLVM::BitcastOp::create(b, k.loc, b.getI16Type(), mask);
+    Value m = LLVM::BitcastOp::create(b, k.loc, b.getI16Type(), mask);
     LLVM::CallIntrinsicOp::create(
         b, k.loc,
-        StringAttr::get(b.getContext(), "llvm.x86.avx512.mask.pmov.db.mem.512"),
-        ValueRange{ptr, v, bits});
+        StringAttr::get(b.getContext(),
+                        bits == 8 ? "llvm.x86.avx512.mask.pmov.db.mem.512"
+                                  : "llvm.x86.avx512.mask.pmov.dw.mem.512"),
+        ValueRange{ptr, v, m});
     return;
   }
-  Value bytes =
-      arith::TruncIOp::create(b, k.loc, vecOf(lanes, b.getI8Type()), v);
-  LLVM::MaskedStoreOp::create(b, k.loc, bytes, ptr, mask, 1);
+  Value narrow = arith::TruncIOp::create(
+      b, k.loc, vecOf(lanes, b.getIntegerType(bits)), v);
+  LLVM::MaskedStoreOp::create(b, k.loc, narrow, ptr, mask, bits / 8);
 }
 
 std::string ActivationSpec::suffix() const {
@@ -258,7 +261,11 @@ std::string GemmSpec::getName() const {
   std::string kind = dot->getKind().str();
   llvm::replace(kind, '-', '_');
   return llvm::formatv("__qc_gemm_{0}_{1}x{2}_{3}{4}{5}{6}", kind, tileRows,
-                       tileVectors, isFloat ? "f32" : (exact ? "i32" : "q8"),
+                       tileVectors,
+                       isFloat ? "f32"
+                               : (exact              ? "i32"
+                                  : resultBits == 16 ? "q16"
+                                                     : "q8"),
                        channelIsRow ? "_rowch" : "_colch",
                        broadcastIsActivation ? "" : "_bw", amx ? "_tiles" : "")
              .str() +
@@ -307,7 +314,8 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
           blockRows = a[10];
     Type f32 = b.getF32Type(), i32 = b.getI32Type(), i8 = b.getI8Type();
     Type elem = s.isFloat ? f32 : i8;
-    Type outElem = s.isFloat ? f32 : (s.exact ? i32 : i8);
+    Type outElem =
+        s.isFloat ? f32 : (s.exact ? i32 : b.getIntegerType(s.resultBits));
     Type accElem = s.isFloat ? f32 : i32;
     auto accType = vecOf(s.lanes, accElem);
     auto f32Vec = vecOf(s.lanes, f32), i32Vec = vecOf(s.lanes, i32);
@@ -459,10 +467,11 @@ func::FuncOp lowering::getGemmKernel(LoweringState &state, const GemmSpec &s) {
                   : (Value)arith::AddIOp::create(
                         b, loc, requant.offsetFromZero(k, sum, m), requant.zp);
           if (masked) {
-            storeBytesMasked(k, q, k.ptr(out, outElem, pos), mask);
+            storeNarrowMasked(k, q, k.ptr(out, outElem, pos), mask,
+                              s.resultBits);
             return;
           }
-          result = arith::TruncIOp::create(b, loc, vecOf(s.lanes, i8), q);
+          result = arith::TruncIOp::create(b, loc, vecOf(s.lanes, outElem), q);
         } else {
           result = sum;
         }
@@ -936,7 +945,9 @@ std::string DepthwiseSpec::getName() const {
   return llvm::formatv("__qc_depthwise_{0}{1}_{2}_sw{3}_v{4}",
                        input.isF32() ? "" : (inputUnsigned ? "u" : "s"),
                        typeName(input),
-                       isFloat ? "f32" : (exact ? "i32" : "q8"),
+                       isFloat ? "f32"
+                       : exact ? "i32"
+                               : (resultBits == 16 ? "q16" : "q8"),
                        strideW ? std::to_string(strideW) : "n", lanes)
              .str() +
          activation.suffix();
@@ -961,7 +972,8 @@ func::FuncOp lowering::getDepthwiseKernel(LoweringState &state,
     Type accElem = s.isFloat ? f32 : i32;
     auto accType = vecOf(v, accElem);
     auto f32Vec = vecOf(v, f32), i32Vec = vecOf(v, i32);
-    Type outElem = s.isFloat ? f32 : (s.exact ? i32 : b.getI8Type());
+    Type outElem =
+        s.isFloat ? f32 : (s.exact ? i32 : b.getIntegerType(s.resultBits));
     Requantizer requant;
     if (!s.isFloat && !s.exact)
       requant = Requantizer::get(k, v, zp, lo, hi);
@@ -1053,7 +1065,8 @@ func::FuncOp lowering::getDepthwiseKernel(LoweringState &state,
                 b, loc, vecOf(v, b.getI8Type()),
                 act->fromSum(k, requant.roundedOffset(k, y, multC)));
           else if (!s.isFloat && !s.exact)
-            y = requant.narrow(k, requant.offsetFromZero(k, y, multC));
+            y = requant.narrow(k, requant.offsetFromZero(k, y, multC),
+                               s.resultBits);
           else if (act)
             y = act->apply(k, y);
           k.store(y, out, outElem, k.add(outRow, ox));

@@ -119,14 +119,16 @@ getOrCreateKernel(OpBuilder &b, LoweringContext &context, StringRef name,
                   ArrayRef<Type> argTypes,
                   function_ref<void(KernelBuilder &, ValueRange)> body);
 
-/// Stores the lanes of `mask` of `v`, an i32 vector of 8-bit values, as
-/// bytes at `ptr`. AVX-512 (16 lanes) takes vpmovdb's masked truncating
-/// store as its intrinsic: LLVM 22's x86 back end miscompiles a `trunc` to
-/// i8 followed by a masked store whose mask it knows to hold one lane (it
-/// stores the lane's whole i32, 3 bytes past the element: a fused residual
-/// add of a 49-pixel convolution overwrote the next row's first pixels).
-/// Other widths truncate and take the generic masked store.
-void storeBytesMasked(KernelBuilder &k, Value v, Value ptr, Value mask);
+/// Stores the lanes of `mask` of `v`, an i32 vector of `bits`-bit values (8
+/// or 16), as elements of that width at `ptr`. AVX-512 (16 lanes) takes
+/// vpmovdb's (vpmovdw's) masked truncating store as its intrinsic: LLVM
+/// 22's x86 back end miscompiles a `trunc` to i8 followed by a masked store
+/// whose mask it knows to hold one lane (it stores the lane's whole i32, 3
+/// bytes past the element: a fused residual add of a 49-pixel convolution
+/// overwrote the next row's first pixels). Other widths truncate and take
+/// the generic masked store.
+void storeNarrowMasked(KernelBuilder &k, Value v, Value ptr, Value mask,
+                       unsigned bits = 8);
 
 /// The requantization epilogue of the vector kernels, on `lanes` i32
 /// accumulators: convert to f32, x multiplier, round half to even, clamp in
@@ -143,8 +145,8 @@ struct Requantizer {
   /// within the storage range, so exactly what converting back would give):
   /// for an epilogue that dequantizes t again.
   Value roundedOffset(KernelBuilder &k, Value acc, Value mult) const;
-  /// t as 8-bit lanes, from t - zp.
-  Value narrow(KernelBuilder &k, Value offset) const;
+  /// t as `bits`-bit lanes (8 or 16), from t - zp.
+  Value narrow(KernelBuilder &k, Value offset, unsigned bits = 8) const;
 };
 
 /// An f32 value of a fused epilogue quantized as the reference lowering's
@@ -200,6 +202,9 @@ struct GemmSpec {
   bool isFloat = false;
   /// i32 output that is the accumulator itself (no requantization).
   bool exact = false;
+  /// The storage width of a requantized result: 8, or 16 for a 16-bit
+  /// product stored as it is (its user does not take it in the epilogue).
+  unsigned resultBits = 8;
   /// Per-channel bias/multipliers indexed by row (conv) or column (matmul).
   bool channelIsRow = false;
   bool broadcastIsActivation = true;
@@ -292,6 +297,7 @@ struct DepthwiseSpec {
   bool inputUnsigned = true;
   bool isFloat = false;
   bool exact = false;   // i32 result, the accumulator itself
+  unsigned resultBits = 8; // a requantized result's storage: 8 or 16
   int64_t strideW = 1;  // 1 or 2, or 0 for a run-time stride
   /// Output pixels per vector chunk (a power of two, at most the output
   /// width: the last chunk of a row overlaps the one before it).
@@ -317,6 +323,7 @@ struct DepthwiseDotSpec {
   /// Whole output rows per vector of 16 pixels (1 for rows of 16 or more).
   int64_t rows = 1;
   bool exact = false; // i32 result, the accumulator itself
+  unsigned resultBits = 8; // a requantized result's storage: 8 or 16
   /// A fused qc.activation, as getGemmKernel's.
   ActivationSpec activation;
 

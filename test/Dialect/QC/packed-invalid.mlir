@@ -96,12 +96,11 @@ func.func @clamp_on_quantized(%a: tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, %
 
 // -----
 
-// A 16-bit product exists only as the sum type of a fused residual add:
-// the kernels never store one.
-func.func @wide_without_residual(%a: tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, %w: tensor<3072xi8>, %b: tensor<48xi32>, %m: tensor<48xf32>) -> tensor<16x48x!quant.uniform<i16:f32, 0.01:-5>> {
-  // expected-error @+1 {{a requantized result has 8-bit storage (16-bit as the sum type of a fused residual add or activation)}}
-  %y = qc.packed_matmul %a, %w, %b, %m {kernel = #qc.kernel<kind = "vnni512", lanes = 16, kGroup = 4, tileRows = 8, tileVectors = 3, blockRows = 16, shift = 0>, out_max = 32767 : i64, out_min = -32768 : i64} : (tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, tensor<3072xi8>, tensor<48xi32>, tensor<48xf32>) -> tensor<16x48x!quant.uniform<i16:f32, 0.01:-5>>
-  return %y : tensor<16x48x!quant.uniform<i16:f32, 0.01:-5>>
+// A requantized result is stored as 8-bit or 16-bit values, not wider.
+func.func @wide_without_residual(%a: tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, %w: tensor<3072xi8>, %b: tensor<48xi32>, %m: tensor<48xf32>) -> tensor<16x48x!quant.uniform<i32:f32, 0.01:-5>> {
+  // expected-error @+1 {{a requantized result has 8-bit or 16-bit storage}}
+  %y = qc.packed_matmul %a, %w, %b, %m {kernel = #qc.kernel<kind = "vnni512", lanes = 16, kGroup = 4, tileRows = 8, tileVectors = 3, blockRows = 16, shift = 0>, out_max = 32767 : i64, out_min = -32768 : i64} : (tensor<16x64x!quant.uniform<u8:f32, 0.5:3>>, tensor<3072xi8>, tensor<48xi32>, tensor<48xf32>) -> tensor<16x48x!quant.uniform<i32:f32, 0.01:-5>>
+  return %y : tensor<16x48x!quant.uniform<i32:f32, 0.01:-5>>
 }
 
 // -----

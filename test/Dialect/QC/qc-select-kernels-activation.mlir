@@ -17,8 +17,9 @@
 // CHECK-NOT: qc.activation
 // CHECK: return %[[Y]], %[[S]]
 // OFF-LABEL: func.func @matmul_gelu
-// OFF-NOT: packed
-// OFF: qc.activation gelu
+// OFF-NOT: activation =
+// OFF: qc.packed_matmul {{.*}} -> tensor<4x32x!quant.uniform<i16:f32, 1.000000e-04:-5>>
+// OFF-NEXT: qc.activation gelu
 func.func @matmul_gelu(%a: tensor<4x16x!quant.uniform<u8:f32, 0.5:3>>) -> (tensor<4x32x!quant.uniform<u8:f32, 0.02:30>>, tensor<4x32x!quant.uniform<u8:f32, 0.02:30>>) {
   %w = qc.constant dense<5> : tensor<16x32xi8> -> tensor<16x32x!quant.uniform<i8:f32, 0.25>>
   %y = qc.matmul %a, %w : (tensor<4x16x!quant.uniform<u8:f32, 0.5:3>>, tensor<16x32x!quant.uniform<i8:f32, 0.25>>) -> tensor<4x32x!quant.uniform<i16:f32, 0.0001:-5>>
@@ -45,14 +46,17 @@ func.func @conv_hard_swish(%x: tensor<1x4x6x6x!quant.uniform<u8:f32, 0.5:128>>) 
 // -----
 
 // Near misses: an 8-bit product (the activation is a table of its own), a
-// product with another user, per-channel factors (an i16 product that no
-// activation takes stays on the reference lowering, with its remark).
-// REMARK: remark: kernel: none, qc.conv2d takes the reference lowering: a 16-bit result is computed only fused into the residual add or activation it feeds (its user does not take it)
+// product with another user, per-channel factors (the i16 product that the
+// activation does not take is stored as 16-bit values).
 // REMARK: remark: activation not fused: the product is requantized to 8 bits (the activation is a table of its own)
 // REMARK: remark: activation not fused: the product has other users
+// REMARK: remark: activation not fused: it has per-channel factors
 // CHECK-LABEL: func.func @near_misses
 // CHECK-NOT: activation =
-// CHECK-COUNT-3: qc.activation
+// CHECK: qc.activation silu
+// CHECK: qc.activation silu
+// CHECK: qc.packed_conv2d {{.*}} -> tensor<1x2x4x4x!quant.uniform<i16:f32, 1.000000e-03>>
+// CHECK-NEXT: qc.activation gelu
 func.func @near_misses(%a: tensor<4x16x!quant.uniform<u8:f32, 0.5:3>>) -> (tensor<4x32x!quant.uniform<u8:f32, 0.02:30>>, tensor<4x32x!quant.uniform<u8:f32, 0.02:30>>, tensor<4x32x!quant.uniform<u8:f32, 1.0:3>>, tensor<1x2x4x4x!quant.uniform<u8:f32, 0.02:30>>) {
   %w = qc.constant dense<5> : tensor<16x32xi8> -> tensor<16x32x!quant.uniform<i8:f32, 0.25>>
   %y = qc.matmul %a, %w : (tensor<4x16x!quant.uniform<u8:f32, 0.5:3>>, tensor<16x32x!quant.uniform<i8:f32, 0.25>>) -> tensor<4x32x!quant.uniform<u8:f32, 1.0:3>>
@@ -116,14 +120,16 @@ func.func @squeeze_excite(%x: tensor<1x8x1x1x!quant.uniform<u8:f32, 0.5:0>>, %r:
 // -----
 
 // Depthwise: the activation goes into the depthwise kernel's epilogue; a
-// 16-bit depthwise result for anything else keeps the reference lowering.
-// REMARK: remark: kernel: none, qc.conv2d takes the reference lowering: a 16-bit depthwise result is computed only fused into the activation it feeds
+// 16-bit depthwise result for anything else is stored as 16-bit values.
 // REMARK: remark: epilogue: + hard_swish (sum '!quant.uniform<i16:f32, 2.000000e-04>'
 // CHECK-LABEL: func.func @depthwise
 // CHECK: qc.packed_depthwise_conv2d {{.*}}activation = "hard_swish"{{.*}}sum_type = !quant.uniform<i16:f32, 2.000000e-04>
 // CHECK-SAME: -> tensor<1x4x7x7x!quant.uniform<u8:f32, 3.000000e-02:10>>
-// CHECK: qc.conv2d
-// CHECK: qc.add
+// CHECK: %[[W:.*]] = qc.packed_depthwise_conv2d
+// CHECK-NOT: activation =
+// CHECK-SAME: out_max = 32767 : i64, out_min = -32768 : i64
+// CHECK-SAME: -> tensor<1x4x7x7x!quant.uniform<i16:f32, 2.000000e-04>>
+// CHECK: qc.add %[[W]]
 func.func @depthwise(%x: tensor<1x4x7x7x!quant.uniform<u8:f32, 0.5:128>>) -> (tensor<1x4x7x7x!quant.uniform<u8:f32, 0.03:10>>, tensor<1x4x7x7x!quant.uniform<u8:f32, 0.5:128>>) {
   %w = qc.constant dense<3> : tensor<4x1x3x3xi8> -> tensor<4x1x3x3x!quant.uniform<i8:f32, 0.1>>
   %y = qc.conv2d %x, %w {pads = array<i64: 1, 1, 1, 1>, groups = 4 : i64} : (tensor<1x4x7x7x!quant.uniform<u8:f32, 0.5:128>>, tensor<4x1x3x3x!quant.uniform<i8:f32, 0.1>>) -> tensor<1x4x7x7x!quant.uniform<i16:f32, 0.0002>>

@@ -25,23 +25,25 @@ func.func @conv_add(%x: tensor<1x8x6x6x!quant.uniform<u8:f32, 0.5:128>>, %r: ten
 // -----
 
 // A product quantized to 16 bits for the residual add it feeds
-// (qc-infer-scales' wide sums) is packed to be fused only: its 16-bit type
-// becomes the sum type, and the epilogue clamps to its range. Without
-// fusion, or when the add cannot take it (a broadcast operand), it keeps
-// the reference lowering.
-// REMARK: remark: kernel: none, qc.matmul takes the reference lowering: a 16-bit result is computed only fused into the residual add or activation it feeds (its user does not take it)
+// (qc-infer-scales' wide sums) takes the add into its epilogue: its 16-bit
+// type becomes the sum type, and the epilogue clamps to its range. Without
+// fusion, or when the add cannot take it (a broadcast operand), the kernel
+// stores the 16-bit values for the add.
 // REMARK: remark: epilogue: + residual add ('tensor<4x32x!quant.uniform<u8:f32, 2.500000e-01:7>>'), sum '!quant.uniform<i16:f32, 1.250000e-01:-100>', result 'tensor<4x32x!quant.uniform<u8:f32, 1.500000e+00:9>>'
 // CHECK-LABEL: func.func @wide_sum
 // CHECK: %[[Y:.*]] = qc.packed_matmul %arg0, %{{.*}}, %{{.*}}, %{{.*}} residual %arg1
 // CHECK-SAME: out_max = 32767 : i64, out_min = -32768 : i64, sum_type = !quant.uniform<i16:f32, 1.250000e-01:-100>
 // CHECK-SAME: -> tensor<4x32x!quant.uniform<u8:f32, 1.500000e+00:9>>
-// CHECK: qc.matmul
-// CHECK: qc.add
+// CHECK: %[[W:.*]] = qc.packed_matmul
+// CHECK-NOT: residual
+// CHECK-SAME: out_max = 32767 : i64, out_min = -32768 : i64
+// CHECK-SAME: -> tensor<4x32x!quant.uniform<i16:f32, 1.250000e-01:-100>>
+// CHECK: qc.add %[[W]], %arg2
 // CHECK: return %[[Y]]
 // OFF-LABEL: func.func @wide_sum
-// OFF-NOT: packed
-// OFF: qc.matmul
-// OFF: qc.add
+// OFF-NOT: residual
+// OFF: %[[W:.*]] = qc.packed_matmul {{.*}} -> tensor<4x32x!quant.uniform<i16:f32, 1.250000e-01:-100>>
+// OFF: qc.add %[[W]], %arg1
 func.func @wide_sum(%a: tensor<4x16x!quant.uniform<u8:f32, 0.5:3>>, %r: tensor<4x32x!quant.uniform<u8:f32, 0.25:7>>, %b: tensor<32x!quant.uniform<u8:f32, 0.25:7>>) -> (tensor<4x32x!quant.uniform<u8:f32, 1.5:9>>, tensor<4x32x!quant.uniform<u8:f32, 1.5:9>>) {
   %w = qc.constant dense<5> : tensor<16x32xi8> -> tensor<16x32x!quant.uniform<i8:f32, 0.25>>
   %y = qc.matmul %a, %w : (tensor<4x16x!quant.uniform<u8:f32, 0.5:3>>, tensor<16x32x!quant.uniform<i8:f32, 0.25>>) -> tensor<4x32x!quant.uniform<i16:f32, 0.125:-100>>

@@ -139,13 +139,12 @@ LogicalResult verifyEpilogue(Operation *op, KernelAttr kernel, Value input,
                 out.getZeroPoint() != 0))
     return op->emitOpError("without multipliers the result is the i32 sum "
                            "itself (i32 storage, zero point 0)");
-  // The product of a fused residual add or activation may be 16-bit: it is
-  // never stored.
+  // 16-bit: the sum type of a fused residual add or activation, or a
+  // 16-bit product stored as it is.
   if (!exact && out.getStorageTypeIntegralWidth() != 8 &&
-      !((residual || activation) && out.getStorageTypeIntegralWidth() == 16))
-    return op->emitOpError("a requantized result has 8-bit storage (16-bit "
-                           "as the sum type of a fused residual add or "
-                           "activation)");
+      out.getStorageTypeIntegralWidth() != 16)
+    return op->emitOpError("a requantized result has 8-bit or 16-bit "
+                           "storage");
   if (multipliers && failed(checkSize(op, multipliers, "multipliers",
                                       channels)))
     return failure();

@@ -255,35 +255,14 @@ bool isFusableActivation(ActivationOp act, std::string &why) {
   return true;
 }
 
-/// Whether the only user of the 16-bit product result `v` is an op that a
-/// fusion below moves into the product's epilogue: an 8-bit `qc.add`
-/// (fuseResidualAdd: its result and other operand 8-bit, every shape the
-/// same) or a `qc.activation` (fuseActivation).
-bool takesWideProduct(Value v) {
-  if (!v.hasOneUse())
-    return false;
-  if (auto act = dyn_cast<ActivationOp>(*v.getUsers().begin())) {
-    std::string why;
-    return isFusableActivation(act, why) && isQuantized(act.getType());
-  }
-  auto add = dyn_cast<AddOp>(*v.getUsers().begin());
-  if (!add || add.getLhs() == add.getRhs())
-    return false;
-  Value other = add.getLhs() == v ? add.getRhs() : add.getLhs();
-  ArrayRef<int64_t> shape = add.getType().getShape();
-  return getByteType(add.getType()) && getByteType(other.getType()) &&
-         cast<ShapedType>(v.getType()).getShape() == shape &&
-         cast<ShapedType>(other.getType()).getShape() == shape;
-}
-
 /// Checks the types of a quantized product for the integer kernels; on
-/// failure `why` says what disqualifies it. A 16-bit result is accepted
-/// when the residual add it feeds will be fused (`fuseEpilogues`): the
-/// kernel never stores it.
+/// failure `why` says what disqualifies it. A 16-bit result (the sum type
+/// of a residual add or activation fused later) is stored as 16-bit values
+/// where its user does not take it.
 std::optional<IntegerProduct>
 analyzeIntegerProduct(Operation *op, Value input, Value weight, Value bias,
                       int64_t channels, FloatAttr clampMin, FloatAttr clampMax,
-                      bool fuseEpilogues, std::string &why) {
+                      std::string &why) {
   auto in = getPerTensorType(input.getType());
   auto out = getPerTensorType(op->getResult(0).getType());
   auto w = getQuantElementType(weight.getType());
@@ -319,13 +298,6 @@ analyzeIntegerProduct(Operation *op, Value input, Value weight, Value bias,
   p.multipliers = getRequantMultipliers(input.getType(), weight.getType(),
                                         op->getResult(0).getType(), channels);
   p.exact = isExactAccumulatorOutput(op->getResult(0).getType(), p.multipliers);
-  if (!p.exact && out.getStorageTypeIntegralWidth() == 16 &&
-      !(fuseEpilogues && takesWideProduct(op->getResult(0)))) {
-    why = "a 16-bit result is computed only fused into the residual add or "
-          "activation it feeds (its user does not take it";
-    why += fuseEpilogues ? ")" : ": fuse-epilogues is off)";
-    return std::nullopt;
-  }
   if (!p.exact && out.getStorageTypeIntegralWidth() != 8 &&
       out.getStorageTypeIntegralWidth() != 16) {
     why = "the result is neither 8-bit nor the plain i32 accumulator";
@@ -363,8 +335,8 @@ LogicalResult foldBias(ArrayRef<int64_t> bias, ArrayRef<int64_t> weightSums,
 
 class Selector {
 public:
-  Selector(const TargetDesc &target, uint64_t blockBytes, bool fuseEpilogues)
-      : target(target), blockBytes(blockBytes), fuseEpilogues(fuseEpilogues) {}
+  Selector(const TargetDesc &target, uint64_t blockBytes)
+      : target(target), blockBytes(blockBytes) {}
 
   void select(MatMulOp op);
   void select(Conv2DOp op);
@@ -444,7 +416,6 @@ private:
 
   const TargetDesc &target;
   uint64_t blockBytes;
-  bool fuseEpilogues;
 };
 
 /// Packs W (w(k, c) for k < K, c < C) into [C/NR][K/kg][NR][kg], zeros
@@ -513,7 +484,7 @@ Operation *Selector::selectColumns(OpBuilder &b, Operation *op, Value lhs,
   } else {
     std::string why;
     auto p = analyzeIntegerProduct(op, lhs, weight, biasValue, n, clampMin,
-                                   clampMax, fuseEpilogues, why);
+                                   clampMax, why);
     if (!p)
       return decline(op, why), nullptr;
     shift = shiftOf(target, p->activationUnsigned);
@@ -590,17 +561,12 @@ void Selector::selectDepthwise(Conv2DOp op) {
                          "quantized per tensor (weights per channel)");
     SmallVector<float> m = getRequantMultipliers(in, wType, op.getType(), c);
     bool exact = isExactAccumulatorOutput(op.getType(), m);
-    // A 16-bit result only for an activation, which fuseActivation moves
-    // into the epilogue.
-    bool wide = out.getStorageTypeIntegralWidth() == 16 && fuseEpilogues &&
-                takesWideProduct(op.getResult()) &&
-                isa<ActivationOp>(*op->user_begin());
-    if (!exact && out.getStorageTypeIntegralWidth() != 8 && !wide)
-      return decline(op, out.getStorageTypeIntegralWidth() == 16
-                             ? "a 16-bit depthwise result is computed only "
-                               "fused into the activation it feeds"
-                             : "the result is neither 8-bit nor the plain i32 "
-                               "accumulator");
+    // A 16-bit result: an activation's sum type, which fuseActivation
+    // moves into the epilogue, else stored as it is.
+    if (!exact && out.getStorageTypeIntegralWidth() != 8 &&
+        out.getStorageTypeIntegralWidth() != 16)
+      return decline(op, "the result is neither 8-bit, 16-bit nor the plain "
+                         "i32 accumulator");
     SmallVector<QuantParams> wp = getQuantParams(wq);
     SmallVector<int64_t> w = intValues(wAttr);
     SmallVector<int64_t> bv = bAttr ? intValues(bAttr) : SmallVector<int64_t>();
@@ -731,7 +697,7 @@ void Selector::select(Conv2DOp op) {
     std::string why;
     auto p = analyzeIntegerProduct(op, op.getInput(), op.getWeight(),
                                    op.getBias(), o, op.getClampMinAttr(),
-                                   op.getClampMaxAttr(), fuseEpilogues, why);
+                                   op.getClampMaxAttr(), why);
     if (!p)
       return decline(op, why);
     shift = shiftOf(target, p->activationUnsigned);
@@ -993,7 +959,7 @@ struct SelectKernelsPass
     }
     module->setAttr(QCDialect::getTargetAttrName(),
                     StringAttr::get(module.getContext(), name));
-    Selector selector(*desc, blockBytes, fuseEpilogues);
+    Selector selector(*desc, blockBytes);
     SmallVector<Operation *> products;
     module.walk([&](Operation *op) {
       if (isa<MatMulOp, Conv2DOp>(op))
