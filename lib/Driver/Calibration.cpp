@@ -808,9 +808,26 @@ LogicalResult mlir::qc::measureLayerErrors(ModuleOp floatModule,
         floatClamped[n] = c;
     }
   });
-  // Quantized counterparts (dequantized for comparison), in graph order.
+  // Quantized counterparts, in graph order: returned as they are stored
+  // (per-tensor quantized values are dequantized here, as qc.dequantize
+  // does: float(q - zp) * scale; a fraction of the f32 bytes to fault in
+  // and write), else dequantized in the model.
   SmallVector<Value> fv, qv;
+  std::vector<std::optional<QuantParams>> dequant;
   std::vector<LayerError> layers;
+  auto tap = [&](Value q) -> Value {
+    auto t = cast<RankedTensorType>(q.getType());
+    if (auto pt = getPerTensorType(t);
+        pt && pt.getStorageTypeIntegralWidth() <= 16) {
+      dequant.push_back(QuantParams{pt.getScale(), pt.getZeroPoint()});
+      return q;
+    }
+    dequant.push_back(std::nullopt);
+    OpBuilder b(q.getContext());
+    b.setInsertionPointAfterValue(q);
+    return DequantizeOp::create(b, q.getLoc(), t.clone(b.getF32Type()), q,
+                                Value(), Value(), IntegerAttr());
+  };
   llvm::StringSet<> done;
   qf.walk([&](Operation *op) {
     std::string n = nameOf(op->getLoc());
@@ -827,20 +844,15 @@ LogicalResult mlir::qc::measureLayerErrors(ModuleOp floatModule,
             rt.getShape())
       return;
     if (isQuantized(rt)) {
-      OpBuilder b(op->getContext());
-      b.setInsertionPointAfter(op);
-      r = DequantizeOp::create(b, op->getLoc(), rt.clone(b.getF32Type()), r,
-                               Value(), Value(), IntegerAttr());
+      r = tap(r);
     } else if (!isF32Tensor(r)) {
       return;
     } else if (r.hasOneUse() && isa<QuantizeOp>(*r.getUsers().begin())) {
       // Computed in f32 and quantized for its users: compare what they
       // see (the quantization may carry a folded ReLU).
-      auto q = cast<QuantizeOp>(*r.getUsers().begin());
-      OpBuilder b(op->getContext());
-      b.setInsertionPointAfter(q);
-      r = DequantizeOp::create(b, op->getLoc(), rt, q.getResult(), Value(),
-                               Value(), IntegerAttr());
+      r = tap(cast<QuantizeOp>(*r.getUsers().begin()).getResult());
+    } else {
+      dequant.push_back(std::nullopt);
     }
     done.insert(n);
     Value reference = it->second;
@@ -887,16 +899,43 @@ LogicalResult mlir::qc::measureLayerErrors(ModuleOp floatModule,
   std::vector<HostArray> fo, qo;
   TimingScope running = timing ? timing->nest("run both") : TimingScope();
   for (const auto &s : batches) {
+    TimingScope tf = running ? running.nest("float model") : TimingScope();
     if (std::string e = fr->run(s, fo); !e.empty())
       return floatModule.emitError("report: ") << e;
+    tf.stop();
+    TimingScope tq = running ? running.nest("quantized model") : TimingScope();
     if (std::string e = qr->run(s, qo); !e.empty())
       return quantModule.emitError("report: ") << e;
+    tq.stop();
+    TimingScope ts = running ? running.nest("compare") : TimingScope();
     for (size_t i = 0; i < layers.size(); ++i) {
-      const float *a = floats(fo[numOutputs + i]), *q = floats(qo[numOutputs + i]);
+      const float *a = floats(fo[numOutputs + i]);
+      const HostArray &qa = qo[numOutputs + i];
       double s = 0, e = 0;
-      for (int64_t k = 0, n = fo[numOutputs + i].numElements(); k < n; ++k) {
-        s += double(a[k]) * a[k];
-        e += double(a[k] - q[k]) * (a[k] - q[k]);
+      auto add = [&](auto value) {
+        for (int64_t k = 0, n = fo[numOutputs + i].numElements(); k < n; ++k) {
+          float d = a[k] - value(k);
+          s += double(a[k]) * a[k];
+          e += double(d) * d;
+        }
+      };
+      if (const std::optional<QuantParams> &p = dequant[i]) {
+        float scale = float(p->scale);
+        int32_t zp = int32_t(p->zeroPoint);
+        auto stored = [&](auto v) {
+          using T = decltype(v);
+          const T *q = reinterpret_cast<const T *>(qa.data.data());
+          add([&](int64_t k) { return float(int32_t(q[k]) - zp) * scale; });
+        };
+        if (qa.dtype == "uint8")
+          stored(uint8_t());
+        else if (qa.dtype == "int8")
+          stored(int8_t());
+        else
+          stored(int16_t());
+      } else {
+        const float *q = floats(qa);
+        add([&](int64_t k) { return q[k]; });
       }
       signal[i] += s;
       noise[i] += e;

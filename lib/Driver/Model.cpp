@@ -14,6 +14,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -95,6 +96,8 @@ std::string mlir::qc::getDtype(Type tensorType) {
       return "bool";
     if (i.getWidth() == 8)
       return i.isUnsigned() ? "uint8" : "int8";
+    if (i.getWidth() == 16 && !i.isUnsigned())
+      return "int16";
     if (i.getWidth() == 32)
       return "int32";
     if (i.getWidth() == 64)
@@ -137,6 +140,8 @@ static std::string cType(StringRef dtype) {
     return "uint8_t";
   if (dtype == "int8")
     return "int8_t";
+  if (dtype == "int16")
+    return "int16_t";
   if (dtype == "int32")
     return "int32_t";
   if (dtype == "int64")
@@ -157,11 +162,14 @@ static std::string describe(RankedTensorType t) {
   std::string s = cType(getDtype(t));
   for (int64_t d : t.getShape())
     s += "[" + std::to_string(d) + "]";
-  if (auto q = getPerTensorType(t))
-    s += llvm::formatv("  (quantized: real = {0} * (q - {1}))", q.getScale(),
-                       q.getZeroPoint())
-             .str();
-  else if (t.getElementType().isInteger(1))
+  if (auto q = getPerTensorType(t)) {
+    int64_t zp = q.getZeroPoint();
+    s += "  (quantized: real = " +
+         llvm::formatv("{0}", llvm::format("%.9g", q.getScale())).str() +
+         (zp == 0  ? " * q)"
+          : zp > 0 ? " * (q - " + std::to_string(zp) + "))"
+                   : " * (q + " + std::to_string(-zp) + "))");
+  } else if (t.getElementType().isInteger(1))
     s += "  (bool: one byte each, 0 or 1)";
   else if (getPerAxisType(t))
     s += "  (quantized per axis)";

@@ -23,6 +23,7 @@ size_t HostArray::elementSize(llvm::StringRef dtype) {
   return llvm::StringSwitch<size_t>(dtype)
       .Cases({"float32", "int32"}, 4)
       .Cases({"float64", "int64"}, 8)
+      .Case("int16", 2)
       .Cases({"uint8", "int8", "bool"}, 1)
       .Default(0);
 }
@@ -55,6 +56,8 @@ double HostArray::get(int64_t i) const {
     return load(int32_t());
   if (dtype == "int64")
     return load(int64_t());
+  if (dtype == "int16")
+    return load(int16_t());
   if (dtype == "int8")
     return load(int8_t());
   return load(uint8_t());
@@ -66,6 +69,7 @@ static std::string descrToDtype(llvm::StringRef descr) {
       .Cases({"<f8", "=f8"}, "float64")
       .Cases({"|u1", "<u1", "=u1"}, "uint8")
       .Cases({"|i1", "<i1", "=i1"}, "int8")
+      .Cases({"<i2", "=i2"}, "int16")
       .Cases({"<i4", "=i4"}, "int32")
       .Cases({"<i8", "=i8"}, "int64")
       .Cases({"|b1", "<b1"}, "bool")
@@ -78,6 +82,7 @@ static std::string dtypeToDescr(llvm::StringRef dtype) {
       .Case("float64", "<f8")
       .Case("uint8", "|u1")
       .Case("int8", "|i1")
+      .Case("int16", "<i2")
       .Case("int32", "<i4")
       .Case("int64", "<i8")
       .Case("bool", "|b1")

@@ -67,8 +67,8 @@ std::string dict(const std::string &descr, const std::string &shape,
 }
 
 TEST(Npy, RoundTripsEveryDtype) {
-  for (const char *dtype :
-       {"float32", "float64", "int32", "int64", "int8", "uint8", "bool"}) {
+  for (const char *dtype : {"float32", "float64", "int32", "int64", "int16",
+                            "int8", "uint8", "bool"}) {
     HostArray a;
     a.dtype = dtype;
     a.shape = {2, 3};
@@ -85,6 +85,19 @@ TEST(Npy, RoundTripsEveryDtype) {
     EXPECT_EQ(b.shape, a.shape);
     EXPECT_EQ(b.data, a.data);
   }
+}
+
+TEST(Npy, Int16Values) {
+  HostArray a;
+  ASSERT_EQ(read(npy(dict("<i2", "(3,)"), std::string("\x01\x80\xff\x7f"
+                                                      "\xf9\xff",
+                                                      6)),
+                 a),
+            "");
+  EXPECT_EQ(a.dtype, "int16");
+  EXPECT_EQ(a.get(0), -32767);
+  EXPECT_EQ(a.get(1), 32767);
+  EXPECT_EQ(a.get(2), -7);
 }
 
 TEST(Npy, ScalarAndOneDimensionalShapes) {
